@@ -1,0 +1,226 @@
+package agreement
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/surety/surety/internal/keys"
+)
+
+func mustVKey(name string) string {
+	s, err := keys.Derive("test", name)
+	if err != nil {
+		panic(err)
+	}
+	return s.VKey()
+}
+
+func load(t *testing.T, name string) *Spec {
+	t.Helper()
+	s, err := Load(filepath.Join("..", "..", "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestExamplesValid(t *testing.T) {
+	paths, err := filepath.Glob("../../examples/*.yaml")
+	if err != nil || len(paths) < 3 {
+		t.Fatalf("want the three example agreements, got %v (%v)", paths, err)
+	}
+	for _, p := range paths {
+		if _, err := Load(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+func TestJCPOATimeline(t *testing.T) {
+	s := load(t, "jcpoa-2015.yaml")
+	v := s.Show(nil)
+	ms := map[string]When{}
+	for _, m := range v.Milestones {
+		ms[m.ID] = m.When
+	}
+	obs := map[string]ObligationView{}
+	for _, o := range v.Obligations {
+		obs[o.ID] = o
+	}
+	for _, c := range []struct {
+		what string
+		got  When
+		at   string
+		late string
+	}{
+		{"adoption", ms["adoption"], "2015-10-18", ""},
+		{"termination", ms["termination"], "2025-10-18", ""},
+		{"transition", ms["transition"], "", "2023-10-18"},
+		{"arms sunset", obs["arms-approval"].Until, "", "2020-10-18"},
+		{"missile sunset", obs["missile-approval"].Until, "", "2023-10-18"},
+	} {
+		if c.at != "" && (c.got.At == nil || !c.got.At.Equal(date(c.at))) {
+			t.Errorf("%s = %v, want %s", c.what, c.got, c.at)
+		}
+		if c.late != "" && (c.got.At != nil || c.got.Latest == nil || !c.got.Latest.Equal(date(c.late))) {
+			t.Errorf("%s = %v, want %s at the latest", c.what, c.got, c.late)
+		}
+	}
+	if ms["implementation"].Known() {
+		t.Errorf("implementation resolved without the IAEA's report: %v", ms["implementation"])
+	}
+}
+
+func TestResolveWithMetConditions(t *testing.T) {
+	s := load(t, "jcpoa-2015.yaml")
+	impl, broader := date("2016-01-16"), date("2019-06-01")
+	met := func(c Condition) (time.Time, bool) {
+		switch strings.Join(c.Steps, ",") {
+		case "broader-conclusion":
+			return broader, true
+		case "enrichment-capacity,enriched-stockpile,fordow-conversion,arak-core-removed,additional-protocol":
+			return impl, true
+		}
+		return time.Time{}, false
+	}
+	tl := s.Resolve(met)
+	if w := tl.Milestone("implementation"); w.At == nil || !w.At.Equal(impl) {
+		t.Errorf("implementation = %v, want %s", w, impl)
+	}
+	// The Broader Conclusion before Adoption + 8 years brings Transition Day forward.
+	if w := tl.Milestone("transition"); w.At == nil || !w.At.Equal(broader) {
+		t.Errorf("transition = %v, want %s", w, broader)
+	}
+	// Without it, Transition Day is Adoption + 8 years exactly.
+	tl = s.Resolve(func(c Condition) (time.Time, bool) {
+		if c.Steps[0] == "broader-conclusion" {
+			return time.Time{}, false
+		}
+		return met(c)
+	})
+	if w := tl.Milestone("transition"); w.At != nil || w.Latest == nil || !w.Latest.Equal(date("2023-10-18")) {
+		t.Errorf("transition = %v, want 2023-10-18 at the latest", w)
+	}
+}
+
+func TestTranchesSum1993(t *testing.T) {
+	s := load(t, "israel-dprk-1993.yaml")
+	var sum int64
+	for _, in := range s.Incentives {
+		for _, tr := range in.Tranches {
+			sum += tr.Amount
+		}
+		if in.Kind == Tranches && (in.Total.Amount != 1_000_000_000 || in.Total.Currency != "USD") {
+			t.Errorf("total %v, want 1,000,000,000 USD", in.Total)
+		}
+	}
+	if sum != 1_000_000_000 {
+		t.Errorf("tranches sum to %d, want 1,000,000,000", sum)
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for _, c := range []struct{ d, from, want string }{
+		{"90d", "2015-07-20", "2015-10-18"},
+		{"8y", "2015-10-18", "2023-10-18"},
+		{"9mo", "1993-07-31", "1994-04-30"},
+		{"1mo", "2024-01-31", "2024-02-29"},
+		{"1y", "2024-02-29", "2025-02-28"},
+		{"2w", "2020-01-01", "2020-01-15"},
+	} {
+		d, err := ParseDuration(c.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.AddTo(date(c.from)).Format(time.DateOnly); got != c.want {
+			t.Errorf("%s + %s = %s, want %s", c.from, c.d, got, c.want)
+		}
+	}
+	if got := MustDuration("24h").AddTo(date("2020-01-01")); !got.Equal(date("2020-01-02")) {
+		t.Errorf("24h added gives %v", got)
+	}
+	for _, bad := range []string{"", "d", "1", "1 d", "-1d", "+1d", "1.5d", "1m", "1yr"} {
+		if _, err := ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) accepted", bad)
+		}
+	}
+}
+
+func TestSchema(t *testing.T) {
+	b, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Defs map[string]struct {
+			Properties           map[string]any `json:"properties"`
+			AdditionalProperties *bool          `json:"additionalProperties"`
+			Required             []string       `json:"required"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	spec, ok := s.Defs["Spec"]
+	if !ok {
+		t.Fatalf("schema has no Spec definition")
+	}
+	for _, f := range []string{"parties", "controlled_items", "milestones", "verification"} {
+		if _, ok := spec.Properties[f]; !ok {
+			t.Errorf("Spec lacks property %s", f)
+		}
+	}
+	// Required keys are those check requires, not every key without omitempty.
+	if !slices.Contains(spec.Required, "parties") || slices.Contains(spec.Required, "log") || len(s.Defs["Weights"].Required) > 0 {
+		t.Errorf("required keys: Spec %v, Weights %v", spec.Required, s.Defs["Weights"].Required)
+	}
+	if spec.AdditionalProperties == nil || *spec.AdditionalProperties {
+		t.Errorf("Spec allows unknown fields in the schema")
+	}
+	// The milestone's trigger fields are inlined, as in the YAML.
+	if _, ok := s.Defs["Milestone"].Properties["offset"]; !ok {
+		t.Errorf("Milestone lacks the inlined trigger field offset")
+	}
+}
+
+// FuzzParse checks that Parse never panics, and that whatever it accepts is
+// valid and can be shown.
+func FuzzParse(f *testing.F) {
+	paths, _ := filepath.Glob("../../examples/*.yaml")
+	paths = append(paths, "testdata/minimal.yaml")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("surety: v1\nid: x\n"))
+	f.Add([]byte("- a\n- b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		if ps := s.Validate(); len(ps) > 0 {
+			t.Fatalf("accepted a document with problems: %v", ps)
+		}
+		_ = s.Show(nil)
+	})
+}

@@ -1,0 +1,529 @@
+package agreement
+
+// Version is the spec version this package reads.
+const Version = "v1"
+
+// Spec is one agreement: the document negotiators write and both parties
+// sign. Field names are the YAML and JSON keys.
+type Spec struct {
+	// Surety is the spec version, "v1".
+	Surety string `json:"surety" jsonschema:"required"`
+	// ID names the agreement and its log, e.g. "il-kp-1993".
+	ID string `json:"id" jsonschema:"required"`
+	// Title is the agreement's name in plain words.
+	Title string `json:"title" jsonschema:"required"`
+	// Summary says in a few sentences what is exchanged for what.
+	Summary string `json:"summary,omitempty"`
+	// Sources lists the public documents the agreement is written from.
+	Sources []string `json:"sources,omitempty"`
+	// Log configures the agreement's Merkle log.
+	Log Log `json:"log"`
+	// Parties are the states and bodies bound by, or watching, the agreement.
+	Parties []Party `json:"parties" jsonschema:"required"`
+	// Sites are the exit points and facilities that obligations name.
+	Sites []Site `json:"sites"`
+	// Items are the controlled-item categories.
+	Items []ItemCategory `json:"controlled_items"`
+	// Milestones are the named moments the agreement's timeline hangs on.
+	Milestones []Milestone `json:"milestones"`
+	// Obligations are the duties of each party.
+	Obligations []Obligation `json:"obligations"`
+	// Incentives are the tranches, deliveries and relief given in return.
+	Incentives []Incentive `json:"incentives"`
+	// Verification is how compliance is checked and how sure it makes anyone.
+	Verification Verification `json:"verification" jsonschema:"required"`
+	// Consequences say what breaches do to incentives.
+	Consequences []Consequence `json:"consequences,omitempty"`
+	// Dispute is the dispute-resolution process, if any.
+	Dispute *Dispute `json:"dispute,omitempty"`
+	// Procurement is the channel that approves controlled transfers, if any.
+	Procurement *Procurement `json:"procurement,omitempty"`
+}
+
+// Log configures the agreement's log.
+type Log struct {
+	// Host is the first part of the log's origin, "<host>/<agreement id>".
+	// It defaults to DefaultHost.
+	Host string `json:"host,omitempty"`
+	// Quorum is how many of the agreement's witnesses must cosign a
+	// checkpoint for clients to accept it. Zero means none are required.
+	Quorum int `json:"quorum,omitempty"`
+}
+
+// DefaultHost is the origin host when the agreement names none.
+const DefaultHost = "surety.local"
+
+// Role is a party's role in the agreement.
+type Role string
+
+// The party roles.
+const (
+	Benefactor   Role = "benefactor"
+	Undertaker   Role = "undertaker"
+	Inspectorate Role = "inspectorate"
+	Observer     Role = "observer"
+	Operator     Role = "operator"
+)
+
+// Party is a state or body and the principals that act for it.
+type Party struct {
+	ID      string `json:"id" jsonschema:"required"`
+	Name    string `json:"name" jsonschema:"required"`
+	Role    Role   `json:"role" jsonschema:"required,enum=benefactor,enum=undertaker,enum=inspectorate,enum=observer,enum=operator"`
+	Country string `json:"country,omitempty"`
+	// Principals are the people and systems that sign for the party.
+	Principals []Principal `json:"principals" jsonschema:"required"`
+}
+
+// Duty is what a principal may do for its party. The duties a party's
+// principals may hold depend on the party's role (see Duties).
+type Duty string
+
+// The principal duties.
+const (
+	// Declarant declares consignments and answers challenges (undertaker).
+	Declarant Duty = "declarant"
+	// Inspector inspects at its assigned sites (inspectorate).
+	Inspector Duty = "inspector"
+	// Selector decides selections with the inspectorate's VRF key.
+	Selector Duty = "selector"
+	// Coordinator requests challenge inspections and reports verified steps.
+	Coordinator Duty = "coordinator"
+	// Treasurer records payments and deliveries, or acknowledges receipt.
+	Treasurer Duty = "treasurer"
+	// Envoy files allegations and raises and steps disputes for its party.
+	Envoy Duty = "envoy"
+	// Approver decides licence requests in the procurement channel.
+	Approver Duty = "approver"
+	// Witness cosigns the log's checkpoints.
+	Witness Duty = "witness"
+	// LogKey signs the log's checkpoints, adopts the agreement and ticks
+	// the log's clock (operator).
+	LogKey Duty = "log"
+	// Auditor follows and replays the log; it signs nothing in it.
+	Auditor Duty = "auditor"
+)
+
+// Principal is a person or system with an ed25519 key.
+type Principal struct {
+	ID   string `json:"id" jsonschema:"required"`
+	Name string `json:"name,omitempty"`
+	// Key is the public key: a signed-note verifier key
+	// ("name+hash+data") or the standard base64 of the 32 key bytes.
+	Key string `json:"key" jsonschema:"required"`
+	// Duties are what the principal may do for its party.
+	Duties []Duty `json:"duties" jsonschema:"required"`
+	// Sites are an inspector's assigned sites.
+	Sites []string `json:"sites,omitempty"`
+}
+
+// SiteKind is the kind of a site.
+type SiteKind string
+
+// The site kinds.
+const (
+	Airport      SiteKind = "airport"
+	Seaport      SiteKind = "seaport"
+	LandCrossing SiteKind = "land_crossing"
+	Facility     SiteKind = "facility"
+)
+
+// Site is an exit point or a facility.
+type Site struct {
+	ID      string   `json:"id" jsonschema:"required"`
+	Name    string   `json:"name" jsonschema:"required"`
+	Kind    SiteKind `json:"kind" jsonschema:"required,enum=airport,enum=seaport,enum=land_crossing,enum=facility"`
+	Country string   `json:"country" jsonschema:"required"`
+	// Party is the party whose territory the site is in.
+	Party string `json:"party" jsonschema:"required"`
+	// IATA is an airport's three-letter code.
+	IATA string `json:"iata,omitempty"`
+	// LOCODE is a seaport's UN/LOCODE, five characters.
+	LOCODE string `json:"locode,omitempty"`
+	// Description says what a facility is and what it holds.
+	Description string `json:"description,omitempty"`
+}
+
+// ExitPoint reports whether goods leave the territory at the site.
+func (s Site) ExitPoint() bool { return s.Kind != Facility }
+
+// ItemCategory is a category of controlled items.
+type ItemCategory struct {
+	ID   string `json:"id" jsonschema:"required"`
+	Name string `json:"name" jsonschema:"required"`
+	// Source cites the control list the category comes from.
+	Source ItemSource `json:"source" jsonschema:"required"`
+	// HS lists HS code prefixes, 2 to 10 digits, with or without dots.
+	HS []string `json:"hs_prefixes,omitempty"`
+	// Patterns are case-insensitive RE2 regular expressions matched against
+	// item descriptions.
+	Patterns []string `json:"patterns,omitempty"`
+}
+
+// ItemSource cites an MTCR Annex item or UN Register categories.
+type ItemSource struct {
+	// MTCR lists MTCR Annex item numbers: 1–2 are Category I, 3–20 are
+	// Category II.
+	MTCR []int `json:"mtcr,omitempty"`
+	// UNRegister lists UN Register of Conventional Arms categories as Roman
+	// numerals I–VII (VII is missiles and missile launchers).
+	UNRegister []string `json:"un_register,omitempty"`
+}
+
+// Trigger says when something happens: on a fixed date, at an offset from a
+// milestone, when a condition on the log's statements holds, or at the
+// earliest of several triggers. Exactly one of Date, Milestone, When and
+// Earliest is set.
+type Trigger struct {
+	Date *Date `json:"date,omitempty"`
+	// Milestone is the milestone this trigger follows, after Offset.
+	Milestone string    `json:"milestone,omitempty"`
+	Offset    *Duration `json:"offset,omitempty"`
+	// When is a condition on statements in the log.
+	When *Condition `json:"when,omitempty"`
+	// Earliest fires at the first of its triggers ("whichever is earlier").
+	Earliest []Trigger `json:"earliest,omitempty"`
+}
+
+// Condition holds when a party reports the listed steps verified, with a
+// verification.report statement in the log.
+type Condition struct {
+	// By is the reporting party.
+	By string `json:"by" jsonschema:"required"`
+	// Steps are the step names that must all have been reported verified.
+	Steps []string `json:"steps" jsonschema:"required"`
+	// Description says the condition in plain words.
+	Description string `json:"description,omitempty"`
+}
+
+// Milestone is a named moment in the agreement's timeline.
+type Milestone struct {
+	ID          string `json:"id" jsonschema:"required"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	Trigger     `yaml:",inline"`
+}
+
+// ObligationKind is the kind of an obligation.
+type ObligationKind string
+
+// The obligation kinds.
+const (
+	// NoTransfer prohibits transfers of items to destinations.
+	NoTransfer ObligationKind = "no_transfer"
+	// LicensedTransfer requires prior approval in the procurement channel
+	// for transfers of items to destinations.
+	LicensedTransfer ObligationKind = "licensed_transfer"
+	// Declare requires every outbound consignment at sites to be declared
+	// before departure.
+	Declare ObligationKind = "declaration"
+	// Access requires inspectors' access to sites and answers to challenges.
+	Access ObligationKind = "access"
+	// FacilityDuty keeps a facility in a stated condition, e.g. frozen.
+	FacilityDuty ObligationKind = "facility"
+	// Pay requires a benefactor to pay an incentive's tranches on time.
+	Pay ObligationKind = "payment"
+	// Deliver requires a benefactor to deliver an in-kind incentive.
+	Deliver ObligationKind = "delivery"
+)
+
+// Obligation is a duty of one party. Which fields apply depends on Kind.
+type Obligation struct {
+	ID          string         `json:"id" jsonschema:"required"`
+	Name        string         `json:"name,omitempty"`
+	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery"`
+	Party       string         `json:"party" jsonschema:"required"`
+	Description string         `json:"description,omitempty"`
+	// From is when the obligation starts; without it, when verification
+	// starts.
+	From *Trigger `json:"from,omitempty"`
+	// Until is the obligation's sunset; without it, it never ends.
+	Until *Trigger `json:"until,omitempty"`
+
+	// Items and Destinations (ISO 3166-1 alpha-2) scope no_transfer and
+	// licensed_transfer obligations.
+	Items        []string `json:"items,omitempty"`
+	Destinations []string `json:"destinations,omitempty"`
+
+	// Sites scope declaration, access and facility obligations.
+	Sites []string `json:"sites,omitempty"`
+	// LeadTime is how long before departure a declaration is due.
+	LeadTime *Duration `json:"lead_time,omitempty"`
+	// LateTolerance is how many late declarations a period may have before
+	// the undertaker is non-compliant.
+	LateTolerance int `json:"late_tolerance,omitempty"`
+	// WithdrawalIsViolation makes a declaration withdrawn after its
+	// selection a violation.
+	WithdrawalIsViolation bool `json:"withdrawal_is_violation,omitempty"`
+
+	// ResponseTime is how long the undertaker has to answer a challenge
+	// request (access).
+	ResponseTime *Duration `json:"response_time,omitempty"`
+
+	// Requirement is a facility's required condition, e.g. "freeze".
+	Requirement string `json:"requirement,omitempty"`
+	// MonitoredBy is the party that monitors a facility.
+	MonitoredBy string `json:"monitored_by,omitempty"`
+
+	// Incentive is the incentive a payment or delivery obligation is for.
+	Incentive string `json:"incentive,omitempty"`
+	// Grace is how long after a due date a payment or delivery may arrive.
+	Grace *Duration `json:"grace,omitempty"`
+}
+
+// IncentiveKind is the kind of an incentive.
+type IncentiveKind string
+
+// The incentive kinds.
+const (
+	// Tranches is money paid in tranches.
+	Tranches IncentiveKind = "tranches"
+	// InKind is goods delivered on a schedule.
+	InKind IncentiveKind = "delivery"
+	// Relief lifts sanctions measures or list entries.
+	Relief IncentiveKind = "relief"
+)
+
+// Incentive is what the benefactor gives. Which fields apply depends on Kind.
+type Incentive struct {
+	ID          string        `json:"id" jsonschema:"required"`
+	Name        string        `json:"name,omitempty"`
+	Kind        IncentiveKind `json:"kind" jsonschema:"required,enum=tranches,enum=delivery,enum=relief"`
+	Description string        `json:"description,omitempty"`
+	// From is the giving party; To is the receiving one.
+	From string `json:"from" jsonschema:"required"`
+	To   string `json:"to" jsonschema:"required"`
+
+	// Total is the sum of the tranches (tranches).
+	Total *Money `json:"total,omitempty"`
+	// Tranches are the payments, in the total's currency.
+	Tranches []Tranche `json:"tranches,omitempty"`
+
+	// Commodity, Unit, Quantity and Per describe an in-kind delivery:
+	// Quantity units of Commodity every Per, in installments of Installment
+	// (default Per), from Start until Until.
+	Commodity   string    `json:"commodity,omitempty"`
+	Unit        string    `json:"unit,omitempty"`
+	Quantity    float64   `json:"quantity,omitempty"`
+	Per         *Duration `json:"per,omitempty"`
+	Installment *Duration `json:"installment,omitempty"`
+	Start       *Trigger  `json:"start,omitempty"`
+	Until       *Trigger  `json:"until,omitempty"`
+
+	// At is the milestone at which relief takes effect. Snapback restores
+	// what it lifted.
+	At string `json:"at,omitempty"`
+	// Measures are the sanctions measures lifted.
+	Measures []Measure `json:"measures,omitempty"`
+	// Entries are the list entries lifted.
+	Entries []ListEntry `json:"entries,omitempty"`
+}
+
+// Money is an amount in whole units of a currency (ISO 4217).
+type Money struct {
+	Amount   int64  `json:"amount" jsonschema:"required"`
+	Currency string `json:"currency" jsonschema:"required"`
+}
+
+// Tranche is one payment of a tranches incentive.
+type Tranche struct {
+	ID      string `json:"id" jsonschema:"required"`
+	Name    string `json:"name,omitempty"`
+	Purpose string `json:"purpose,omitempty"`
+	// Amount is in whole units of the incentive's currency.
+	Amount int64 `json:"amount" jsonschema:"required"`
+	// Due is when the tranche falls due.
+	Due Trigger `json:"due" jsonschema:"required"`
+	// Conditions must hold when the tranche falls due, or it is withheld.
+	Conditions []TrancheCondition `json:"conditions,omitempty"`
+}
+
+// TrancheCondition is one condition on a tranche; exactly one field is set.
+type TrancheCondition struct {
+	// CompliantPeriods requires the undertaker's last N closed periods to be
+	// compliant.
+	CompliantPeriods int `json:"compliant_periods,omitempty"`
+	// Milestone requires the milestone to have been reached.
+	Milestone string `json:"milestone,omitempty"`
+}
+
+// Measure is a sanctions measure, e.g. an embargo or a set of designations.
+type Measure struct {
+	ID          string `json:"id" jsonschema:"required"`
+	Name        string `json:"name" jsonschema:"required"`
+	Description string `json:"description,omitempty"`
+}
+
+// ListEntry is one sanctions-list entry, by list and reference number.
+type ListEntry struct {
+	// List is "un" or "ofac".
+	List string `json:"list" jsonschema:"required,enum=un,enum=ofac"`
+	Ref  string `json:"ref" jsonschema:"required"`
+	Name string `json:"name,omitempty"`
+}
+
+// Verification is the agreement's verification policy.
+type Verification struct {
+	// Start is when the first period begins.
+	Start Trigger `json:"start" jsonschema:"required"`
+	// Period is the reporting period's length, e.g. "1mo".
+	Period Duration `json:"period" jsonschema:"required"`
+	// Grace is how long after a period's end it stays open for late facts.
+	Grace Duration `json:"grace"`
+	// Goal is the detection goal per period.
+	Goal Goal `json:"goal" jsonschema:"required"`
+	// Sampling is the sampling policy.
+	Sampling Sampling `json:"sampling" jsonschema:"required"`
+	// MatchThreshold is the name-screening score from which a party matches
+	// a list entry; zero means the screening default.
+	MatchThreshold float64 `json:"match_threshold,omitempty"`
+	// Roster is the inspectorate's number of inspectors.
+	Roster int `json:"roster" jsonschema:"required"`
+	// RosterNote says where the roster figure comes from.
+	RosterNote string `json:"roster_note,omitempty"`
+	// ShiftHours is the working hours of one inspector per day.
+	ShiftHours float64 `json:"shift_hours" jsonschema:"required"`
+	// Traffic holds the planning assumptions per site.
+	Traffic []Traffic `json:"traffic,omitempty"`
+}
+
+// Goal is a detection goal: catch at least one of Violations prohibited
+// consignments in a period with probability Probability.
+type Goal struct {
+	Probability float64 `json:"probability" jsonschema:"required"`
+	Violations  int     `json:"violations" jsonschema:"required"`
+}
+
+// Sampling is the sampling policy: each declaration's selection probability
+// is p = min(Cap, max(Floor, Gain·risk)), and p = 1 when risk ≥ Mandatory.
+type Sampling struct {
+	Floor float64 `json:"floor" jsonschema:"required"`
+	Cap   float64 `json:"cap" jsonschema:"required"`
+	// Gain scales the risk score into a probability; zero means 1.
+	Gain float64 `json:"gain,omitempty"`
+	// Mandatory is the risk from which selection is certain; zero means
+	// never.
+	Mandatory float64 `json:"mandatory,omitempty"`
+	// Margin is how long before departure an inspection must be done.
+	Margin *Duration `json:"margin,omitempty"`
+	// Weights weigh the screening signals into the risk score.
+	Weights Weights `json:"weights"`
+}
+
+// Weights weigh each screening signal, each in [0, 1], into the risk score.
+type Weights struct {
+	// ListHit weighs a name match against a sanctions list.
+	ListHit float64 `json:"list_hit"`
+	// ItemHit weighs an item matching a controlled category.
+	ItemHit float64 `json:"item_hit"`
+	// Mismatch weighs a description that does not fit its HS code.
+	Mismatch float64 `json:"mismatch"`
+	// Destination weighs a prohibited destination.
+	Destination float64 `json:"destination"`
+	// Route weighs transit through a transshipment country.
+	Route float64 `json:"route"`
+	// EndUser weighs an end user in another country than the consignee.
+	EndUser float64 `json:"end_user"`
+	// Late weighs a late declaration.
+	Late float64 `json:"late"`
+	// Amendment weighs amendments.
+	Amendment float64 `json:"amendment"`
+	// Transshipment lists the transshipment countries (ISO 3166-1 alpha-2).
+	Transshipment []string `json:"transshipment,omitempty"`
+}
+
+// Traffic is the planning assumption for one site.
+type Traffic struct {
+	Site string `json:"site" jsonschema:"required"`
+	// DaysPerPeriod is the working days per period; zero means 30.
+	DaysPerPeriod float64 `json:"days_per_period,omitempty"`
+	Modes         []Mode  `json:"modes" jsonschema:"required"`
+}
+
+// Mode is the traffic of one transport mode at a site.
+type Mode struct {
+	Mode string `json:"mode" jsonschema:"required,enum=air,enum=sea,enum=road,enum=rail"`
+	// PerDay is the outbound consignments per day.
+	PerDay float64 `json:"per_day" jsonschema:"required"`
+	// HoursPerInspection is the inspector-hours one inspection takes.
+	HoursPerInspection float64 `json:"hours_per_inspection" jsonschema:"required"`
+}
+
+// Breach is an event that has consequences.
+type Breach string
+
+// The breaches consequences can name.
+const (
+	Violation        Breach = "violation"
+	AccessDenied     Breach = "access_denied"
+	ChallengeRefused Breach = "challenge_refused"
+	MissedPayment    Breach = "missed_payment"
+	MissedDelivery   Breach = "missed_delivery"
+	NonCompliant     Breach = "non_compliant"
+	Snapback         Breach = "snapback"
+)
+
+// Effect is what a consequence does.
+type Effect string
+
+// The consequence effects.
+const (
+	// SuspendTranches suspends the incentive's pending tranches.
+	SuspendTranches Effect = "suspend_tranches"
+	// WithholdTranches holds the incentive's next due tranche until the
+	// breach is cured.
+	WithholdTranches Effect = "withhold_tranches"
+	// ForfeitTranche forfeits the incentive's next pending tranche.
+	ForfeitTranche Effect = "forfeit_tranche"
+	// SuspendDeliveries stops the incentive's deliveries.
+	SuspendDeliveries Effect = "suspend_deliveries"
+	// RestoreRelief restores what the relief incentive lifted.
+	RestoreRelief Effect = "restore_relief"
+	// Record only records the breach against the party.
+	Record Effect = "record"
+)
+
+// Consequence says what a breach by a party does to an incentive.
+type Consequence struct {
+	On     Breach `json:"on" jsonschema:"required,enum=violation,enum=access_denied,enum=challenge_refused,enum=missed_payment,enum=missed_delivery,enum=non_compliant,enum=snapback"`
+	Party  string `json:"party" jsonschema:"required"`
+	Effect Effect `json:"effect" jsonschema:"required,enum=suspend_tranches,enum=withhold_tranches,enum=forfeit_tranche,enum=suspend_deliveries,enum=restore_relief,enum=record"`
+	// Incentive is the incentive affected; empty for record.
+	Incentive string `json:"incentive,omitempty"`
+	// Cure is how long the party has to cure the breach before the effect
+	// becomes final; empty means no cure.
+	Cure *Duration `json:"cure,omitempty"`
+}
+
+// Dispute is the dispute-resolution process.
+type Dispute struct {
+	Steps []DisputeStep `json:"steps" jsonschema:"required"`
+	// Outcome is what happens when the last step ends unresolved.
+	Outcome Effect `json:"outcome" jsonschema:"required,enum=restore_relief,enum=record"`
+	// Incentives are the incentives the outcome applies to.
+	Incentives []string `json:"incentives,omitempty"`
+	// Suspend lists tranche incentives whose pending tranches are suspended
+	// on snapback.
+	Suspend []string `json:"suspend,omitempty"`
+}
+
+// DisputeStep is one step of the dispute process with its day limit.
+type DisputeStep struct {
+	ID   string `json:"id" jsonschema:"required"`
+	Name string `json:"name"`
+	Days int    `json:"days" jsonschema:"required"`
+}
+
+// Procurement is the channel that approves transfers before they happen.
+type Procurement struct {
+	// Approver is the party whose approver principals decide.
+	Approver string `json:"approver" jsonschema:"required"`
+	// WorkingDays is the normal decision limit.
+	WorkingDays int `json:"working_days" jsonschema:"required"`
+	// ExtendedWorkingDays is the limit when extended.
+	ExtendedWorkingDays int `json:"extended_working_days,omitempty"`
+	// DisagreementWorkingDays is the limit when members disagree.
+	DisagreementWorkingDays int `json:"disagreement_working_days,omitempty"`
+	// OnTimeout is the decision taken when the limit passes: approve or deny.
+	OnTimeout string `json:"on_timeout" jsonschema:"required,enum=approve,enum=deny"`
+}
