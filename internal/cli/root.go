@@ -30,6 +30,12 @@ func NewRoot() *cobra.Command {
 	root.AddCommand(
 		newAgreementCmd(),
 		newKeysCmd(),
+		newStatementCmd(),
+		newServeCmd(),
+		newWitnessCmd(),
+		newAuditCmd(),
+		newRebuildCmd(),
+		newBenchCmd(),
 	)
 	return root
 }

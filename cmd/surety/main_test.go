@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/surety/surety/internal/audit"
+	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/testenv"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "surety-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "surety")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServe runs `surety serve` as a child process and waits until it
+// answers.
+func startServe(t *testing.T, db, addr, keyFile string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, "serve", "--agreement", "../../examples/israel-dprk-1993.yaml",
+		"--db", db, "--addr", addr, "--log-key", keyFile)
+	logs, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for range 200 {
+		resp, err := http.Get("http://" + addr + "/log/il-kp-1993/checkpoint")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return cmd
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	out, _ := os.ReadFile(logs.Name())
+	t.Fatalf("surety serve did not come up:\n%s", out)
+	return nil
+}
+
+// TestKill9 kills a loaded server with SIGKILL and restarts it: every
+// acknowledged statement is there with the same leaf hash, and the log
+// passes an audit.
+func TestKill9(t *testing.T) {
+	for _, b := range []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "s.db") }},
+		{"postgres", func(t *testing.T) string { return testenv.PostgresURL(t) }},
+	} {
+		t.Run(b.name, func(t *testing.T) {
+			db := b.db(t)
+			k, err := keys.Derive("demo", "surety.local/il-kp-1993")
+			if err != nil {
+				t.Fatal(err)
+			}
+			keyFile, _, err := keys.Write(t.TempDir(), k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := freeAddr(t)
+			srv := startServe(t, db, addr, keyFile)
+
+			c := client.New("http://" + addr)
+			var acked sync.Map // index → leaf hash
+			var n, sent atomic.Int64
+			ctx, stop := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			for w := range 32 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; ctx.Err() == nil; i++ {
+						env, err := statement.Sign(k, statement.Payload{Type: "clock.tick", Agreement: "il-kp-1993",
+							ID: fmt.Sprintf("w%d-%d", w, i), Author: "operator", Time: time.Now(), Body: []byte("{}")})
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						sent.Add(1)
+						a, err := c.Submit(ctx, env)
+						if err != nil {
+							return // the server died under us
+						}
+						acked.Store(a.Index, a.LeafHash)
+						n.Add(1)
+					}
+				}()
+			}
+			time.Sleep(800 * time.Millisecond)
+			if err := srv.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			_ = srv.Wait()
+			stop()
+			wg.Wait()
+			if n.Load() < 100 {
+				t.Fatalf("only %d statements were acknowledged before the kill", n.Load())
+			}
+
+			startServe(t, db, addr, keyFile)
+			checked := 0
+			acked.Range(func(k, v any) bool {
+				var e struct {
+					LeafHash string `json:"leaf_hash"`
+				}
+				if err := c.Get(context.Background(), fmt.Sprintf("/v1/statements/%d", k), &e); err != nil {
+					t.Errorf("acknowledged index %d is lost: %v", k, err)
+					return false
+				}
+				if e.LeafHash != v.(string) {
+					t.Errorf("index %d has leaf %s, acknowledged as %s", k, e.LeafHash, v)
+				}
+				checked++
+				return true
+			})
+			t.Logf("%d acknowledged of %d sent before the kill; all %d present", n.Load(), sent.Load(), checked)
+			if _, err := c.Do(context.Background(), http.MethodPost, "/v1/checkpoint", "", nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := audit.Run(context.Background(), audit.Config{Server: c.Base, Agreement: "il-kp-1993", LogKey: k.VKey()}); err != nil {
+				t.Fatalf("audit after restart: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,276 @@
+// Package audit follows an agreement's log over HTTP, as any party can: it
+// verifies the checkpoint's signature and the witnesses' cosignatures,
+// checks that the log only grew since the last audit, replays every new
+// entry into its own copy of the log (verifying each statement's signature
+// against the keys in force at that point and applying it with the same
+// projector the server runs), and compares the root and every tile it
+// rebuilt with what the log serves.
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	flog "github.com/transparency-dev/formats/log"
+	fnote "github.com/transparency-dev/formats/note"
+	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/store/sqlite"
+)
+
+// Config says what to audit and whom to trust.
+type Config struct {
+	// Server is the log server's base URL.
+	Server string
+	// Agreement is the agreement id, which names the log.
+	Agreement string
+	// LogKey is the log's verifier key; its name is the log's origin.
+	LogKey string
+	// Witnesses are the verifier keys of the witnesses to count.
+	Witnesses []string
+	// Quorum is how many of them must have cosigned; 0 means all.
+	Quorum int
+	// Dir keeps the auditor's copy of the log between runs; empty means a
+	// fresh copy in a temporary directory.
+	Dir string
+	// Client is the HTTP client; nil means http.DefaultClient.
+	Client *http.Client
+	// Progress, if set, is told how many entries are done.
+	Progress func(done, total uint64)
+}
+
+// Report says what an audit verified.
+type Report struct {
+	Origin    string   `json:"origin"`
+	From      uint64   `json:"from"`
+	To        uint64   `json:"to"`
+	Root      []byte   `json:"root"`
+	Cosigners []string `json:"cosigners"`
+	Tiles     int      `json:"tiles_checked"`
+	Dir       string   `json:"dir"`
+}
+
+// Failure is an inconsistency the audit found: evidence of misconduct or
+// tampering, as opposed to a failure to reach the server.
+type Failure struct{ Msg string }
+
+func (f *Failure) Error() string { return f.Msg }
+
+func fail(format string, args ...any) error { return &Failure{fmt.Sprintf(format, args...)} }
+
+// Run audits the log once.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.Client == nil {
+		cfg.Client = http.DefaultClient
+	}
+	logV, err := note.NewVerifier(strings.TrimSpace(cfg.LogKey))
+	if err != nil {
+		return nil, fmt.Errorf("audit: log key: %w", err)
+	}
+	var wvs []note.Verifier
+	for _, k := range cfg.Witnesses {
+		ck, err := fnote.VKeyToCosignatureV1(strings.TrimSpace(k))
+		if err != nil {
+			return nil, fmt.Errorf("audit: witness key %q: %w", k, err)
+		}
+		v, err := fnote.NewVerifierForCosignatureV1(ck)
+		if err != nil {
+			return nil, fmt.Errorf("audit: witness key %q: %w", k, err)
+		}
+		wvs = append(wvs, v)
+	}
+	quorum := cfg.Quorum
+	if quorum == 0 {
+		quorum = len(wvs)
+	}
+	if quorum > len(wvs) {
+		return nil, fmt.Errorf("audit: a quorum of %d needs at least %d witness keys; %d given", quorum, quorum, len(wvs))
+	}
+
+	dir := cfg.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "surety-audit-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("audit: state directory: %w", err)
+	}
+	db, err := sqlite.Open(filepath.Join(dir, cfg.Agreement+".db"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	copyLog, err := ledger.Open(ctx, ledger.Options{Store: db, Log: cfg.Agreement})
+	if err != nil {
+		return nil, err
+	}
+	defer copyLog.Close()
+
+	a := &auditor{cfg: cfg, base: strings.TrimSuffix(cfg.Server, "/")}
+	raw, err := a.get(ctx, "/log/"+cfg.Agreement+"/checkpoint")
+	if err != nil {
+		return nil, err
+	}
+	cp, _, n, err := flog.ParseCheckpoint(raw, logV.Name(), logV, wvs...)
+	if err != nil {
+		return nil, fail("the checkpoint does not verify with the log key %s: %v", logV.Name(), err)
+	}
+	rep := &Report{Origin: cp.Origin, To: cp.Size, Root: cp.Hash, Dir: cfg.Dir}
+	for _, s := range n.Sigs {
+		for _, v := range wvs {
+			if s.Name == v.Name() && s.Hash == v.KeyHash() {
+				rep.Cosigners = append(rep.Cosigners, s.Name)
+			}
+		}
+	}
+	if len(rep.Cosigners) < quorum {
+		return rep, fail("the checkpoint of size %d is cosigned by %d of the %d witnesses required (%s); the log may be showing this auditor a view others do not see",
+			cp.Size, len(rep.Cosigners), quorum, strings.Join(rep.Cosigners, ", "))
+	}
+
+	h, err := copyLog.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.From = h.Size
+	switch {
+	case cp.Size < h.Size:
+		return rep, fail("the log shrank: it was verified at size %d and now shows %d", h.Size, cp.Size)
+	case cp.Size == h.Size && !bytes.Equal(cp.Hash, h.Root):
+		return rep, fail("forked history: the log was verified at size %d with root %x, and now shows root %x for that size", h.Size, h.Root, cp.Hash)
+	case h.Size > 0 && cp.Size > h.Size:
+		p, err := a.consistency(ctx, h.Size, cp.Size)
+		if err != nil {
+			return nil, err
+		}
+		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, h.Size, cp.Size, p, h.Root, cp.Hash); err != nil {
+			return rep, fail("forked history: the log's tree of size %d is not an extension of the one verified at size %d: %v", cp.Size, h.Size, err)
+		}
+	}
+
+	// Replay the new entries, one entry bundle at a time.
+	for start := h.Size; start < cp.Size; {
+		tile := start / ledger.TileWidth
+		end := min((tile+1)*ledger.TileWidth, cp.Size)
+		path := ledger.TilePath{Entries: true, Index: tile}
+		if end%ledger.TileWidth != 0 {
+			path.Width = int(end % ledger.TileWidth)
+		}
+		b, err := a.get(ctx, "/log/"+cfg.Agreement+"/"+path.String())
+		if err != nil {
+			return nil, err
+		}
+		es, err := ledger.ParseBundle(b)
+		if err != nil || uint64(len(es)) != end-tile*ledger.TileWidth {
+			return rep, fail("entry bundle %s is malformed: %d entries, want %d (%v)", path, len(es), end-tile*ledger.TileWidth, err)
+		}
+		es = es[start-tile*ledger.TileWidth:]
+		if err := copyLog.Replay(ctx, es); err != nil {
+			return rep, fail("replaying the log: %v", err)
+		}
+		start = end
+		if cfg.Progress != nil {
+			cfg.Progress(start-h.Size, cp.Size-h.Size)
+		}
+	}
+	got, err := copyLog.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if got.Size != cp.Size || !bytes.Equal(got.Root, cp.Hash) {
+		return rep, fail("the entries the log serves hash to root %x at size %d, but its checkpoint says %x: an entry was changed", got.Root, got.Size, cp.Hash)
+	}
+	if rep.Tiles, err = a.compareTiles(ctx, copyLog, h.Size, cp.Size); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+type auditor struct {
+	cfg  Config
+	base string
+}
+
+func (a *auditor) get(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := a.cfg.Client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("audit: GET %s: %w", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("audit: GET %s: %s: %s", path, resp.Status, bytes.TrimSpace(b))
+	}
+	return b, nil
+}
+
+func (a *auditor) consistency(ctx context.Context, old, new uint64) ([][]byte, error) {
+	q := url.Values{"agreement": {a.cfg.Agreement}, "old": {strconv.FormatUint(old, 10)}, "new": {strconv.FormatUint(new, 10)}}
+	b, err := a.get(ctx, "/v1/proof/consistency?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Proof [][]byte `json:"proof"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("audit: consistency proof: %w", err)
+	}
+	return r.Proof, nil
+}
+
+// compareTiles fetches every hash tile that entries [old, size) touch and
+// compares it with the tile rebuilt locally.
+func (a *auditor) compareTiles(ctx context.Context, local *ledger.Log, old, size uint64) (int, error) {
+	n := 0
+	for level := 0; size>>(ledger.TileHeight*level) > 0; level++ {
+		count := size >> (ledger.TileHeight * level)
+		first := (old >> (ledger.TileHeight * level)) / ledger.TileWidth
+		for idx := first; idx*ledger.TileWidth < count; idx++ {
+			p := ledger.TilePath{Level: uint8(level), Index: idx}
+			if rem := count - idx*ledger.TileWidth; rem < ledger.TileWidth {
+				p.Width = int(rem)
+			}
+			served, err := a.get(ctx, "/log/"+a.cfg.Agreement+"/"+p.String())
+			if err != nil {
+				return n, err
+			}
+			mine, err := local.Tile(ctx, p.Level, p.Index, p.Width)
+			if err != nil {
+				return n, err
+			}
+			if !bytes.Equal(served, mine) {
+				return n, fail("tile %s served by the log differs from the one rebuilt from its entries", p)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// IsFailure reports whether err is an inconsistency found by the audit.
+func IsFailure(err error) bool {
+	var f *Failure
+	return errors.As(err, &f)
+}

@@ -1,0 +1,236 @@
+package audit_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	_ "modernc.org/sqlite" // to tamper with the server's database
+
+	"github.com/surety/surety/internal/audit"
+	"github.com/surety/surety/internal/cli"
+	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/witness"
+)
+
+const example = "../../examples/israel-dprk-1993.yaml"
+
+type env struct {
+	dir       string
+	logKey    *keys.Signer
+	witnesses []*keys.Signer
+	urls      map[string]string
+	stops     []func()
+}
+
+func key(t *testing.T, name string) *keys.Signer {
+	k, err := keys.Derive("demo", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// newEnv starts the agreement's two witnesses.
+func newEnv(t *testing.T) *env {
+	e := &env{dir: t.TempDir(), logKey: key(t, "surety.local/il-kp-1993"), urls: map[string]string{}}
+	for _, name := range []string{"il-witness", "kp-witness"} {
+		k := key(t, name)
+		u, stop, err := cli.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, name), e.logKey.VKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.witnesses = append(e.witnesses, k)
+		e.urls[name] = u
+		e.stops = append(e.stops, stop)
+		t.Cleanup(stop)
+	}
+	return e
+}
+
+func (e *env) serve(t *testing.T, db string) *cli.Running {
+	r, err := cli.Serve(context.Background(), cli.ServeConfig{
+		Agreement: example, DB: "sqlite:" + filepath.Join(e.dir, db), Addr: "127.0.0.1:0",
+		LogKey: e.logKey, Witnesses: e.urls, Interval: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return r
+}
+
+// fill appends n clock ticks and publishes a checkpoint.
+func (e *env) fill(t *testing.T, r *cli.Running, prefix string, n int) {
+	c := client.New(r.URL)
+	for i := range n {
+		env, err := statement.Sign(e.logKey, statement.Payload{Type: "clock.tick", Agreement: "il-kp-1993",
+			ID: fmt.Sprintf("%s-%d", prefix, i), Author: "operator", Time: time.Now(), Body: []byte("{}")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Submit(context.Background(), env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.Publisher.Publish(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *env) config(r *cli.Running, state string) audit.Config {
+	c := audit.Config{Server: r.URL, Agreement: "il-kp-1993", LogKey: e.logKey.VKey(), Dir: state}
+	for _, w := range e.witnesses {
+		c.Witnesses = append(c.Witnesses, w.VKey())
+	}
+	return c
+}
+
+func mustFail(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("audit passed; want a failure mentioning %q", want)
+	}
+	if !audit.IsFailure(err) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("audit error %v; want a failure mentioning %q", err, want)
+	}
+}
+
+func TestAuditLiveLog(t *testing.T) {
+	e := newEnv(t)
+	r := e.serve(t, "log.db")
+	e.fill(t, r, "a", 300)
+	state := filepath.Join(e.dir, "auditor")
+	rep, err := audit.Run(context.Background(), e.config(r, state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.To != 301 || len(rep.Cosigners) != 2 || rep.Tiles < 2 {
+		t.Errorf("report %+v", rep)
+	}
+	// The next audit starts where this one stopped.
+	e.fill(t, r, "b", 20)
+	rep, err = audit.Run(context.Background(), e.config(r, state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.From != 301 || rep.To != 321 {
+		t.Errorf("incremental audit from %d to %d, want 301 to 321", rep.From, rep.To)
+	}
+}
+
+func tamper(t *testing.T, path, query string, args ...any) {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec(query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("tampering changed %d rows", n)
+	}
+}
+
+func TestAuditCatchesChangedEntry(t *testing.T) {
+	e := newEnv(t)
+	r := e.serve(t, "log.db")
+	e.fill(t, r, "a", 10)
+	if _, err := audit.Run(context.Background(), e.config(r, "")); err != nil {
+		t.Fatal(err)
+	}
+	// Move the last entry's log time a year on: still a well-formed, signed
+	// entry, in time order.
+	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE entries SET data = CAST(replace(CAST(data AS TEXT), '"time":"2026', '"time":"2027') AS BLOB) WHERE idx = 10`)
+	_, err := audit.Run(context.Background(), e.config(r, ""))
+	mustFail(t, err, "an entry was changed")
+}
+
+func TestAuditCatchesChangedTile(t *testing.T) {
+	e := newEnv(t)
+	r := e.serve(t, "log.db")
+	e.fill(t, r, "a", 10)
+	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE tiles SET data = zeroblob(32) || substr(data, 33) WHERE level = 0 AND idx = 0`)
+	_, err := audit.Run(context.Background(), e.config(r, ""))
+	mustFail(t, err, "tile tile/0/000.p/11 served by the log differs")
+}
+
+func TestAuditCatchesMissingCosignature(t *testing.T) {
+	e := newEnv(t)
+	r := e.serve(t, "log.db")
+	e.stops[1]() // the DPRK's witness goes away
+	e.fill(t, r, "a", 3)
+	_, err := audit.Run(context.Background(), e.config(r, ""))
+	mustFail(t, err, "cosigned by 1 of the 2 witnesses required")
+	// One of two is enough when the client asks for one.
+	c := e.config(r, "")
+	c.Quorum = 1
+	if _, err := audit.Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestForkIsRefused runs a second log with the same key and origin but
+// another history: the witness refuses to cosign it, and an auditor that
+// verified the first sees the fork.
+func TestForkIsRefused(t *testing.T) {
+	e := newEnv(t)
+	r := e.serve(t, "log.db")
+	e.fill(t, r, "a", 5)
+	state := filepath.Join(e.dir, "auditor")
+	if _, err := audit.Run(context.Background(), e.config(r, state)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The fork: same agreement, same log key, other entries of the same
+	// size. Its witnesses are told nothing, so that it can sign freely.
+	urls := e.urls
+	e.urls = nil
+	fork := e.serve(t, "fork.db")
+	e.urls = urls
+	e.fill(t, fork, "b", 5)
+	cp, err := fork.Log.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = witness.AddCheckpoint(context.Background(), http.DefaultClient, e.urls["il-witness"], 6, nil, logSigned(t, e, cp))
+	if !errors.Is(err, witness.ErrFork) {
+		t.Fatalf("the witness answered %v; want a refused fork", err)
+	}
+	_, err = audit.Run(context.Background(), audit.Config{Server: fork.URL, Agreement: "il-kp-1993", LogKey: e.logKey.VKey(), Dir: state})
+	mustFail(t, err, "forked history")
+}
+
+// logSigned returns the checkpoint with only the log's signature.
+func logSigned(t *testing.T, e *env, cp []byte) []byte {
+	v, err := note.NewVerifier(e.logKey.VKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := note.Open(cp, note.VerifierList(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := note.Sign(&note.Note{Text: n.Text}, e.logKey.Note())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(n.Text, "surety.local/il-kp-1993\n6\n") {
+		t.Fatalf("fork checkpoint %q", n.Text)
+	}
+	return out
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/statement"
+)
+
+func newStatementCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "statement",
+		Short: "Sign and submit statements",
+	}
+	cmd.AddCommand(newStatementSignCmd(), newStatementSubmitCmd())
+	return cmd
+}
+
+// newID returns a fresh statement id: the time and random bytes.
+func newID(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b)
+}
+
+func newStatementSignCmd() *cobra.Command {
+	var keyPath, typ, agr, id, author string
+	cmd := &cobra.Command{
+		Use:   "sign --key FILE --type TYPE --agreement ID [--id ID] [--author PRINCIPAL] BODY.json",
+		Short: "Sign a statement body and print its envelope",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, err := keys.Load(keyPath)
+			if err != nil {
+				return err
+			}
+			body, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			if !json.Valid(body) {
+				return fmt.Errorf("%s is not JSON; a statement body is a JSON object", args[0])
+			}
+			if author == "" {
+				author = k.Name
+			}
+			if id == "" {
+				id = newID(author + "-")
+			}
+			env, err := statement.Sign(k, statement.Payload{Type: typ, Agreement: agr, ID: id, Author: author, Time: time.Now(), Body: compactJSON(body)})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), string(env))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&keyPath, "key", "", "the author's private key file")
+	cmd.Flags().StringVar(&typ, "type", "", "statement type, e.g. key.add")
+	cmd.Flags().StringVar(&agr, "agreement", "", "agreement id")
+	cmd.Flags().StringVar(&id, "id", "", "statement id (default: author, time and random)")
+	cmd.Flags().StringVar(&author, "author", "", "author principal (default: the key's name)")
+	for _, f := range []string{"key", "type", "agreement"} {
+		_ = cmd.MarkFlagRequired(f)
+	}
+	return cmd
+}
+
+func compactJSON(b []byte) []byte {
+	var v json.RawMessage = b
+	out, err := json.Marshal(v)
+	if err != nil {
+		return b
+	}
+	return out
+}
+
+func newStatementSubmitCmd() *cobra.Command {
+	var server string
+	cmd := &cobra.Command{
+		Use:   "submit --server URL ENVELOPE.json",
+		Short: "Submit a signed statement; print its index and leaf hash",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := client.New(server).Submit(cmd.Context(), env)
+			if err != nil {
+				return err
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"index": a.Index, "leaf_hash": a.LeafHash, "existing": a.Existing})
+		},
+	}
+	cmd.Flags().StringVar(&server, "server", "http://127.0.0.1:8080", "server URL")
+	return cmd
+}

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/witness"
+)
+
+// StartWitness runs a witness for the given log keys on addr and returns
+// its URL and a function that stops it.
+func StartWitness(key *keys.Signer, addr, dir string, logKeys ...string) (string, func(), error) {
+	signer, err := witness.NewSigner(key.Name, key.Key)
+	if err != nil {
+		return "", nil, err
+	}
+	var logs []witness.Log
+	for _, k := range logKeys {
+		v, err := note.NewVerifier(k)
+		if err != nil {
+			return "", nil, fmt.Errorf("--log %q: %w", k, err)
+		}
+		logs = append(logs, witness.Log{Origin: v.Name(), Verifier: v})
+	}
+	w, err := witness.New(signer, dir, logs...)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: w.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "witness:", err)
+		}
+	}()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+func newWitnessCmd() *cobra.Command {
+	var keyPath, addr, dir string
+	var logs []string
+	cmd := &cobra.Command{
+		Use:   "witness --key FILE --log VKEY... [--addr HOST:PORT] [--state DIR]",
+		Short: "Cosign checkpoints of the given logs (C2SP tlog-witness)",
+		Long: "Run a witness: it serves POST /add-checkpoint, verifies each checkpoint's log\n" +
+			"signature and its consistency with the tree it cosigned last, and answers with\n" +
+			"a cosignature/v1. Its state is durable, so it never cosigns two different trees\n" +
+			"of the same size.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k, err := keys.Load(keyPath)
+			if err != nil {
+				return err
+			}
+			var vkeys []string
+			for _, l := range logs {
+				v, err := keys.LoadPublic(l)
+				if err != nil {
+					return err
+				}
+				vkeys = append(vkeys, v)
+			}
+			url, stop, err := StartWitness(k, addr, dir, vkeys...)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "witness %s listening at %s\n", k.Name, url)
+			ctx, cancel := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer cancel()
+			<-ctx.Done()
+			stop()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&keyPath, "key", "", "the witness's private key file")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8081", "address to listen on")
+	cmd.Flags().StringVar(&dir, "state", "witness-state", "directory for the witness's durable state")
+	cmd.Flags().StringArrayVar(&logs, "log", nil, "a log's verifier key, or a file holding it (repeatable)")
+	_ = cmd.MarkFlagRequired("key")
+	_ = cmd.MarkFlagRequired("log")
+	return cmd
+}

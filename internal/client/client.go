@@ -1,0 +1,117 @@
+// Package client talks to a Surety server over HTTP: it submits statements
+// and blobs and reads the API, turning problem+json answers into errors.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// Client is a Surety API client.
+type Client struct {
+	Base string
+	HTTP *http.Client
+}
+
+// New returns a client for the server at base, e.g. http://127.0.0.1:8080.
+func New(base string) *Client {
+	return &Client{Base: strings.TrimSuffix(base, "/"), HTTP: &http.Client{}}
+}
+
+// Problem is a problem+json answer.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+func (p *Problem) Error() string {
+	return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail)
+}
+
+// Do sends a request and decodes a JSON answer into out (if not nil). A
+// non-2xx answer is returned as *Problem.
+func (c *Client) Do(ctx context.Context, method, path, contentType string, body []byte, out any) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if resp.StatusCode >= 300 {
+		p := &Problem{Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode), Detail: string(bytes.TrimSpace(b))}
+		if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+			_ = json.Unmarshal(b, p)
+		}
+		return resp.StatusCode, p
+	}
+	if out != nil {
+		if raw, ok := out.(*[]byte); ok {
+			*raw = b
+			return resp.StatusCode, nil
+		}
+		if err := json.Unmarshal(b, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// Get reads a JSON resource.
+func (c *Client) Get(ctx context.Context, path string, out any) error {
+	_, err := c.Do(ctx, http.MethodGet, path, "", nil, out)
+	return err
+}
+
+// Appended is where a submitted statement landed.
+type Appended struct {
+	Index    uint64 `json:"index"`
+	LeafHash string `json:"leaf_hash"`
+	// Existing is set when the same bytes were in the log already.
+	Existing bool `json:"-"`
+}
+
+// Leaf returns the leaf hash as bytes.
+func (a Appended) Leaf() ([32]byte, error) {
+	var h [32]byte
+	b, err := hex.DecodeString(a.LeafHash)
+	if err != nil || len(b) != 32 {
+		return h, fmt.Errorf("leaf hash %q is not 32 hex bytes", a.LeafHash)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+// Submit posts a signed statement envelope.
+func (c *Client) Submit(ctx context.Context, envelope []byte) (Appended, error) {
+	var a Appended
+	code, err := c.Do(ctx, http.MethodPost, "/v1/statements", "application/json", envelope, &a)
+	a.Existing = code == http.StatusOK
+	return a, err
+}
+
+// PutBlob uploads content and returns its SHA-256 in hex.
+func (c *Client) PutBlob(ctx context.Context, data []byte) (string, error) {
+	var r struct {
+		SHA256 string `json:"sha256"`
+	}
+	_, err := c.Do(ctx, http.MethodPost, "/v1/blobs", "application/octet-stream", data, &r)
+	return r.SHA256, err
+}

@@ -1,0 +1,412 @@
+// Package server is Surety's HTTP interface: the statement API under /v1/,
+// the log's checkpoint and tiles under /log/<agreement>/ as C2SP
+// tlog-tiles, proofs, blobs and metrics. Errors are RFC 9457 problem+json,
+// mapped from the domain's errors in one table.
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
+)
+
+// MaxBlob is the largest blob accepted, in bytes.
+const MaxBlob = 32 << 20
+
+// Server serves one agreement's log.
+type Server struct {
+	Log       *ledger.Log
+	Publisher *ledger.Publisher
+	Logger    *slog.Logger
+
+	mux      *http.ServeMux
+	registry *prometheus.Registry
+	appends  *prometheus.CounterVec
+	latency  prometheus.Histogram
+}
+
+// New returns a server for the log; pub may be nil for a read-only server.
+func New(l *ledger.Log, pub *ledger.Publisher, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Server{Log: l, Publisher: pub, Logger: logger, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s.appends = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "surety_statements_total", Help: "Statements submitted, by outcome.",
+	}, []string{"outcome"})
+	s.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "surety_append_seconds", Help: "Time from receipt to durable commit of a statement.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+	})
+	s.registry.MustRegister(s.appends, s.latency, prometheus.NewGoCollector())
+
+	s.handle("POST /v1/statements", s.postStatement)
+	s.handle("GET /v1/statements/{index}", s.getStatement)
+	s.handle("GET /v1/proof/inclusion", s.getInclusion)
+	s.handle("GET /v1/proof/consistency", s.getConsistency)
+	s.handle("POST /v1/checkpoint", s.postCheckpoint)
+	s.handle("POST /v1/blobs", s.postBlob)
+	s.handle("GET /v1/blobs/{sum}", s.getBlob)
+	s.handle("GET /v1/state", s.getState)
+	s.handle("GET /log/{agreement}/checkpoint", s.getCheckpoint)
+	s.handle("GET /log/{agreement}/tile/", s.getTile)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	return s
+}
+
+// Handle adds a handler to the server's mux, for packages that extend the
+// API.
+func (s *Server) Handle(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.handle(pattern, h)
+}
+
+func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.problem(w, r, err)
+		}
+	})
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Error is an error with its HTTP status, for request problems the
+// handlers find themselves.
+type Error struct {
+	Status int
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func badRequest(format string, args ...any) error {
+	return &Error{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// statuses maps the domain's errors to HTTP statuses and problem types, in
+// one table.
+var statuses = []struct {
+	err    error
+	status int
+	kind   string
+}{
+	{statement.ErrTooLarge, http.StatusRequestEntityTooLarge, "too-large"},
+	{statement.ErrMalformed, http.StatusBadRequest, "malformed"},
+	{statement.ErrSignature, http.StatusForbidden, "bad-signature"},
+	{state.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{state.ErrConflict, http.StatusConflict, "conflict"},
+	{state.ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
+	{state.ErrUnknownType, http.StatusBadRequest, "unknown-type"},
+	{ledger.ErrNotFound, http.StatusNotFound, "not-found"},
+	{store.ErrNotFound, http.StatusNotFound, "not-found"},
+	{ledger.ErrClosed, http.StatusServiceUnavailable, "closed"},
+}
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+// ProblemBase prefixes problem type names.
+const ProblemBase = "https://surety.local/problems/"
+
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	p := Problem{Type: ProblemBase + "internal", Status: http.StatusInternalServerError, Detail: err.Error()}
+	var he *Error
+	switch {
+	case errors.As(err, &he):
+		p.Status, p.Type = he.Status, ProblemBase+"bad-request"
+	default:
+		for _, e := range statuses {
+			if errors.Is(err, e.err) {
+				p.Status, p.Type = e.status, ProblemBase+e.kind
+				break
+			}
+		}
+	}
+	p.Title = http.StatusText(p.Status)
+	if p.Status == http.StatusInternalServerError {
+		s.Logger.Error("server: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		p.Detail = "internal error; the server log has the details"
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// AppendResponse is the answer to POST /v1/statements.
+type AppendResponse struct {
+	Index    uint64 `json:"index"`
+	LeafHash string `json:"leaf_hash"`
+}
+
+func (s *Server) postStatement(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, statement.MaxSize+1))
+	if err != nil {
+		s.appends.WithLabelValues("rejected").Inc()
+		return fmt.Errorf("%w: the body exceeds %d bytes; put large content in a blob", statement.ErrTooLarge, statement.MaxSize)
+	}
+	res, err := s.Log.Append(r.Context(), body)
+	if err != nil {
+		s.appends.WithLabelValues("rejected").Inc()
+		return err
+	}
+	s.latency.Observe(time.Since(start).Seconds())
+	status := http.StatusCreated
+	if res.Existing {
+		status = http.StatusOK
+		s.appends.WithLabelValues("existing").Inc()
+	} else {
+		s.appends.WithLabelValues("appended").Inc()
+	}
+	return writeJSON(w, status, AppendResponse{Index: res.Index, LeafHash: hex.EncodeToString(res.LeafHash[:])})
+}
+
+// EntryResponse is the answer to GET /v1/statements/{index}.
+type EntryResponse struct {
+	Index     uint64            `json:"index"`
+	LeafHash  string            `json:"leaf_hash"`
+	Time      time.Time         `json:"time"`
+	Statement json.RawMessage   `json:"statement"`
+	Payload   statement.Payload `json:"payload"`
+}
+
+func (s *Server) getStatement(w http.ResponseWriter, r *http.Request) error {
+	i, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+	if err != nil {
+		return badRequest("index %q is not a whole number", r.PathValue("index"))
+	}
+	es, err := s.Log.Entries(r.Context(), i, i+1)
+	if err != nil {
+		return err
+	}
+	e, err := ledger.ParseEntry(es[0])
+	if err != nil {
+		return err
+	}
+	lh := ledger.LeafHash(es[0])
+	return writeJSON(w, http.StatusOK, EntryResponse{Index: i, LeafHash: hex.EncodeToString(lh[:]), Time: e.Time, Statement: e.Envelope, Payload: e.Statement.Payload})
+}
+
+func (s *Server) agreementParam(r *http.Request) error {
+	if a := r.URL.Query().Get("agreement"); a != "" && a != s.Log.ID() {
+		return fmt.Errorf("%w: this server holds the log of %s, not %s", ledger.ErrNotFound, s.Log.ID(), a)
+	}
+	return nil
+}
+
+func uintParam(r *http.Request, name string) (uint64, error) {
+	v := r.URL.Query().Get(name)
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, badRequest("query parameter %s=%q is not a whole number", name, v)
+	}
+	return n, nil
+}
+
+// ProofResponse is the answer to the proof endpoints.
+type ProofResponse struct {
+	Index *uint64  `json:"index,omitempty"`
+	Size  uint64   `json:"size"`
+	Old   *uint64  `json:"old,omitempty"`
+	Proof [][]byte `json:"proof"`
+}
+
+func (s *Server) getInclusion(w http.ResponseWriter, r *http.Request) error {
+	if err := s.agreementParam(r); err != nil {
+		return err
+	}
+	i, err := uintParam(r, "index")
+	if err != nil {
+		return err
+	}
+	n, err := uintParam(r, "size")
+	if err != nil {
+		return err
+	}
+	p, err := s.Log.InclusionProof(r.Context(), i, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ProofResponse{Index: &i, Size: n, Proof: p})
+}
+
+func (s *Server) getConsistency(w http.ResponseWriter, r *http.Request) error {
+	if err := s.agreementParam(r); err != nil {
+		return err
+	}
+	old, err := uintParam(r, "old")
+	if err != nil {
+		return err
+	}
+	n, err := uintParam(r, "new")
+	if err != nil {
+		return err
+	}
+	p, err := s.Log.ConsistencyProof(r.Context(), old, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ProofResponse{Old: &old, Size: n, Proof: p})
+}
+
+func (s *Server) postCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	if s.Publisher == nil {
+		return &Error{http.StatusServiceUnavailable, "this server does not sign checkpoints"}
+	}
+	b, err := s.Publisher.Publish(r.Context(), true)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) logParam(r *http.Request) error {
+	if a := r.PathValue("agreement"); a != s.Log.ID() {
+		return fmt.Errorf("%w: this server holds the log of %s, not %s", ledger.ErrNotFound, s.Log.ID(), a)
+	}
+	return nil
+}
+
+func (s *Server) getCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	if err := s.logParam(r); err != nil {
+		return err
+	}
+	b, err := s.Log.Checkpoint(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
+	if err := s.logParam(r); err != nil {
+		return err
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/log/"+s.Log.ID()+"/")
+	p, err := ledger.ParseTilePath(rest)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
+	}
+	var b []byte
+	if p.Entries {
+		b, err = s.Log.EntryBundle(r.Context(), p.Index, p.Width)
+	} else {
+		b, err = s.Log.Tile(r.Context(), p.Level, p.Index, p.Width)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if p.Width == 0 {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// BlobResponse is the answer to POST /v1/blobs.
+type BlobResponse struct {
+	SHA256 string `json:"sha256"`
+	Size   int    `json:"size"`
+}
+
+func (s *Server) postBlob(w http.ResponseWriter, r *http.Request) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBlob+1))
+	if err != nil {
+		return &Error{http.StatusRequestEntityTooLarge, fmt.Sprintf("blobs are at most %d bytes", MaxBlob)}
+	}
+	sum := sha256.Sum256(b)
+	if err := s.Log.Store().PutBlob(r.Context(), sum, b); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, BlobResponse{SHA256: hex.EncodeToString(sum[:]), Size: len(b)})
+}
+
+func (s *Server) getBlob(w http.ResponseWriter, r *http.Request) error {
+	raw, err := hex.DecodeString(r.PathValue("sum"))
+	if err != nil || len(raw) != sha256.Size {
+		return badRequest("%q is not a hex SHA-256", r.PathValue("sum"))
+	}
+	b, err := s.Log.Store().Blob(r.Context(), [32]byte(raw))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, err = w.Write(b)
+	return err
+}
+
+// StateRow is one row of the projected state.
+type StateRow struct {
+	Kind  string          `json:"kind"`
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
+}
+
+// getState serves the whole projected state, for auditors to compare with
+// their replay.
+func (s *Server) getState(w http.ResponseWriter, r *http.Request) error {
+	if err := s.agreementParam(r); err != nil {
+		return err
+	}
+	rows, err := Dump(r.Context(), s.Log.Store(), s.Log.ID())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rows)
+}
+
+// Dump returns every state row of a log.
+func Dump(ctx context.Context, st store.Store, log string) ([]StateRow, error) {
+	rows := []StateRow{}
+	err := st.View(ctx, func(tx store.ReadTx) error {
+		return tx.Dump(log, func(kind, key string, value []byte) error {
+			v := json.RawMessage(value)
+			if !json.Valid(value) {
+				v, _ = json.Marshal(string(value))
+			}
+			rows = append(rows, StateRow{Kind: kind, Key: key, Value: v})
+			return nil
+		})
+	})
+	return rows, err
+}

@@ -1,0 +1,187 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
+
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/server"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/testenv"
+)
+
+type fixture struct {
+	url string
+	op  *keys.Signer
+	log *ledger.Log
+}
+
+func start(t *testing.T) *fixture {
+	doc, err := os.ReadFile("../../examples/israel-dprk-1993.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.Open(context.Background(), ledger.Options{Store: testenv.SQLite(t), Log: "il-kp-1993"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	op, _ := keys.Derive("demo", "surety.local/il-kp-1993")
+	pub := &ledger.Publisher{Log: l, Origin: "surety.local/il-kp-1993", Signer: op.Note()}
+	srv := httptest.NewServer(server.New(l, pub, nil))
+	t.Cleanup(srv.Close)
+	f := &fixture{url: srv.URL, op: op, log: l}
+	body, _ := json.Marshal(state.AdoptBody{Document: string(doc)})
+	if code, b := f.post(t, "/v1/statements", f.sign(t, state.TypeAdopt, "adopt", string(body))); code != http.StatusCreated {
+		t.Fatalf("adopt: %d %s", code, b)
+	}
+	return f
+}
+
+func (f *fixture) sign(t *testing.T, typ, id, body string) []byte {
+	env, err := statement.Sign(f.op, statement.Payload{Type: typ, Agreement: "il-kp-1993", ID: id, Author: "operator", Time: time.Now(), Body: json.RawMessage(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+func (f *fixture) post(t *testing.T, path string, body []byte) (int, []byte) {
+	resp, err := http.Post(f.url+path, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func (f *fixture) get(t *testing.T, path string) (*http.Response, []byte) {
+	resp, err := http.Get(f.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func TestProblems(t *testing.T) {
+	f := start(t)
+	stranger, _ := keys.Derive("demo", "stranger")
+	foreign, _ := statement.Sign(stranger, statement.Payload{Type: "clock.tick", Agreement: "il-kp-1993", ID: "x", Author: "stranger", Time: time.Now(), Body: json.RawMessage("{}")})
+	for _, c := range []struct {
+		name   string
+		body   []byte
+		status int
+		kind   string
+	}{
+		{"too large", bytes.Repeat([]byte("x"), 70000), 413, "too-large"},
+		{"malformed", []byte("{}"), 400, "malformed"},
+		{"forbidden", foreign, 403, "forbidden"},
+		{"unknown type", f.sign(t, "missile.launch", "m", "{}"), 400, "unknown-type"},
+		{"invalid body", f.sign(t, "clock.tick", "c", `{"a":1}`), 422, "invalid"},
+	} {
+		code, b := f.post(t, "/v1/statements", c.body)
+		var p server.Problem
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Fatalf("%s: not problem+json: %s", c.name, b)
+		}
+		if code != c.status || p.Status != c.status || p.Type != server.ProblemBase+c.kind || p.Detail == "" {
+			t.Errorf("%s: %d %+v, want %d %s", c.name, code, p, c.status, c.kind)
+		}
+	}
+	code, b := f.post(t, "/v1/statements", f.sign(t, "clock.tick", "ok", "{}"))
+	if code != http.StatusCreated || !strings.Contains(string(b), `"index":1`) {
+		t.Errorf("a good statement after the bad ones: %d %s", code, b)
+	}
+}
+
+func TestTilesAndProofs(t *testing.T) {
+	f := start(t)
+	for i := range 300 {
+		if code, b := f.post(t, "/v1/statements", f.sign(t, "clock.tick", fmt.Sprint("t", i), "{}")); code != 201 {
+			t.Fatalf("%d %s", code, b)
+		}
+	}
+	// 301 entries: one full level-0 tile and a partial one of 45.
+	resp, full := f.get(t, "/log/il-kp-1993/tile/0/000")
+	if resp.StatusCode != 200 || len(full) != 256*32 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("full tile: %d, %d bytes, %q", resp.StatusCode, len(full), resp.Header.Get("Cache-Control"))
+	}
+	resp, part := f.get(t, "/log/il-kp-1993/tile/0/001.p/45")
+	if resp.StatusCode != 200 || len(part) != 45*32 {
+		t.Fatalf("partial tile: %d, %d bytes", resp.StatusCode, len(part))
+	}
+	if resp, _ := f.get(t, "/log/il-kp-1993/tile/0/001.p/46"); resp.StatusCode != 404 {
+		t.Errorf("a partial tile beyond the tree: %d", resp.StatusCode)
+	}
+	if resp, _ := f.get(t, "/log/il-kp-1993/tile/0/1"); resp.StatusCode != 404 {
+		t.Errorf("a non-canonical path: %d", resp.StatusCode)
+	}
+	resp, bundle := f.get(t, "/log/il-kp-1993/tile/entries/001.p/45")
+	es, err := ledger.ParseBundle(bundle)
+	if resp.StatusCode != 200 || err != nil || len(es) != 45 {
+		t.Fatalf("entry bundle: %d %v %d", resp.StatusCode, err, len(es))
+	}
+	// The last leaf hash of the partial tile is the hash of the last entry.
+	if lh := ledger.LeafHash(es[44]); !bytes.Equal(lh[:], part[44*32:]) {
+		t.Errorf("tile and entry bundle disagree")
+	}
+	var e server.EntryResponse
+	_, b := f.get(t, "/v1/statements/300")
+	if err := json.Unmarshal(b, &e); err != nil || e.Payload.ID != "t299" {
+		t.Fatalf("statement 300: %s", b)
+	}
+	var p server.ProofResponse
+	_, b = f.get(t, "/v1/proof/inclusion?agreement=il-kp-1993&index=300&size=301")
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := f.log.Head(context.Background())
+	lh := ledger.LeafHash(es[44])
+	if err := proof.VerifyInclusion(rfc6962.DefaultHasher, 300, 301, lh[:], p.Proof, h.Root); err != nil {
+		t.Errorf("served inclusion proof: %v", err)
+	}
+	if resp, _ := f.get(t, "/v1/proof/inclusion?agreement=other&index=0&size=1"); resp.StatusCode != 404 {
+		t.Errorf("another agreement: %d", resp.StatusCode)
+	}
+	code, cp := f.post(t, "/v1/checkpoint", nil)
+	if code != 200 || !strings.HasPrefix(string(cp), "surety.local/il-kp-1993\n301\n") {
+		t.Errorf("checkpoint: %d %s", code, cp)
+	}
+	resp, served := f.get(t, "/log/il-kp-1993/checkpoint")
+	if resp.StatusCode != 200 || !bytes.Equal(served, cp) {
+		t.Errorf("served checkpoint differs")
+	}
+}
+
+func TestBlobs(t *testing.T) {
+	f := start(t)
+	code, b := f.post(t, "/v1/blobs", []byte("evidence photo"))
+	var r server.BlobResponse
+	if err := json.Unmarshal(b, &r); err != nil || code != 201 || r.Size != 14 {
+		t.Fatalf("%d %s", code, b)
+	}
+	resp, got := f.get(t, "/v1/blobs/"+r.SHA256)
+	if resp.StatusCode != 200 || string(got) != "evidence photo" {
+		t.Errorf("blob back: %d %q", resp.StatusCode, got)
+	}
+	if resp, _ := f.get(t, "/v1/blobs/"+strings.Repeat("0", 64)); resp.StatusCode != 404 {
+		t.Errorf("missing blob: %d", resp.StatusCode)
+	}
+}

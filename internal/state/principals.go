@@ -1,0 +1,301 @@
+package state
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/statement"
+)
+
+// The statement types of the agreement and its keys.
+const (
+	TypeAdopt     = "agreement.adopt"
+	TypeKeyAdd    = "key.add"
+	TypeKeyRevoke = "key.revoke"
+	TypeClockTick = "clock.tick"
+)
+
+const (
+	kindAgreement = "agreement"
+	kindPrincipal = "principal"
+	kindClock     = "clock"
+)
+
+// Principal is a principal as the state knows it: its party, duties and
+// keys, with when each key was added and revoked.
+type Principal struct {
+	ID     string           `json:"id"`
+	Party  string           `json:"party"`
+	Role   agreement.Role   `json:"role"`
+	Duties []agreement.Duty `json:"duties"`
+	Sites  []string         `json:"sites,omitempty"`
+	Keys   []Key            `json:"keys"`
+}
+
+// Key is one of a principal's keys.
+type Key struct {
+	ID      string  `json:"id"`
+	Public  []byte  `json:"public"`
+	Added   uint64  `json:"added"`
+	Revoked *uint64 `json:"revoked,omitempty"`
+}
+
+func (p *Principal) holds(ds ...agreement.Duty) bool {
+	for _, d := range ds {
+		if slices.Contains(p.Duties, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// current reports whether the key id names a key of p that is not revoked.
+func (p *Principal) current(keyID string) bool {
+	return p.key(keyID) != nil
+}
+
+// Public returns the current key of p with the key id, or nil.
+func (p *Principal) Public(keyID string) ed25519.PublicKey {
+	if k := p.key(keyID); k != nil {
+		return ed25519.PublicKey(k.Public)
+	}
+	return nil
+}
+
+func (p *Principal) key(keyID string) *Key {
+	for i, k := range p.Keys {
+		if k.ID == keyID && k.Revoked == nil {
+			return &p.Keys[i]
+		}
+	}
+	return nil
+}
+
+// AdoptBody is the body of agreement.adopt: the agreement document itself.
+type AdoptBody struct {
+	Document string `json:"document"`
+}
+
+// KeyAddBody adds a key to a principal, or a new principal with its key.
+type KeyAddBody struct {
+	Principal string `json:"principal"`
+	// Key is a verifier key (name+hash+data) or base64 of the 32 key bytes.
+	Key string `json:"key"`
+	// Party, Duties and Sites describe a new principal.
+	Party  string           `json:"party,omitempty"`
+	Duties []agreement.Duty `json:"duties,omitempty"`
+	Sites  []string         `json:"sites,omitempty"`
+}
+
+// KeyRevokeBody revokes a principal's key by its key id.
+type KeyRevokeBody struct {
+	Principal string `json:"principal"`
+	KeyID     string `json:"key_id"`
+}
+
+func init() {
+	Register(TypeAdopt, Handler{Apply: applyAdopt})
+	Register(TypeKeyAdd, Handler{Apply: applyKeyAdd})
+	Register(TypeKeyRevoke, Handler{Apply: applyKeyRevoke})
+	Register(TypeClockTick, Handler{Duties: []agreement.Duty{agreement.LogKey}, Apply: applyClockTick})
+}
+
+// Lookup returns the public key that must have signed st: the current key
+// of its author under the statement's key id, or for agreement.adopt, the
+// log key of the agreement it adopts.
+func Lookup(kv KV, st *statement.Statement) (ed25519.PublicKey, error) {
+	if st.Type == TypeAdopt {
+		spec, err := adoptedSpec(st)
+		if err != nil {
+			return nil, err
+		}
+		pr, pub, err := logPrincipal(spec)
+		if err != nil {
+			return nil, err
+		}
+		if pr.ID != st.Author {
+			return nil, fmt.Errorf("%w: agreement.adopt is signed by the log key's principal %s, not %s", ErrForbidden, pr.ID, st.Author)
+		}
+		return pub, nil
+	}
+	pr, err := LoadPrincipal(kv, st.Author)
+	if err != nil {
+		return nil, err
+	}
+	pub := pr.Public(st.KeyID)
+	if pub == nil {
+		return nil, fmt.Errorf("%w: %s has no current key %s", ErrForbidden, st.Author, st.KeyID)
+	}
+	return pub, nil
+}
+
+// LoadPrincipal returns the principal id as the state knows it; the error
+// wraps ErrForbidden when there is none.
+func LoadPrincipal(kv KV, id string) (*Principal, error) {
+	var pr Principal
+	found, err := getJSON(kv, kindPrincipal, id, &pr)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: %s is not a principal of this agreement", ErrForbidden, id)
+	}
+	return &pr, nil
+}
+
+func adoptedSpec(st *statement.Statement) (*agreement.Spec, error) {
+	var b AdoptBody
+	if err := st.Decode(&b); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	spec, err := agreement.Parse("agreement", []byte(b.Document))
+	if err != nil {
+		return nil, fmt.Errorf("%w: the adopted agreement is not valid:\n%v", ErrInvalid, err)
+	}
+	return spec, nil
+}
+
+// logPrincipal returns the principal holding the log key, and its key.
+func logPrincipal(spec *agreement.Spec) (agreement.Principal, ed25519.PublicKey, error) {
+	for _, p := range spec.Parties {
+		for _, pr := range p.Principals {
+			if slices.Contains(pr.Duties, agreement.LogKey) {
+				_, pub, err := keys.ParsePublic(pr.Key)
+				return pr, pub, err
+			}
+		}
+	}
+	return agreement.Principal{}, nil, errors.New("the agreement has no log key")
+}
+
+func applyAdopt(c *Context, e Entry) error {
+	st := e.Statement
+	if c.Spec != nil {
+		return fmt.Errorf("%w: this log adopted agreement %s already; an agreement is adopted once", ErrConflict, c.Spec.ID)
+	}
+	if e.Index != 0 {
+		return fmt.Errorf("%w: agreement.adopt must be the log's first entry", ErrConflict)
+	}
+	spec, err := adoptedSpec(st)
+	if err != nil {
+		return err
+	}
+	if spec.ID != st.Agreement {
+		return fmt.Errorf("%w: the document's id is %q, the statement's agreement %q", ErrInvalid, spec.ID, st.Agreement)
+	}
+	var b AdoptBody
+	_ = st.Decode(&b)
+	if err := c.KV.Put(kindAgreement, "document", []byte(b.Document)); err != nil {
+		return err
+	}
+	for _, p := range spec.Parties {
+		for _, pr := range p.Principals {
+			_, pub, err := keys.ParsePublic(pr.Key)
+			if err != nil {
+				return fmt.Errorf("%w: principal %s: %v", ErrInvalid, pr.ID, err)
+			}
+			sp := Principal{ID: pr.ID, Party: p.ID, Role: p.Role, Duties: pr.Duties, Sites: pr.Sites,
+				Keys: []Key{{ID: statement.KeyID(pub), Public: pub, Added: e.Index}}}
+			if err := putJSON(c.KV, kindPrincipal, pr.ID, sp); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// mayManage reports whether author may manage the keys of a principal of
+// party: the principal itself, or an envoy or coordinator of its party.
+func mayManage(author *Principal, party, principal string) bool {
+	return author.ID == principal || author.Party == party && author.holds(agreement.Envoy, agreement.Coordinator)
+}
+
+func applyKeyAdd(c *Context, e Entry) error {
+	var b KeyAddBody
+	if err := e.Statement.Decode(&b); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	_, pub, err := keys.ParsePublic(b.Key)
+	if err != nil {
+		return fmt.Errorf("%w: key: %v", ErrInvalid, err)
+	}
+	k := Key{ID: statement.KeyID(pub), Public: pub, Added: e.Index}
+	var pr Principal
+	found, err := getJSON(c.KV, kindPrincipal, b.Principal, &pr)
+	if err != nil {
+		return err
+	}
+	if found {
+		if b.Party != "" || len(b.Duties) > 0 || len(b.Sites) > 0 {
+			return fmt.Errorf("%w: principal %s exists; key.add adds a key to it and takes no party, duties or sites", ErrInvalid, b.Principal)
+		}
+		if !mayManage(c.Author, pr.Party, pr.ID) {
+			return fmt.Errorf("%w: only %s or an envoy or coordinator of %s may add its keys", ErrForbidden, pr.ID, pr.Party)
+		}
+		if pr.key(k.ID) != nil {
+			return fmt.Errorf("%w: %s already has key %s", ErrConflict, pr.ID, k.ID)
+		}
+		pr.Keys = append(pr.Keys, k)
+		return putJSON(c.KV, kindPrincipal, pr.ID, pr)
+	}
+	// A new principal joins the author's party.
+	if b.Principal == "" || b.Party == "" || len(b.Duties) == 0 {
+		return fmt.Errorf("%w: a new principal needs principal, party and duties", ErrInvalid)
+	}
+	if !mayManage(c.Author, b.Party, "") {
+		return fmt.Errorf("%w: only an envoy or coordinator of %s may add its principals", ErrForbidden, b.Party)
+	}
+	role := c.Author.Role
+	for _, d := range b.Duties {
+		if !slices.Contains(agreement.Duties[role], d) {
+			return fmt.Errorf("%w: a %s party's principals may not hold duty %s", ErrForbidden, role, d)
+		}
+	}
+	for _, s := range b.Sites {
+		if !slices.ContainsFunc(c.Spec.Sites, func(x agreement.Site) bool { return x.ID == s }) {
+			return fmt.Errorf("%w: unknown site %s", ErrInvalid, s)
+		}
+	}
+	if slices.Contains(b.Duties, agreement.Inspector) != (len(b.Sites) > 0) {
+		return fmt.Errorf("%w: an inspector is assigned to sites, and only an inspector", ErrInvalid)
+	}
+	pr = Principal{ID: b.Principal, Party: b.Party, Role: role, Duties: b.Duties, Sites: b.Sites, Keys: []Key{k}}
+	return putJSON(c.KV, kindPrincipal, pr.ID, pr)
+}
+
+func applyKeyRevoke(c *Context, e Entry) error {
+	var b KeyRevokeBody
+	if err := e.Statement.Decode(&b); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	pr, err := LoadPrincipal(c.KV, b.Principal)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if !mayManage(c.Author, pr.Party, pr.ID) {
+		return fmt.Errorf("%w: only %s or an envoy or coordinator of %s may revoke its keys", ErrForbidden, pr.ID, pr.Party)
+	}
+	k := pr.key(b.KeyID)
+	if k == nil {
+		return fmt.Errorf("%w: %s has no current key %s", ErrInvalid, pr.ID, b.KeyID)
+	}
+	idx := e.Index
+	k.Revoked = &idx
+	return putJSON(c.KV, kindPrincipal, pr.ID, pr)
+}
+
+// ClockTickBody is the body of clock.tick: empty; the entry's time is the
+// tick.
+type ClockTickBody struct{}
+
+func applyClockTick(c *Context, e Entry) error {
+	var b ClockTickBody
+	if err := e.Statement.Decode(&b); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return putJSON(c.KV, kindClock, "last", e.Time)
+}

@@ -1,0 +1,185 @@
+// Package state is Surety's projector: it turns each log entry into the
+// projected state (principals and keys, declarations, selections, verdicts,
+// tranches…) with one deterministic apply step per statement type. The steps
+// run inside the append transaction, and again, identically, when the state
+// is rebuilt or an auditor replays the log.
+//
+// Apply steps see the state only through KV and the entry; they never read
+// the clock, the network or random numbers.
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
+)
+
+// Rejections: a statement is refused for one of these reasons, which the
+// server maps to HTTP statuses in one table.
+var (
+	// ErrForbidden: the author may not make this statement.
+	ErrForbidden = errors.New("forbidden")
+	// ErrConflict: the statement contradicts the state (a duplicate id, a
+	// second selection, …).
+	ErrConflict = errors.New("conflict")
+	// ErrInvalid: the body is wrong, or refers to what does not exist.
+	ErrInvalid = errors.New("invalid")
+	// ErrUnknownType: no apply step handles the statement type.
+	ErrUnknownType = errors.New("unknown statement type")
+)
+
+// Entry is a statement as sequenced in the log.
+type Entry struct {
+	Index     uint64
+	Time      time.Time
+	LeafHash  [32]byte
+	Statement *statement.Statement
+}
+
+// Context is what an apply step works with.
+type Context struct {
+	KV KV
+	// Spec is the adopted agreement; nil before agreement.adopt.
+	Spec *agreement.Spec
+	// Author is the signing principal, as the state knows it.
+	Author *Principal
+}
+
+// Handler is the apply step of one statement type.
+type Handler struct {
+	// Duties lists the duties, any one of which lets a principal make the
+	// statement. Empty means the handler authorizes by itself.
+	Duties []agreement.Duty
+	// Apply checks the statement against the state and updates it. It
+	// returns an error wrapping one of the rejections to refuse it.
+	Apply func(c *Context, e Entry) error
+}
+
+var handlers = map[string]Handler{}
+
+// Register adds the apply step of a statement type. It is called from init
+// functions; registering a type twice panics.
+func Register(typ string, h Handler) {
+	if _, dup := handlers[typ]; dup {
+		panic("state: statement type registered twice: " + typ)
+	}
+	handlers[typ] = h
+}
+
+// Types lists the registered statement types.
+func Types() []string {
+	ts := make([]string, 0, len(handlers))
+	for t := range handlers {
+		ts = append(ts, t)
+	}
+	slices.Sort(ts)
+	return ts
+}
+
+// Projector applies entries to the state. It caches the adopted agreement,
+// which never changes once adopted; Reset forgets it, for a rebuild.
+type Projector struct {
+	mu   sync.Mutex
+	spec *agreement.Spec
+}
+
+// Reset forgets the cached agreement.
+func (p *Projector) Reset() {
+	p.mu.Lock()
+	p.spec = nil
+	p.mu.Unlock()
+}
+
+// Apply authorizes the entry's statement against the state and applies it.
+// The signature must already have been verified with the key the state
+// holds for the author under the statement's key id (see Lookup).
+func (p *Projector) Apply(kv KV, e Entry) error {
+	st := e.Statement
+	h, ok := handlers[st.Type]
+	if !ok {
+		return fmt.Errorf("%w %q; known types: %v", ErrUnknownType, st.Type, Types())
+	}
+	spec, err := p.Spec(kv)
+	if err != nil {
+		return err
+	}
+	c := &Context{KV: kv, Spec: spec}
+	if st.Type != TypeAdopt {
+		if spec == nil {
+			return fmt.Errorf("%w: the log has adopted no agreement yet; agreement.adopt comes first", ErrConflict)
+		}
+		if st.Agreement != spec.ID {
+			return fmt.Errorf("%w: statement is for agreement %q, this log is %q", ErrInvalid, st.Agreement, spec.ID)
+		}
+		pr, err := LoadPrincipal(kv, st.Author)
+		if err != nil {
+			return err
+		}
+		if !pr.current(st.KeyID) {
+			return fmt.Errorf("%w: key %s is not a current key of %s", ErrForbidden, st.KeyID, st.Author)
+		}
+		if len(h.Duties) > 0 && !pr.holds(h.Duties...) {
+			return fmt.Errorf("%w: %s (%s of %s) may not make %s; it takes a principal with duty %v", ErrForbidden, st.Author, dutyNames(pr.Duties), pr.Party, st.Type, h.Duties)
+		}
+		c.Author = pr
+	}
+	return h.Apply(c, e)
+}
+
+// Spec returns the adopted agreement, or nil before the adoption.
+func (p *Projector) Spec(kv KV) (*agreement.Spec, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spec != nil {
+		return p.spec, nil
+	}
+	doc, err := kv.Get(kindAgreement, "document")
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := agreement.Parse("agreement", doc)
+	if err != nil {
+		return nil, fmt.Errorf("state: the adopted agreement does not parse: %w", err)
+	}
+	p.spec = s
+	return s, nil
+}
+
+func dutyNames(ds []agreement.Duty) string {
+	b, _ := json.Marshal(ds)
+	return string(b)
+}
+
+// getJSON reads a JSON value; found is false for a missing row.
+func getJSON(kv KV, kind, key string, v any) (found bool, err error) {
+	b, err := kv.Get(kind, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("state: %s %s: %w", kind, key, err)
+	}
+	return true, nil
+}
+
+// putJSON writes a JSON value.
+func putJSON(kv KV, kind, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("state: %s %s: %w", kind, key, err)
+	}
+	return kv.Put(kind, key, b)
+}

@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Dialect describes the little that differs between the SQL databases DB
+// runs on. The tables themselves are created by each backend's migrations.
+type Dialect struct {
+	// Name is the backend's name, as Store.Dialect returns it.
+	Name string
+	// Numbered says placeholders are written $1, $2, … rather than ?.
+	Numbered bool
+	// Lock is the clause that locks a log's head row when Update reads it,
+	// such as "FOR UPDATE". It is empty where beginning a read-write
+	// transaction already takes the database's write lock, as SQLite's
+	// BEGIN IMMEDIATE does.
+	Lock string
+}
+
+// DB is the Store over database/sql that the sqlite and postgres packages
+// open.
+type DB struct {
+	dialect Dialect
+	// write runs Update and PutBlob; read runs View and Blob. They are the
+	// same pool where the database has no single writer.
+	write, read *pool
+}
+
+var _ Store = (*DB)(nil)
+
+// pool is a database handle with its prepared statements.
+type pool struct {
+	db    *sql.DB
+	stmts [nQuery]*sql.Stmt
+}
+
+// New returns the Store over write, which runs Update and PutBlob, and read,
+// which runs View and Blob; they may be the same handle. Both must reach a
+// database migrated by the backend of dialect d. New prepares its statements
+// on them; Close closes them both.
+func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
+	text := d.queries()
+	db := &DB{dialect: d, write: &pool{db: write}}
+	if err := db.write.prepare(ctx, text[:]); err != nil {
+		return nil, err
+	}
+	db.read = db.write
+	if read != write {
+		db.read = &pool{db: read}
+		if err := db.read.prepare(ctx, text[:qCreate]); err != nil {
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func (p *pool) prepare(ctx context.Context, text []string) error {
+	for q, s := range text {
+		if s == "" {
+			continue
+		}
+		stmt, err := p.db.PrepareContext(ctx, s)
+		if err != nil {
+			return fmt.Errorf("store: prepare %q: %w", s, err)
+		}
+		p.stmts[q] = stmt
+	}
+	return nil
+}
+
+// Update implements Store.
+func (db *DB) Update(ctx context.Context, log string, fn func(Tx) error) error {
+	stx, err := db.write.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin update of log %s: %w", log, err)
+	}
+	defer stx.Rollback()
+	t := &tx{ctx: ctx, sql: stx, pool: db.write, log: log, next: -1}
+	if err := t.write(qCreate, log); err != nil {
+		return fmt.Errorf("store: create log %s: %w", log, err)
+	}
+	if db.dialect.Lock != "" {
+		if err := t.row(qLock, log).Scan(new(int64)); err != nil {
+			return fmt.Errorf("store: lock log %s: %w", log, err)
+		}
+	}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if t.err != nil {
+		return fmt.Errorf("store: update of log %s: a write failed: %w", log, t.err)
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("store: commit update of log %s: %w", log, err)
+	}
+	return nil
+}
+
+// View implements Store.
+func (db *DB) View(ctx context.Context, fn func(ReadTx) error) error {
+	stx, err := db.read.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: begin view: %w", err)
+	}
+	defer stx.Rollback()
+	return fn(&tx{ctx: ctx, sql: stx, pool: db.read})
+}
+
+// PutBlob implements Store.
+func (db *DB) PutBlob(ctx context.Context, sum [32]byte, data []byte) error {
+	if _, err := db.write.stmts[qPutBlob].ExecContext(ctx, sum[:], nonNil(data)); err != nil {
+		return fmt.Errorf("store: put blob %x: %w", sum, err)
+	}
+	return nil
+}
+
+// Blob implements Store.
+func (db *DB) Blob(ctx context.Context, sum [32]byte) ([]byte, error) {
+	var data []byte
+	if err := db.read.stmts[qBlob].QueryRowContext(ctx, sum[:]).Scan(&data); err != nil {
+		return nil, fmt.Errorf("store: read blob %x: %w", sum, one(err))
+	}
+	return data, nil
+}
+
+// Dialect implements Store.
+func (db *DB) Dialect() string { return db.dialect.Name }
+
+// Close implements Store.
+func (db *DB) Close() error {
+	err := db.write.db.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.db.Close())
+	}
+	return err
+}
+
+// one maps a missing row to ErrNotFound.
+func one(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// nonNil returns b, or an empty slice for nil, which drivers would store as
+// NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// query names one of the SQL statements a DB prepares.
+type query int
+
+const (
+	// Reads, prepared on both pools.
+	qHead query = iota
+	qEntries
+	qTile
+	qStatement
+	qStatementBySum
+	qCheckpoint
+	qGet
+	// The four scans of a kind's keys: adding 1 makes the lower bound
+	// exclusive, for the pages after the first; adding 2 adds an upper
+	// bound.
+	qScan
+	qScanAfter
+	qScanTo
+	qScanAfterTo
+	qDump
+	qDumpAfter
+	qBlob
+
+	// Writes, prepared on the write pool only.
+	qCreate
+	qLock
+	qLast
+	qPutTile
+	qSetHead
+	qPutCheckpoint
+	qPut
+	qDelete
+	qDropState
+	qPutBlob
+	// qAppend is the first of len(chunks) queries, the i-th inserting
+	// chunks[i] entries.
+	qAppend
+)
+
+const (
+	// qIndex is the first of len(chunks) queries, the i-th inserting
+	// chunks[i] statement index rows.
+	qIndex = qAppend + query(len(chunks))
+	nQuery = qIndex + query(len(chunks))
+)
+
+// chunks are the numbers of rows Append inserts with one statement, largest
+// first. Every batch is a sum of them, the statements stay well under
+// SQLite's and PostgreSQL's limits on parameters, and there are few of them
+// to prepare.
+var chunks = [...]int{256, 64, 16, 4, 1}
+
+// page is how many state rows Scan and Dump read at a time. Reading a page
+// before calling back lets the callback use the transaction, which
+// PostgreSQL's protocol does not allow while a query's rows are open.
+const page = 512
+
+func (d Dialect) queries() [nQuery]string {
+	const (
+		state = "SELECT kind, key, value FROM state WHERE log = ? AND kind = ? AND key "
+		byKey = " ORDER BY key LIMIT ?"
+	)
+	q := [nQuery]string{
+		qHead:           "SELECT size, root, log_time FROM logs WHERE log = ?",
+		qEntries:        "SELECT data FROM entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
+		qTile:           "SELECT data FROM tiles WHERE log = ? AND level = ? AND idx = ?",
+		qStatement:      "SELECT idx, author, type, sum FROM statements WHERE log = ? AND id = ?",
+		qStatementBySum: "SELECT idx, id, author, type FROM statements WHERE log = ? AND sum = ? ORDER BY idx LIMIT 1",
+		qCheckpoint:     "SELECT note FROM checkpoints WHERE log = ?",
+		qGet:            "SELECT value FROM state WHERE log = ? AND kind = ? AND key = ?",
+		qScan:           state + ">= ?" + byKey,
+		qScanAfter:      state + "> ?" + byKey,
+		qScanTo:         state + ">= ? AND key < ?" + byKey,
+		qScanAfterTo:    state + "> ? AND key < ?" + byKey,
+		qDump:           "SELECT kind, key, value FROM state WHERE log = ? ORDER BY kind, key LIMIT ?",
+		qDumpAfter:      "SELECT kind, key, value FROM state WHERE log = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
+		qBlob:           "SELECT data FROM blobs WHERE sum = ?",
+
+		qCreate:        "INSERT INTO logs (log) VALUES (?) ON CONFLICT (log) DO NOTHING",
+		qLast:          "SELECT MAX(idx) FROM entries WHERE log = ?",
+		qPutTile:       "INSERT INTO tiles (log, level, idx, data) VALUES (?, ?, ?, ?) ON CONFLICT (log, level, idx) DO UPDATE SET data = excluded.data",
+		qSetHead:       "UPDATE logs SET size = ?, root = ?, log_time = ? WHERE log = ?",
+		qPutCheckpoint: "INSERT INTO checkpoints (log, note) VALUES (?, ?) ON CONFLICT (log) DO UPDATE SET note = excluded.note",
+		qPut:           "INSERT INTO state (log, kind, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (log, kind, key) DO UPDATE SET value = excluded.value",
+		qDelete:        "DELETE FROM state WHERE log = ? AND kind = ? AND key = ?",
+		qDropState:     "DELETE FROM state WHERE log = ?",
+		qPutBlob:       "INSERT INTO blobs (sum, data) VALUES (?, ?) ON CONFLICT (sum) DO NOTHING",
+	}
+	if d.Lock != "" {
+		q[qLock] = "SELECT size FROM logs WHERE log = ? " + d.Lock
+	}
+	for i, n := range chunks {
+		q[qAppend+query(i)] = "INSERT INTO entries (log, idx, data) VALUES " + rows("(?, ?, ?)", n)
+		q[qIndex+query(i)] = "INSERT INTO statements (log, idx, id, author, type, sum) VALUES " + rows("(?, ?, ?, ?, ?, ?)", n)
+	}
+	if d.Numbered {
+		for i, s := range q {
+			q[i] = number(s)
+		}
+	}
+	return q
+}
+
+// rows repeats a VALUES row n times.
+func rows(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// number rewrites the placeholders ? of s as $1, $2, ….
+func number(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if r != '?' {
+			b.WriteRune(r)
+			continue
+		}
+		n++
+		b.WriteString("$" + strconv.Itoa(n))
+	}
+	return b.String()
+}

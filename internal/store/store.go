@@ -1,0 +1,141 @@
+// Package store keeps Surety's logs durably: the entries, the Merkle tiles,
+// the statement index, the checkpoints, the blobs and the projected state.
+// Store is the one interface; the sqlite and postgres packages implement it
+// over database/sql with their own embedded migrations.
+//
+// The store knows nothing of statements, hashing or the domain: it stores
+// bytes under keys, in transactions.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store holds the logs of one or more agreements.
+type Store interface {
+	// Update runs fn in one read-write transaction on the log and commits
+	// it durably before it returns: once Update returns nil, the writes
+	// survive a crash of the process or the machine. Updates of the same
+	// log are serialised, also across processes sharing one database (the
+	// log's head row is locked first). If fn returns an error, nothing fn
+	// wrote is kept and Update returns that error.
+	Update(ctx context.Context, log string, fn func(Tx) error) error
+
+	// View runs fn in a read-only transaction over a consistent snapshot.
+	View(ctx context.Context, fn func(ReadTx) error) error
+
+	// PutBlob stores content under its SHA-256. Storing the same content
+	// again is a no-op. It commits durably before it returns.
+	PutBlob(ctx context.Context, sum [32]byte, data []byte) error
+
+	// Blob returns the content stored under sum, or ErrNotFound.
+	Blob(ctx context.Context, sum [32]byte) ([]byte, error)
+
+	// Dialect names the backend: "sqlite" or "postgres".
+	Dialect() string
+
+	// Close releases the database.
+	Close() error
+}
+
+// Head is the state of a log's tree.
+type Head struct {
+	// Size is the number of entries.
+	Size uint64
+	// Root is the RFC 6962 root hash of the tree of Size entries.
+	Root []byte
+	// Time is the log time of the last entry.
+	Time time.Time
+}
+
+// Entry is one log entry to append with the index row of its statement.
+type Entry struct {
+	// Data is the entry's bytes: the leaf data of the tree.
+	Data []byte
+	// ID, Author and Type index the statement the entry carries.
+	ID, Author, Type string
+	// Sum is the SHA-256 of the statement's envelope bytes, for idempotent
+	// resubmission.
+	Sum [32]byte
+}
+
+// Ref locates a statement in its log.
+type Ref struct {
+	Index  uint64
+	ID     string
+	Author string
+	Type   string
+	Sum    [32]byte
+}
+
+// ReadTx reads one consistent snapshot.
+type ReadTx interface {
+	// Head returns the log's head; a log with no entries has size 0 and a
+	// nil root, and no error.
+	Head(log string) (Head, error)
+
+	// Entries returns the data of entries [from, to); it returns
+	// ErrNotFound if to is beyond the log's size.
+	Entries(log string, from, to uint64) ([][]byte, error)
+
+	// Tile returns the stored hashes of tile (level, index): 32 bytes per
+	// hash, as many as the tile holds so far; ErrNotFound if none.
+	Tile(log string, level uint8, index uint64) ([]byte, error)
+
+	// Statement returns the statement with the given id, or ErrNotFound.
+	Statement(log, id string) (Ref, error)
+
+	// StatementBySum returns the statement whose envelope has the given
+	// SHA-256, or ErrNotFound.
+	StatementBySum(log string, sum [32]byte) (Ref, error)
+
+	// Checkpoint returns the latest stored checkpoint note, or ErrNotFound.
+	Checkpoint(log string) ([]byte, error)
+
+	// Get returns the state value of (kind, key), or ErrNotFound.
+	Get(log, kind, key string) ([]byte, error)
+
+	// Scan calls fn for each state row of kind with from <= key < to, in
+	// ascending byte order of key (to == "" means no upper bound), and
+	// stops after limit rows (limit <= 0 means no limit) or when fn
+	// returns an error, which Scan returns.
+	Scan(log, kind, from, to string, limit int, fn func(key string, value []byte) error) error
+
+	// Dump calls fn for every state row of the log, ordered by kind and
+	// then key, in ascending byte order.
+	Dump(log string, fn func(kind, key string, value []byte) error) error
+}
+
+// Tx is a read-write transaction on one log. Its reads see its own writes.
+type Tx interface {
+	ReadTx
+
+	// Append stores entries at indexes first, first+1, …, with their
+	// statement index rows. first must equal the log's current size.
+	Append(log string, first uint64, entries []Entry) error
+
+	// PutTile stores the hashes of tile (level, index), replacing any
+	// narrower version of it.
+	PutTile(log string, level uint8, index uint64, hashes []byte) error
+
+	// SetHead records the log's new head.
+	SetHead(log string, h Head) error
+
+	// PutCheckpoint records the log's latest checkpoint note.
+	PutCheckpoint(log string, note []byte) error
+
+	// Put sets the state value of (kind, key).
+	Put(log, kind, key string, value []byte) error
+
+	// Delete removes the state row (kind, key); deleting a missing row is
+	// not an error.
+	Delete(log, kind, key string) error
+
+	// DropState removes every state row of the log, for a rebuild.
+	DropState(log string) error
+}

@@ -1,0 +1,891 @@
+// Package storetest is the test suite and the benchmarks every store.Store
+// must pass, run by the sqlite and postgres packages against real
+// databases. It speaks only through the store.Store interface.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/surety/surety/internal/store"
+)
+
+// Open returns a new, empty store, which it closes when the test ends.
+type Open func(testing.TB) store.Store
+
+// Run runs the suite, opening a new store for each test.
+func Run(t *testing.T, open Open) {
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T, store.Store)
+	}{
+		{"NewLog", testNewLog},
+		{"Append", testAppend},
+		{"AppendWrongIndex", testAppendWrongIndex},
+		{"DuplicateID", testDuplicateID},
+		{"Rollback", testRollback},
+		{"OtherLog", testOtherLog},
+		{"Tiles", testTiles},
+		{"State", testState},
+		{"Scan", testScan},
+		{"ScanPages", testScanPages},
+		{"Dump", testDump},
+		{"DropState", testDropState},
+		{"Blobs", testBlobs},
+		{"Checkpoints", testCheckpoints},
+		{"Snapshot", testSnapshot},
+		{"Concurrent", testConcurrent},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, open(t)) })
+	}
+}
+
+// Replicas checks that Updates of one log through two stores open on the
+// same database, as two surety serve processes would hold, are serialised.
+func Replicas(t *testing.T, a, b store.Store) {
+	appendConcurrently(t, log, 4, 25, a, b)
+	checkContiguous(t, a, log, 200)
+	checkContiguous(t, b, log, 200)
+}
+
+const log = "il-kp-1993"
+
+var ctx = context.Background()
+
+func update(t testing.TB, s store.Store, log string, fn func(store.Tx) error) {
+	t.Helper()
+	if err := s.Update(ctx, log, fn); err != nil {
+		t.Fatalf("Update(%s): %v", log, err)
+	}
+}
+
+func view(t testing.TB, s store.Store, fn func(store.ReadTx) error) {
+	t.Helper()
+	if err := s.View(ctx, fn); err != nil {
+		t.Fatalf("View: %v", err)
+	}
+}
+
+// entry returns a test entry carrying the statement id.
+func entry(id string) store.Entry {
+	data := []byte(fmt.Sprintf(`{"time":"1993-06-12T09:30:00Z","statement":{"id":%q}}`, id))
+	return store.Entry{Data: data, ID: id, Author: "kp-export-authority", Type: "declaration.submit", Sum: sha256.Sum256(data)}
+}
+
+// entries returns entries for statements s-from … s-(to-1).
+func entries(from, to int) []store.Entry {
+	var es []store.Entry
+	for i := from; i < to; i++ {
+		es = append(es, entry(fmt.Sprintf("s-%d", i)))
+	}
+	return es
+}
+
+func ref(e store.Entry, index uint64) store.Ref {
+	return store.Ref{Index: index, ID: e.ID, Author: e.Author, Type: e.Type, Sum: e.Sum}
+}
+
+// grow appends es to the log and sets its head.
+func grow(t testing.TB, s store.Store, log string, es []store.Entry) {
+	t.Helper()
+	update(t, s, log, func(tx store.Tx) error {
+		h, err := tx.Head(log)
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(log, h.Size, es); err != nil {
+			return err
+		}
+		return tx.SetHead(log, head(h.Size+uint64(len(es))))
+	})
+}
+
+// head is a test log's head at size.
+func head(size uint64) store.Head {
+	root := sha256.Sum256([]byte(fmt.Sprint(size)))
+	return store.Head{Size: size, Root: root[:], Time: time.Date(1993, 6, 12, 9, 30, 0, int(size), time.UTC)}
+}
+
+func wantNotFound(t testing.TB, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("%s: got error %v, want ErrNotFound", what, err)
+	}
+}
+
+func wantHead(t testing.TB, s store.Store, log string, want store.Head) {
+	t.Helper()
+	view(t, s, func(tx store.ReadTx) error {
+		got, err := tx.Head(log)
+		if err != nil {
+			return err
+		}
+		if got.Size != want.Size || !bytes.Equal(got.Root, want.Root) || !got.Time.Equal(want.Time) {
+			t.Errorf("Head(%s) = %+v, want %+v", log, got, want)
+		}
+		return nil
+	})
+}
+
+// checkEntries checks that the log holds exactly es.
+func checkEntries(t testing.TB, s store.Store, log string, es []store.Entry) {
+	t.Helper()
+	view(t, s, func(tx store.ReadTx) error {
+		got, err := tx.Entries(log, 0, uint64(len(es)))
+		if err != nil {
+			return err
+		}
+		for i, e := range es {
+			if !bytes.Equal(got[i], e.Data) {
+				t.Errorf("entry %d = %q, want %q", i, got[i], e.Data)
+			}
+		}
+		_, err = tx.Entries(log, 0, uint64(len(es))+1)
+		wantNotFound(t, "Entries beyond the size", err)
+		return nil
+	})
+}
+
+func testNewLog(t *testing.T, s store.Store) {
+	check := func(tx store.ReadTx) error {
+		h, err := tx.Head(log)
+		if err != nil {
+			t.Fatalf("Head: %v", err)
+		}
+		if h.Size != 0 || h.Root != nil || !h.Time.IsZero() {
+			t.Errorf("Head = %+v, want the zero Head", h)
+		}
+		es, err := tx.Entries(log, 0, 0)
+		if err != nil || len(es) != 0 {
+			t.Errorf("Entries(0, 0) = %q, %v; want none", es, err)
+		}
+		_, err = tx.Entries(log, 0, 1)
+		wantNotFound(t, "Entries(0, 1)", err)
+		_, err = tx.Tile(log, 0, 0)
+		wantNotFound(t, "Tile", err)
+		_, err = tx.Statement(log, "s-0")
+		wantNotFound(t, "Statement", err)
+		_, err = tx.StatementBySum(log, sha256.Sum256(nil))
+		wantNotFound(t, "StatementBySum", err)
+		_, err = tx.Checkpoint(log)
+		wantNotFound(t, "Checkpoint", err)
+		_, err = tx.Get(log, "declaration", "d-1")
+		wantNotFound(t, "Get", err)
+		err = tx.Scan(log, "declaration", "", "", 0, func(key string, _ []byte) error {
+			return fmt.Errorf("Scan found %q", key)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		err = tx.Dump(log, func(kind, key string, _ []byte) error {
+			return fmt.Errorf("Dump found %s %q", kind, key)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		return nil
+	}
+	view(t, s, check)
+	update(t, s, log, func(tx store.Tx) error { return check(tx) })
+	view(t, s, check)
+}
+
+func testAppend(t *testing.T, s store.Store) {
+	es := entries(0, 3)
+	at := time.Date(1993, 6, 12, 18, 30, 15, 123456789, time.FixedZone("KST", 9*60*60))
+	root := sha256.Sum256([]byte("root"))
+	update(t, s, log, func(tx store.Tx) error {
+		if err := tx.Append(log, 0, es); err != nil {
+			return err
+		}
+		// The transaction reads its own writes.
+		got, err := tx.Entries(log, 0, 3)
+		if err != nil {
+			return err
+		}
+		if len(got) != 3 {
+			t.Errorf("Entries in the transaction = %q", got)
+		}
+		return tx.SetHead(log, store.Head{Size: 3, Root: root[:], Time: at})
+	})
+	view(t, s, func(tx store.ReadTx) error {
+		h, err := tx.Head(log)
+		if err != nil {
+			return err
+		}
+		if h.Size != 3 || !bytes.Equal(h.Root, root[:]) || !h.Time.Equal(at) || h.Time.Location() != time.UTC {
+			t.Errorf("Head = %+v, want size 3, root %x, time %v in UTC", h, root, at)
+		}
+		got, err := tx.Entries(log, 1, 3)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([][]byte{es[1].Data, es[2].Data}, got); diff != "" {
+			t.Errorf("Entries(1, 3) (-want +got):\n%s", diff)
+		}
+		if got, err := tx.Entries(log, 3, 3); err != nil || len(got) != 0 {
+			t.Errorf("Entries(3, 3) = %q, %v; want none", got, err)
+		}
+		if _, err := tx.Entries(log, 2, 1); err == nil {
+			t.Error("Entries(2, 1) succeeded")
+		}
+		for i, e := range es {
+			r, err := tx.Statement(log, e.ID)
+			if err != nil {
+				return err
+			}
+			if r != ref(e, uint64(i)) {
+				t.Errorf("Statement(%s) = %+v, want %+v", e.ID, r, ref(e, uint64(i)))
+			}
+			r, err = tx.StatementBySum(log, e.Sum)
+			if err != nil {
+				return err
+			}
+			if r != ref(e, uint64(i)) {
+				t.Errorf("StatementBySum(%x) = %+v, want %+v", e.Sum, r, ref(e, uint64(i)))
+			}
+		}
+		_, err = tx.Statement("jcpoa-2015", es[0].ID)
+		wantNotFound(t, "Statement of another log", err)
+		return nil
+	})
+
+	// Large batches are split into several statements; several Appends
+	// may follow each other in one transaction.
+	es = append(es, entries(3, 303+45)...)
+	update(t, s, log, func(tx store.Tx) error {
+		if err := tx.Append(log, 3, es[3:303]); err != nil {
+			return err
+		}
+		if err := tx.Append(log, 303, es[303:304]); err != nil {
+			return err
+		}
+		if err := tx.Append(log, 304, es[304:]); err != nil {
+			return err
+		}
+		return tx.SetHead(log, head(uint64(len(es))))
+	})
+	wantHead(t, s, log, head(uint64(len(es))))
+	checkEntries(t, s, log, es)
+	view(t, s, func(tx store.ReadTx) error {
+		for i := 300; i < len(es); i++ {
+			r, err := tx.Statement(log, es[i].ID)
+			if err != nil {
+				return err
+			}
+			if r != ref(es[i], uint64(i)) {
+				t.Errorf("Statement(%s) = %+v, want %+v", es[i].ID, r, ref(es[i], uint64(i)))
+			}
+		}
+		return nil
+	})
+}
+
+func testAppendWrongIndex(t *testing.T, s store.Store) {
+	for _, first := range []uint64{1, 2} {
+		err := s.Update(ctx, log, func(tx store.Tx) error { return tx.Append(log, first, entries(0, 1)) })
+		if err == nil {
+			t.Errorf("Append at %d to an empty log succeeded", first)
+		}
+	}
+	grow(t, s, log, entries(0, 2))
+	for _, first := range []uint64{0, 1, 3} {
+		err := s.Update(ctx, log, func(tx store.Tx) error { return tx.Append(log, first, entries(2, 3)) })
+		if err == nil {
+			t.Errorf("Append at %d to a log of 2 succeeded", first)
+		}
+	}
+	// Append knows the size before SetHead records it.
+	err := s.Update(ctx, log, func(tx store.Tx) error {
+		if err := tx.Append(log, 2, entries(2, 4)); err != nil {
+			return err
+		}
+		return tx.Append(log, 3, entries(4, 5))
+	})
+	if err == nil {
+		t.Error("second Append overlapping the first succeeded")
+	}
+	wantHead(t, s, log, head(2))
+	checkEntries(t, s, log, entries(0, 2))
+}
+
+func testDuplicateID(t *testing.T, s store.Store) {
+	grow(t, s, log, entries(0, 3))
+	dup := entries(1, 2)[0]
+	dup.Data = []byte("other bytes under an id in use")
+	dup.Sum = sha256.Sum256(dup.Data)
+	for name, batch := range map[string][]store.Entry{
+		"an earlier entry's id":    {entry("s-3"), dup},
+		"an id twice in one batch": {entry("s-3"), entry("s-3")},
+	} {
+		err := s.Update(ctx, log, func(tx store.Tx) error {
+			if err := tx.Put(log, "declaration", "s-3", []byte("{}")); err != nil {
+				return err
+			}
+			if err := tx.Append(log, 3, batch); err != nil {
+				return err
+			}
+			return tx.SetHead(log, head(5))
+		})
+		if err == nil {
+			t.Errorf("Append with %s succeeded", name)
+		}
+	}
+	// Even if fn ignores the failed write, Update keeps nothing.
+	err := s.Update(ctx, log, func(tx store.Tx) error {
+		if err := tx.Put(log, "declaration", "s-3", []byte("{}")); err != nil {
+			return err
+		}
+		if err := tx.Append(log, 3, []store.Entry{dup}); err == nil {
+			t.Error("Append with an earlier entry's id succeeded")
+		}
+		return nil
+	})
+	if err == nil {
+		t.Error("Update whose Append failed succeeded")
+	}
+	wantHead(t, s, log, head(3))
+	checkEntries(t, s, log, entries(0, 3))
+	view(t, s, func(tx store.ReadTx) error {
+		_, err := tx.Get(log, "declaration", "s-3")
+		wantNotFound(t, "Get of a rolled back Put", err)
+		r, err := tx.Statement(log, dup.ID)
+		if err != nil {
+			return err
+		}
+		if r.Index != 1 {
+			t.Errorf("Statement(%s) = %+v, want index 1", dup.ID, r)
+		}
+		_, err = tx.StatementBySum(log, dup.Sum)
+		wantNotFound(t, "StatementBySum of the rejected entry", err)
+		return nil
+	})
+	// Ids are unique per log only.
+	grow(t, s, "jcpoa-2015", entries(0, 3))
+	checkEntries(t, s, "jcpoa-2015", entries(0, 3))
+}
+
+func testRollback(t *testing.T, s store.Store) {
+	grow(t, s, log, entries(0, 2))
+	update(t, s, log, func(tx store.Tx) error {
+		if err := tx.PutTile(log, 0, 0, bytes.Repeat([]byte{1}, 64)); err != nil {
+			return err
+		}
+		if err := tx.PutCheckpoint(log, []byte("checkpoint 2")); err != nil {
+			return err
+		}
+		return tx.Put(log, "declaration", "s-1", []byte("kept"))
+	})
+	errStop := errors.New("the statement does not apply")
+	err := s.Update(ctx, log, func(tx store.Tx) error {
+		for _, err := range []error{
+			tx.Append(log, 2, entries(2, 5)),
+			tx.PutTile(log, 0, 0, bytes.Repeat([]byte{1}, 5*32)),
+			tx.SetHead(log, head(5)),
+			tx.PutCheckpoint(log, []byte("checkpoint 5")),
+			tx.Put(log, "declaration", "s-4", []byte("dropped")),
+			tx.Delete(log, "declaration", "s-1"),
+			tx.DropState(log),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return errStop
+	})
+	if err != errStop {
+		t.Fatalf("Update returned %v, want %v", err, errStop)
+	}
+	wantHead(t, s, log, head(2))
+	checkEntries(t, s, log, entries(0, 2))
+	view(t, s, func(tx store.ReadTx) error {
+		_, err := tx.Statement(log, "s-2")
+		wantNotFound(t, "Statement of a rolled back Append", err)
+		if tile, err := tx.Tile(log, 0, 0); err != nil || len(tile) != 64 {
+			t.Errorf("Tile = %d bytes, %v; want 64", len(tile), err)
+		}
+		if note, err := tx.Checkpoint(log); err != nil || string(note) != "checkpoint 2" {
+			t.Errorf("Checkpoint = %q, %v; want checkpoint 2", note, err)
+		}
+		if v, err := tx.Get(log, "declaration", "s-1"); err != nil || string(v) != "kept" {
+			t.Errorf("Get(s-1) = %q, %v; want kept", v, err)
+		}
+		_, err = tx.Get(log, "declaration", "s-4")
+		wantNotFound(t, "Get of a rolled back Put", err)
+		return nil
+	})
+}
+
+func testOtherLog(t *testing.T, s store.Store) {
+	const other = "jcpoa-2015"
+	for name, write := range map[string]func(store.Tx) error{
+		"Append":        func(tx store.Tx) error { return tx.Append(other, 0, entries(0, 1)) },
+		"PutTile":       func(tx store.Tx) error { return tx.PutTile(other, 0, 0, make([]byte, 32)) },
+		"SetHead":       func(tx store.Tx) error { return tx.SetHead(other, head(1)) },
+		"PutCheckpoint": func(tx store.Tx) error { return tx.PutCheckpoint(other, []byte("note")) },
+		"Put":           func(tx store.Tx) error { return tx.Put(other, "declaration", "s-0", nil) },
+		"Delete":        func(tx store.Tx) error { return tx.Delete(other, "declaration", "s-0") },
+		"DropState":     func(tx store.Tx) error { return tx.DropState(other) },
+	} {
+		if err := s.Update(ctx, log, write); err == nil {
+			t.Errorf("%s to %s in an Update of %s succeeded", name, other, log)
+		}
+	}
+	wantHead(t, s, other, store.Head{})
+}
+
+func testTiles(t *testing.T, s store.Store) {
+	hashes := func(n int) []byte { return bytes.Repeat([]byte{byte(n)}, n*32) }
+	update(t, s, log, func(tx store.Tx) error { return tx.PutTile(log, 0, 7, hashes(1)) })
+	update(t, s, log, func(tx store.Tx) error {
+		for _, err := range []error{
+			tx.PutTile(log, 0, 7, hashes(2)),
+			tx.PutTile(log, 0, 8, hashes(256)),
+			tx.PutTile(log, 1, 0, hashes(3)),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	update(t, s, "jcpoa-2015", func(tx store.Tx) error { return tx.PutTile("jcpoa-2015", 0, 7, hashes(9)) })
+	view(t, s, func(tx store.ReadTx) error {
+		for _, tc := range []struct {
+			level uint8
+			index uint64
+			want  []byte
+		}{
+			{0, 7, hashes(2)},
+			{0, 8, hashes(256)},
+			{1, 0, hashes(3)},
+		} {
+			got, err := tx.Tile(log, tc.level, tc.index)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(got, tc.want) {
+				t.Errorf("Tile(%d, %d) = %d bytes, want %d", tc.level, tc.index, len(got), len(tc.want))
+			}
+		}
+		_, err := tx.Tile(log, 0, 6)
+		wantNotFound(t, "Tile(0, 6)", err)
+		_, err = tx.Tile(log, 2, 0)
+		wantNotFound(t, "Tile(2, 0)", err)
+		return nil
+	})
+}
+
+// keys are state keys in ascending byte order: upper case before lower
+// case, and multi-byte UTF-8 after ASCII.
+var keys = []string{"0", "A", "B", "Z", "a", "ab", "a\u00e9", "b", "z", "~", "\u00c9", "\u00e9", "\u00ff", "\u4e2d"}
+
+func testState(t *testing.T, s store.Store) {
+	update(t, s, log, func(tx store.Tx) error {
+		for _, k := range keys {
+			if err := tx.Put(log, "declaration", k, []byte("old "+k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	update(t, s, log, func(tx store.Tx) error {
+		for _, k := range keys {
+			if err := tx.Put(log, "declaration", k, []byte("new "+k)); err != nil {
+				return err
+			}
+		}
+		for _, err := range []error{
+			tx.Put(log, "declaration", "empty", []byte{}),
+			tx.Put(log, "declaration", "nil", nil),
+			tx.Delete(log, "declaration", "Z"),
+			tx.Delete(log, "declaration", "missing"),
+			tx.Delete(log, "selection", "A"),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		// The transaction reads its own writes.
+		if v, err := tx.Get(log, "declaration", "A"); err != nil || string(v) != "new A" {
+			t.Errorf("Get(A) in the transaction = %q, %v; want new A", v, err)
+		}
+		return nil
+	})
+	view(t, s, func(tx store.ReadTx) error {
+		for _, k := range keys {
+			v, err := tx.Get(log, "declaration", k)
+			if k == "Z" {
+				wantNotFound(t, "Get of a deleted key", err)
+				continue
+			}
+			if err != nil || string(v) != "new "+k {
+				t.Errorf("Get(%q) = %q, %v; want %q", k, v, err, "new "+k)
+			}
+		}
+		for _, k := range []string{"empty", "nil"} {
+			if v, err := tx.Get(log, "declaration", k); err != nil || len(v) != 0 {
+				t.Errorf("Get(%s) = %q, %v; want an empty value", k, v, err)
+			}
+		}
+		for _, k := range []string{"a\u00e9x", "", "z "} {
+			_, err := tx.Get(log, "declaration", k)
+			wantNotFound(t, fmt.Sprintf("Get(%q)", k), err)
+		}
+		_, err := tx.Get(log, "selection", "A")
+		wantNotFound(t, "Get of another kind", err)
+		_, err = tx.Get("jcpoa-2015", "declaration", "A")
+		wantNotFound(t, "Get of another log", err)
+		return nil
+	})
+}
+
+func scan(t testing.TB, tx store.ReadTx, log, kind, from, to string, limit int) []string {
+	t.Helper()
+	var got []string
+	err := tx.Scan(log, kind, from, to, limit, func(key string, value []byte) error {
+		if string(value) != key {
+			t.Errorf("Scan: value of %q is %q", key, value)
+		}
+		got = append(got, key)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Scan(%s, %q, %q, %d): %v", kind, from, to, limit, err)
+	}
+	return got
+}
+
+func testScan(t *testing.T, s store.Store) {
+	if !slices.IsSorted(keys) {
+		t.Fatal("the test's keys are not in byte order")
+	}
+	update(t, s, log, func(tx store.Tx) error {
+		for _, k := range keys {
+			for _, kind := range []string{"declaration", "declaratio", "selection"} {
+				if err := tx.Put(log, kind, k, []byte(k)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	update(t, s, "jcpoa-2015", func(tx store.Tx) error { return tx.Put("jcpoa-2015", "declaration", "B", []byte("B")) })
+	keysIn := func(from, to string) []string {
+		var ks []string
+		for _, k := range keys {
+			if k >= from && (to == "" || k < to) {
+				ks = append(ks, k)
+			}
+		}
+		return ks
+	}
+	view(t, s, func(tx store.ReadTx) error {
+		for _, tc := range []struct {
+			from, to string
+			limit    int
+			want     []string
+		}{
+			{"", "", 0, keys},
+			{"", "", -1, keys},
+			{"", "", 3, keys[:3]},
+			{"", "", 100, keys},
+			{"B", "b", 0, keysIn("B", "b")},
+			{"a", "a\u00e9", 0, []string{"a", "ab"}},
+			{"a\u00e9", "", 0, keysIn("a\u00e9", "")},
+			{"Z", "", 2, []string{"Z", "a"}},
+			{"\u00c9", "\u00ff", 0, []string{"\u00c9", "\u00e9"}},
+			{"~", "\u00c9", 0, []string{"~"}},
+			{"b", "b", 0, nil},
+			{"\u4e2e", "", 0, nil},
+		} {
+			got := scan(t, tx, log, "declaration", tc.from, tc.to, tc.limit)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Scan(%q, %q, %d) (-want +got):\n%s", tc.from, tc.to, tc.limit, diff)
+			}
+		}
+		if got := scan(t, tx, "jcpoa-2015", "declaration", "", "", 0); !slices.Equal(got, []string{"B"}) {
+			t.Errorf("Scan of another log = %q, want [B]", got)
+		}
+		errStop := errors.New("enough")
+		n := 0
+		err := tx.Scan(log, "declaration", "", "", 0, func(string, []byte) error {
+			if n++; n == 2 {
+				return errStop
+			}
+			return nil
+		})
+		if err != errStop || n != 2 {
+			t.Errorf("Scan whose fn failed at the 2nd key returned %v after %d keys, want %v after 2", err, n, errStop)
+		}
+		return nil
+	})
+}
+
+// testScanPages scans more keys than one page, and writes from the
+// callback.
+func testScanPages(t *testing.T, s store.Store) {
+	const n = 1300
+	var want []string
+	update(t, s, log, func(tx store.Tx) error {
+		for i := range n {
+			k := fmt.Sprintf("d-%05d", i)
+			want = append(want, k)
+			if err := tx.Put(log, "pending", k, []byte(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx store.ReadTx) error {
+		for _, tc := range []struct {
+			from, to string
+			limit    int
+			want     []string
+		}{
+			{"", "", 0, want},
+			{"", "", 512, want[:512]},
+			{"", "", 1024, want[:1024]},
+			{"", "", 1100, want[:1100]},
+			{"d-00100", "d-01200", 0, want[100:1200]},
+			{"d-00100", "d-01200", 1000, want[100:1100]},
+			{"d-00100", "", 0, want[100:]},
+		} {
+			got := scan(t, tx, log, "pending", tc.from, tc.to, tc.limit)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Scan(%q, %q, %d) = %d keys from %q, want %d", tc.from, tc.to, tc.limit, len(got), got[:min(1, len(got))], len(tc.want))
+			}
+		}
+		return nil
+	})
+	update(t, s, log, func(tx store.Tx) error {
+		return tx.Scan(log, "pending", "", "", 0, func(key string, value []byte) error {
+			if err := tx.Delete(log, "pending", key); err != nil {
+				return err
+			}
+			return tx.Put(log, "done", key, value)
+		})
+	})
+	view(t, s, func(tx store.ReadTx) error {
+		if got := scan(t, tx, log, "pending", "", "", 0); len(got) != 0 {
+			t.Errorf("%d keys still pending", len(got))
+		}
+		if got := scan(t, tx, log, "done", "", "", 0); !slices.Equal(got, want) {
+			t.Errorf("done: %d keys, want %d", len(got), len(want))
+		}
+		return nil
+	})
+}
+
+type row struct{ kind, key, value string }
+
+func dump(t testing.TB, s store.Store, log string) []row {
+	t.Helper()
+	var rows []row
+	view(t, s, func(tx store.ReadTx) error {
+		return tx.Dump(log, func(kind, key string, value []byte) error {
+			rows = append(rows, row{kind, key, string(value)})
+			return nil
+		})
+	})
+	return rows
+}
+
+func testDump(t *testing.T, s store.Store) {
+	var want []row
+	kinds := []string{"B", "a", "ab", "declaration", "\u00e9"}
+	update(t, s, log, func(tx store.Tx) error {
+		for _, kind := range slices.Backward(kinds) {
+			n := len(keys)
+			if kind == "declaration" {
+				n = 1200 // more than a page
+			}
+			for i := range n {
+				k := fmt.Sprintf("d-%05d", i)
+				if kind != "declaration" {
+					k = keys[len(keys)-1-i]
+				}
+				want = append(want, row{kind, k, kind + "/" + k})
+				if err := tx.Put(log, kind, k, []byte(kind+"/"+k)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	slices.SortFunc(want, func(a, b row) int {
+		return strings.Compare(a.kind+"\x00"+a.key, b.kind+"\x00"+b.key)
+	})
+	if diff := cmp.Diff(want, dump(t, s, log), cmp.AllowUnexported(row{})); diff != "" {
+		t.Errorf("Dump (-want +got):\n%s", diff)
+	}
+	errStop := errors.New("enough")
+	err := s.View(ctx, func(tx store.ReadTx) error {
+		return tx.Dump(log, func(string, string, []byte) error { return errStop })
+	})
+	if err != errStop {
+		t.Errorf("Dump whose fn failed returned %v, want %v", err, errStop)
+	}
+}
+
+func testDropState(t *testing.T, s store.Store) {
+	for _, l := range []string{log, "jcpoa-2015"} {
+		grow(t, s, l, entries(0, 2))
+		update(t, s, l, func(tx store.Tx) error {
+			for _, kind := range []string{"declaration", "selection"} {
+				if err := tx.Put(l, kind, "s-0", []byte(l)); err != nil {
+					return err
+				}
+			}
+			return tx.PutCheckpoint(l, []byte(l))
+		})
+	}
+	update(t, s, log, func(tx store.Tx) error { return tx.DropState(log) })
+	if rows := dump(t, s, log); len(rows) != 0 {
+		t.Errorf("after DropState, Dump = %v", rows)
+	}
+	want := []row{{"declaration", "s-0", "jcpoa-2015"}, {"selection", "s-0", "jcpoa-2015"}}
+	if diff := cmp.Diff(want, dump(t, s, "jcpoa-2015"), cmp.AllowUnexported(row{})); diff != "" {
+		t.Errorf("another log's Dump (-want +got):\n%s", diff)
+	}
+	wantHead(t, s, log, head(2))
+	checkEntries(t, s, log, entries(0, 2))
+	view(t, s, func(tx store.ReadTx) error {
+		if note, err := tx.Checkpoint(log); err != nil || string(note) != log {
+			t.Errorf("Checkpoint = %q, %v; want %q", note, err, log)
+		}
+		return nil
+	})
+}
+
+func testBlobs(t *testing.T, s store.Store) {
+	for _, data := range [][]byte{[]byte("UN 1718 committee list, 1993 edition"), {}, bytes.Repeat([]byte{0, 0xff}, 1<<20)} {
+		sum := sha256.Sum256(data)
+		for range 2 {
+			if err := s.PutBlob(ctx, sum, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Blob(ctx, sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Errorf("Blob(%x) = %d bytes, want %d", sum, len(got), len(data))
+		}
+	}
+	_, err := s.Blob(ctx, sha256.Sum256([]byte("missing")))
+	wantNotFound(t, "Blob", err)
+}
+
+func testCheckpoints(t *testing.T, s store.Store) {
+	for _, note := range []string{"surety.example/il-kp-1993\n1\n", "surety.example/il-kp-1993\n2\n"} {
+		update(t, s, log, func(tx store.Tx) error { return tx.PutCheckpoint(log, []byte(note)) })
+		view(t, s, func(tx store.ReadTx) error {
+			if got, err := tx.Checkpoint(log); err != nil || string(got) != note {
+				t.Errorf("Checkpoint = %q, %v; want %q", got, err, note)
+			}
+			return nil
+		})
+	}
+	view(t, s, func(tx store.ReadTx) error {
+		_, err := tx.Checkpoint("jcpoa-2015")
+		wantNotFound(t, "Checkpoint of another log", err)
+		return nil
+	})
+}
+
+func testSnapshot(t *testing.T, s store.Store) {
+	grow(t, s, log, entries(0, 1))
+	view(t, s, func(tx store.ReadTx) error {
+		before, err := tx.Head(log)
+		if err != nil {
+			return err
+		}
+		grow(t, s, log, entries(1, 3))
+		after, err := tx.Head(log)
+		if err != nil {
+			return err
+		}
+		if after.Size != before.Size {
+			t.Errorf("the view's Head changed from %d to %d", before.Size, after.Size)
+		}
+		_, err = tx.Entries(log, 0, 2)
+		wantNotFound(t, "Entries committed after the view began", err)
+		return nil
+	})
+	wantHead(t, s, log, head(3))
+}
+
+func testConcurrent(t *testing.T, s store.Store) {
+	appendConcurrently(t, log, 8, 50, s)
+	checkContiguous(t, s, log, 400)
+}
+
+// appendConcurrently runs n goroutines on each store, each appending m
+// entries in Updates that read the head inside the transaction.
+func appendConcurrently(t *testing.T, log string, n, m int, stores ...store.Store) {
+	var wg sync.WaitGroup
+	for si, s := range stores {
+		for g := range n {
+			wg.Go(func() {
+				for i := range m {
+					e := entry(fmt.Sprintf("g-%d-%d-%d", si, g, i))
+					err := s.Update(ctx, log, func(tx store.Tx) error {
+						h, err := tx.Head(log)
+						if err != nil {
+							return err
+						}
+						if err := tx.Append(log, h.Size, []store.Entry{e}); err != nil {
+							return err
+						}
+						return tx.SetHead(log, head(h.Size+1))
+					})
+					if err != nil {
+						t.Errorf("goroutine %d of store %d: %v", g, si, err)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+}
+
+// checkContiguous checks that the log has n entries, each with its
+// statement index row at its own index, and none twice.
+func checkContiguous(t *testing.T, s store.Store, log string, n uint64) {
+	t.Helper()
+	wantHead(t, s, log, head(n))
+	view(t, s, func(tx store.ReadTx) error {
+		es, err := tx.Entries(log, 0, n)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for i, data := range es {
+			if seen[string(data)] {
+				t.Errorf("entry %d is a repeat: %s", i, data)
+			}
+			seen[string(data)] = true
+			r, err := tx.StatementBySum(log, sha256.Sum256(data))
+			if err != nil {
+				return err
+			}
+			if r.Index != uint64(i) {
+				t.Errorf("statement %s is indexed at %d, its entry is at %d", r.ID, r.Index, i)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,353 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// tx is the Tx of an Update and the ReadTx of a View.
+type tx struct {
+	ctx  context.Context
+	sql  *sql.Tx
+	pool *pool
+	// log is the log an Update may write; it is empty in a View.
+	log string
+	// next is the index the next Append must start at, -1 until Append
+	// has looked it up.
+	next int64
+	// err is the first write that failed: Update then commits nothing,
+	// even if fn goes on, as PostgreSQL would refuse to.
+	err error
+	// stmts are the pool's statements bound to this transaction, as used.
+	stmts [nQuery]*sql.Stmt
+}
+
+func (t *tx) stmt(q query) *sql.Stmt {
+	s := t.stmts[q]
+	if s == nil {
+		s = t.sql.StmtContext(t.ctx, t.pool.stmts[q])
+		t.stmts[q] = s
+	}
+	return s
+}
+
+func (t *tx) row(q query, args ...any) *sql.Row {
+	return t.stmt(q).QueryRowContext(t.ctx, args...)
+}
+
+func (t *tx) write(q query, args ...any) error {
+	_, err := t.stmt(q).ExecContext(t.ctx, args...)
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	return err
+}
+
+// own checks that the transaction may write log: an Update writes only the
+// log whose head row it locked.
+func (t *tx) own(log string) error {
+	if log != t.log {
+		return fmt.Errorf("store: write to log %s outside an update of it", log)
+	}
+	return nil
+}
+
+// Head implements ReadTx.
+func (t *tx) Head(log string) (Head, error) {
+	var (
+		size int64
+		root []byte
+		at   sql.NullString
+	)
+	switch err := t.row(qHead, log).Scan(&size, &root, &at); {
+	case errors.Is(err, sql.ErrNoRows):
+		return Head{}, nil
+	case err != nil:
+		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
+	}
+	h := Head{Size: uint64(size), Root: root}
+	if at.Valid {
+		var err error
+		if h.Time, err = time.Parse(time.RFC3339Nano, at.String); err != nil {
+			return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
+		}
+	}
+	return h, nil
+}
+
+// Entries implements ReadTx.
+func (t *tx) Entries(log string, from, to uint64) ([][]byte, error) {
+	if from > to {
+		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: from is after to", from, to, log)
+	}
+	rows, err := t.stmt(qEntries).QueryContext(t.ctx, log, int64(from), int64(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
+	}
+	defer rows.Close()
+	out := make([][]byte, 0, min(to-from, page))
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
+		}
+		out = append(out, data)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
+	}
+	if uint64(len(out)) != to-from {
+		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, ErrNotFound)
+	}
+	return out, nil
+}
+
+// Tile implements ReadTx.
+func (t *tx) Tile(log string, level uint8, index uint64) ([]byte, error) {
+	var data []byte
+	if err := t.row(qTile, log, int64(level), int64(index)).Scan(&data); err != nil {
+		return nil, fmt.Errorf("store: read tile %d/%d of log %s: %w", level, index, log, one(err))
+	}
+	return data, nil
+}
+
+// Statement implements ReadTx.
+func (t *tx) Statement(log, id string) (Ref, error) {
+	r := Ref{ID: id}
+	var (
+		idx int64
+		sum []byte
+	)
+	if err := t.row(qStatement, log, id).Scan(&idx, &r.Author, &r.Type, &sum); err != nil {
+		return Ref{}, fmt.Errorf("store: read statement %q of log %s: %w", id, log, one(err))
+	}
+	r.Index = uint64(idx)
+	copy(r.Sum[:], sum)
+	return r, nil
+}
+
+// StatementBySum implements ReadTx.
+func (t *tx) StatementBySum(log string, sum [32]byte) (Ref, error) {
+	r := Ref{Sum: sum}
+	var idx int64
+	if err := t.row(qStatementBySum, log, sum[:]).Scan(&idx, &r.ID, &r.Author, &r.Type); err != nil {
+		return Ref{}, fmt.Errorf("store: read statement %x of log %s: %w", sum, log, one(err))
+	}
+	r.Index = uint64(idx)
+	return r, nil
+}
+
+// Checkpoint implements ReadTx.
+func (t *tx) Checkpoint(log string) ([]byte, error) {
+	var note []byte
+	if err := t.row(qCheckpoint, log).Scan(&note); err != nil {
+		return nil, fmt.Errorf("store: read checkpoint of log %s: %w", log, one(err))
+	}
+	return note, nil
+}
+
+// Get implements ReadTx.
+func (t *tx) Get(log, kind, key string) ([]byte, error) {
+	var value []byte
+	if err := t.row(qGet, log, kind, key).Scan(&value); err != nil {
+		return nil, fmt.Errorf("store: get %s %q of log %s: %w", kind, key, log, one(err))
+	}
+	return value, nil
+}
+
+// Scan implements ReadTx.
+func (t *tx) Scan(log, kind, from, to string, limit int, fn func(key string, value []byte) error) error {
+	q, after := qScan, query(0)
+	if to != "" {
+		q = qScanTo
+	}
+	for {
+		n := page
+		if limit > 0 {
+			n = min(n, limit)
+		}
+		args := []any{log, kind, from, n}
+		if to != "" {
+			args = []any{log, kind, from, to, n}
+		}
+		rows, err := t.page(q+after, args...)
+		if err != nil {
+			return fmt.Errorf("store: scan %s of log %s: %w", kind, log, err)
+		}
+		for _, r := range rows {
+			if err := fn(r.key, r.value); err != nil {
+				return err
+			}
+		}
+		if len(rows) < n {
+			return nil
+		}
+		if limit > 0 {
+			if limit -= n; limit == 0 {
+				return nil
+			}
+		}
+		from, after = rows[len(rows)-1].key, qScanAfter-qScan
+	}
+}
+
+// Dump implements ReadTx.
+func (t *tx) Dump(log string, fn func(kind, key string, value []byte) error) error {
+	rows, err := t.page(qDump, log, page)
+	for {
+		if err != nil {
+			return fmt.Errorf("store: dump state of log %s: %w", log, err)
+		}
+		for _, r := range rows {
+			if err := fn(r.kind, r.key, r.value); err != nil {
+				return err
+			}
+		}
+		if len(rows) < page {
+			return nil
+		}
+		last := rows[len(rows)-1]
+		rows, err = t.page(qDumpAfter, log, last.kind, last.key, page)
+	}
+}
+
+// state is a row of the state table.
+type state struct {
+	kind, key string
+	value     []byte
+}
+
+// page reads the state rows a scan or dump query returns.
+func (t *tx) page(q query, args ...any) ([]state, error) {
+	rows, err := t.stmt(q).QueryContext(t.ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []state
+	for rows.Next() {
+		var s state
+		if err := rows.Scan(&s.kind, &s.key, &s.value); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Append implements Tx.
+func (t *tx) Append(log string, first uint64, entries []Entry) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if t.next < 0 {
+		var last sql.NullInt64
+		if err := t.row(qLast, log).Scan(&last); err != nil {
+			return fmt.Errorf("store: append to log %s at %d: %w", log, first, err)
+		}
+		t.next = 0
+		if last.Valid {
+			t.next = last.Int64 + 1
+		}
+	}
+	if first != uint64(t.next) {
+		return fmt.Errorf("store: append to log %s at %d: the log has %d entries", log, first, t.next)
+	}
+	for i := 0; i < len(entries); {
+		c := 0
+		for chunks[c] > len(entries)-i {
+			c++
+		}
+		batch := entries[i : i+chunks[c]]
+		data := make([]any, 0, 3*len(batch))
+		index := make([]any, 0, 6*len(batch))
+		for j := range batch {
+			e := &batch[j]
+			idx := t.next + int64(i+j)
+			data = append(data, log, idx, nonNil(e.Data))
+			index = append(index, log, idx, e.ID, e.Author, e.Type, e.Sum[:])
+		}
+		if err := t.write(qAppend+query(c), data...); err != nil {
+			return fmt.Errorf("store: append to log %s at %d: %w", log, t.next+int64(i), err)
+		}
+		if err := t.write(qIndex+query(c), index...); err != nil {
+			return fmt.Errorf("store: append to log %s at %d: index statements: %w", log, t.next+int64(i), err)
+		}
+		i += len(batch)
+	}
+	t.next += int64(len(entries))
+	return nil
+}
+
+// PutTile implements Tx.
+func (t *tx) PutTile(log string, level uint8, index uint64, hashes []byte) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if err := t.write(qPutTile, log, int64(level), int64(index), nonNil(hashes)); err != nil {
+		return fmt.Errorf("store: put tile %d/%d of log %s: %w", level, index, log, err)
+	}
+	return nil
+}
+
+// SetHead implements Tx.
+func (t *tx) SetHead(log string, h Head) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if y := h.Time.Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("store: set head of log %s: time %v is not in years 0 to 9999", log, h.Time)
+	}
+	at := h.Time.UTC().Format(time.RFC3339Nano)
+	if err := t.write(qSetHead, int64(h.Size), h.Root, at, log); err != nil {
+		return fmt.Errorf("store: set head of log %s: %w", log, err)
+	}
+	return nil
+}
+
+// PutCheckpoint implements Tx.
+func (t *tx) PutCheckpoint(log string, note []byte) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if err := t.write(qPutCheckpoint, log, nonNil(note)); err != nil {
+		return fmt.Errorf("store: put checkpoint of log %s: %w", log, err)
+	}
+	return nil
+}
+
+// Put implements Tx.
+func (t *tx) Put(log, kind, key string, value []byte) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if err := t.write(qPut, log, kind, key, nonNil(value)); err != nil {
+		return fmt.Errorf("store: put %s %q of log %s: %w", kind, key, log, err)
+	}
+	return nil
+}
+
+// Delete implements Tx.
+func (t *tx) Delete(log, kind, key string) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if err := t.write(qDelete, log, kind, key); err != nil {
+		return fmt.Errorf("store: delete %s %q of log %s: %w", kind, key, log, err)
+	}
+	return nil
+}
+
+// DropState implements Tx.
+func (t *tx) DropState(log string) error {
+	if err := t.own(log); err != nil {
+		return err
+	}
+	if err := t.write(qDropState, log); err != nil {
+		return fmt.Errorf("store: drop state of log %s: %w", log, err)
+	}
+	return nil
+}
