@@ -224,3 +224,34 @@ func FuzzParse(f *testing.F) {
 		_ = s.Show(nil)
 	})
 }
+
+func TestObligationsInForce(t *testing.T) {
+	s := load(t, "jcpoa-2015.yaml")
+	impl := date("2016-01-16")
+	tl := s.Resolve(func(c Condition) (time.Time, bool) {
+		return impl, c.Steps[0] == "enrichment-capacity"
+	})
+	obs := map[string]Obligation{}
+	for _, o := range s.Obligations {
+		obs[o.ID] = o
+	}
+	for _, c := range []struct {
+		id, at string
+		want   bool
+	}{
+		{"arms-approval", "2016-01-15", false}, // before Implementation Day
+		{"arms-approval", "2018-05-01", true},
+		{"arms-approval", "2020-10-18", false}, // Adoption + 5 years
+		{"missile-approval", "2023-10-17", true},
+		{"missile-approval", "2023-10-18", false},
+		{"iaea-access", "2030-01-01", true}, // no sunset
+	} {
+		if got := tl.Active(obs[c.id], date(c.at)); got != c.want {
+			t.Errorf("%s in force on %s: %v, want %v", c.id, c.at, got, c.want)
+		}
+	}
+	// Without the IAEA's report, nothing that starts at Implementation is in force.
+	if n := len(s.Resolve(nil).InForce(date("2018-01-01"))); n != 0 {
+		t.Errorf("%d obligations in force without Implementation Day", n)
+	}
+}

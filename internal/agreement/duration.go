@@ -69,6 +69,11 @@ func (d Duration) AddTo(t time.Time) time.Time {
 	return t
 }
 
+// SubFrom returns t moved back by the duration.
+func (d Duration) SubFrom(t time.Time) time.Time {
+	return Duration{N: -d.N, Unit: d.Unit}.AddTo(t)
+}
+
 // addMonths moves t by n calendar months, keeping the day of the month but
 // clamping it to the target month's last day: 1993-07-31 + 9mo = 1994-04-30.
 func addMonths(t time.Time, n int) time.Time {

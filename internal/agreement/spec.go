@@ -115,6 +115,9 @@ type Principal struct {
 	Duties []Duty `json:"duties" jsonschema:"required"`
 	// Sites are an inspector's assigned sites.
 	Sites []string `json:"sites,omitempty"`
+	// VRF is a selector's VRF public key (C2SP vrf-r255), the standard
+	// base64 of its 32 bytes: anyone can check its selections with it.
+	VRF string `json:"vrf_key,omitempty"`
 }
 
 // SiteKind is the kind of a site.
@@ -435,7 +438,8 @@ type Weights struct {
 // Traffic is the planning assumption for one site.
 type Traffic struct {
 	Site string `json:"site" jsonschema:"required"`
-	// DaysPerPeriod is the working days per period; zero means 30.
+	// DaysPerPeriod is the working days per period; zero means the
+	// period's length in days (a month counts 30).
 	DaysPerPeriod float64 `json:"days_per_period,omitempty"`
 	Modes         []Mode  `json:"modes" jsonschema:"required"`
 }

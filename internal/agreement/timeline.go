@@ -178,3 +178,74 @@ func (tr Trigger) String() string {
 	}
 	return ""
 }
+
+// Active reports whether the obligation is in force at t: it has started
+// (its From, or the verification start when it has none, is known and not
+// after t) and its sunset has not come (Until is unknown or after t; a
+// sunset known only as "at the latest" has come once that time passes).
+func (t *Timeline) Active(o Obligation, at time.Time) bool {
+	from := t.eval(t.spec.Verification.Start)
+	if o.From != nil {
+		from = t.eval(*o.From)
+	}
+	if !from.Reached(at) {
+		return false
+	}
+	if o.Until == nil {
+		return true
+	}
+	until := t.eval(*o.Until)
+	switch {
+	case until.At != nil:
+		return at.Before(*until.At)
+	case until.Latest != nil:
+		return at.Before(*until.Latest)
+	}
+	return true
+}
+
+// InForce returns the obligations in force at t.
+func (t *Timeline) InForce(at time.Time) []Obligation {
+	var out []Obligation
+	for _, o := range t.spec.Obligations {
+		if t.Active(o, at) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Period returns the bounds [from, to) of verification period n, counted
+// from 1, when the verification start is known.
+func (t *Timeline) Period(n int) (from, to time.Time, ok bool) {
+	start := t.eval(t.spec.Verification.Start)
+	if start.At == nil || n < 1 {
+		return from, to, false
+	}
+	p := t.spec.Verification.Period
+	from = Duration{N: p.N * (n - 1), Unit: p.Unit}.AddTo(*start.At)
+	to = Duration{N: p.N * n, Unit: p.Unit}.AddTo(*start.At)
+	return from, to, true
+}
+
+// PeriodAt returns the number of the period that holds time at, or false
+// before the first period or when the start is not known.
+func (t *Timeline) PeriodAt(at time.Time) (int, bool) {
+	start := t.eval(t.spec.Verification.Start)
+	if start.At == nil || at.Before(*start.At) {
+		return 0, false
+	}
+	// Estimate from the fixed length, then correct for calendar months.
+	n := int(at.Sub(*start.At)/t.spec.Verification.Period.Approx()) + 1
+	for {
+		from, to, _ := t.Period(n)
+		switch {
+		case at.Before(from):
+			n--
+		case !at.Before(to):
+			n++
+		default:
+			return n, true
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package agreement
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"regexp"
@@ -284,6 +285,16 @@ func (c *checker) checkParties() {
 			}
 			for k, site := range pr.Sites {
 				ref(c, at(pp, "sites", k), "inspector "+pr.ID, "site", site, c.sites)
+			}
+			switch isSel := slices.Contains(pr.Duties, Selector); {
+			case isSel && pr.VRF == "":
+				c.add(at(pp, "vrf_key"), "selector %s has no VRF public key; add vrf_key (surety keys generate --vrf prints one)", pr.ID)
+			case !isSel && pr.VRF != "":
+				c.add(at(pp, "vrf_key"), "principal %s has a VRF key but is not a selector; only selectors have one", pr.ID)
+			case isSel:
+				if b, err := base64.StdEncoding.DecodeString(pr.VRF); err != nil || len(b) != 32 {
+					c.add(at(pp, "vrf_key"), "selector %s's vrf_key is not the base64 of 32 bytes", pr.ID)
+				}
 			}
 			if slices.Contains(pr.Duties, Inspector) && len(pr.Sites) == 0 {
 				c.add(at(pp, "sites"), "inspector %s is assigned to no site; list the sites it inspects", pr.ID)

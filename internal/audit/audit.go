@@ -10,6 +10,8 @@ package audit
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +30,8 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/store"
 	"github.com/surety/surety/internal/store/sqlite"
 )
 
@@ -179,6 +183,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return rep, fail("entry bundle %s is malformed: %d entries, want %d (%v)", path, len(es), end-tile*ledger.TileWidth, err)
 		}
 		es = es[start-tile*ledger.TileWidth:]
+		if err := a.fetchBlobs(ctx, db, es); err != nil {
+			return rep, err
+		}
 		if err := copyLog.Replay(ctx, es); err != nil {
 			return rep, fail("replaying the log: %v", err)
 		}
@@ -223,6 +230,37 @@ func (a *auditor) get(ctx context.Context, path string) ([]byte, error) {
 		return nil, fmt.Errorf("audit: GET %s: %s: %s", path, resp.Status, bytes.TrimSpace(b))
 	}
 	return b, nil
+}
+
+// fetchBlobs copies into the auditor's store the blobs the entries refer
+// to, checking that each hashes to its name: they are part of the record.
+func (a *auditor) fetchBlobs(ctx context.Context, db store.Store, es [][]byte) error {
+	for _, data := range es {
+		e, err := ledger.ParseEntry(data)
+		if err != nil {
+			continue // Replay reports it with its index
+		}
+		sums, err := state.BlobsOf(e.Statement)
+		if err != nil {
+			continue
+		}
+		for _, sum := range sums {
+			if _, err := db.Blob(ctx, sum); err == nil {
+				continue
+			}
+			b, err := a.get(ctx, "/v1/blobs/"+hex.EncodeToString(sum[:]))
+			if err != nil {
+				return fail("blob %x, referred to by statement %s, is not served: %v", sum, e.Statement.ID, err)
+			}
+			if sha256.Sum256(b) != sum {
+				return fail("blob %x served by the log does not hash to its name", sum)
+			}
+			if err := db.PutBlob(ctx, sum, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (a *auditor) consistency(ctx context.Context, old, new uint64) ([][]byte, error) {

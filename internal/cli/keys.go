@@ -2,9 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 )
 
@@ -19,6 +22,7 @@ func newKeysCmd() *cobra.Command {
 
 func newKeysGenerateCmd() *cobra.Command {
 	var name, out string
+	var vrf bool
 	cmd := &cobra.Command{
 		Use:   "generate --name NAME --out DIR",
 		Short: "Write a fresh key pair: NAME.key (mode 0600) and NAME.vkey",
@@ -28,17 +32,25 @@ func newKeysGenerateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeKey(cmd, s, out)
+			if err := writeKey(cmd, s, out); err != nil {
+				return err
+			}
+			if vrf {
+				return writeVRF(cmd, out, name, inspection.GenerateSeed())
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "key name: the principal id, or the log origin for a log key")
 	cmd.Flags().StringVar(&out, "out", ".", "directory to write the key files to")
+	cmd.Flags().BoolVar(&vrf, "vrf", false, "also write a VRF key, NAME.vrf, for a selector")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
 }
 
 func newKeysDeriveCmd() *cobra.Command {
 	var name, seed, out string
+	var vrf bool
 	cmd := &cobra.Command{
 		Use:   "derive --seed SEED --name NAME [--out DIR]",
 		Short: "Derive a key from a published seed (for demonstrations and test scenarios only)",
@@ -53,17 +65,46 @@ func newKeysDeriveCmd() *cobra.Command {
 			}
 			if out == "" {
 				fmt.Fprintln(cmd.OutOrStdout(), s.VKey())
+				if vrf {
+					k, err := inspection.KeyFromSeed(inspection.DeriveSeed(seed, name))
+					if err != nil {
+						return err
+					}
+					fmt.Fprintln(cmd.OutOrStdout(), "vrf_key:", k.PublicString())
+				}
 				return nil
 			}
-			return writeKey(cmd, s, out)
+			if err := writeKey(cmd, s, out); err != nil {
+				return err
+			}
+			if vrf {
+				return writeVRF(cmd, out, name, inspection.DeriveSeed(seed, name))
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&vrf, "vrf", false, "also derive the selector's VRF key")
 	cmd.Flags().StringVar(&seed, "seed", "", "the published seed, e.g. demo")
 	cmd.Flags().StringVar(&name, "name", "", "key name: the principal id, or the log origin for a log key")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write NAME.key and NAME.vkey to")
 	_ = cmd.MarkFlagRequired("seed")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
+}
+
+// writeVRF writes a selector's VRF key as NAME.vrf and prints its public
+// key, the agreement's vrf_key.
+func writeVRF(cmd *cobra.Command, dir, name string, seed []byte) error {
+	k, err := inspection.KeyFromSeed(seed)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".vrf")
+	if err := inspection.WriteKeyFile(path, seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "VRF key: %s\nvrf_key: %s\n", path, k.PublicString())
+	return nil
 }
 
 func writeKey(cmd *cobra.Command, s *keys.Signer, dir string) error {

@@ -36,6 +36,14 @@ func NewRoot() *cobra.Command {
 		newAuditCmd(),
 		newRebuildCmd(),
 		newBenchCmd(),
+		newScreenCmd(),
+		newListsCmd(),
+		newDeclareCmd(),
+		newSelectorCmd(),
+		newInspectCmd(),
+		newChallengeCmd(),
+		newVerifyCmd(),
+		newPlanCmd(),
 	)
 	return root
 }

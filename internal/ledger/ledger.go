@@ -503,6 +503,7 @@ type readKV struct {
 }
 
 func (r readKV) Get(kind, key string) ([]byte, error) { return r.tx.Get(r.log, kind, key) }
+func (r readKV) Blob(sum [32]byte) ([]byte, error)    { return r.tx.Blob(sum) }
 func (r readKV) Put(string, string, []byte) error     { return errors.New("ledger: read-only state") }
 func (r readKV) Delete(string, string) error          { return errors.New("ledger: read-only state") }
 func (r readKV) Scan(kind, from, to string, limit int, fn func(string, []byte) error) error {

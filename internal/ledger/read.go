@@ -10,6 +10,7 @@ import (
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/proof"
 
+	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/store"
 )
 
@@ -225,4 +226,9 @@ func (l *Log) RootAt(ctx context.Context, n uint64) ([]byte, error) {
 		return nil, err
 	}
 	return rng.GetRootHash(nil)
+}
+
+// View runs fn over the projected state in a read-only transaction.
+func (l *Log) View(ctx context.Context, fn func(kv state.KV) error) error {
+	return l.opts.Store.View(ctx, func(tx store.ReadTx) error { return fn(readKV{tx, l.opts.Log}) })
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
@@ -65,6 +66,13 @@ func New(l *ledger.Log, pub *ledger.Publisher, logger *slog.Logger) *Server {
 	s.handle("POST /v1/blobs", s.postBlob)
 	s.handle("GET /v1/blobs/{sum}", s.getBlob)
 	s.handle("GET /v1/state", s.getState)
+	s.handle("GET /v1/declarations", s.getDeclarations)
+	s.handle("GET /v1/declarations/{id}", s.getDeclaration)
+	s.handle("GET /v1/declarations/{id}/selection", s.getSelection)
+	s.handle("GET /v1/sites/{id}/queue", s.getQueue)
+	s.handle("GET /v1/selections/pending", s.getPendingSelections)
+	s.handle("GET /v1/challenges/{id}", s.getChallenge)
+	s.handle("GET /v1/periods/{period}/assurance", s.getAssurance)
 	s.handle("GET /log/{agreement}/checkpoint", s.getCheckpoint)
 	s.handle("GET /log/{agreement}/tile/", s.getTile)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
@@ -409,4 +417,13 @@ func Dump(ctx context.Context, st store.Store, log string) ([]StateRow, error) {
 		})
 	})
 	return rows, err
+}
+
+func hasSite(sites []agreement.Site, id string) bool {
+	for _, s := range sites {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -2,7 +2,6 @@ package state
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/surety/surety/internal/store"
 )
@@ -14,6 +13,9 @@ type KV interface {
 	Put(kind, key string, value []byte) error
 	Delete(kind, key string) error
 	Scan(kind, from, to string, limit int, fn func(key string, value []byte) error) error
+	// Blob returns the content stored under a SHA-256: list editions and
+	// evidence referenced by statements.
+	Blob(sum [32]byte) ([]byte, error)
 }
 
 // Overlay buffers the writes of a batch of statements over a transaction.
@@ -22,65 +24,85 @@ type KV interface {
 type Overlay struct {
 	log  string
 	tx   store.Tx
-	done map[string]*cell // accepted writes of the batch
-	cur  map[string]*cell // writes of the statement being applied
+	done writes // accepted writes of the batch
+	cur  writes // writes of the statement being applied
 }
 
-type cell struct {
-	kind, key string
-	value     []byte // nil means deleted
+// writes are buffered values by kind and key; a nil value is a deletion.
+type writes map[string]map[string][]byte
+
+func (w writes) get(kind, key string) ([]byte, bool) {
+	v, ok := w[kind][key]
+	return v, ok
+}
+
+func (w writes) set(kind, key string, v []byte) {
+	m := w[kind]
+	if m == nil {
+		m = map[string][]byte{}
+		w[kind] = m
+	}
+	m[key] = v
 }
 
 var _ KV = (*Overlay)(nil)
 
 // NewOverlay returns an overlay over the transaction's state of log.
 func NewOverlay(tx store.Tx, log string) *Overlay {
-	return &Overlay{log: log, tx: tx, done: map[string]*cell{}, cur: map[string]*cell{}}
+	return &Overlay{log: log, tx: tx, done: writes{}, cur: writes{}}
 }
-
-func ck(kind, key string) string { return kind + "\x00" + key }
 
 // Get reads through the statement's writes, then the batch's, then the
 // transaction.
 func (o *Overlay) Get(kind, key string) ([]byte, error) {
-	for _, m := range []map[string]*cell{o.cur, o.done} {
-		if c, ok := m[ck(kind, key)]; ok {
-			if c.value == nil {
+	for _, w := range []writes{o.cur, o.done} {
+		if v, ok := w.get(kind, key); ok {
+			if v == nil {
 				return nil, store.ErrNotFound
 			}
-			return c.value, nil
+			return v, nil
 		}
 	}
 	return o.tx.Get(o.log, kind, key)
 }
+
+// Blob reads a blob in the transaction.
+func (o *Overlay) Blob(sum [32]byte) ([]byte, error) { return o.tx.Blob(sum) }
 
 // Put buffers a write.
 func (o *Overlay) Put(kind, key string, value []byte) error {
 	if value == nil {
 		value = []byte{}
 	}
-	o.cur[ck(kind, key)] = &cell{kind: kind, key: key, value: value}
+	o.cur.set(kind, key, value)
 	return nil
 }
 
 // Delete buffers a deletion.
 func (o *Overlay) Delete(kind, key string) error {
-	o.cur[ck(kind, key)] = &cell{kind: kind, key: key}
+	o.cur.set(kind, key, nil)
 	return nil
 }
 
 // Scan merges the buffered writes into the transaction's rows.
 func (o *Overlay) Scan(kind, from, to string, limit int, fn func(key string, value []byte) error) error {
-	merged := map[string][]byte{}
-	var order []string
-	// Rows from the transaction, then buffered writes over them. The
-	// transaction is scanned without a limit when writes are buffered in
-	// the range, since they may delete rows.
-	pending := o.buffered(kind, from, to)
+	in := func(k string) bool { return k >= from && (to == "" || k < to) }
+	pending := map[string][]byte{}
+	for _, w := range []writes{o.done, o.cur} {
+		for k, v := range w[kind] {
+			if in(k) {
+				pending[k] = v
+			}
+		}
+	}
+	// With writes buffered in the range, read the transaction's rows
+	// without a limit, since they may delete some.
 	txLimit := limit
 	if len(pending) > 0 {
 		txLimit = 0
 	}
+	merged := map[string][]byte{}
+	var order []string
 	err := o.tx.Scan(o.log, kind, from, to, txLimit, func(k string, v []byte) error {
 		merged[k] = v
 		order = append(order, k)
@@ -89,13 +111,15 @@ func (o *Overlay) Scan(kind, from, to string, limit int, fn func(key string, val
 	if err != nil {
 		return err
 	}
-	for _, c := range pending {
-		if _, ok := merged[c.key]; !ok {
-			order = append(order, c.key)
+	for k, v := range pending {
+		if _, ok := merged[k]; !ok {
+			order = append(order, k)
 		}
-		merged[c.key] = c.value
+		merged[k] = v
 	}
-	sort.Strings(order)
+	if len(pending) > 0 {
+		sort.Strings(order)
+	}
 	n := 0
 	for _, k := range order {
 		v := merged[k]
@@ -113,29 +137,12 @@ func (o *Overlay) Scan(kind, from, to string, limit int, fn func(key string, val
 	return nil
 }
 
-// buffered returns the buffered cells of kind in [from, to), the
-// statement's over the batch's.
-func (o *Overlay) buffered(kind, from, to string) []*cell {
-	seen := map[string]*cell{}
-	for _, m := range []map[string]*cell{o.done, o.cur} {
-		for _, c := range m {
-			if c.kind == kind && c.key >= from && (to == "" || c.key < to) {
-				seen[c.key] = c
-			}
-		}
-	}
-	out := make([]*cell, 0, len(seen))
-	for _, c := range seen {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return strings.Compare(out[i].key, out[j].key) < 0 })
-	return out
-}
-
 // Accept keeps the current statement's writes.
 func (o *Overlay) Accept() {
-	for k, c := range o.cur {
-		o.done[k] = c
+	for kind, m := range o.cur {
+		for k, v := range m {
+			o.done.set(kind, k, v)
+		}
 	}
 	clear(o.cur)
 }
@@ -143,25 +150,32 @@ func (o *Overlay) Accept() {
 // Reject drops the current statement's writes.
 func (o *Overlay) Reject() { clear(o.cur) }
 
-// Flush writes the accepted writes to the transaction, in key order so that
-// the writes are the same on every run.
+// Flush writes the accepted writes to the transaction, in kind and key
+// order so that the writes are the same on every run.
 func (o *Overlay) Flush() error {
 	o.Reject()
-	keys := make([]string, 0, len(o.done))
-	for k := range o.done {
-		keys = append(keys, k)
+	kinds := make([]string, 0, len(o.done))
+	for kind := range o.done {
+		kinds = append(kinds, kind)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		c := o.done[k]
-		var err error
-		if c.value == nil {
-			err = o.tx.Delete(o.log, c.kind, c.key)
-		} else {
-			err = o.tx.Put(o.log, c.kind, c.key, c.value)
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		m := o.done[kind]
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
 		}
-		if err != nil {
-			return err
+		sort.Strings(keys)
+		for _, k := range keys {
+			var err error
+			if v := m[k]; v == nil {
+				err = o.tx.Delete(o.log, kind, k)
+			} else {
+				err = o.tx.Put(o.log, kind, k, v)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	clear(o.done)

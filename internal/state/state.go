@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 )
@@ -50,6 +51,8 @@ type Context struct {
 	Spec *agreement.Spec
 	// Author is the signing principal, as the state knows it.
 	Author *Principal
+
+	proj *Projector
 }
 
 // Handler is the apply step of one statement type.
@@ -60,6 +63,26 @@ type Handler struct {
 	// Apply checks the statement against the state and updates it. It
 	// returns an error wrapping one of the rejections to refuse it.
 	Apply func(c *Context, e Entry) error
+	// Blobs, if set, lists the blobs the statement refers to, which are part
+	// of the record: auditors fetch them before replaying it.
+	Blobs func(st *statement.Statement) ([][32]byte, error)
+}
+
+var tickers []func(c *Context, now time.Time) error
+
+// Tick adds a step that runs before every statement with the entry's log
+// time, for what the passing of time decides: missed deadlines, closed
+// periods. It is called from init functions. Tick steps run in the order
+// they were added.
+func Tick(fn func(c *Context, now time.Time) error) { tickers = append(tickers, fn) }
+
+// BlobsOf lists the blobs a statement refers to.
+func BlobsOf(st *statement.Statement) ([][32]byte, error) {
+	h, ok := handlers[st.Type]
+	if !ok || h.Blobs == nil {
+		return nil, nil
+	}
+	return h.Blobs(st)
 }
 
 var handlers = map[string]Handler{}
@@ -83,11 +106,16 @@ func Types() []string {
 	return ts
 }
 
-// Projector applies entries to the state. It caches the adopted agreement,
-// which never changes once adopted; Reset forgets it, for a rebuild.
+// Projector applies entries to the state. It caches what never changes
+// once in the log: the adopted agreement and the decoded list editions,
+// with the name index of the editions in force. Reset forgets the
+// agreement, for a rebuild.
 type Projector struct {
-	mu   sync.Mutex
-	spec *agreement.Spec
+	mu       sync.Mutex
+	spec     *agreement.Spec
+	editions map[[32]byte]screening.Edition
+	index    *screening.Index
+	indexKey string
 }
 
 // Reset forgets the cached agreement.
@@ -110,13 +138,18 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 	if err != nil {
 		return err
 	}
-	c := &Context{KV: kv, Spec: spec}
+	c := &Context{KV: kv, Spec: spec, proj: p}
 	if st.Type != TypeAdopt {
 		if spec == nil {
 			return fmt.Errorf("%w: the log has adopted no agreement yet; agreement.adopt comes first", ErrConflict)
 		}
 		if st.Agreement != spec.ID {
 			return fmt.Errorf("%w: statement is for agreement %q, this log is %q", ErrInvalid, st.Agreement, spec.ID)
+		}
+		for _, tick := range tickers {
+			if err := tick(c, e.Time); err != nil {
+				return err
+			}
 		}
 		pr, err := LoadPrincipal(kv, st.Author)
 		if err != nil {

@@ -97,6 +97,10 @@ type ReadTx interface {
 	// Checkpoint returns the latest stored checkpoint note, or ErrNotFound.
 	Checkpoint(log string) ([]byte, error)
 
+	// Blob returns the content stored under sum, or ErrNotFound: the same
+	// as Store.Blob, inside the transaction.
+	Blob(sum [32]byte) ([]byte, error)
+
 	// Get returns the state value of (kind, key), or ErrNotFound.
 	Get(log, kind, key string) ([]byte, error)
 

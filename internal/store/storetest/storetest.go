@@ -783,9 +783,22 @@ func testBlobs(t *testing.T, s store.Store) {
 		if !bytes.Equal(got, data) {
 			t.Errorf("Blob(%x) = %d bytes, want %d", sum, len(got), len(data))
 		}
+		// Inside a transaction too, as apply steps read them.
+		update(t, s, log, func(tx store.Tx) error {
+			got, err := tx.Blob(sum)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Errorf("tx.Blob(%x) = %d bytes, %v; want %d", sum, len(got), err, len(data))
+			}
+			return nil
+		})
 	}
 	_, err := s.Blob(ctx, sha256.Sum256([]byte("missing")))
 	wantNotFound(t, "Blob", err)
+	view(t, s, func(tx store.ReadTx) error {
+		_, err := tx.Blob(sha256.Sum256([]byte("missing")))
+		wantNotFound(t, "tx.Blob", err)
+		return nil
+	})
 }
 
 func testCheckpoints(t *testing.T, s store.Store) {

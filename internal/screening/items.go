@@ -1,0 +1,188 @@
+package screening
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+	"weak"
+
+	"github.com/surety/surety/internal/agreement"
+)
+
+// ItemMatch is a controlled-item category an item falls in, and the rule
+// of the category that put it there.
+type ItemMatch struct {
+	// Category is the category's id in the agreement.
+	Category string `json:"category"`
+	// Rule is the rule that fired: "hs_prefix 930690" (the prefix's
+	// digits) or "pattern 'ballistic missile'" (the pattern as written).
+	Rule string `json:"rule"`
+	// Matched is the text of the description the pattern matched; empty
+	// for an HS prefix.
+	Matched string `json:"matched,omitempty"`
+}
+
+// itemRules are an agreement's controlled-item categories ready to match:
+// HS prefixes as digits, and patterns compiled case-insensitive, each with
+// the words of which a description must hold one to match it, so that the
+// usual item, which matches no pattern, costs a few substring searches.
+type itemRules struct {
+	cats []categoryRules
+}
+
+type categoryRules struct {
+	id       string
+	hs       []string
+	patterns []pattern
+}
+
+type pattern struct {
+	text    string // as written in the agreement
+	re      *regexp.Regexp
+	needles []string // lower-case ASCII; nil when no such set is known
+}
+
+// ruleCache holds the itemRules of each agreement in use, keyed weakly by
+// its *agreement.Spec: an entry goes when its spec is collected.
+var ruleCache sync.Map // weak.Pointer[agreement.Spec] -> *itemRules
+
+// rules returns the compiled rules of spec, compiling them on first use. A
+// spec must not change once used. Patterns that do not compile (Parse
+// rejects them) never match.
+func rules(spec *agreement.Spec) *itemRules {
+	k := weak.Make(spec)
+	if r, ok := ruleCache.Load(k); ok {
+		return r.(*itemRules)
+	}
+	r, loaded := ruleCache.LoadOrStore(k, compileRules(spec))
+	if !loaded {
+		runtime.AddCleanup(spec, func(k weak.Pointer[agreement.Spec]) { ruleCache.Delete(k) }, k)
+	}
+	return r.(*itemRules)
+}
+
+func compileRules(spec *agreement.Spec) *itemRules {
+	r := &itemRules{}
+	for _, c := range spec.Items {
+		cr := categoryRules{id: c.ID}
+		for _, h := range c.HS {
+			cr.hs = append(cr.hs, agreement.HSDigits(h))
+		}
+		for _, p := range c.Patterns {
+			re, err := regexp.Compile("(?i)" + p)
+			if err != nil {
+				continue
+			}
+			var needles []string
+			if tree, err := syntax.Parse(p, syntax.Perl|syntax.FoldCase); err == nil {
+				needles = required(tree)
+			}
+			cr.patterns = append(cr.patterns, pattern{text: p, re: re, needles: needles})
+		}
+		r.cats = append(r.cats, cr)
+	}
+	return r
+}
+
+// required returns strings, in lower-case ASCII, of which a text must hold
+// at least one for the expression to match it; nil when it knows none. It
+// reads literals, concatenations (the child whose shortest string is
+// longest), alternations (all children's), groups and repeats of at least
+// one.
+func required(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if !isASCII(s) {
+			return nil
+		}
+		return []string{strings.ToLower(s)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if n := required(sub); n != nil && (best == nil || shortest(n) > shortest(best)) {
+				best = n
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			n := required(sub)
+			if n == nil {
+				return nil
+			}
+			all = append(all, n...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(ss []string) int {
+	n := len(ss[0])
+	for _, s := range ss[1:] {
+		n = min(n, len(s))
+	}
+	return n
+}
+
+// find returns where the pattern matches the description, or nil. lower is
+// the description in lower case when it is all ASCII, else empty: then
+// the needles, which assume ASCII case folding, are not used.
+func (p *pattern) find(desc, lower string) []int {
+	if p.needles != nil && lower != "" && !slices.ContainsFunc(p.needles, func(n string) bool { return strings.Contains(lower, n) }) {
+		return nil
+	}
+	return p.re.FindStringIndex(desc)
+}
+
+// Classify matches an item against the agreement's controlled-item
+// categories, by HS code prefix and by description pattern, and returns
+// every rule that fired, in the agreement's order of categories and, within
+// one, prefixes before patterns. It returns nil when none fired.
+//
+// Classify compiles an agreement's patterns once and keeps them while the
+// spec is in use; it is safe for concurrent use.
+func Classify(spec *agreement.Spec, it Item) []ItemMatch {
+	r := rules(spec)
+	code := hsDigits(it.HSCode)
+	desc, lower := it.Description, ""
+	if isASCII(desc) {
+		lower = strings.ToLower(desc)
+	}
+	var ms []ItemMatch
+	for _, c := range r.cats {
+		for _, h := range c.hs {
+			if strings.HasPrefix(code, h) {
+				ms = append(ms, ItemMatch{Category: c.id, Rule: "hs_prefix " + h})
+			}
+		}
+		for i := range c.patterns {
+			p := &c.patterns[i]
+			if loc := p.find(desc, lower); loc != nil {
+				ms = append(ms, ItemMatch{Category: c.id, Rule: "pattern '" + p.text + "'", Matched: desc[loc[0]:loc[1]]})
+			}
+		}
+	}
+	return ms
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,98 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening"
+)
+
+const kindVerified = "verified"
+
+// Timeline resolves the agreement's milestones with the conditions the log
+// has met: a condition is met when its party has reported every listed
+// step verified, at the time of the last of those reports.
+func Timeline(kv KV, spec *agreement.Spec) *agreement.Timeline {
+	return spec.Resolve(func(c agreement.Condition) (time.Time, bool) {
+		var last time.Time
+		for _, step := range c.Steps {
+			var at time.Time
+			found, err := getJSON(kv, kindVerified, c.By+"/"+step, &at)
+			if err != nil || !found {
+				return time.Time{}, false
+			}
+			if at.After(last) {
+				last = at
+			}
+		}
+		return last, true
+	})
+}
+
+// edition decodes a list edition, once per blob.
+func (p *Projector) edition(sum [32]byte, data []byte) (screening.Edition, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ed, ok := p.editions[sum]; ok {
+		return ed, nil
+	}
+	ed, err := screening.Decode(data)
+	if err != nil {
+		return ed, err
+	}
+	if p.editions == nil {
+		p.editions = map[[32]byte]screening.Edition{}
+	}
+	p.editions[sum] = ed
+	return ed, nil
+}
+
+// names returns the name index of the list editions in force, built once
+// per set of editions, and their names. It is nil when no list is adopted.
+func (p *Projector) names(kv KV) (*screening.Index, []string, error) {
+	lists, err := Lists(kv)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(lists) == 0 {
+		return nil, nil, nil
+	}
+	var names, sums []string
+	for _, l := range lists {
+		names = append(names, l.Source+" "+l.Date)
+		sums = append(sums, l.SHA256)
+	}
+	slices.Sort(sums)
+	key := strings.Join(sums, ",")
+	p.mu.Lock()
+	if p.indexKey == key {
+		ix := p.index
+		p.mu.Unlock()
+		return ix, names, nil
+	}
+	p.mu.Unlock()
+	var eds []screening.Edition
+	for _, l := range lists {
+		raw, err := decodeSum(l.SHA256)
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := kv.Blob(raw)
+		if err != nil {
+			return nil, nil, fmt.Errorf("state: list edition %s: %w", l.SHA256, err)
+		}
+		ed, err := p.edition(raw, data)
+		if err != nil {
+			return nil, nil, err
+		}
+		eds = append(eds, ed)
+	}
+	ix := screening.NewIndex(eds...)
+	p.mu.Lock()
+	p.index, p.indexKey = ix, key
+	p.mu.Unlock()
+	return ix, names, nil
+}
