@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,6 +22,8 @@ import (
 )
 
 var binary string
+
+const example = "../../examples/israel-dprk-1993.yaml"
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "surety-bin-")
@@ -48,9 +51,9 @@ func freeAddr(t *testing.T) string {
 
 // startServe runs `surety serve` as a child process and waits until it
 // answers.
-func startServe(t *testing.T, db, addr, keyFile string) *exec.Cmd {
+func startServe(t *testing.T, db, addr, keyFile, agreementFile string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--agreement", "../../examples/israel-dprk-1993.yaml",
+	cmd := exec.Command(binary, "serve", "--agreement", agreementFile,
 		"--db", db, "--addr", addr, "--log-key", keyFile)
 	logs, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
 	if err != nil {
@@ -98,7 +101,7 @@ func TestKill9(t *testing.T) {
 				t.Fatal(err)
 			}
 			addr := freeAddr(t)
-			srv := startServe(t, db, addr, keyFile)
+			srv := startServe(t, db, addr, keyFile, example)
 
 			c := client.New("http://" + addr)
 			var acked sync.Map // index → leaf hash
@@ -126,7 +129,12 @@ func TestKill9(t *testing.T) {
 					}
 				}()
 			}
-			time.Sleep(800 * time.Millisecond)
+			// Load it until enough statements are acknowledged: the first
+			// tick closes every period since 1993, which takes a moment.
+			for deadline := time.Now().Add(10 * time.Second); n.Load() < 100 && time.Now().Before(deadline); {
+				time.Sleep(50 * time.Millisecond)
+			}
+			time.Sleep(300 * time.Millisecond)
 			if err := srv.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +145,7 @@ func TestKill9(t *testing.T) {
 				t.Fatalf("only %d statements were acknowledged before the kill", n.Load())
 			}
 
-			startServe(t, db, addr, keyFile)
+			startServe(t, db, addr, keyFile, example)
 			checked := 0
 			acked.Range(func(k, v any) bool {
 				var e struct {
@@ -161,5 +169,37 @@ func TestKill9(t *testing.T) {
 				t.Fatalf("audit after restart: %v", err)
 			}
 		})
+	}
+}
+
+// TestDemo runs `surety demo --fast --exit` within a minute, serves its log
+// again and audits it with a full replay.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo runs a simulated year")
+	}
+	dir := t.TempDir()
+	start := time.Now()
+	out, err := exec.Command(binary, "demo", "--fast", "--exit", "--dir", dir, "--addr", "127.0.0.1:0").CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	if took := time.Since(start); took > time.Minute {
+		t.Errorf("the demo took %v; it must finish within a minute", took)
+	}
+	for _, want := range []string{"Period verdicts", "prohibited items found", "denied access", "paid late", "suspended", "surety audit --server"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the demo's output lacks %q:\n%s", want, out)
+		}
+	}
+	addr := freeAddr(t)
+	startServe(t, "sqlite:"+filepath.Join(dir, "surety.db"), addr, filepath.Join(dir, "keys", "surety.local_il-kp-1993.key"), filepath.Join(dir, "israel-dprk-1993.yaml"))
+	k, _ := keys.Derive("demo", "surety.local/il-kp-1993")
+	rep, err := audit.Run(context.Background(), audit.Config{Server: "http://" + addr, Agreement: "il-kp-1993", LogKey: k.VKey(), Replay: true})
+	if err != nil {
+		t.Fatalf("audit --replay of the demo's log: %v", err)
+	}
+	if rep.To < 5000 || rep.Rows < 5000 {
+		t.Errorf("audited %d entries and %d rows; the demo's year should hold thousands", rep.To, rep.Rows)
 	}
 }

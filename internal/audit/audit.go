@@ -20,6 +20,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,6 +56,10 @@ type Config struct {
 	Client *http.Client
 	// Progress, if set, is told how many entries are done.
 	Progress func(done, total uint64)
+	// Replay compares every projected row the auditor recomputed (the
+	// declarations and their screening, selections, verdicts, tranches…)
+	// with the state the server publishes.
+	Replay bool
 }
 
 // Report says what an audit verified.
@@ -65,6 +71,8 @@ type Report struct {
 	Cosigners []string `json:"cosigners"`
 	Tiles     int      `json:"tiles_checked"`
 	Dir       string   `json:"dir"`
+	// Rows is how many projected rows the replay compared.
+	Rows int `json:"rows_compared,omitempty"`
 }
 
 // Failure is an inconsistency the audit found: evidence of misconduct or
@@ -204,7 +212,73 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if rep.Tiles, err = a.compareTiles(ctx, copyLog, h.Size, cp.Size); err != nil {
 		return rep, err
 	}
+	if cfg.Replay {
+		if rep.Rows, err = a.compareState(ctx, copyLog); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
+}
+
+// compareState compares the state the auditor recomputed from the log with
+// the state the server publishes, row by row.
+func (a *auditor) compareState(ctx context.Context, local *ledger.Log) (int, error) {
+	b, err := a.get(ctx, "/v1/state?agreement="+url.QueryEscape(a.cfg.Agreement))
+	if err != nil {
+		return 0, err
+	}
+	var served []ledger.StateRow
+	if err := json.Unmarshal(b, &served); err != nil {
+		return 0, fmt.Errorf("audit: state: %w", err)
+	}
+	mine, err := local.Dump(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key := func(r ledger.StateRow) string { return r.Kind + " " + r.Key }
+	theirs := make(map[string]json.RawMessage, len(served))
+	for _, r := range served {
+		theirs[key(r)] = r.Value
+	}
+	var diffs []string
+	for _, r := range mine {
+		v, ok := theirs[key(r)]
+		switch {
+		case !ok:
+			diffs = append(diffs, fmt.Sprintf("%s: missing on the server; the log gives %s", key(r), clip(r.Value)))
+		case !jsonEqual(v, r.Value):
+			diffs = append(diffs, fmt.Sprintf("%s: the server says %s; the log gives %s", key(r), clip(v), clip(r.Value)))
+		}
+		delete(theirs, key(r))
+	}
+	for k, v := range theirs {
+		diffs = append(diffs, fmt.Sprintf("%s: on the server only (%s); nothing in the log gives it", k, clip(v)))
+	}
+	if n := len(diffs); n > 0 {
+		slices.Sort(diffs)
+		more := ""
+		if n > 20 {
+			more = fmt.Sprintf("\n(and %d more)", n-20)
+			diffs = diffs[:20]
+		}
+		return len(mine), fail("the server's projected state differs from the replay of its log in %d rows:\n%s%s", n, strings.Join(diffs, "\n"), more)
+	}
+	return len(mine), nil
+}
+
+func jsonEqual(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func clip(v json.RawMessage) string {
+	if len(v) > 160 {
+		return string(v[:160]) + "…"
+	}
+	return string(v)
 }
 
 type auditor struct {

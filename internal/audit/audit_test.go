@@ -234,3 +234,43 @@ func logSigned(t *testing.T, e *env, cp []byte) []byte {
 	}
 	return out
 }
+
+// TestReplayCatchesTamperedVerdict closes a period, then changes the
+// server's verdict in its database: a replay of the log disagrees.
+func TestReplayCatchesTamperedVerdict(t *testing.T) {
+	e := newEnv(t)
+	clk := time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC)
+	r, err := cli.Serve(context.Background(), cli.ServeConfig{
+		Agreement: example, DB: "sqlite:" + filepath.Join(e.dir, "log.db"), Addr: "127.0.0.1:0",
+		LogKey: e.logKey, Witnesses: e.urls, Interval: time.Hour, Now: func() time.Time { return clk },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	tick := func(id string) {
+		env, _ := statement.Sign(e.logKey, statement.Payload{Type: "clock.tick", Agreement: "il-kp-1993", ID: id, Author: "operator", Time: clk, Body: []byte("{}")})
+		if _, err := client.New(r.URL).Submit(context.Background(), env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tick("t-1")
+	clk = time.Date(1993, 9, 10, 0, 0, 0, 0, time.UTC) // past period 1's end and grace
+	tick("t-2")
+	if _, err := r.Publisher.Publish(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	c := e.config(r, "")
+	c.Replay = true
+	rep, err := audit.Run(context.Background(), c)
+	if err != nil {
+		t.Fatalf("replay of an honest log: %v", err)
+	}
+	if rep.Rows < 10 {
+		t.Errorf("compared %d rows", rep.Rows)
+	}
+	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE state SET value = CAST(replace(CAST(value AS TEXT), '"verdict":"', '"verdict":"non_') AS BLOB) WHERE kind = 'verdict' AND key LIKE '000001/dprk'`)
+	_, err = audit.Run(context.Background(), c)
+	mustFail(t, err, "verdict 000001/dprk: the server says")
+}

@@ -64,6 +64,9 @@ func newAuditCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "audit ok: %s verified from size %d to %d, root %s\n", rep.Origin, rep.From, rep.To, hex.EncodeToString(rep.Root))
 			fmt.Fprintf(cmd.OutOrStdout(), "  cosigned by %d witness(es) %v; %d tiles rebuilt and compared\n", len(rep.Cosigners), rep.Cosigners, rep.Tiles)
+			if cfg.Replay {
+				fmt.Fprintf(cmd.OutOrStdout(), "  replay: all %d projected rows agree with the server's\n", rep.Rows)
+			}
 			return nil
 		},
 	}
@@ -73,6 +76,7 @@ func newAuditCmd() *cobra.Command {
 	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness's verifier key, or a file holding it (repeatable)")
 	cmd.Flags().IntVar(&cfg.Quorum, "quorum", 0, "cosignatures required (default: all the witnesses given)")
 	cmd.Flags().StringVar(&cfg.Dir, "state", "", "directory keeping the verified copy between runs (default: audit from scratch)")
+	cmd.Flags().BoolVar(&cfg.Replay, "replay", false, "also compare every projected row (declarations, selections, verdicts, tranches…) recomputed from the log with what the server publishes")
 	outputFlag(cmd, &out)
 	_ = cmd.MarkFlagRequired("agreement")
 	_ = cmd.MarkFlagRequired("log-key")

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -50,9 +49,7 @@ func (s *Selector) Run(ctx context.Context) (decided, selected int, err error) {
 		if err != nil || len(leaf) != 32 {
 			return decided, selected, fmt.Errorf("declaration %s has leaf hash %q", d.ID, d.LeafHash)
 		}
-		proof, out := inspection.Prove(s.VRF, inspection.SelectionInput(s.Sender.agreement, [32]byte(leaf)))
-		u := inspection.Uniform(out)
-		b := state.SelectBody{Declaration: d.ID, Proof: base64.StdEncoding.EncodeToString(proof), P: d.P, U: u, Selected: inspection.Decide(u, d.P)}
+		b := state.DecideSelection(s.VRF, s.Sender.agreement, d.ID, [32]byte(leaf), d.P)
 		if _, err := s.Sender.send(ctx, state.TypeSelect, "sel-"+d.ID, b); err != nil {
 			var p *client.Problem
 			if errors.As(err, &p) && (p.Status == 409 || p.Status == 422) {

@@ -5,11 +5,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/surety/surety/examples"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,30 +18,16 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
-	"github.com/surety/surety/internal/testenv"
 )
-
-// clock is a settable log clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type site struct {
 	t   *testing.T
 	r   *Running
-	clk *clock
+	clk *simClock
 }
 
 func startSite(t *testing.T) *site {
-	clk := &clock{t: time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC)}
+	clk := &simClock{t: time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC)}
 	k, _ := keys.Derive("demo", "surety.local/il-kp-1993")
 	r, err := Serve(context.Background(), ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
 		DB: "sqlite:" + filepath.Join(t.TempDir(), "s.db"), Addr: "127.0.0.1:0", LogKey: k, Interval: time.Hour,
@@ -101,9 +87,9 @@ func TestSelectQueueReport(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
 	dep := s.clk.now().Add(72 * time.Hour)
-	s.ok(state.TypeDeclare, "d-komid", "kp-export-authority", testenv.Rodong(dep))
+	s.ok(state.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(dep))
 	for i := range 20 {
-		s.ok(state.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", testenv.Garments(dep))
+		s.ok(state.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", examples.Garments(dep))
 	}
 	decided, selected, err := s.selector().Run(ctx)
 	if err != nil {
@@ -159,7 +145,7 @@ func TestSelectQueueReport(t *testing.T) {
 func TestSelectionRules(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	s.ok(state.TypeDeclare, "d-1", "kp-export-authority", testenv.Garments(s.clk.now().Add(72*time.Hour)))
+	s.ok(state.TypeDeclare, "d-1", "kp-export-authority", examples.Garments(s.clk.now().Add(72*time.Hour)))
 	var d state.Declaration
 	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-1", &d); err != nil {
 		t.Fatal(err)
@@ -192,7 +178,7 @@ func TestSelectionRules(t *testing.T) {
 func TestDeadlinesAndChallenges(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	s.ok(state.TypeDeclare, "d-1", "kp-export-authority", testenv.Rodong(s.clk.now().Add(30*time.Hour)))
+	s.ok(state.TypeDeclare, "d-1", "kp-export-authority", examples.Rodong(s.clk.now().Add(30*time.Hour)))
 	if _, _, err := s.selector().Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +187,7 @@ func TestDeadlinesAndChallenges(t *testing.T) {
 	s.ok(state.TypeResponse, "c-2-answer", "kp-export-authority", state.ResponseBody{Challenge: "c-2", Granted: true, At: s.clk.now().Add(2 * time.Hour)})
 	s.refused(state.TypeResponse, "c-1-x", "il-treasury", state.ResponseBody{Challenge: "c-1", Granted: false}, 403, "may not make challenge.response")
 
-	s.clk.add(29 * time.Hour) // past the selection's deadline and the 24h response time
+	s.clk.set(s.clk.now().Add(29 * time.Hour)) // past the selection's deadline and the 24h response time
 	s.ok(state.TypeClockTick, "tick-1", "operator", state.ClockTickBody{})
 	var sr server.SelectionResponse
 	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-1/selection", &sr); err != nil {

@@ -95,7 +95,7 @@ func TestListsFetch(t *testing.T) {
 		ofacSize += len(s)
 	}
 	for _, line := range []string{
-		"un: " + filepath.Join(dir, "consolidated.xml") + ", " + byteSize(int64(len(want["consolidated.xml"]))) + ", un 2026-02-27 (23 entries)\n",
+		"un: " + filepath.Join(dir, "consolidated.xml") + ", " + byteSize(int64(len(want["consolidated.xml"]))) + ", un 2026-02-27 (27 entries)\n",
 		"ofac: " + dir + " {sdn.csv,alt.csv,add.csv}, " + byteSize(int64(ofacSize)) + ", 2 entries\n",
 	} {
 		if !strings.Contains(out.String(), line) {
@@ -224,7 +224,7 @@ func TestListsImportAdopt(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.ID != "list-un-2026-02-27" || s.Index == nil || *s.Index != 1 || s.Entries != 23 {
+	if s.ID != "list-un-2026-02-27" || s.Index == nil || *s.Index != 1 || s.Entries != 27 {
 		t.Errorf("summary %s", out.String())
 	}
 	// The blob is the canonical edition.
@@ -233,7 +233,7 @@ func TestListsImportAdopt(t *testing.T) {
 		t.Fatal(err)
 	}
 	ed, err := screening.Decode(blob)
-	if err != nil || ed.String() != "un 2026-02-27 (23 entries)" {
+	if err != nil || ed.String() != "un 2026-02-27 (27 entries)" {
 		t.Errorf("blob: %v, %v", ed, err)
 	}
 	// Adopting the same edition again is refused: its id is taken.

@@ -43,7 +43,12 @@ func NewRoot() *cobra.Command {
 		newInspectCmd(),
 		newChallengeCmd(),
 		newVerifyCmd(),
+		newTranchesCmd(),
+		newDemoCmd(),
 		newPlanCmd(),
+		newSimulateCmd(),
+		newReportCmd(),
+		newScenarioCmd(),
 	)
 	return root
 }

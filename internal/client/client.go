@@ -1,5 +1,7 @@
 // Package client talks to a Surety server over HTTP: it submits statements
-// and blobs and reads the API, turning problem+json answers into errors.
+// and blobs and reads the API, turning problem+json answers into errors. Log
+// reads the log itself and proves each entry against the signed checkpoint,
+// so that a reader holding only the log key need not trust the server.
 package client
 
 import (

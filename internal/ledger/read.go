@@ -1,8 +1,10 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -231,4 +233,28 @@ func (l *Log) RootAt(ctx context.Context, n uint64) ([]byte, error) {
 // View runs fn over the projected state in a read-only transaction.
 func (l *Log) View(ctx context.Context, fn func(kv state.KV) error) error {
 	return l.opts.Store.View(ctx, func(tx store.ReadTx) error { return fn(readKV{tx, l.opts.Log}) })
+}
+
+// StateRow is one row of the projected state.
+type StateRow struct {
+	Kind  string          `json:"kind"`
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
+}
+
+// Dump returns every row of the log's projected state, ordered by kind and
+// key.
+func (l *Log) Dump(ctx context.Context) ([]StateRow, error) {
+	rows := []StateRow{}
+	err := l.opts.Store.View(ctx, func(tx store.ReadTx) error {
+		return tx.Dump(l.opts.Log, func(kind, key string, value []byte) error {
+			v := json.RawMessage(bytes.Clone(value))
+			if !json.Valid(value) {
+				v, _ = json.Marshal(string(value))
+			}
+			rows = append(rows, StateRow{Kind: kind, Key: key, Value: v})
+			return nil
+		})
+	})
+	return rows, err
 }

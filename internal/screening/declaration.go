@@ -29,6 +29,9 @@ type Declaration struct {
 	// Transit lists the countries the consignment passes through.
 	Transit []string `json:"transit,omitempty"`
 	Items   []Item   `json:"items"`
+	// Licence names the approved licence request that covers a transfer
+	// needing prior approval in the procurement channel.
+	Licence string `json:"licence,omitempty"`
 }
 
 // Carrier is the flight, or the vessel and its IMO number, or the vehicle.

@@ -56,8 +56,8 @@ func TestFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ed.Source != SourceUN || ed.Date != "2026-02-27" || len(ed.Entries) != 23 {
-		t.Fatalf("fixture is %v, want un 2026-02-27 with 23 entries", ed)
+	if ed.Source != SourceUN || ed.Date != "2026-02-27" || len(ed.Entries) != 27 {
+		t.Fatalf("fixture is %v, want un 2026-02-27 with 27 entries", ed)
 	}
 	komid, ok := ed.Entry("KPe.001")
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/surety/surety/examples"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -109,9 +110,9 @@ func (w *world) record(id string) state.Declaration {
 
 func TestDeclarationsScreened(t *testing.T) {
 	w := newWorld(t)
-	w.must(w.declare("d-rodong", testenv.Rodong(w.now.Add(72*time.Hour))))
-	w.must(w.declare("d-textile", testenv.Garments(w.now.Add(48*time.Hour))))
-	w.must(w.declare("d-late", testenv.Garments(w.now.Add(6*time.Hour))))
+	w.must(w.declare("d-rodong", examples.Rodong(w.now.Add(72*time.Hour))))
+	w.must(w.declare("d-textile", examples.Garments(w.now.Add(48*time.Hour))))
+	w.must(w.declare("d-late", examples.Garments(w.now.Add(6*time.Hour))))
 
 	r := w.record("d-rodong")
 	for _, f := range []string{"list_hit", "item_hit", "mismatch", "destination"} {
@@ -132,7 +133,7 @@ func TestDeclarationsScreened(t *testing.T) {
 	}
 
 	// Every bad field is named.
-	bad := testenv.Garments(w.now.Add(48 * time.Hour))
+	bad := examples.Garments(w.now.Add(48 * time.Hour))
 	bad.Items[0].HSCode = "88O2.60"
 	bad.Destination = "Iran"
 	code, b := w.declare("d-bad", bad)
@@ -140,7 +141,7 @@ func TestDeclarationsScreened(t *testing.T) {
 		t.Errorf("bad declaration: %d %s", code, b)
 	}
 	// Only declarants declare.
-	db, _ := json.Marshal(testenv.Garments(w.now.Add(48 * time.Hour)))
+	db, _ := json.Marshal(examples.Garments(w.now.Add(48 * time.Hour)))
 	if code, b := w.send("il-treasury", "il-treasury", state.TypeDeclare, "d-x", string(db)); code != 403 {
 		t.Errorf("a declaration by the benefactor's treasury: %d %s", code, b)
 	}
@@ -161,8 +162,8 @@ func TestDeclarationsScreened(t *testing.T) {
 
 func TestAmendAndWithdraw(t *testing.T) {
 	w := newWorld(t)
-	w.must(w.declare("d-1", testenv.Garments(w.now.Add(48*time.Hour))))
-	changed := testenv.Garments(w.now.Add(50 * time.Hour))
+	w.must(w.declare("d-1", examples.Garments(w.now.Add(48*time.Hour))))
+	changed := examples.Garments(w.now.Add(50 * time.Hour))
 	changed.Site, changed.Mode, changed.Carrier = "kpnam", "sea", screening.Carrier{Vessel: "Mangyongbong", IMO: "8322090"}
 	ab, _ := json.Marshal(state.AmendBody{Declaration: "d-1", Reason: "moved to the sea route", New: changed})
 	w.must(w.send("kp-export-authority", "kp-export-authority", state.TypeAmend, "a-1", string(ab)))
@@ -196,8 +197,8 @@ func TestAmendAndWithdraw(t *testing.T) {
 // does, and gets the same declarations, screening included.
 func TestReplayScreensAlike(t *testing.T) {
 	w := newWorld(t)
-	w.must(w.declare("d-rodong", testenv.Rodong(w.now.Add(72*time.Hour))))
-	w.must(w.declare("d-textile", testenv.Garments(w.now.Add(48*time.Hour))))
+	w.must(w.declare("d-rodong", examples.Rodong(w.now.Add(72*time.Hour))))
+	w.must(w.declare("d-textile", examples.Garments(w.now.Add(48*time.Hour))))
 	ctx := context.Background()
 	h, _ := w.log.Head(ctx)
 	es, err := w.log.Entries(ctx, 0, h.Size)
@@ -224,8 +225,8 @@ func TestReplayScreensAlike(t *testing.T) {
 	if err := cp.Replay(ctx, es); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := server.Dump(ctx, w.st, "il-kp-1993")
-	b, _ := server.Dump(ctx, copySt, "il-kp-1993")
+	a, _ := w.log.Dump(ctx)
+	b, _ := cp.Dump(ctx)
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Errorf("the replayed state differs from the server's")
 	}

@@ -5,7 +5,6 @@
 package server
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -73,6 +72,12 @@ func New(l *ledger.Log, pub *ledger.Publisher, logger *slog.Logger) *Server {
 	s.handle("GET /v1/selections/pending", s.getPendingSelections)
 	s.handle("GET /v1/challenges/{id}", s.getChallenge)
 	s.handle("GET /v1/periods/{period}/assurance", s.getAssurance)
+	s.handle("GET /v1/periods/{period}/verdicts", s.getVerdicts)
+	s.handle("GET /v1/incentives", s.getIncentives)
+	s.handle("GET /v1/milestones", s.getMilestones)
+	s.handle("GET /v1/events", s.getEvents)
+	s.handle("GET /v1/licences/{id}", s.getRecord(func(kv state.KV, id string) (any, error) { return state.LoadLicence(kv, id) }))
+	s.handle("GET /v1/disputes/{id}", s.getRecord(func(kv state.KV, id string) (any, error) { return state.LoadDispute(kv, id) }))
 	s.handle("GET /log/{agreement}/checkpoint", s.getCheckpoint)
 	s.handle("GET /log/{agreement}/tile/", s.getTile)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
@@ -383,40 +388,17 @@ func (s *Server) getBlob(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// StateRow is one row of the projected state.
-type StateRow struct {
-	Kind  string          `json:"kind"`
-	Key   string          `json:"key"`
-	Value json.RawMessage `json:"value"`
-}
-
 // getState serves the whole projected state, for auditors to compare with
 // their replay.
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) error {
 	if err := s.agreementParam(r); err != nil {
 		return err
 	}
-	rows, err := Dump(r.Context(), s.Log.Store(), s.Log.ID())
+	rows, err := s.Log.Dump(r.Context())
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, rows)
-}
-
-// Dump returns every state row of a log.
-func Dump(ctx context.Context, st store.Store, log string) ([]StateRow, error) {
-	rows := []StateRow{}
-	err := st.View(ctx, func(tx store.ReadTx) error {
-		return tx.Dump(log, func(kind, key string, value []byte) error {
-			v := json.RawMessage(value)
-			if !json.Valid(value) {
-				v, _ = json.Marshal(string(value))
-			}
-			rows = append(rows, StateRow{Kind: kind, Key: key, Value: v})
-			return nil
-		})
-	})
-	return rows, err
 }
 
 func hasSite(sites []agreement.Site, id string) bool {

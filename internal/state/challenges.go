@@ -23,6 +23,9 @@ type AllegationBody struct {
 	Declaration string     `json:"declaration,omitempty"`
 	Description string     `json:"description"`
 	Evidence    []Evidence `json:"evidence,omitempty"`
+	// Undeclared says the allegation is of an undeclared departure: a
+	// challenge inspection finding prohibited items confirms it.
+	Undeclared bool `json:"undeclared,omitempty"`
 }
 
 // Allegation is a filed allegation.
@@ -162,7 +165,7 @@ func applyChallenge(c *Context, e Entry) error {
 		return fmt.Errorf("%w: no access obligation in force covers %s, so no response time applies", ErrInvalid, b.Site)
 	}
 	ch := Challenge{ChallengeBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Deadline: resp.AddTo(e.Time), Status: ChallengePending}
-	if err := c.KV.Put(kindDeadline, depKey(ch.Deadline)+"/challenge/"+ch.ID, []byte(ch.ID)); err != nil {
+	if err := c.schedule(ch.Deadline, "challenge", ch.ID); err != nil {
 		return err
 	}
 	return putJSON(c.KV, kindChallenge, ch.ID, ch)
@@ -187,7 +190,7 @@ func applyResponse(c *Context, e Entry) error {
 	if b.Granted && b.At.IsZero() {
 		return fmt.Errorf("%w: a granted challenge says when access is given (at)", ErrInvalid)
 	}
-	if err := c.KV.Delete(kindDeadline, depKey(ch.Deadline)+"/challenge/"+ch.ID); err != nil {
+	if err := c.unschedule(ch.Deadline, "challenge", ch.ID); err != nil {
 		return err
 	}
 	ch.Response = &b
@@ -195,5 +198,14 @@ func applyResponse(c *Context, e Entry) error {
 	if b.Granted {
 		ch.Status = ChallengeGranted
 	}
-	return putJSON(c.KV, kindChallenge, ch.ID, ch)
+	if err := putJSON(c.KV, kindChallenge, ch.ID, ch); err != nil {
+		return err
+	}
+	if b.Granted {
+		// A grant promises access; the inspection report shows it was
+		// given, and only that cures an earlier denial.
+		return nil
+	}
+	return c.stmtEvent(e, Event{Kind: EventChallengeRefused, Party: c.Author.Party, Ref: ch.ID, Site: ch.Site,
+		Text: fmt.Sprintf("challenge %s at %s was refused: %s", ch.ID, ch.Site, b.Reason)})
 }

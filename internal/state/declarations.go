@@ -253,6 +253,15 @@ func applyDeclare(c *Context, e Entry) error {
 	if err := c.KV.Put(kindUnselected, unselectedKey(d), []byte(d.ID)); err != nil {
 		return err
 	}
+	if d.Late {
+		if err := c.stmtEvent(e, Event{Kind: EventLate, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
+			Text: fmt.Sprintf("declaration %s was made late: at %s for a departure at %s", d.ID, e.Time.Format(time.RFC3339), d.Body.Departure.Format(time.RFC3339))}); err != nil {
+			return err
+		}
+	}
+	if err := c.checkLicence(e, d); err != nil {
+		return err
+	}
 	return putDeclaration(c.KV, d, nil)
 }
 
@@ -362,6 +371,9 @@ func applyAmend(c *Context, e Entry) error {
 	if err := c.screen(d, Timeline(c.KV, c.Spec), e.Time); err != nil {
 		return err
 	}
+	if err := c.checkLicence(e, d); err != nil {
+		return err
+	}
 	return putDeclaration(c.KV, d, &old)
 }
 
@@ -380,8 +392,20 @@ func applyWithdraw(c *Context, e Entry) error {
 	d.Status = Withdrawn
 	d.Withdrawal = &Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason}
 	d.Flags = append(d.Flags, FlagWithdrawn)
+	if err := c.dequeue(d.ID); err != nil {
+		return err
+	}
 	if d.Selected != nil {
 		d.Flags = append(d.Flags, FlagWithdrawnAfterSelection)
+		for _, o := range Timeline(c.KV, c.Spec).InForce(e.Time) {
+			if o.Kind == agreement.Declare && o.WithdrawalIsViolation && slices.Contains(o.Sites, d.Body.Site) {
+				if err := c.stmtEvent(e, Event{Kind: EventWithdrawn, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
+					Text: fmt.Sprintf("declaration %s was withdrawn after its selection; obligation %s makes that a violation", d.ID, o.ID)}); err != nil {
+					return err
+				}
+				break
+			}
+		}
 	}
 	slices.Sort(d.Flags)
 	d.Flags = slices.Compact(d.Flags)
@@ -396,7 +420,7 @@ func Declarations(kv KV, site string, from, to time.Time, flag string, limit int
 	if site != "" {
 		kind, prefix = kindBySite, site+"/"
 	}
-	lo, hi := prefix, prefix+"\xff"
+	lo, hi := prefix, prefix+keyEnd
 	if !from.IsZero() {
 		lo = prefix + depKey(from)
 	}

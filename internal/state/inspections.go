@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
@@ -109,7 +108,6 @@ type Inspection struct {
 func init() {
 	Register(TypeSelect, Handler{Duties: []agreement.Duty{agreement.Selector}, Apply: applySelect})
 	Register(TypeReport, Handler{Duties: []agreement.Duty{agreement.Inspector}, Apply: applyReport, Blobs: reportBlobs})
-	Tick(expireDeadlines)
 }
 
 // selectorKey returns the VRF public key of a selector principal.
@@ -147,6 +145,16 @@ func VerifySelection(spec *agreement.Spec, selector string, leafHash [32]byte, b
 		return fmt.Errorf("%w: selected is %v but u = %v and p = %v", ErrInvalid, b.Selected, b.U, b.P)
 	}
 	return nil
+}
+
+// DecideSelection is the selector's decision on a declaration: the VRF
+// proof with the selector's key over the agreement id and the declaration's
+// leaf hash, u from the proof's output, and the decision u < p. Anyone can
+// check it with VerifySelection.
+func DecideSelection(key *inspection.Key, agreement, declaration string, leafHash [32]byte, p float64) SelectBody {
+	proof, out := inspection.Prove(key, inspection.SelectionInput(agreement, leafHash))
+	u := inspection.Uniform(out)
+	return SelectBody{Declaration: declaration, Proof: base64.StdEncoding.EncodeToString(proof), P: p, U: u, Selected: inspection.Decide(u, p)}
 }
 
 func applySelect(c *Context, e Entry) error {
@@ -187,7 +195,7 @@ func applySelect(c *Context, e Entry) error {
 		if err := c.KV.Put(kindQueue, queueKey(sel.Site, sel.Deadline, d.ID), []byte(d.ID)); err != nil {
 			return err
 		}
-		if err := c.KV.Put(kindDeadline, depKey(sel.Deadline)+"/selection/"+d.ID, []byte(d.ID)); err != nil {
+		if err := c.schedule(sel.Deadline, "selection", d.ID); err != nil {
 			return err
 		}
 	}
@@ -198,6 +206,22 @@ func applySelect(c *Context, e Entry) error {
 }
 
 const kindSelection = "selection"
+
+// dequeue takes a selected declaration not yet inspected off its site's
+// queue and cancels its deadline: it was withdrawn, and will not leave.
+func (c *Context) dequeue(decl string) error {
+	sel, found, err := LoadSelection(c.KV, decl)
+	if err != nil || !found || !sel.Selected {
+		return err
+	}
+	if _, inspected, err := LoadInspection(c.KV, decl); err != nil || inspected {
+		return err
+	}
+	if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, decl)); err != nil {
+		return err
+	}
+	return c.unschedule(sel.Deadline, "selection", decl)
+}
 
 func queueKey(site string, deadline time.Time, id string) string {
 	return site + "/" + depKey(deadline) + "/" + id
@@ -294,7 +318,7 @@ func applyReport(c *Context, e Entry) error {
 		if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, d.ID)); err != nil {
 			return err
 		}
-		if err := c.KV.Delete(kindDeadline, depKey(sel.Deadline)+"/selection/"+d.ID); err != nil {
+		if err := c.unschedule(sel.Deadline, "selection", d.ID); err != nil {
 			return err
 		}
 		if _, found, err := LoadInspection(c.KV, d.ID); err != nil {
@@ -302,7 +326,10 @@ func applyReport(c *Context, e Entry) error {
 		} else if found {
 			return fmt.Errorf("%w: declaration %s already has an inspection", ErrConflict, d.ID)
 		}
-		return putJSON(c.KV, kindInspection, d.ID, in)
+		if err := putJSON(c.KV, kindInspection, d.ID, in); err != nil {
+			return err
+		}
+		return c.reportEvents(e, b, d.Party, "declaration "+d.ID, false)
 	}
 	ch, err := loadChallenge(c.KV, b.Challenge)
 	if err != nil {
@@ -318,14 +345,59 @@ func applyReport(c *Context, e Entry) error {
 		return fmt.Errorf("%w: challenge %s is at %s, not %s", ErrInvalid, ch.ID, ch.Site, b.Site)
 	}
 	ch.Inspection = &in
-	return putJSON(c.KV, kindChallenge, ch.ID, ch)
+	if err := putJSON(c.KV, kindChallenge, ch.ID, ch); err != nil {
+		return err
+	}
+	undeclared := false
+	if ch.Allegation != "" {
+		var a Allegation
+		if _, err := getJSON(c.KV, kindAllegation, ch.Allegation, &a); err != nil {
+			return err
+		}
+		undeclared = a.Undeclared
+	}
+	return c.reportEvents(e, b, partyOfSite(c.Spec, b.Site), "challenge "+ch.ID, undeclared)
+}
+
+// reportEvents records what an inspection report establishes: a finding,
+// a denial, an inspection performed (which also gives access, curing an
+// earlier denial at the site), or one not performed.
+func (c *Context) reportEvents(e Entry, b ReportBody, party, subject string, undeclared bool) error {
+	ev := Event{Party: party, Ref: b.Declaration + b.Challenge, Site: b.Site}
+	switch b.Outcome {
+	case AccessDenied:
+		ev.Kind, ev.Text = EventAccessDenied, fmt.Sprintf("inspectors were denied access to %s at %s (report %s)", subject, b.Site, e.Statement.ID)
+		return c.stmtEvent(e, ev)
+	case NotPerformed:
+		ev.Kind, ev.Text = EventNotPerformed, fmt.Sprintf("the inspection of %s was not performed: %s", subject, b.Reason)
+		return c.stmtEvent(e, ev)
+	}
+	given := ev
+	given.Kind, given.Text = EventAccessGiven, fmt.Sprintf("inspectors inspected %s at %s (report %s)", subject, b.Site, e.Statement.ID)
+	if err := c.stmtEvent(e, given); err != nil {
+		return err
+	}
+	if err := c.cure(e, party, b.Site, string(agreement.AccessDenied), string(agreement.ChallengeRefused)); err != nil {
+		return err
+	}
+	switch {
+	case b.Outcome == Prohibited && undeclared:
+		ev.Kind, ev.Text = EventUndeclared, fmt.Sprintf("an undeclared departure was confirmed: %s found prohibited items at %s (report %s)", subject, b.Site, e.Statement.ID)
+	case b.Outcome == Prohibited:
+		ev.Kind, ev.Text = EventProhibited, fmt.Sprintf("%s: prohibited items found at %s (report %s)", subject, b.Site, e.Statement.ID)
+	case b.Outcome == Discrepancy:
+		ev.Kind, ev.Text = EventDiscrepancy, fmt.Sprintf("%s: a discrepancy found at %s (report %s)", subject, b.Site, e.Statement.ID)
+	default:
+		return nil
+	}
+	return c.stmtEvent(e, ev)
 }
 
 // Queue lists the declarations selected at a site and not yet inspected,
 // by deadline.
 func Queue(kv KV, site string) ([]Selection, error) {
 	var ids []string
-	err := kv.Scan(kindQueue, site+"/", site+"/\xff", 0, func(_ string, v []byte) error {
+	err := kv.Scan(kindQueue, site+"/", site+"/"+keyEnd, 0, func(_ string, v []byte) error {
 		ids = append(ids, string(v))
 		return nil
 	})
@@ -343,54 +415,42 @@ func Queue(kv KV, site string) ([]Selection, error) {
 	return out, nil
 }
 
-// expireDeadlines records what the log's time has made final: a selection
-// whose deadline passed without a report was not performed, and a
-// challenge left unanswered past its response time was refused.
-func expireDeadlines(c *Context, now time.Time) error {
-	var due []string
-	err := c.KV.Scan(kindDeadline, "", depKey(now), 0, func(k string, _ []byte) error {
-		due = append(due, k)
-		return nil
-	})
+func init() {
+	OnDue("selection", expireSelection)
+	OnDue("challenge", expireChallenge)
+}
+
+// expireSelection records a selection whose deadline passed without a
+// report as not performed.
+func expireSelection(c *Context, deadline time.Time, id string) error {
+	sel, _, err := LoadSelection(c.KV, id)
 	if err != nil {
 		return err
 	}
-	for _, k := range due {
-		parts := strings.SplitN(k, "/", 3)
-		if len(parts) != 3 {
-			return fmt.Errorf("state: deadline key %q", k)
-		}
-		at, what, id := parts[0], parts[1], parts[2]
-		if err := c.KV.Delete(kindDeadline, k); err != nil {
-			return err
-		}
-		deadline, _ := time.Parse("2006-01-02T15:04:05.000000000Z", at)
-		switch what {
-		case "selection":
-			sel, _, err := LoadSelection(c.KV, id)
-			if err != nil {
-				return err
-			}
-			if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, id)); err != nil {
-				return err
-			}
-			in := Inspection{ReportBody: ReportBody{Declaration: id, Site: sel.Site, Outcome: NotPerformed},
-				ID: "deadline/" + id, Time: deadline,
-				Cause: fmt.Sprintf("no inspection was reported by the deadline %s (departure less the margin)", deadline.Format(time.RFC3339))}
-			if err := putJSON(c.KV, kindInspection, id, in); err != nil {
-				return err
-			}
-		case "challenge":
-			ch, err := loadChallenge(c.KV, id)
-			if err != nil {
-				return err
-			}
-			ch.Status = ChallengeRefused
-			ch.Cause = fmt.Sprintf("no answer by the deadline %s: silence counts as refusal", deadline.Format(time.RFC3339))
-			if err := putJSON(c.KV, kindChallenge, id, ch); err != nil {
-				return err
-			}
-		}
+	if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, id)); err != nil {
+		return err
 	}
-	return nil
+	in := Inspection{ReportBody: ReportBody{Declaration: id, Site: sel.Site, Outcome: NotPerformed},
+		ID: "deadline/" + id, Time: deadline,
+		Cause: fmt.Sprintf("no inspection was reported by the deadline %s (departure less the margin)", deadline.Format(time.RFC3339))}
+	if err := putJSON(c.KV, kindInspection, id, in); err != nil {
+		return err
+	}
+	return c.event(deadline, Event{Kind: EventNotPerformed, Party: partyOfSite(c.Spec, sel.Site), Ref: id, Site: sel.Site,
+		Text: fmt.Sprintf("the selected consignment %s was not inspected by its deadline", id)})
+}
+
+// expireChallenge refuses a challenge left unanswered past its deadline.
+func expireChallenge(c *Context, deadline time.Time, id string) error {
+	ch, err := loadChallenge(c.KV, id)
+	if err != nil {
+		return err
+	}
+	ch.Status = ChallengeRefused
+	ch.Cause = fmt.Sprintf("no answer by the deadline %s: silence counts as refusal", deadline.Format(time.RFC3339))
+	if err := putJSON(c.KV, kindChallenge, id, ch); err != nil {
+		return err
+	}
+	return c.event(deadline, Event{Kind: EventChallengeRefused, Party: partyOfSite(c.Spec, ch.Site), Ref: id, Site: ch.Site, Index: ch.Index,
+		Text: fmt.Sprintf("challenge %s at %s was left unanswered past its response time", id, ch.Site)})
 }

@@ -181,3 +181,7 @@ func (o *Overlay) Flush() error {
 	clear(o.done)
 	return nil
 }
+
+// keyEnd sorts after every key Surety writes (they are ASCII and UTF-8
+// text): a prefix plus keyEnd bounds a range scan from above.
+const keyEnd = "\U0010FFFF"

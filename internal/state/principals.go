@@ -192,6 +192,7 @@ func applyAdopt(c *Context, e Entry) error {
 	if err := c.KV.Put(kindAgreement, "document", []byte(b.Document)); err != nil {
 		return err
 	}
+	c.Spec = spec
 	for _, p := range spec.Parties {
 		for _, pr := range p.Principals {
 			_, pub, err := keys.ParsePublic(pr.Key)
@@ -205,7 +206,10 @@ func applyAdopt(c *Context, e Entry) error {
 			}
 		}
 	}
-	return nil
+	if err := c.initIncentives(e.Time); err != nil {
+		return err
+	}
+	return c.reschedule()
 }
 
 // mayManage reports whether author may manage the keys of a principal of

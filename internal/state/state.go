@@ -51,6 +51,9 @@ type Context struct {
 	Spec *agreement.Spec
 	// Author is the signing principal, as the state knows it.
 	Author *Principal
+	// Now is the log time of the entry being applied; tick steps record
+	// the changes they make at it.
+	Now time.Time
 
 	proj *Projector
 }
@@ -138,7 +141,7 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 	if err != nil {
 		return err
 	}
-	c := &Context{KV: kv, Spec: spec, proj: p}
+	c := &Context{KV: kv, Spec: spec, Now: e.Time, proj: p}
 	if st.Type != TypeAdopt {
 		if spec == nil {
 			return fmt.Errorf("%w: the log has adopted no agreement yet; agreement.adopt comes first", ErrConflict)

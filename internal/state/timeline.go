@@ -16,7 +16,13 @@ const kindVerified = "verified"
 // has met: a condition is met when its party has reported every listed
 // step verified, at the time of the last of those reports.
 func Timeline(kv KV, spec *agreement.Spec) *agreement.Timeline {
-	return spec.Resolve(func(c agreement.Condition) (time.Time, bool) {
+	return spec.Resolve(Met(kv))
+}
+
+// Met reports when the log met a condition: when its party reported the
+// last of its steps verified.
+func Met(kv KV) agreement.Met {
+	return func(c agreement.Condition) (time.Time, bool) {
 		var last time.Time
 		for _, step := range c.Steps {
 			var at time.Time
@@ -29,7 +35,7 @@ func Timeline(kv KV, spec *agreement.Spec) *agreement.Timeline {
 			}
 		}
 		return last, true
-	})
+	}
 }
 
 // edition decodes a list edition, once per blob.

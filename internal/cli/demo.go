@@ -1,0 +1,543 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/surety/surety/examples"
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/inspection"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/server"
+	"github.com/surety/surety/internal/state"
+)
+
+// simClock is the demo's accelerated log clock.
+type simClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *simClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *simClock) set(t time.Time) {
+	c.mu.Lock()
+	if t.After(c.t) {
+		c.t = t
+	}
+	c.mu.Unlock()
+}
+
+// DemoConfig configures the demo.
+type DemoConfig struct {
+	Dir  string
+	Addr string
+	// Pace is the wall time of one simulated day; zero runs as fast as
+	// possible.
+	Pace  time.Duration
+	Until time.Time
+	Out   io.Writer
+}
+
+// Demo is a running demonstration: the server, the witnesses and what the
+// year did.
+type Demo struct {
+	Run        *Running
+	KeyDir     string
+	Periods    int
+	stops      []func()
+	declared   int
+	selected   int
+	reported   map[string]int
+	deniedSeen bool
+}
+
+// Close stops the server and the witnesses.
+func (d *Demo) Close() {
+	d.Run.Close()
+	for _, s := range d.stops {
+		s()
+	}
+}
+
+// The demo's year: the 1993 agreement enters into force on 31 July 1993.
+var (
+	demoStart = time.Date(1993, 7, 31, 0, 0, 0, 0, time.UTC)
+	demoEnd   = time.Date(1994, 7, 31, 0, 0, 0, 0, time.UTC)
+	// The interesting events, each decided by the real mechanisms.
+	denialFrom    = time.Date(1993, 11, 22, 0, 0, 0, 0, time.UTC) // access denied at Nampo…
+	denialTo      = time.Date(1993, 12, 10, 0, 0, 0, 0, time.UTC) // …until here
+	rodongDay     = time.Date(1994, 6, 14, 0, 0, 0, 0, time.UTC)
+	latePayment   = "t2"
+	latePaymentBy = 21 * 24 * time.Hour
+)
+
+// RunDemo sets up the demo's keys and agreement in cfg.Dir, starts the log
+// server, the two witnesses and the selector, and drives a simulated year
+// of traffic through the HTTP API. It returns with the system still
+// serving.
+func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
+	doc, err := fs.ReadFile(examples.Files, "israel-dprk-1993.yaml")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	agrPath := filepath.Join(cfg.Dir, "israel-dprk-1993.yaml")
+	if err := os.WriteFile(agrPath, doc, 0o644); err != nil {
+		return nil, err
+	}
+	spec, err := agreement.Parse(agrPath, doc)
+	if err != nil {
+		return nil, err
+	}
+	keyDir := filepath.Join(cfg.Dir, "keys")
+	signers := map[string]*keys.Signer{}
+	for _, p := range spec.Parties {
+		for _, pr := range p.Principals {
+			name, _, _ := keys.ParsePublic(pr.Key)
+			if name == "" {
+				name = pr.ID
+			}
+			k, err := keys.Derive("demo", name)
+			if err != nil {
+				return nil, err
+			}
+			if _, _, err := keys.Write(keyDir, k); err != nil {
+				return nil, err
+			}
+			signers[pr.ID] = k
+			if pr.VRF != "" {
+				if err := inspection.WriteKeyFile(filepath.Join(keyDir, pr.ID+".vrf"), inspection.DeriveSeed("demo", pr.ID)); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	d := &Demo{KeyDir: keyDir, reported: map[string]int{}}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	witnesses := map[string]string{}
+	for _, w := range []string{"il-witness", "kp-witness"} {
+		u, stop, err := StartWitness(signers[w], "127.0.0.1:0", filepath.Join(cfg.Dir, "witness-"+w), signers["operator"].VKey())
+		if err != nil {
+			return nil, err
+		}
+		witnesses[w] = u
+		d.stops = append(d.stops, stop)
+	}
+	clk := &simClock{t: demoStart.Add(-24 * time.Hour)}
+	dbPath := filepath.Join(cfg.Dir, "surety.db")
+	d.Run, err = Serve(ctx, ServeConfig{Agreement: agrPath, DB: "sqlite:" + dbPath, Addr: cfg.Addr, LogKey: signers["operator"],
+		Witnesses: witnesses, Now: clk.now, Logger: quiet})
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("%w (a demo already in %s? remove it, or give --dir)", err, cfg.Dir)
+	}
+	as := func(id string) *sender {
+		return &sender{key: signers[id], author: id, agreement: spec.ID, client: client.New(d.Run.URL), now: clk.now}
+	}
+	if err := adoptFixtureList(ctx, d.Run.URL, spec.ID, "operator", signers["operator"]); err != nil && !isConflict(err) {
+		d.Close()
+		return nil, err
+	}
+	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	sel := &Selector{Sender: as("il-selector"), VRF: vrf, Logger: quiet}
+	fmt.Fprintf(cfg.Out, "Surety demo: the 1993 offer, %s to %s, in %s\n", demoStart.Format(time.DateOnly), cfg.Until.Format(time.DateOnly), cfg.Dir)
+	fmt.Fprintf(cfg.Out, "log %s at %s, cosigned by witnesses il-witness and kp-witness\n\n", spec.Origin(), d.Run.URL)
+	if err := d.drive(ctx, cfg, clk, as, sel); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.summary(ctx, cfg.Out, spec); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func isConflict(err error) bool {
+	var p *client.Problem
+	return errors.As(err, &p) && p.Status == 409
+}
+
+// goods a DPRK exporter might plausibly ship, by mode.
+var demoGoods = map[string][]screening.Item{
+	"air": {
+		{Description: "women's cotton blouses", HSCode: "620630", Quantity: 1500, Unit: "pcs", WeightKg: 300, Value: screening.Value{Amount: 12000, Currency: "USD"}},
+		{Description: "men's wool suits", HSCode: "620311", Quantity: 400, Unit: "pcs", WeightKg: 480, Value: screening.Value{Amount: 18000, Currency: "USD"}},
+		{Description: "ginseng roots, dried", HSCode: "121120", Quantity: 150, Unit: "kg", WeightKg: 150, Value: screening.Value{Amount: 11000, Currency: "USD"}},
+		{Description: "pine mushrooms, dried", HSCode: "071239", Quantity: 200, Unit: "kg", WeightKg: 200, Value: screening.Value{Amount: 9000, Currency: "USD"}},
+		{Description: "oil paintings on canvas", HSCode: "970110", Quantity: 12, Unit: "pcs", WeightKg: 60, Value: screening.Value{Amount: 24000, Currency: "USD"}},
+	},
+	"sea": {
+		{Description: "anthracite coal", HSCode: "270111", Quantity: 3000, Unit: "t", WeightKg: 3000000, Value: screening.Value{Amount: 120000, Currency: "USD"}},
+		{Description: "iron ore concentrate", HSCode: "260111", Quantity: 2000, Unit: "t", WeightKg: 2000000, Value: screening.Value{Amount: 70000, Currency: "USD"}},
+		{Description: "zinc ingots", HSCode: "790111", Quantity: 200, Unit: "t", WeightKg: 200000, Value: screening.Value{Amount: 260000, Currency: "USD"}},
+		{Description: "frozen fish fillets", HSCode: "030489", Quantity: 40, Unit: "t", WeightKg: 40000, Value: screening.Value{Amount: 80000, Currency: "USD"}},
+		{Description: "magnesia clinker", HSCode: "251990", Quantity: 1500, Unit: "t", WeightKg: 1500000, Value: screening.Value{Amount: 90000, Currency: "USD"}},
+		{Description: "raw silk", HSCode: "500200", Quantity: 5, Unit: "t", WeightKg: 5000, Value: screening.Value{Amount: 150000, Currency: "USD"}},
+	},
+}
+
+var demoBuyers = []screening.Party{
+	{Name: "Dandong Jinhai Trading Co", Country: "CN"},
+	{Name: "Shenyang Northeast Import and Export Corp", Country: "CN"},
+	{Name: "Nakhodka Fish Processing", Country: "RU"},
+	{Name: "Niigata Sea Products", Country: "JP"},
+	{Name: "Hong Kong Pacific Minerals", Country: "HK"},
+	{Name: "Singapore Straits Commodities", Country: "SG"},
+}
+
+// imo builds a valid IMO ship number from six digits.
+func imo(base int) string {
+	s := fmt.Sprintf("%06d", base%1000000)
+	sum := 0
+	for i := range 6 {
+		sum += int(s[i]-'0') * (7 - i)
+	}
+	return fmt.Sprintf("%s%d", s, sum%10)
+}
+
+// declaration draws an ordinary consignment leaving site on day.
+func declaration(r *rand.Rand, site string, departure time.Time) screening.Declaration {
+	buyer := demoBuyers[r.IntN(len(demoBuyers))]
+	d := screening.Declaration{Site: site, Departure: departure,
+		Consignor: screening.Party{Name: "Korea General Trading Corporation", Country: "KP"},
+		Consignee: buyer, EndUser: buyer, Destination: buyer.Country}
+	mode := "sea"
+	if site == "fnj" {
+		mode = "air"
+		d.Carrier = screening.Carrier{Flight: []string{"JS151", "JS155", "JS221"}[r.IntN(3)]}
+	} else {
+		names := []string{"Mangyongbong", "Kang Nam 3", "Ryongsong", "Paekdusan"}
+		i := r.IntN(len(names))
+		d.Carrier = screening.Carrier{Vessel: names[i], IMO: imo(832200 + 17*i)}
+	}
+	d.Mode = mode
+	goods := demoGoods[mode]
+	for range 1 + r.IntN(2) {
+		d.Items = append(d.Items, goods[r.IntN(len(goods))])
+	}
+	return d
+}
+
+// drive runs the simulated days.
+func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func(string) *sender, sel *Selector) error {
+	r := rand.New(rand.NewPCG(1993, 7))
+	c := client.New(d.Run.URL)
+	week := 0
+	start := time.Now()
+	for day := demoStart; day.Before(cfg.Until); day = day.AddDate(0, 0, 1) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// The export authority declares the day's consignments, a day
+		// ahead of departure.
+		for _, site := range []string{"fnj", "kpnam"} {
+			n := 2 + r.IntN(3)
+			if site == "kpnam" {
+				n = 4 + r.IntN(5)
+			}
+			for i := range n {
+				clk.set(day.Add(time.Duration(7*60+i*20) * time.Minute))
+				dep := day.Add(36*time.Hour + time.Duration(r.IntN(12))*time.Hour)
+				id := fmt.Sprintf("d-%s-%s-%d", day.Format("20060102"), site, i)
+				if _, err := as("kp-export-authority").send(ctx, state.TypeDeclare, id, declaration(r, site, dep)); err != nil {
+					return fmt.Errorf("declaration %s: %w", id, err)
+				}
+				d.declared++
+			}
+		}
+		if day.Equal(rodongDay) {
+			// The attempt: Rodong engine sections for Iran, declared as
+			// mining equipment.
+			clk.set(day.Add(9 * time.Hour))
+			rod := examples.Rodong(day.Add(40 * time.Hour))
+			if _, err := as("kp-export-authority").send(ctx, state.TypeDeclare, "d-rodong-attempt", rod); err != nil {
+				return err
+			}
+			d.declared++
+		}
+		// The selector decides; the inspectors inspect what is queued.
+		clk.set(day.Add(11 * time.Hour))
+		_, k, err := sel.Run(ctx)
+		if err != nil {
+			return err
+		}
+		d.selected += k
+		clk.set(day.Add(14 * time.Hour))
+		if err := d.inspect(ctx, c, clk, as, day); err != nil {
+			return err
+		}
+		// Israel's treasury pays what is due (one tranche late); the
+		// DPRK acknowledges receipt.
+		clk.set(day.Add(16 * time.Hour))
+		if err := d.pay(ctx, c, as, day); err != nil {
+			return err
+		}
+		clk.set(day.Add(23 * time.Hour))
+		if _, err := as("operator").send(ctx, state.TypeClockTick, "tick-"+day.Format("20060102"), state.ClockTickBody{}); err != nil {
+			return err
+		}
+		if day.Sub(demoStart) >= time.Duration(week+1)*7*24*time.Hour {
+			week++
+			if err := d.status(ctx, c, cfg.Out, day); err != nil {
+				return err
+			}
+			if err := d.news(ctx, c, cfg.Out, day.AddDate(0, 0, -6), day.AddDate(0, 0, 1)); err != nil {
+				return err
+			}
+		}
+		if cfg.Pace > 0 {
+			if wait := time.Until(start.Add(time.Duration(day.Sub(demoStart)/(24*time.Hour)+1) * cfg.Pace)); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(wait):
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// inspect has the inspectors inspect every queued consignment. What they
+// find is what the crate holds; at Nampo, during the denial, the DPRK turns
+// them away.
+func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as func(string) *sender, day time.Time) error {
+	inspectors := map[string][]string{"fnj": {"il-insp-fnj-1", "il-insp-fnj-2"}, "kpnam": {"il-insp-nam-1", "il-insp-nam-2"}}
+	for _, site := range []string{"fnj", "kpnam"} {
+		var q []state.Selection
+		if err := c.Get(ctx, "/v1/sites/"+site+"/queue", &q); err != nil {
+			return err
+		}
+		for i, s := range q {
+			now := clk.now()
+			b := state.ReportBody{Declaration: s.Declaration, Site: site, Outcome: state.Cleared, Start: now, End: now.Add(2 * time.Hour),
+				Seals: []string{fmt.Sprintf("IL-%s-%04d", day.Format("0601"), d.reported[state.Cleared]+1)}}
+			switch {
+			case s.Declaration == "d-rodong-attempt":
+				b.Outcome = state.Prohibited
+				b.Findings = []state.Finding{{Item: 0, Finding: "four Rodong engine sections and guidance parts, not mining equipment", Category: "mtcr-cat1"}}
+			case site == "kpnam" && !day.Before(denialFrom) && day.Before(denialTo):
+				b.Outcome = state.AccessDenied
+				b.Reason = "port authority refused the inspectors entry to the berth"
+				b.Seals = nil
+			}
+			if _, err := as(inspectors[site][i%2]).send(ctx, state.TypeReport, "r-"+s.Declaration, b); err != nil {
+				return fmt.Errorf("report on %s: %w", s.Declaration, err)
+			}
+			d.reported[b.Outcome]++
+		}
+	}
+	return nil
+}
+
+// pay has Israel pay the tranches that are due, one of them late, and the
+// DPRK acknowledge what it received.
+func (d *Demo) pay(ctx context.Context, c *client.Client, as func(string) *sender, day time.Time) error {
+	var in state.Incentives
+	if err := c.Get(ctx, "/v1/incentives", &in); err != nil {
+		return err
+	}
+	for _, t := range in.Tranches {
+		switch {
+		case t.Status == state.Due && (t.ID != latePayment || !day.Before(t.Due.Add(latePaymentBy))):
+			b := state.PaymentBody{Tranche: t.ID, Amount: t.Amount, Currency: t.Currency, Reference: "Bank of Israel transfer " + t.ID}
+			if _, err := as("il-treasury").send(ctx, state.TypePayment, "pay-"+t.ID, b); err != nil {
+				return fmt.Errorf("payment of %s: %w", t.ID, err)
+			}
+		case t.Status == state.Paid && t.Receipt == nil && day.After(t.Payment.Time):
+			if _, err := as("kp-export-authority").send(ctx, state.TypeReceipt, "receipt-"+t.ID, state.ReceiptBody{Tranche: t.ID}); err != nil {
+				return fmt.Errorf("receipt of %s: %w", t.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// status prints a line for the week ending on day.
+func (d *Demo) status(ctx context.Context, c *client.Client, w io.Writer, day time.Time) error {
+	var in state.Incentives
+	if err := c.Get(ctx, "/v1/incentives", &in); err != nil {
+		return err
+	}
+	var tr []string
+	for _, t := range in.Tranches {
+		if t.Status != state.Scheduled {
+			tr = append(tr, t.ID+" "+t.Status)
+		}
+	}
+	verdict := ""
+	for n := d.Periods + 1; ; n++ {
+		var v server.VerdictsResponse
+		if err := c.Get(ctx, fmt.Sprintf("/v1/periods/%d/verdicts", n), &v); err != nil {
+			break
+		}
+		d.Periods = n
+		var vs []string
+		for _, x := range v.Verdicts {
+			vs = append(vs, x.Party+" "+x.Verdict)
+		}
+		verdict = fmt.Sprintf("  period %d: %s", n, strings.Join(vs, ", "))
+	}
+	fmt.Fprintf(w, "%s  declared %4d  selected %4d  inspected %4d  denied %2d  tranches: %s%s\n", day.Format(time.DateOnly), d.declared, d.selected,
+		d.reported[state.Cleared]+d.reported[state.Prohibited], d.reported[state.AccessDenied], orNone(strings.Join(tr, ", ")), verdict)
+	return nil
+}
+
+// newsworthy are the event kinds the weekly status reports beneath its line.
+var newsworthy = []string{state.EventProhibited, state.EventMissedPayment, state.EventCured, state.EventTranche,
+	state.EventRelief, state.EventSnapback, state.EventUndeclared, state.EventUnlicensed}
+
+// news prints the week's events that changed the story: findings, missed
+// payments, tranche actions, cures; and the first access denial.
+func (d *Demo) news(ctx context.Context, c *client.Client, w io.Writer, from, to time.Time) error {
+	var es []state.Event
+	q := url.Values{"from": {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)}}
+	if err := c.Get(ctx, "/v1/events?"+q.Encode(), &es); err != nil {
+		return err
+	}
+	for _, e := range es {
+		if e.Kind == state.EventAccessDenied && !d.deniedSeen {
+			d.deniedSeen = true
+		} else if !slices.Contains(newsworthy, e.Kind) {
+			continue
+		}
+		text := e.Text
+		if len(text) > 140 {
+			text = text[:140] + "…"
+		}
+		fmt.Fprintf(w, "            %s %s\n", e.Time.Format(time.DateOnly), text)
+	}
+	return nil
+}
+
+// summary prints the year's verdicts, tranches and detection figures, and
+// how to audit the log.
+func (d *Demo) summary(ctx context.Context, w io.Writer, spec *agreement.Spec) error {
+	c := client.New(d.Run.URL)
+	fmt.Fprintf(w, "\nPeriod verdicts and the detection probability each period stated\n")
+	tw := table(w)
+	fmt.Fprintln(tw, "PERIOD\tFROM\tDPRK\tISRAEL\tDECLARED\tSELECTED\tINSPECTED\tDETECTION M=1\tM=3\tM=5\tREASON")
+	for n := 1; ; n++ {
+		var v server.VerdictsResponse
+		if err := c.Get(ctx, fmt.Sprintf("/v1/periods/%d/verdicts", n), &v); err != nil {
+			break
+		}
+		verdicts := map[string]state.Verdict{}
+		for _, x := range v.Verdicts {
+			verdicts[x.Party] = x
+		}
+		a := v.Assurance
+		det := []string{"", "", ""}
+		for i, x := range a.Detection {
+			if i < 3 {
+				det[i] = fmt.Sprintf("%.3f", x.Adaptive)
+			}
+		}
+		reason := ""
+		for _, p := range []string{"dprk", "israel"} {
+			if rs := verdicts[p].Reasons; len(rs) > 0 {
+				reason = rs[0].Text
+				break
+			}
+		}
+		if len(reason) > 90 {
+			reason = reason[:90] + "…"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", n, v.From.Format(time.DateOnly), verdicts["dprk"].Verdict, verdicts["israel"].Verdict,
+			a.Declared, a.Selected, a.Inspected, det[0], det[1], det[2], reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var in state.Incentives
+	if err := c.Get(ctx, "/v1/incentives", &in); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nTranches\n")
+	if err := writeIncentives(w, &in); err != nil {
+		return err
+	}
+	k := func(name string) string { return filepath.Join(d.KeyDir, strings.ReplaceAll(name, "/", "_")+".vkey") }
+	fmt.Fprintf(w, "\nThe API is at %s (try %s/v1/incentives or %s/log/%s/checkpoint).\n", d.Run.URL, d.Run.URL, d.Run.URL, spec.ID)
+	fmt.Fprintf(w, "Audit the log, replaying every verdict, with:\n  surety audit --server %s --agreement %s --log-key %s --witness %s --witness %s --replay\n",
+		d.Run.URL, spec.ID, k(spec.Origin()), k("il-witness"), k("kp-witness"))
+	return nil
+}
+
+func newDemoCmd() *cobra.Command {
+	var cfg DemoConfig
+	var fast, exit bool
+	var until string
+	cmd := &cobra.Command{
+		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--fast] [--until DATE] [--exit]",
+		Short: "Run the 1993 deal end to end: a simulated year through the real system",
+		Long: "The demo generates keys for every principal of the 1993 agreement, starts the\n" +
+			"log server on an embedded SQLite database, two witnesses and the inspectorate's\n" +
+			"selector, and drives a simulated year through the HTTP API: declarations at\n" +
+			"Sunan and Nampo, VRF selections, inspectors' reports, Israel's payments. A\n" +
+			"Rodong shipment declared as mining equipment, an access denial later cured and\n" +
+			"a late payment are decided by the real mechanisms. It prints a line a week,\n" +
+			"then the verdicts, tranches and detection figures, and keeps serving until\n" +
+			"Ctrl-C.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.Out = cmd.OutOrStdout()
+			cfg.Until = demoEnd
+			if until != "" {
+				t, err := time.Parse(time.DateOnly, until)
+				if err != nil || !t.After(demoStart) {
+					return fmt.Errorf("--until %q: give a date after %s, as YYYY-MM-DD", until, demoStart.Format(time.DateOnly))
+				}
+				cfg.Until = t
+			}
+			if fast {
+				cfg.Pace = 0
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			d, err := RunDemo(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if exit {
+				return nil
+			}
+			fmt.Fprintf(cfg.Out, "\nServing until Ctrl-C.\n")
+			<-ctx.Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cfg.Dir, "dir", "surety-demo", "directory for the keys, the agreement and the database")
+	cmd.Flags().StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to serve on")
+	cmd.Flags().DurationVar(&cfg.Pace, "pace", 160*time.Millisecond, "wall time of one simulated day (the default runs the year in about a minute; 1s is a day a second)")
+	cmd.Flags().BoolVar(&fast, "fast", false, "run the year as fast as possible")
+	cmd.Flags().StringVar(&until, "until", "", "stop the simulated year at this date (YYYY-MM-DD)")
+	cmd.Flags().BoolVar(&exit, "exit", false, "exit after the year instead of serving")
+	return cmd
+}

@@ -1,0 +1,235 @@
+package scenario
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/surety/surety/internal/state"
+)
+
+// watch remembers what the timeline has told of the state, so that each
+// entry adds only what changed: milestones reached, each tranche's and
+// relief's history, deliveries' status and shortfalls, and the disputes,
+// licences and challenges the script's statements opened.
+type watch struct {
+	milestones map[string]bool
+	history    map[string]int    // history entries told, by "tranche/ID", "delivery/ID", "relief/ID", "dispute/ID"
+	status     map[string]string // the status told, by "licence/ID", "challenge/ID"
+	shortfalls map[string]int    // installments told, by delivery
+	disputes   []string
+	licences   []string
+	challenges []string
+}
+
+func newWatch() watch {
+	return watch{milestones: map[string]bool{}, history: map[string]int{}, status: map[string]string{}, shortfalls: map[string]int{}}
+}
+
+// follow starts following what a statement opened.
+func (w *watch) follow(typ, id string) {
+	switch typ {
+	case state.TypeDisputeRaise:
+		w.disputes = append(w.disputes, id)
+	case state.TypeLicenceRequest:
+		w.licences = append(w.licences, id)
+	case state.TypeChallenge:
+		w.challenges = append(w.challenges, id)
+	}
+}
+
+// observe records what the entry at index, of type typ, changed: the
+// periods it closed and the timeline's changes.
+func (r *run) observe(index uint64, typ string) error {
+	return r.log.View(r.ctx, func(kv state.KV) error {
+		in, err := state.LoadIncentives(kv)
+		if err != nil {
+			return err
+		}
+		acted := map[string]bool{} // "kind/ref@time" of the actions of the closes: they tell those changes
+		for {
+			p, found, err := state.LoadPeriod(kv, r.periods+1)
+			if err != nil {
+				return err
+			}
+			if !found {
+				break
+			}
+			r.periods++
+			r.res.Periods = append(r.res.Periods, closeOf(p, index, typ, in))
+			for _, a := range p.Actions {
+				acted[a.Kind+"/"+a.Ref+"@"+stamp(p.Closed)] = true
+			}
+			r.res.Timeline = append(r.res.Timeline, Line{Time: p.Closed, Period: p.N, Text: fmt.Sprintf("period %d closed", p.N)})
+		}
+		ms, err := state.Milestones(kv)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if !r.watch.milestones[m.ID] {
+				r.watch.milestones[m.ID] = true
+				r.change(m.Time, "milestone %s reached", m.ID)
+			}
+		}
+		for _, t := range in.Tranches {
+			for _, ch := range r.news("tranche/"+t.ID, t.History) {
+				if !acted[state.EventTranche+"/"+t.ID+"@"+stamp(ch.Time)] {
+					r.change(ch.Time, "tranche %s %s%s", t.ID, ch.Reason, by(ch))
+				}
+			}
+		}
+		for _, d := range in.Deliveries {
+			for _, ch := range r.news("delivery/"+d.ID, d.History) {
+				if !acted[state.EventDeliverySuspended+"/"+d.ID+"@"+stamp(ch.Time)] {
+					r.change(ch.Time, "deliveries of %s %s", d.ID, ch.Reason)
+				}
+			}
+			for _, ins := range d.Installment[r.watch.shortfalls[d.ID]:] {
+				if ins.Shortfall > 0 {
+					r.change(r.now, "%s installment %d (%s – %s): %s %s delivered of %s owed, %s short", d.ID, ins.N, day(ins.From), day(ins.To),
+						num(ins.Delivered), d.Unit, num(ins.Owed), num(ins.Shortfall))
+				}
+			}
+			r.watch.shortfalls[d.ID] = len(d.Installment)
+		}
+		for _, rl := range in.Relief {
+			for _, ch := range r.news("relief/"+rl.ID, rl.History) {
+				if !acted[state.EventRelief+"/"+rl.ID+"@"+stamp(ch.Time)] {
+					r.change(ch.Time, "relief %s %s", rl.ID, ch.Reason)
+				}
+			}
+		}
+		for _, id := range r.watch.disputes {
+			d, err := state.LoadDispute(kv, id)
+			if err != nil {
+				return err
+			}
+			for _, ch := range r.news("dispute/"+id, d.History) {
+				r.change(ch.Time, "dispute %s %s%s", id, ch.Reason, by(ch))
+			}
+		}
+		for _, id := range r.watch.licences {
+			l, err := state.LoadLicence(kv, id)
+			if err != nil {
+				return err
+			}
+			if r.watch.status["licence/"+id] == l.Status {
+				continue
+			}
+			r.watch.status["licence/"+id] = l.Status
+			if l.Status == state.Pending {
+				r.change(l.Time, "licence request %s pending: a decision is due by %s", id, day(l.Deadline))
+			} else {
+				r.change(l.Decided, "licence request %s %s: %s", id, l.Status, l.Cause)
+			}
+		}
+		for _, id := range r.watch.challenges {
+			ch, err := state.LoadChallenge(kv, id)
+			if err != nil {
+				return err
+			}
+			if r.watch.status["challenge/"+id] == ch.Status {
+				continue
+			}
+			r.watch.status["challenge/"+id] = ch.Status
+			switch {
+			case ch.Status == state.ChallengePending:
+				r.change(ch.Time, "challenge %s at %s pending: an answer is due by %s", id, ch.Site, day(ch.Deadline))
+			case ch.Response == nil:
+				r.change(ch.Deadline, "challenge %s %s: %s", id, ch.Status, ch.Cause)
+			case ch.Response.Granted:
+				r.change(r.now, "challenge %s granted: access at %s", id, day(ch.Response.At))
+			default:
+				r.change(r.now, "challenge %s refused: %s", id, ch.Response.Reason)
+			}
+		}
+		return nil
+	})
+}
+
+// news returns the history entries of key not yet told.
+func (r *run) news(key string, h []state.Change) []state.Change {
+	n := r.watch.history[key]
+	r.watch.history[key] = len(h)
+	if n > len(h) {
+		return nil
+	}
+	return h[n:]
+}
+
+func by(ch state.Change) string {
+	if ch.ID == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (#%d %s)", ch.Index, ch.ID)
+}
+
+// change adds a change to the timeline.
+func (r *run) change(at time.Time, format string, args ...any) {
+	r.res.Timeline = append(r.res.Timeline, Line{Time: at, Text: fmt.Sprintf(format, args...)})
+}
+
+// detail says what the state made of an explicit statement: how a
+// declaration screened.
+func (r *run) detail(typ, id string, body json.RawMessage) ([]string, error) {
+	switch typ {
+	case state.TypeAmend:
+		var b state.AmendBody
+		if err := json.Unmarshal(body, &b); err != nil {
+			return nil, err
+		}
+		id = b.Declaration
+	case state.TypeDeclare:
+	default:
+		return nil, nil
+	}
+	var out []string
+	err := r.log.View(r.ctx, func(kv state.KV) error {
+		d, err := state.LoadDeclaration(kv, id)
+		if err != nil {
+			return err
+		}
+		flags := "none"
+		if len(d.Flags) > 0 {
+			flags = strings.Join(d.Flags, ", ")
+		}
+		out = append(out, fmt.Sprintf("screened against %s: risk %s, p %s; flags: %s", orNone(d.Lists), num(d.Screening.Risk), num(d.P), flags))
+		for _, rs := range d.Screening.Reasons {
+			out = append(out, rs.Text)
+		}
+		if d.Body.Licence == "" {
+			return nil
+		}
+		l, err := state.LoadLicence(kv, d.Body.Licence)
+		if err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprintf("under licence %s, %s: %s", l.ID, l.Status, l.Cause))
+		return nil
+	})
+	return out, err
+}
+
+func orNone(ss []string) string {
+	if len(ss) == 0 {
+		return "no list"
+	}
+	return strings.Join(ss, ", ")
+}
+
+// day writes a time as a date, with the time of day when it has one.
+func day(t time.Time) string {
+	t = t.UTC()
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// num writes a number with at most four decimals.
+func num(x float64) string {
+	return strconv.FormatFloat(float64(int64(x*1e4+0.5))/1e4, 'f', -1, 64)
+}

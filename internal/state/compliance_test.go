@@ -1,0 +1,416 @@
+package state_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"github.com/surety/surety/examples"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/surety/surety/internal/inspection"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store/sqlite"
+)
+
+// world is the 1993 agreement's log in memory, on a clock the test sets.
+type world struct {
+	t   *testing.T
+	id  string
+	log *ledger.Log
+	now time.Time
+}
+
+func newWorld(t *testing.T) *world { return newLog(t, "israel-dprk-1993", "il-kp-1993", "1993-07-01") }
+
+// newLog adopts an example agreement at a time.
+func newLog(t *testing.T, example, id, start string) *world {
+	t.Helper()
+	doc, err := os.ReadFile("../../examples/" + example + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	w := &world{t: t, id: id, now: at(start)}
+	w.log, err = ledger.Open(context.Background(), ledger.Options{Store: st, Log: id, Now: func() time.Time { return w.now },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.log.Close)
+	w.ok("operator", state.TypeAdopt, "adopt", state.AdoptBody{Document: string(doc)})
+	return w
+}
+
+// at parses "2006-01-02" or "2006-01-02T15:04" as UTC.
+func at(s string) time.Time {
+	for _, layout := range []string{time.DateOnly, "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	panic("bad time " + s)
+}
+
+func (w *world) send(when, as, typ, id string, body any) error {
+	w.t.Helper()
+	if when != "" {
+		w.now = at(when)
+	}
+	name := as
+	if as == "operator" {
+		name = "surety.local/" + w.id
+	}
+	k, err := keys.Derive("demo", name)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	env, err := statement.Sign(k, statement.Payload{Type: typ, Agreement: w.id, ID: id, Author: as, Time: w.now, Body: b})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	_, err = w.log.Append(context.Background(), env)
+	return err
+}
+
+func (w *world) ok(as, typ, id string, body any) {
+	w.t.Helper()
+	if err := w.send("", as, typ, id, body); err != nil {
+		w.t.Fatalf("%s %s: %v", typ, id, err)
+	}
+}
+
+// tick appends a clock.tick at a time.
+func (w *world) tick(when string) {
+	w.t.Helper()
+	w.now = at(when)
+	w.ok("operator", state.TypeClockTick, "tick-"+when, state.ClockTickBody{})
+}
+
+func (w *world) view(fn func(kv state.KV) error) {
+	w.t.Helper()
+	if err := w.log.View(context.Background(), fn); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) tranche(id string) *state.Tranche {
+	w.t.Helper()
+	var t *state.Tranche
+	w.view(func(kv state.KV) error {
+		var err error
+		t, err = state.LoadTranche(kv, id)
+		return err
+	})
+	return t
+}
+
+func (w *world) verdict(period int, party string) state.Verdict {
+	w.t.Helper()
+	var p state.Period
+	w.view(func(kv state.KV) error {
+		var found bool
+		var err error
+		p, found, err = state.LoadPeriod(kv, period)
+		if err == nil && !found {
+			w.t.Fatalf("period %d is not closed", period)
+		}
+		return err
+	})
+	for _, v := range p.Verdicts {
+		if v.Party == party {
+			return v
+		}
+	}
+	w.t.Fatalf("period %d has no verdict for %s", period, party)
+	return state.Verdict{}
+}
+
+// declare declares an ordinary consignment from Sunan and decides its
+// selection, so that a period has traffic.
+func (w *world) declare(when, id string) {
+	w.t.Helper()
+	w.now = at(when)
+	w.ok("kp-export-authority", state.TypeDeclare, id, examples.Garments(w.now.Add(72*time.Hour)))
+	var d *state.Declaration
+	w.view(func(kv state.KV) error {
+		var err error
+		d, err = state.LoadDeclaration(kv, id)
+		return err
+	})
+	leaf, _ := hex.DecodeString(d.LeafHash)
+	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b := state.DecideSelection(vrf, "il-kp-1993", id, [32]byte(leaf), d.P)
+	w.ok("il-selector", state.TypeSelect, "sel-"+id, b)
+	if b.Selected {
+		w.ok("il-insp-fnj-1", state.TypeReport, "rep-"+id, state.ReportBody{Declaration: id, Site: "fnj", Outcome: state.Cleared,
+			Start: w.now, End: w.now.Add(time.Hour)})
+	}
+}
+
+// traffic returns three days in each month from the first (0 is August
+// 1993) until the last, for consignments enough to meet the detection goal.
+func traffic(first, last int) []string {
+	var days []string
+	for m := first; m < last; m++ {
+		for _, d := range []int{3, 12, 21} {
+			days = append(days, time.Date(1993, time.August+time.Month(m), d, 8, 0, 0, 0, time.UTC).Format("2006-01-02T15:04"))
+		}
+	}
+	return days
+}
+
+// denyAccess has the DPRK grant a challenge at Nampo and then keep the
+// inspectors out.
+func (w *world) denyAccess(when, id string) {
+	w.t.Helper()
+	w.now = at(when)
+	w.ok("il-inspection-office", state.TypeChallenge, id, state.ChallengeBody{Site: "kpnam", Description: "berth 3"})
+	w.ok("kp-export-authority", state.TypeResponse, id+"-answer", state.ResponseBody{Challenge: id, Granted: true, At: w.now.Add(time.Hour)})
+	w.ok("il-insp-nam-1", state.TypeReport, id+"-report", state.ReportBody{Challenge: id, Site: "kpnam", Outcome: state.AccessDenied,
+		Reason: "kept at the gate", Start: w.now.Add(time.Hour), End: w.now.Add(2 * time.Hour)})
+}
+
+// inspectNampo has the DPRK grant a challenge at Nampo; the inspectors'
+// report, if cleared is set, shows they were let in.
+func (w *world) inspectNampo(when, id string, report bool) {
+	w.t.Helper()
+	w.now = at(when)
+	w.ok("il-inspection-office", state.TypeChallenge, id, state.ChallengeBody{Site: "kpnam", Description: "berth 3 again"})
+	w.ok("kp-export-authority", state.TypeResponse, id+"-answer", state.ResponseBody{Challenge: id, Granted: true, At: w.now.Add(time.Hour)})
+	if report {
+		w.ok("il-insp-nam-2", state.TypeReport, id+"-report", state.ReportBody{Challenge: id, Site: "kpnam", Outcome: state.Cleared,
+			Start: w.now.Add(time.Hour), End: w.now.Add(2 * time.Hour)})
+	}
+}
+
+// run declares the traffic of months first to last (0 is August 1993) and
+// does each step at its time, in time order.
+func (w *world) run(first, last int, steps map[string]func()) {
+	w.t.Helper()
+	days := traffic(first, last)
+	for d := range steps {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	for i, d := range days {
+		if fn, ok := steps[d]; ok {
+			fn()
+			continue
+		}
+		w.declare(d, "d-"+strings.ReplaceAll(d, ":", "")+"-"+string(rune('a'+i%26)))
+	}
+}
+
+func status(w *world, ids ...string) string {
+	var s []string
+	for _, id := range ids {
+		s = append(s, id+"="+w.tranche(id).Status)
+	}
+	return strings.Join(s, " ")
+}
+
+// TestGrantIsNotAccess: granting a challenge promises access; only an
+// inspection performed shows it was given and cures an earlier denial.
+// (The DPRK granted the first challenge and then kept the inspectors out.)
+func TestGrantIsNotAccess(t *testing.T) {
+	w := newWorld(t)
+	w.run(0, 2, map[string]func(){
+		"1993-09-20T10:00": func() { w.denyAccess("1993-09-20T10:00", "ch-1") },
+	})
+	w.tick("1993-10-07")
+	w.inspectNampo("1993-10-08T10:00", "ch-2", false)
+	if got := status(w, "t2", "t3"); got != "t2=withheld t3=withheld" {
+		t.Fatalf("after a grant without an inspection: %s; want the tranches still withheld", got)
+	}
+	w.ok("il-insp-nam-2", state.TypeReport, "ch-2-report", state.ReportBody{Challenge: "ch-2", Site: "kpnam", Outcome: state.Cleared,
+		Start: w.now, End: w.now.Add(time.Hour)})
+	if tr := w.tranche("t3"); tr.Status != state.Scheduled || !strings.Contains(tr.Cause, "cured by ch-2-report") {
+		t.Errorf("after the inspection: t3 %s (%s); want scheduled, cured by the report", tr.Status, tr.Cause)
+	}
+}
+
+// TestOverdueTranche: a tranche still unpaid after its deadline keeps the
+// benefactor non-compliant in every period it is overdue in, not only in
+// the period of the deadline: t1's deadline passed in period 1 and it was
+// paid in period 3.
+func TestOverdueTranche(t *testing.T) {
+	w := newWorld(t)
+	w.run(0, 3, map[string]func(){
+		"1993-10-10T09:00": func() {
+			w.now = at("1993-10-10T09:00")
+			w.ok("il-treasury", state.TypePayment, "pay-t1", state.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD"})
+		},
+	})
+	w.tick("1993-11-07")
+	for p := 1; p <= 3; p++ {
+		v := w.verdict(p, "israel")
+		if v.Verdict != state.NonCompliant || len(v.Reasons) != 1 || v.Reasons[0].Kind != state.EventMissedPayment || v.Reasons[0].Ref != "t1" {
+			t.Errorf("period %d: israel %s %+v; want non_compliant for the unpaid t1", p, v.Verdict, v.Reasons)
+		}
+	}
+	w.tick("1993-12-07")
+	for _, r := range w.verdict(4, "israel").Reasons {
+		if r.Ref == "t1" {
+			t.Errorf("period 4, after the late payment: %+v", r)
+		}
+	}
+}
+
+// TestWithholdHoldsWithheldTranche: a breach withholds every pending
+// tranche, including one already withheld because its conditions failed;
+// left uncured, the breach forfeits it with the others rather than letting
+// it be released once its conditions hold again.
+func TestWithholdHoldsWithheldTranche(t *testing.T) {
+	w := newWorld(t)
+	late := func(when, id string) func() {
+		return func() {
+			w.now = at(when)
+			w.ok("kp-export-authority", state.TypeDeclare, id, examples.Garments(w.now.Add(6*time.Hour)))
+		}
+	}
+	w.run(0, 3, map[string]func(){
+		"1993-08-05T08:00": late("1993-08-05T08:00", "late-1"),
+		"1993-08-06T08:00": late("1993-08-06T08:00", "late-2"),
+		"1993-08-07T08:00": late("1993-08-07T08:00", "late-3"),
+		"1993-10-05T10:00": func() { w.denyAccess("1993-10-05T10:00", "ch-1") },
+	})
+	if v := w.verdict(1, "dprk"); v.Verdict != state.NonCompliant {
+		t.Fatalf("period 1 with three late declarations: dprk %s", v.Verdict)
+	}
+	w.tick("1993-11-01")
+	if tr := w.tranche("t2"); tr.Status != state.Withheld || tr.Breach != "" {
+		t.Fatalf("t2 at its due date: %s (%s); want withheld for its conditions", tr.Status, tr.Cause)
+	}
+	w.tick("1993-11-07") // period 3 closes: the denial withholds the tranches
+	if tr := w.tranche("t2"); tr.Breach == "" {
+		t.Errorf("t2 after the denial: %s (%s); want it held by the breach too", tr.Status, tr.Cause)
+	}
+	w.tick("1993-11-08") // the 30 days to cure ended on 4 November
+	if got := status(w, "t2", "t3"); got != "t2=forfeited t3=forfeited" {
+		t.Errorf("after the uncured breach: %s; want both forfeited", got)
+	}
+}
+
+// TestTwoBreaches: a tranche two breaches withhold is released only when
+// both are cured, and forfeited when either ends uncured. Access is denied
+// at Nampo (30 days to cure) and a challenge at Sunan refused (14 days);
+// the refusal is never cured, so curing Nampo does not release the
+// tranches.
+func TestTwoBreaches(t *testing.T) {
+	w := newWorld(t)
+	w.run(0, 1, nil)
+	w.denyAccess("1993-09-10T10:00", "ch-1")
+	w.now = at("1993-09-12T10:00")
+	w.ok("il-inspection-office", state.TypeChallenge, "ch-2", state.ChallengeBody{Site: "fnj", Description: "cargo hangar 2"})
+	w.ok("kp-export-authority", state.TypeResponse, "ch-2-answer", state.ResponseBody{Challenge: "ch-2", Reason: "not now"})
+	w.tick("1993-10-07")
+	w.inspectNampo("1993-10-08T10:00", "ch-3", true)
+	if got := status(w, "t2", "t6"); got != "t2=forfeited t6=forfeited" {
+		t.Errorf("the refusal at Sunan was never cured: %s; want the tranches forfeited", got)
+	}
+}
+
+// TestSnapbackRestoresOnce: snapback restores the relief once and says so
+// once, though both the dispute process and a consequence name it.
+func TestSnapbackRestoresOnce(t *testing.T) {
+	w := newLog(t, "jcpoa-2015", "jcpoa-2015", "2015-10-18")
+	w.now = at("2016-01-16T12:00")
+	w.ok("iaea-dg", state.TypeVerified, "report-1", state.VerifiedBody{Steps: []string{
+		"enrichment-capacity", "enriched-stockpile", "fordow-conversion", "arak-core-removed", "additional-protocol"}})
+	w.now = at("2016-02-01")
+	w.ok("e3eu3-coordinator", state.TypeDisputeRaise, "dispute-1", state.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
+	w.tick("2016-04-07") // the 65 days have run out
+	w.ok("e3eu3-coordinator", state.TypeSnapback, "snapback-1", state.SnapbackBody{Dispute: "dispute-1"})
+	var restored []string
+	w.view(func(kv state.KV) error {
+		es, err := state.Events(kv, at("2016-01-01"), at("2017-01-01"))
+		for _, e := range es {
+			if e.Kind == state.EventRelief && strings.Contains(e.Text, "restored") {
+				restored = append(restored, e.Text)
+			}
+		}
+		return err
+	})
+	if len(restored) != 1 {
+		t.Errorf("relief restored %d times: %q", len(restored), restored)
+	}
+}
+
+// TestDeliveryStarts: an in-kind delivery is pending until its schedule
+// starts, then active.
+func TestDeliveryStarts(t *testing.T) {
+	w := newLog(t, "agreed-framework-1994", "kp-us-1994", "1994-10-21")
+	delivery := func() *state.Delivery {
+		var d *state.Delivery
+		w.view(func(kv state.KV) error {
+			var err error
+			d, err = state.LoadDelivery(kv, "hfo")
+			return err
+		})
+		return d
+	}
+	w.tick("1994-12-01")
+	if d := delivery(); d.Status != state.Pending {
+		t.Errorf("before the first fuel oil is due (1995-01-21): %s", d.Status)
+	}
+	w.tick("1995-01-22")
+	if d := delivery(); d.Status != state.Active {
+		t.Errorf("after 1995-01-21: %s", d.Status)
+	}
+}
+
+// TestWithdrawnAfterSelection: a selected consignment withdrawn before its
+// inspection leaves the site's queue, and its deadline passing is no
+// inspection missed; the withdrawal itself is the violation.
+func TestWithdrawnAfterSelection(t *testing.T) {
+	w := newWorld(t)
+	w.run(0, 1, nil)
+	w.now = at("1993-08-25T08:00")
+	w.ok("kp-export-authority", state.TypeDeclare, "d-1", examples.Rodong(w.now.Add(72*time.Hour)))
+	var d *state.Declaration
+	w.view(func(kv state.KV) error {
+		var err error
+		d, err = state.LoadDeclaration(kv, "d-1")
+		return err
+	})
+	leaf, _ := hex.DecodeString(d.LeafHash)
+	vrf, _ := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
+	b := state.DecideSelection(vrf, "il-kp-1993", "d-1", [32]byte(leaf), d.P)
+	if !b.Selected {
+		t.Fatalf("the Rodong shipment was not selected: p %v", d.P)
+	}
+	w.ok("il-selector", state.TypeSelect, "sel-d-1", b)
+	w.ok("kp-export-authority", state.TypeWithdraw, "w-1", state.WithdrawBody{Declaration: "d-1", Reason: "cancelled"})
+	w.view(func(kv state.KV) error {
+		q, err := state.Queue(kv, "kpnam")
+		if len(q) != 0 {
+			t.Errorf("the withdrawn consignment is still in the queue: %+v", q)
+		}
+		return err
+	})
+	w.tick("1993-09-07")
+	v := w.verdict(1, "dprk")
+	if v.Verdict != state.NonCompliant || len(v.Reasons) != 1 || v.Reasons[0].Kind != state.EventWithdrawn {
+		t.Errorf("period 1: dprk %s %+v; want non_compliant for the withdrawal alone", v.Verdict, v.Reasons)
+	}
+}

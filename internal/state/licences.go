@@ -1,0 +1,226 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/statement"
+)
+
+// The statement types of the procurement channel.
+const (
+	TypeLicenceRequest  = "license.request"
+	TypeLicenceDecision = "license.decision"
+)
+
+const kindLicence = "licence"
+
+// Licence statuses.
+const (
+	Approved = "approved"
+	Denied   = "denied"
+)
+
+// LicenceBody is the body of license.request.
+type LicenceBody struct {
+	// Item is the controlled-item category of the goods.
+	Item        string `json:"item"`
+	Description string `json:"description"`
+	Exporter    string `json:"exporter"`
+	Importer    string `json:"importer"`
+	Destination string `json:"destination"`
+	EndUse      string `json:"end_use"`
+	// EndUseLocation is where the goods will be used.
+	EndUseLocation string `json:"end_use_location"`
+	// Certificate is the SHA-256 of the end-user certificate blob.
+	Certificate string `json:"certificate"`
+}
+
+// DecisionBody is the body of license.decision.
+type DecisionBody struct {
+	Request  string `json:"request"`
+	Approved bool   `json:"approved"`
+	// Extend takes the extended limit instead of deciding now.
+	Extend bool   `json:"extend,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Licence is a licence request as the state knows it.
+type Licence struct {
+	LicenceBody
+	ID       string    `json:"id"`
+	Index    uint64    `json:"index"`
+	Time     time.Time `json:"time"`
+	Deadline time.Time `json:"deadline"`
+	Status   string    `json:"status"`
+	Decided  time.Time `json:"decided,omitzero"`
+	Cause    string    `json:"cause,omitempty"`
+	Extended bool      `json:"extended,omitempty"`
+}
+
+func init() {
+	Register(TypeLicenceRequest, Handler{Duties: []agreement.Duty{agreement.Declarant, agreement.Envoy}, Apply: applyLicenceRequest, Blobs: licenceBlobs})
+	Register(TypeLicenceDecision, Handler{Duties: []agreement.Duty{agreement.Approver}, Apply: applyLicenceDecision})
+	OnDue("licence", licenceTimeout)
+}
+
+func licenceBlobs(st *statement.Statement) ([][32]byte, error) {
+	var b LicenceBody
+	if err := st.Decode(&b); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	s, err := decodeSum(b.Certificate)
+	return [][32]byte{s}, err
+}
+
+// addWorkingDays moves t forward by n working days, Monday to Friday.
+func addWorkingDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+func applyLicenceRequest(c *Context, e Entry) error {
+	var b LicenceBody
+	if err := e.Statement.Decode(&b); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	p := c.Spec.Procurement
+	if p == nil {
+		return fmt.Errorf("%w: agreement %s has no procurement channel", ErrInvalid, c.Spec.ID)
+	}
+	if b.Exporter == "" || b.Importer == "" || b.EndUse == "" || b.EndUseLocation == "" || b.Description == "" {
+		return fmt.Errorf("%w: a licence request names the description, exporter, importer, end use and end-use location", ErrInvalid)
+	}
+	if err := checkEvidence(c.KV, []Evidence{{SHA256: b.Certificate}}); err != nil {
+		return fmt.Errorf("end-user certificate: %w", err)
+	}
+	if needsLicence(Timeline(c.KV, c.Spec).InForce(e.Time), b.Item, b.Destination) == nil {
+		return fmt.Errorf("%w: no licensed-transfer obligation in force covers %s to %s", ErrInvalid, b.Item, b.Destination)
+	}
+	l := Licence{LicenceBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Status: Pending,
+		Deadline: addWorkingDays(e.Time, p.WorkingDays)}
+	if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
+		return err
+	}
+	return putJSON(c.KV, kindLicence, l.ID, l)
+}
+
+// needsLicence returns the licensed-transfer obligation in force that
+// covers the item category to the destination, if any.
+func needsLicence(inForce []agreement.Obligation, item, dest string) *agreement.Obligation {
+	for i, o := range inForce {
+		if o.Kind == agreement.LicensedTransfer && slices.Contains(o.Items, item) && slices.Contains(o.Destinations, dest) {
+			return &inForce[i]
+		}
+	}
+	return nil
+}
+
+// LoadLicence returns a licence request.
+func LoadLicence(kv KV, id string) (*Licence, error) {
+	var l Licence
+	found, err := getJSON(kv, kindLicence, id, &l)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: no licence request %q", ErrInvalid, id)
+	}
+	return &l, nil
+}
+
+func applyLicenceDecision(c *Context, e Entry) error {
+	var b DecisionBody
+	if err := e.Statement.Decode(&b); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	p := c.Spec.Procurement
+	if p == nil || c.Author.Party != p.Approver {
+		return fmt.Errorf("%w: licences are decided by the procurement channel's approver", ErrForbidden)
+	}
+	l, err := LoadLicence(c.KV, b.Request)
+	if err != nil {
+		return err
+	}
+	if l.Status != Pending {
+		return fmt.Errorf("%w: licence request %s is %s already (%s)", ErrConflict, l.ID, l.Status, l.Cause)
+	}
+	if b.Extend {
+		if l.Extended || p.ExtendedWorkingDays == 0 {
+			return fmt.Errorf("%w: licence request %s cannot be extended further", ErrConflict, l.ID)
+		}
+		if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
+			return err
+		}
+		l.Extended = true
+		l.Deadline = addWorkingDays(l.Time, p.ExtendedWorkingDays)
+		if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
+			return err
+		}
+		return putJSON(c.KV, kindLicence, l.ID, l)
+	}
+	if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
+		return err
+	}
+	l.Status, l.Decided, l.Cause = Denied, e.Time, "denied by "+e.Statement.ID+": "+b.Reason
+	if b.Approved {
+		l.Status, l.Cause = Approved, "approved by "+e.Statement.ID
+	}
+	return putJSON(c.KV, kindLicence, l.ID, l)
+}
+
+// licenceTimeout decides an unanswered request by the agreement's rule.
+func licenceTimeout(c *Context, at time.Time, id string) error {
+	l, err := LoadLicence(c.KV, id)
+	if err != nil || l.Status != Pending {
+		return err
+	}
+	rule := c.Spec.Procurement.OnTimeout
+	l.Status, l.Decided = Denied, at
+	if rule == "approve" {
+		l.Status = Approved
+	}
+	l.Cause = fmt.Sprintf("no decision by %s; the agreement's rule makes it %s", at.Format(time.DateOnly), l.Status)
+	if err := putJSON(c.KV, kindLicence, id, l); err != nil {
+		return err
+	}
+	return c.event(at, Event{Kind: EventLicenceTimeout, Ref: id, Text: "licence request " + id + ": " + l.Cause})
+}
+
+// checkLicence records an unlicensed transfer: a declared item in a
+// category that needs approval, to a destination the obligation covers,
+// without an approved licence for that category and destination.
+func (c *Context) checkLicence(e Entry, d *Declaration) error {
+	inForce := Timeline(c.KV, c.Spec).InForce(e.Time)
+	for _, it := range d.Screening.Items {
+		for _, m := range it.Matches {
+			o := needsLicence(inForce, m.Category, d.Body.Destination)
+			if o == nil {
+				continue
+			}
+			if d.Body.Licence != "" {
+				l, err := LoadLicence(c.KV, d.Body.Licence)
+				if err != nil {
+					return err
+				}
+				if l.Status == Approved && l.Item == m.Category && l.Destination == d.Body.Destination {
+					continue
+				}
+			}
+			if !slices.Contains(d.Flags, "unlicensed") {
+				d.Flags = append(d.Flags, "unlicensed")
+				slices.Sort(d.Flags)
+			}
+			return c.stmtEvent(e, Event{Kind: EventUnlicensed, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
+				Text: fmt.Sprintf("declaration %s transfers %s items (items[%d]) to %s without an approved licence, as obligation %s requires", d.ID, m.Category, it.Index, d.Body.Destination, o.ID)})
+		}
+	}
+	return nil
+}
