@@ -150,31 +150,20 @@ func benchDeclarations(agreement string, n int) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	consignees := []string{"Dandong Textile Import Co", "Shenyang Coal Trading Ltd", "Vladivostok Fish Processing", "Hong Kong Mineral Resources", "Singapore General Traders", "Beijing Machinery Import Corp", "Tehran Mining Equipment Co", "Damascus Industrial Supply"}
-	goods := []screening.Item{
-		{Description: "women's cotton blouses", HSCode: "620630", Quantity: 2000, Unit: "pcs", WeightKg: 400, Value: screening.Value{Amount: 14000, Currency: "USD"}},
-		{Description: "anthracite coal", HSCode: "270111", Quantity: 500, Unit: "t", WeightKg: 500000, Value: screening.Value{Amount: 30000, Currency: "USD"}},
-		{Description: "frozen fish fillets", HSCode: "030489", Quantity: 20, Unit: "t", WeightKg: 20000, Value: screening.Value{Amount: 40000, Currency: "USD"}},
-		{Description: "iron ore concentrate", HSCode: "260111", Quantity: 300, Unit: "t", WeightKg: 300000, Value: screening.Value{Amount: 25000, Currency: "USD"}},
-		{Description: "men's wool suits", HSCode: "620311", Quantity: 500, Unit: "pcs", WeightKg: 600, Value: screening.Value{Amount: 20000, Currency: "USD"}},
-		{Description: "zinc ingots", HSCode: "790111", Quantity: 50, Unit: "t", WeightKg: 50000, Value: screening.Value{Amount: 90000, Currency: "USD"}},
-		{Description: "ginseng roots, dried", HSCode: "121120", Quantity: 200, Unit: "kg", WeightKg: 200, Value: screening.Value{Amount: 16000, Currency: "USD"}},
-		{Description: "mining drill bits", HSCode: "820713", Quantity: 100, Unit: "pcs", WeightKg: 300, Value: screening.Value{Amount: 12000, Currency: "USD"}},
-		{Description: "graphite electrodes", HSCode: "854511", Quantity: 40, Unit: "pcs", WeightKg: 2000, Value: screening.Value{Amount: 8000, Currency: "USD"}},
-		{Description: "mushrooms, dried", HSCode: "071239", Quantity: 300, Unit: "kg", WeightKg: 300, Value: screening.Value{Amount: 6000, Currency: "USD"}},
-	}
+	// Ten items from the demo's pools of DPRK exports, to the demo's buyers.
+	goods := append(slices.Clone(demoGoods["air"]), demoGoods["sea"]...)[:10]
 	now := time.Now()
 	run := fmt.Sprintf("%x", now.UnixNano())
 	envs := make([][]byte, n)
 	for i := range n {
-		to := consignees[i%len(consignees)]
+		to := demoBuyers[i%len(demoBuyers)]
 		d := screening.Declaration{
 			Site: "kpnam", Departure: now.Add(72 * time.Hour), Mode: "sea",
 			Carrier:     screening.Carrier{Vessel: "Kang Nam 1", IMO: "9134103"},
 			Consignor:   screening.Party{Name: "Korea General Trading Corporation", Country: "KP"},
-			Consignee:   screening.Party{Name: to, Country: "CN"},
-			EndUser:     screening.Party{Name: to, Country: "CN"},
-			Destination: "CN",
+			Consignee:   to,
+			EndUser:     to,
+			Destination: to.Country,
 			Items:       goods,
 		}
 		body, err := json.Marshal(d)
