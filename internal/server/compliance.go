@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 )
@@ -70,7 +71,8 @@ func (s *Server) getIncentives(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// getRecord serves one record of a kind by id: licences, disputes.
+// getRecord serves one record by its id: a declaration, challenge,
+// licence request or dispute; a missing one is not found.
 func (s *Server) getRecord(load func(kv state.KV, id string) (any, error)) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var v any
@@ -92,9 +94,9 @@ func (s *Server) getRecord(load func(kv state.KV, id string) (any, error)) func(
 func (s *Server) getMilestones(w http.ResponseWriter, r *http.Request) error {
 	var out json.RawMessage
 	err := s.Log.View(r.Context(), func(kv state.KV) error {
-		spec, err := s.Log.Projector().Spec(kv)
-		if err != nil || spec == nil {
-			return errors.Join(err, fmt.Errorf("%w: no agreement adopted", ledger.ErrNotFound))
+		spec, err := s.spec(kv)
+		if err != nil {
+			return err
 		}
 		reached, err := state.Milestones(kv)
 		if err != nil {
@@ -108,4 +110,14 @@ func (s *Server) getMilestones(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// spec returns the adopted agreement; before the adoption there is none to
+// answer about.
+func (s *Server) spec(kv state.KV) (*agreement.Spec, error) {
+	spec, err := s.Log.Projector().Spec(kv)
+	if err == nil && spec == nil {
+		err = fmt.Errorf("%w: no agreement adopted", ledger.ErrNotFound)
+	}
+	return spec, err
 }

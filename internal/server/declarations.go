@@ -1,13 +1,10 @@
 package server
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 )
 
@@ -72,21 +69,4 @@ func (s *Server) getDeclarations(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) getDeclaration(w http.ResponseWriter, r *http.Request) error {
-	var d *state.Declaration
-	id := r.PathValue("id")
-	err := s.Log.View(r.Context(), func(kv state.KV) error {
-		var err error
-		d, err = state.LoadDeclaration(kv, id)
-		return err
-	})
-	if errors.Is(err, state.ErrInvalid) {
-		return fmt.Errorf("%w: no declaration %q", ledger.ErrNotFound, id)
-	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, d)
 }

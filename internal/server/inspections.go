@@ -14,11 +14,11 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	site := r.PathValue("id")
 	var q []state.Selection
 	err := s.Log.View(r.Context(), func(kv state.KV) error {
-		spec, err := s.Log.Projector().Spec(kv)
+		spec, err := s.spec(kv)
 		if err != nil {
 			return err
 		}
-		if spec == nil || !hasSite(spec.Sites, site) {
+		if !hasSite(spec.Sites, site) {
 			return fmt.Errorf("%w: no site %q", ledger.ErrNotFound, site)
 		}
 		q, err = state.Queue(kv, site)
@@ -60,22 +60,6 @@ func (s *Server) getSelection(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) getChallenge(w http.ResponseWriter, r *http.Request) error {
-	var ch *state.Challenge
-	err := s.Log.View(r.Context(), func(kv state.KV) error {
-		var err error
-		ch, err = state.LoadChallenge(kv, r.PathValue("id"))
-		return err
-	})
-	if errors.Is(err, state.ErrInvalid) {
-		return fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
-	}
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ch)
-}
-
 func (s *Server) getAssurance(w http.ResponseWriter, r *http.Request) error {
 	n, err := strconv.Atoi(r.PathValue("period"))
 	if err != nil || n < 1 {
@@ -83,12 +67,9 @@ func (s *Server) getAssurance(w http.ResponseWriter, r *http.Request) error {
 	}
 	var a *state.Assurance
 	err = s.Log.View(r.Context(), func(kv state.KV) error {
-		spec, err := s.Log.Projector().Spec(kv)
+		spec, err := s.spec(kv)
 		if err != nil {
 			return err
-		}
-		if spec == nil {
-			return fmt.Errorf("%w: no agreement adopted", ledger.ErrNotFound)
 		}
 		a, err = state.PeriodAssurance(kv, spec, n)
 		return err

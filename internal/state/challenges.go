@@ -84,20 +84,10 @@ func allegationBlobs(st *statement.Statement) ([][32]byte, error) {
 	return evidenceSums(b.Evidence)
 }
 
-func loadChallenge(kv KV, id string) (*Challenge, error) {
-	var ch Challenge
-	found, err := getJSON(kv, kindChallenge, id, &ch)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no challenge %q", ErrInvalid, id)
-	}
-	return &ch, nil
-}
-
 // LoadChallenge returns a challenge, or an error wrapping ErrInvalid.
-func LoadChallenge(kv KV, id string) (*Challenge, error) { return loadChallenge(kv, id) }
+func LoadChallenge(kv KV, id string) (*Challenge, error) {
+	return load[Challenge](kv, kindChallenge, id, "challenge")
+}
 
 func siteOf(spec *agreement.Spec, id string) *agreement.Site {
 	for i := range spec.Sites {
@@ -176,7 +166,7 @@ func applyResponse(c *Context, e Entry) error {
 	if err := e.Statement.Decode(&b); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	ch, err := loadChallenge(c.KV, b.Challenge)
+	ch, err := LoadChallenge(c.KV, b.Challenge)
 	if err != nil {
 		return err
 	}

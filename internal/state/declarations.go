@@ -215,15 +215,7 @@ func putDeclaration(kv KV, d *Declaration, old *Declaration) error {
 // LoadDeclaration returns the declaration with the statement id, or an
 // error wrapping ErrInvalid when there is none.
 func LoadDeclaration(kv KV, id string) (*Declaration, error) {
-	var d Declaration
-	found, err := getJSON(kv, kindDeclaration, id, &d)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no declaration %q", ErrInvalid, id)
-	}
-	return &d, nil
+	return load[Declaration](kv, kindDeclaration, id, "declaration")
 }
 
 func decodeDeclaration(st *statement.Statement, v any, spec *agreement.Spec, d *screening.Declaration) error {

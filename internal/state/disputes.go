@@ -68,15 +68,7 @@ func init() {
 
 // LoadDispute returns a dispute.
 func LoadDispute(kv KV, id string) (*Dispute, error) {
-	var d Dispute
-	found, err := getJSON(kv, kindDispute, id, &d)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no dispute %q", ErrInvalid, id)
-	}
-	return &d, nil
+	return load[Dispute](kv, kindDispute, id, "dispute")
 }
 
 // enterStep moves a dispute into step n, with its day limit, or past the

@@ -290,15 +290,7 @@ func (c *Context) obligationOf(incentive string) *agreement.Obligation {
 
 // LoadTranche returns a tranche's state.
 func LoadTranche(kv KV, id string) (*Tranche, error) {
-	var t Tranche
-	found, err := getJSON(kv, kindTranche, id, &t)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no tranche %q", ErrInvalid, id)
-	}
-	return &t, nil
+	return load[Tranche](kv, kindTranche, id, "tranche")
 }
 
 // setStatus moves a tranche to a status with its cause.
@@ -548,15 +540,7 @@ func applyReceipt(c *Context, e Entry) error {
 
 // LoadDelivery returns a delivery incentive's state.
 func LoadDelivery(kv KV, id string) (*Delivery, error) {
-	var d Delivery
-	found, err := getJSON(kv, kindDelivery, id, &d)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no delivery incentive %q", ErrInvalid, id)
-	}
-	return &d, nil
+	return load[Delivery](kv, kindDelivery, id, "delivery incentive")
 }
 
 func applyDelivery(c *Context, e Entry) error {
@@ -689,15 +673,7 @@ func round6(x float64) float64 {
 
 // LoadRelief returns a relief incentive's state.
 func LoadRelief(kv KV, id string) (*Relief, error) {
-	var r Relief
-	found, err := getJSON(kv, kindRelief2, id, &r)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no relief incentive %q", ErrInvalid, id)
-	}
-	return &r, nil
+	return load[Relief](kv, kindRelief2, id, "relief incentive")
 }
 
 // reliefAt lifts a relief's measures and list entries at its milestone:

@@ -331,7 +331,7 @@ func applyReport(c *Context, e Entry) error {
 		}
 		return c.reportEvents(e, b, d.Party, "declaration "+d.ID, false)
 	}
-	ch, err := loadChallenge(c.KV, b.Challenge)
+	ch, err := LoadChallenge(c.KV, b.Challenge)
 	if err != nil {
 		return err
 	}
@@ -442,7 +442,7 @@ func expireSelection(c *Context, deadline time.Time, id string) error {
 
 // expireChallenge refuses a challenge left unanswered past its deadline.
 func expireChallenge(c *Context, deadline time.Time, id string) error {
-	ch, err := loadChallenge(c.KV, id)
+	ch, err := LoadChallenge(c.KV, id)
 	if err != nil {
 		return err
 	}

@@ -125,15 +125,7 @@ func needsLicence(inForce []agreement.Obligation, item, dest string) *agreement.
 
 // LoadLicence returns a licence request.
 func LoadLicence(kv KV, id string) (*Licence, error) {
-	var l Licence
-	found, err := getJSON(kv, kindLicence, id, &l)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: no licence request %q", ErrInvalid, id)
-	}
-	return &l, nil
+	return load[Licence](kv, kindLicence, id, "licence request")
 }
 
 func applyLicenceDecision(c *Context, e Entry) error {

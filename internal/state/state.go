@@ -211,6 +211,20 @@ func getJSON(kv KV, kind, key string, v any) (found bool, err error) {
 	return true, nil
 }
 
+// load reads the record of kind with the id; its absence is an error
+// wrapping ErrInvalid, naming what was looked for.
+func load[T any](kv KV, kind, id, what string) (*T, error) {
+	var v T
+	found, err := getJSON(kv, kind, id, &v)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: no %s %q", ErrInvalid, what, id)
+	}
+	return &v, nil
+}
+
 // putJSON writes a JSON value.
 func putJSON(kv KV, kind, key string, v any) error {
 	b, err := json.Marshal(v)
