@@ -187,7 +187,7 @@ func TestDemo(t *testing.T) {
 	if took := time.Since(start); took > time.Minute {
 		t.Errorf("the demo took %v; it must finish within a minute", took)
 	}
-	for _, want := range []string{"Period verdicts", "prohibited items found", "denied access", "paid late", "suspended", "surety audit --server"} {
+	for _, want := range []string{"Period verdicts", "prohibited items found", "denied access", "on hold until the close", "the hold for", "paid late", "suspended", "AT STAKE", "surety audit --server"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the demo's output lacks %q:\n%s", want, out)
 		}

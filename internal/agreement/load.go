@@ -119,6 +119,11 @@ func Parse(name string, data []byte) (*Spec, error) {
 		})
 		return nil, ps
 	}
+	s.notes = s.readings()
+	for i := range s.notes {
+		s.notes[i].Pos = idx.lookup(s.notes[i].Path)
+	}
+	sort.SliceStable(s.notes, func(i, j int) bool { return s.notes[i].Pos.Line < s.notes[j].Pos.Line })
 	return &s, nil
 }
 

@@ -38,6 +38,9 @@ type Spec struct {
 	Dispute *Dispute `json:"dispute,omitempty"`
 	// Procurement is the channel that approves controlled transfers, if any.
 	Procurement *Procurement `json:"procurement,omitempty"`
+
+	// notes are the readings of what the agreement leaves open (Notes).
+	notes Problems
 }
 
 // Log configures the agreement's log.
@@ -228,13 +231,16 @@ const (
 	Pay ObligationKind = "payment"
 	// Deliver requires a benefactor to deliver an in-kind incentive.
 	Deliver ObligationKind = "delivery"
+	// Inspect requires the inspectorate to inspect every consignment
+	// selected at its sites before the selection's deadline.
+	Inspect ObligationKind = "inspection"
 )
 
 // Obligation is a duty of one party. Which fields apply depends on Kind.
 type Obligation struct {
 	ID          string         `json:"id" jsonschema:"required"`
 	Name        string         `json:"name,omitempty"`
-	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery"`
+	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection"`
 	Party       string         `json:"party" jsonschema:"required"`
 	Description string         `json:"description,omitempty"`
 	// From is when the obligation starts; without it, when verification
@@ -248,13 +254,17 @@ type Obligation struct {
 	Items        []string `json:"items,omitempty"`
 	Destinations []string `json:"destinations,omitempty"`
 
-	// Sites scope declaration, access and facility obligations.
+	// Sites scope declaration, access, facility and inspection obligations.
 	Sites []string `json:"sites,omitempty"`
 	// LeadTime is how long before departure a declaration is due.
 	LeadTime *Duration `json:"lead_time,omitempty"`
 	// LateTolerance is how many late declarations a period may have before
 	// the undertaker is non-compliant.
 	LateTolerance int `json:"late_tolerance,omitempty"`
+	// DiscrepancyTolerance is how many discrepancy findings (declared and
+	// found differ, though nothing is prohibited) a period may have before
+	// the undertaker is non-compliant.
+	DiscrepancyTolerance int `json:"discrepancy_tolerance,omitempty"`
 	// WithdrawalIsViolation makes a declaration withdrawn after its
 	// selection a violation.
 	WithdrawalIsViolation bool `json:"withdrawal_is_violation,omitempty"`
@@ -313,9 +323,16 @@ type Incentive struct {
 	Start       *Trigger  `json:"start,omitempty"`
 	Until       *Trigger  `json:"until,omitempty"`
 
+	// UnitValue is what one unit of an in-kind delivery is worth to the
+	// undertaker, for the deterrence statement.
+	UnitValue *Money `json:"unit_value,omitempty"`
+
 	// At is the milestone at which relief takes effect. Snapback restores
 	// what it lifted.
 	At string `json:"at,omitempty"`
+	// Value is what a relief is worth to the undertaker, for the
+	// deterrence statement.
+	Value *Money `json:"value,omitempty"`
 	// Measures are the sanctions measures lifted.
 	Measures []Measure `json:"measures,omitempty"`
 	// Entries are the list entries lifted.
@@ -388,6 +405,12 @@ type Verification struct {
 	ShiftHours float64 `json:"shift_hours" jsonschema:"required"`
 	// Traffic holds the planning assumptions per site.
 	Traffic []Traffic `json:"traffic,omitempty"`
+	// Gain is what one violation is worth to the undertaker, if not
+	// caught: each period's statement weighs it against what the
+	// undertaker stands to lose if caught, to say whether detection deters.
+	Gain *Money `json:"gain,omitempty"`
+	// GainNote says where the gain figure comes from.
+	GainNote string `json:"gain_note,omitempty"`
 }
 
 // Goal is a detection goal: catch at least one of Violations prohibited
@@ -456,16 +479,39 @@ type Mode struct {
 // Breach is an event that has consequences.
 type Breach string
 
-// The breaches consequences can name.
+// The breaches consequences can name: each kind of fact that is a breach
+// belongs to one of these classes (see package compliance).
 const (
-	Violation        Breach = "violation"
-	AccessDenied     Breach = "access_denied"
+	// Violation: prohibited items found, an undeclared departure confirmed,
+	// an unlicensed transfer declared, a declaration withdrawn after its
+	// selection where that is a violation.
+	Violation Breach = "violation"
+	// AccessDenied: inspectors turned away.
+	AccessDenied Breach = "access_denied"
+	// ChallengeRefused: a challenge inspection refused or left unanswered.
 	ChallengeRefused Breach = "challenge_refused"
-	MissedPayment    Breach = "missed_payment"
-	MissedDelivery   Breach = "missed_delivery"
-	NonCompliant     Breach = "non_compliant"
-	Snapback         Breach = "snapback"
+	// Discrepancies: discrepancy findings beyond the tolerance.
+	Discrepancies Breach = "discrepancy"
+	// LateDeclarations: late declarations beyond the tolerance.
+	LateDeclarations Breach = "late_declaration"
+	// InspectionFailure: a selected consignment not inspected through the
+	// inspectorate's fault.
+	InspectionFailure Breach = "inspection_failure"
+	// MissedPayment: a tranche unpaid at its deadline.
+	MissedPayment Breach = "missed_payment"
+	// LatePayment: a tranche paid after its deadline.
+	LatePayment Breach = "late_payment"
+	// MissedDelivery: an installment of a delivery short.
+	MissedDelivery Breach = "missed_delivery"
+	// NonCompliant: any breach that makes the party non-compliant.
+	NonCompliant Breach = "non_compliant"
+	// Snapback: a dispute ended in snapback.
+	Snapback Breach = "snapback"
 )
+
+// Breaches lists the breach classes a consequence can name.
+var Breaches = []Breach{Violation, AccessDenied, ChallengeRefused, Discrepancies, LateDeclarations, InspectionFailure,
+	MissedPayment, LatePayment, MissedDelivery, NonCompliant, Snapback}
 
 // Effect is what a consequence does.
 type Effect string
@@ -485,18 +531,57 @@ const (
 	RestoreRelief Effect = "restore_relief"
 	// Record only records the breach against the party.
 	Record Effect = "record"
+	// Interest charges interest on a late payment, at Rate a year.
+	Interest Effect = "interest"
+	// SuspendObligation lets the other party suspend one of its
+	// obligations while the breach lasts: a reciprocal remedy.
+	SuspendObligation Effect = "suspend_obligation"
 )
 
-// Consequence says what a breach by a party does to an incentive.
+// Restore says how a suspension ends in the party's favour.
+type Restore string
+
+// The ends of a suspension.
+const (
+	// RestoreOnCure restores the suspended incentive when the breach is
+	// cured (a denial, by the access denied).
+	RestoreOnCure Restore = "cure"
+	// RestoreOnRemedy restores it when the injured party accepts a remedy
+	// (remedy.accept).
+	RestoreOnRemedy Restore = "remedy"
+)
+
+// Consequence says what a breach by a party does to an incentive, or
+// lets the other party do.
 type Consequence struct {
-	On     Breach `json:"on" jsonschema:"required,enum=violation,enum=access_denied,enum=challenge_refused,enum=missed_payment,enum=missed_delivery,enum=non_compliant,enum=snapback"`
+	On     Breach `json:"on" jsonschema:"required,enum=violation,enum=access_denied,enum=challenge_refused,enum=discrepancy,enum=late_declaration,enum=inspection_failure,enum=missed_payment,enum=late_payment,enum=missed_delivery,enum=non_compliant,enum=snapback"`
 	Party  string `json:"party" jsonschema:"required"`
-	Effect Effect `json:"effect" jsonschema:"required,enum=suspend_tranches,enum=withhold_tranches,enum=forfeit_tranche,enum=suspend_deliveries,enum=restore_relief,enum=record"`
-	// Incentive is the incentive affected; empty for record.
+	Effect Effect `json:"effect" jsonschema:"required,enum=suspend_tranches,enum=withhold_tranches,enum=forfeit_tranche,enum=suspend_deliveries,enum=restore_relief,enum=record,enum=interest,enum=suspend_obligation"`
+	// Incentive is the incentive affected; empty for record, interest and
+	// suspend_obligation.
 	Incentive string `json:"incentive,omitempty"`
-	// Cure is how long the party has to cure the breach before the effect
-	// becomes final; empty means no cure.
+	// Cure is how long the party has to cure a withheld breach before the
+	// withheld tranches are forfeited; empty means no limit. A denied
+	// consignment can be cured only until it leaves.
 	Cure *Duration `json:"cure,omitempty"`
+	// Restore says how a suspension ends in the party's favour: on a cure
+	// of the breach, or on a remedy the injured party accepts.
+	Restore Restore `json:"restore,omitempty" jsonschema:"enum=cure,enum=remedy"`
+	// ForfeitAfter is how long a suspension lasts before the suspended
+	// tranches are forfeited. A suspension with neither Restore nor
+	// ForfeitAfter is read strictly: it never ends.
+	ForfeitAfter *Duration `json:"forfeit_after,omitempty"`
+	// Rate is the yearly interest rate of an interest consequence, e.g.
+	// 0.05.
+	Rate float64 `json:"rate,omitempty"`
+	// Obligation is the other party's obligation that a suspend_obligation
+	// consequence lets it suspend.
+	Obligation string `json:"obligation,omitempty"`
+}
+
+// Covers reports whether the consequence answers a breach of the class.
+func (q Consequence) Covers(b Breach) bool {
+	return b != "" && b != Snapback && (q.On == b || q.On == NonCompliant)
 }
 
 // Dispute is the dispute-resolution process.

@@ -249,3 +249,36 @@ func (t *Timeline) PeriodAt(at time.Time) (int, bool) {
 		}
 	}
 }
+
+// Verified is a step a party reported verified, and when: the fact that
+// meets a Condition.
+type Verified struct {
+	Party string    `json:"party"`
+	Step  string    `json:"step"`
+	Time  time.Time `json:"time"`
+}
+
+// MetFrom returns when each condition was met, given the steps reported
+// verified: when the last of its steps was first reported.
+func MetFrom(vs []Verified) Met {
+	first := map[string]time.Time{}
+	for _, v := range vs {
+		k := v.Party + "/" + v.Step
+		if t, ok := first[k]; !ok || v.Time.Before(t) {
+			first[k] = v.Time
+		}
+	}
+	return func(c Condition) (time.Time, bool) {
+		var last time.Time
+		for _, step := range c.Steps {
+			at, ok := first[c.By+"/"+step]
+			if !ok {
+				return time.Time{}, false
+			}
+			if at.After(last) {
+				last = at
+			}
+		}
+		return last, true
+	}
+}

@@ -547,11 +547,12 @@ func (t Trigger) deps() []string {
 var obligationFields = map[ObligationKind][]string{
 	NoTransfer:       {"items", "destinations"},
 	LicensedTransfer: {"items", "destinations"},
-	Declare:          {"sites", "lead_time", "late_tolerance", "withdrawal_is_violation"},
+	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation"},
 	Access:           {"sites", "response_time"},
 	FacilityDuty:     {"sites", "requirement", "monitored_by"},
 	Pay:              {"incentive", "grace"},
 	Deliver:          {"incentive", "grace"},
+	Inspect:          {"sites"},
 }
 
 func (o Obligation) setFields() []string {
@@ -566,6 +567,7 @@ func (o Obligation) setFields() []string {
 	add(len(o.Sites) > 0, "sites")
 	add(o.LeadTime != nil, "lead_time")
 	add(o.LateTolerance != 0, "late_tolerance")
+	add(o.DiscrepancyTolerance != 0, "discrepancy_tolerance")
 	add(o.WithdrawalIsViolation, "withdrawal_is_violation")
 	add(o.ResponseTime != nil, "response_time")
 	add(o.Requirement != "", "requirement")
@@ -594,7 +596,7 @@ func (c *checker) checkObligations() {
 		}
 		allowed, ok := obligationFields[o.Kind]
 		if !ok {
-			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery", o.ID, o.Kind)
+			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection", o.ID, o.Kind)
 			continue
 		}
 		for _, f := range o.setFields() {
@@ -625,8 +627,12 @@ func (c *checker) checkObligations() {
 			if o.Kind == LicensedTransfer && c.s.Procurement == nil {
 				c.add(at(path, "kind"), "obligation %s needs approvals, but the agreement has no procurement section; add one", o.ID)
 			}
-		case Declare, Access, FacilityDuty:
-			duty(Undertaker)
+		case Declare, Access, FacilityDuty, Inspect:
+			if o.Kind == Inspect {
+				duty(Inspectorate)
+			} else {
+				duty(Undertaker)
+			}
 			if len(o.Sites) == 0 {
 				c.add(at(path, "sites"), "obligation %s names no sites", o.ID)
 			}
@@ -635,8 +641,8 @@ func (c *checker) checkObligations() {
 					continue
 				}
 				st := c.sites[id]
-				if o.Kind == Declare && !st.ExitPoint() {
-					c.add(at(path, "sites", k), "declarations are made at exit points, but %s is a facility", id)
+				if (o.Kind == Declare || o.Kind == Inspect) && !st.ExitPoint() {
+					c.add(at(path, "sites", k), "declarations are made and inspected at exit points, but %s is a facility", id)
 				}
 				if o.Kind == FacilityDuty && st.ExitPoint() {
 					c.add(at(path, "sites", k), "a facility obligation names facilities, but %s is %s", id, article(string(st.Kind)))
@@ -647,6 +653,9 @@ func (c *checker) checkObligations() {
 				c.required(at(path, "lead_time"), what, "lead_time", o.LeadTime)
 				if o.LateTolerance < 0 {
 					c.add(at(path, "late_tolerance"), "late_tolerance must be zero or more")
+				}
+				if o.DiscrepancyTolerance < 0 {
+					c.add(at(path, "discrepancy_tolerance"), "discrepancy_tolerance must be zero or more")
 				}
 			case Access:
 				c.required(at(path, "response_time"), what, "response_time", o.ResponseTime)
@@ -708,8 +717,8 @@ func (c *checker) ordered(path, what string, from, until *Trigger, fromName, unt
 
 var incentiveFields = map[IncentiveKind][]string{
 	Tranches: {"total", "tranches"},
-	InKind:   {"commodity", "unit", "quantity", "per", "installment", "start", "until"},
-	Relief:   {"at", "measures", "entries"},
+	InKind:   {"commodity", "unit", "quantity", "per", "installment", "start", "until", "unit_value"},
+	Relief:   {"at", "measures", "entries", "value"},
 }
 
 func (in Incentive) setFields() []string {
@@ -731,6 +740,8 @@ func (in Incentive) setFields() []string {
 	add(in.At != "", "at")
 	add(len(in.Measures) > 0, "measures")
 	add(len(in.Entries) > 0, "entries")
+	add(in.UnitValue != nil, "unit_value")
+	add(in.Value != nil, "value")
 	return fs
 }
 
@@ -755,6 +766,8 @@ func (c *checker) checkIncentives() {
 				c.add(at(path, f), "a %s incentive takes no %s; its fields are %s", in.Kind, f, strings.Join(allowed, ", "))
 			}
 		}
+		c.money(at(path, "value"), in.Value)
+		c.money(at(path, "unit_value"), in.UnitValue)
 		switch in.Kind {
 		case Tranches:
 			c.checkTranches(path, in)
@@ -923,6 +936,7 @@ func (c *checker) checkVerification() {
 	for k, code := range w.Transshipment {
 		c.country(at(sp, "weights", "transshipment", k), code)
 	}
+	c.money(at(path, "gain"), v.Gain)
 	if t := v.MatchThreshold; t < 0 || t > 1 {
 		c.add(at(path, "match_threshold"), "the match threshold %v must be in [0, 1]", t)
 	}
@@ -971,30 +985,176 @@ var effectKind = map[Effect]IncentiveKind{
 	RestoreRelief:     Relief,
 }
 
+// effectFields are the fields each effect takes beyond on, party and
+// effect.
+var effectFields = map[Effect][]string{
+	SuspendTranches:   {"incentive", "restore", "forfeit_after"},
+	WithholdTranches:  {"incentive", "cure"},
+	ForfeitTranche:    {"incentive"},
+	SuspendDeliveries: {"incentive", "restore"},
+	RestoreRelief:     {"incentive"},
+	Record:            {},
+	Interest:          {"rate"},
+	SuspendObligation: {"obligation"},
+}
+
+func (q Consequence) setFields() []string {
+	var fs []string
+	add := func(set bool, name string) {
+		if set {
+			fs = append(fs, name)
+		}
+	}
+	add(q.Incentive != "", "incentive")
+	add(q.Cure != nil, "cure")
+	add(q.Restore != "", "restore")
+	add(q.ForfeitAfter != nil, "forfeit_after")
+	add(q.Rate != 0, "rate")
+	add(q.Obligation != "", "obligation")
+	return fs
+}
+
 func (c *checker) checkConsequences() {
 	for i, q := range c.s.Consequences {
 		path := at("consequences", i)
-		if !slices.Contains([]Breach{Violation, AccessDenied, ChallengeRefused, MissedPayment, MissedDelivery, NonCompliant, Snapback}, q.On) {
-			c.add(at(path, "on"), "consequence on %q: use one of violation, access_denied, challenge_refused, missed_payment, missed_delivery, non_compliant, snapback", q.On)
+		if !slices.Contains(Breaches, q.On) {
+			c.add(at(path, "on"), "consequence on %q: use one of %s", q.On, breachList())
 		}
 		ref(c, at(path, "party"), "consequence", "party", q.Party, c.parties)
-		kind, ok := effectKind[q.Effect]
-		switch {
-		case q.Effect == Record:
-			if q.Incentive != "" {
-				c.add(at(path, "incentive"), "a record consequence affects no incentive; drop incentive")
+		fields, ok := effectFields[q.Effect]
+		if !ok {
+			c.add(at(path, "effect"), "effect %q is not known; use one of suspend_tranches, withhold_tranches, forfeit_tranche, suspend_deliveries, restore_relief, record, interest, suspend_obligation", q.Effect)
+			continue
+		}
+		for _, f := range q.setFields() {
+			if !slices.Contains(fields, f) {
+				c.add(at(path, f), "a %s consequence takes no %s; its fields are %s", q.Effect, f, orNone(fields))
 			}
-		case !ok:
-			c.add(at(path, "effect"), "effect %q is not known; use one of suspend_tranches, withhold_tranches, forfeit_tranche, suspend_deliveries, restore_relief, record", q.Effect)
-		default:
+		}
+		if kind, ok := effectKind[q.Effect]; ok {
 			if ref(c, at(path, "incentive"), "consequence", "incentive", q.Incentive, c.incentives) && c.incentives[q.Incentive].Kind != kind {
 				c.add(at(path, "incentive"), "effect %s applies to a %s incentive, but %s is %s", q.Effect, kind, q.Incentive, c.incentives[q.Incentive].Kind)
 			}
 		}
-		if q.Cure != nil {
-			if err := q.Cure.check(); err != nil {
-				c.add(at(path, "cure"), "%v", err)
+		for _, d := range []struct {
+			name string
+			d    *Duration
+		}{{"cure", q.Cure}, {"forfeit_after", q.ForfeitAfter}} {
+			if d.d != nil {
+				if err := d.d.check(); err != nil {
+					c.add(at(path, d.name), "%v", err)
+				}
 			}
+		}
+		if q.Restore != "" && q.Restore != RestoreOnCure && q.Restore != RestoreOnRemedy {
+			c.add(at(path, "restore"), "restore %q is not known; a suspension ends on a cure of the breach (cure) or a remedy the injured party accepts (remedy)", q.Restore)
+		}
+		switch q.Effect {
+		case Interest:
+			if q.On != LatePayment {
+				c.add(at(path, "on"), "interest is charged on a late payment; make it on: late_payment")
+			}
+			if !(q.Rate > 0 && q.Rate < 1) {
+				c.add(at(path, "rate"), "an interest consequence needs a yearly rate between 0 and 1, e.g. 0.05")
+			}
+		case SuspendObligation:
+			if o := c.obligation(q.Obligation); o == nil {
+				c.add(at(path, "obligation"), "consequence lets a party suspend obligation %q, which the agreement does not have", q.Obligation)
+			} else if o.Party == q.Party {
+				c.add(at(path, "obligation"), "obligation %s is %s's own; a party in breach suspends nothing: name an obligation of the other party", o.ID, q.Party)
+			}
+		}
+	}
+	c.checkSeverity()
+}
+
+func breachList() string {
+	var s []string
+	for _, b := range Breaches {
+		s = append(s, string(b))
+	}
+	return strings.Join(s, ", ")
+}
+
+func orNone(fs []string) string {
+	if len(fs) == 0 {
+		return "none"
+	}
+	return strings.Join(fs, ", ")
+}
+
+func (c *checker) obligation(id string) *Obligation {
+	for i := range c.s.Obligations {
+		if c.s.Obligations[i].ID == id {
+			return &c.s.Obligations[i]
+		}
+	}
+	return nil
+}
+
+func (c *checker) money(path string, m *Money) {
+	if m == nil {
+		return
+	}
+	if m.Amount <= 0 {
+		c.add(at(path, "amount"), "the amount must be positive")
+	}
+	if !curRE.MatchString(m.Currency) {
+		c.add(at(path, "currency"), "%q is not an ISO 4217 currency code; write three capital letters, e.g. USD", m.Currency)
+	}
+}
+
+// severity ranks what a consequence finally does to an incentive if the
+// breach is never cured: 0 records, 1 suspends until a remedy, 2 withholds
+// without limit or forfeits one tranche, 3 forfeits everything pending
+// after a time, 4 takes everything pending at once and for good.
+func (q Consequence) severity() int {
+	switch q.Effect {
+	case SuspendTranches, SuspendDeliveries:
+		switch {
+		case q.ForfeitAfter != nil:
+			return 3
+		case q.Restore != "":
+			return 1
+		}
+		return 4
+	case WithholdTranches:
+		if q.Cure != nil {
+			return 3
+		}
+		return 2
+	case ForfeitTranche:
+		return 2
+	case RestoreRelief:
+		return 4
+	}
+	return 0
+}
+
+// checkSeverity requires that a proven violation is never treated more
+// leniently than an uncured denial: for each party and incentive, the
+// strictest consequence of a violation is at least as strict as the
+// strictest of an access denial or a refused challenge.
+func (c *checker) checkSeverity() {
+	type key struct{ party, incentive string }
+	violation := map[key]int{}
+	denial := map[key]int{}
+	where := map[key]int{}
+	for i, q := range c.s.Consequences {
+		k := key{q.Party, q.Incentive}
+		sev := q.severity()
+		if q.Covers(Violation) && sev >= violation[k] {
+			violation[k] = sev
+		}
+		if (q.Covers(AccessDenied) || q.Covers(ChallengeRefused)) && q.On != NonCompliant && sev > denial[k] {
+			denial[k], where[k] = sev, i
+		}
+	}
+	for k, d := range denial {
+		if violation[k] < d {
+			q := c.s.Consequences[where[k]]
+			c.add(at("consequences", where[k]), "an uncured %s by %s does more to %s than a proven violation would: severity follows harm, so give violation by %s a consequence on %s at least as strict as %s",
+				q.On, k.party, k.incentive, k.party, k.incentive, q.Effect)
 		}
 	}
 }

@@ -224,6 +224,8 @@ func (o Obligation) Scope() string {
 		return "pay the tranches of " + o.Incentive + " on schedule"
 	case Deliver:
 		return "deliver " + o.Incentive + " on schedule"
+	case Inspect:
+		return fmt.Sprintf("inspect every consignment selected at %s before its deadline", strings.Join(o.Sites, ", "))
 	}
 	return ""
 }

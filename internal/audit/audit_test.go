@@ -270,7 +270,7 @@ func TestReplayCatchesTamperedVerdict(t *testing.T) {
 	if rep.Rows < 10 {
 		t.Errorf("compared %d rows", rep.Rows)
 	}
-	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE state SET value = CAST(replace(CAST(value AS TEXT), '"verdict":"', '"verdict":"non_') AS BLOB) WHERE kind = 'verdict' AND key LIKE '000001/dprk'`)
+	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE state SET value = CAST(replace(CAST(value AS TEXT), '"verdict":"', '"verdict":"non_') AS BLOB) WHERE kind = 'period' AND key = '000001'`)
 	_, err = audit.Run(context.Background(), c)
-	mustFail(t, err, "verdict 000001/dprk: the server says")
+	mustFail(t, err, "period 000001: the server says")
 }

@@ -29,9 +29,12 @@ func newAgreementCheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bad := 0
 			for _, path := range args {
-				_, err := agreement.Load(path)
+				spec, err := agreement.Load(path)
 				if err == nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
+					for _, n := range spec.Notes() {
+						fmt.Fprintf(cmd.OutOrStdout(), "%s: note: %s\n", n.Pos, n.Msg)
+					}
 					continue
 				}
 				bad++
@@ -215,9 +218,26 @@ func writeView(w io.Writer, v agreement.View) error {
 	if len(v.Consequences) > 0 {
 		p("\nConsequences\n")
 		for _, c := range v.Consequences {
-			p("  %s by %s: %s %s", c.On, c.Party, c.Effect, c.Incentive)
-			if c.Cure != nil {
+			p("  %s by %s: %s", c.On, c.Party, c.Effect)
+			switch {
+			case c.Incentive != "":
+				p(" %s", c.Incentive)
+			case c.Obligation != "":
+				p(" %s", c.Obligation)
+			case c.Rate != 0:
+				p(" at %v%% a year", c.Rate*100)
+			}
+			switch {
+			case c.Cure != nil:
 				p(" unless cured within %s", c.Cure)
+			case c.Restore != "":
+				p(", restored on a %s", c.Restore)
+			}
+			if c.ForfeitAfter != nil {
+				p(", forfeited after %s", c.ForfeitAfter)
+			}
+			if (c.Effect == agreement.SuspendTranches || c.Effect == agreement.SuspendDeliveries) && c.Restore == "" && c.ForfeitAfter == nil {
+				p(", for good (the agreement names no end)")
 			}
 			p("\n")
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
-	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -170,7 +169,7 @@ func benchDeclarations(agreement string, n int) ([][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		envs[i], err = statement.Sign(k, statement.Payload{Type: state.TypeDeclare, Agreement: agreement,
+		envs[i], err = statement.Sign(k, statement.Payload{Type: statement.TypeDeclare, Agreement: agreement,
 			ID: fmt.Sprintf("bench-decl-%s-%d", run, i), Author: "kp-export-authority", Time: now, Body: body})
 		if err != nil {
 			return nil, err

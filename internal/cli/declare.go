@@ -150,7 +150,7 @@ func newDeclareCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			env, err := statement.Sign(k, statement.Payload{Type: state.TypeDeclare, Agreement: agr, ID: id, Author: author, Time: time.Now(), Body: body})
+			env, err := statement.Sign(k, statement.Payload{Type: statement.TypeDeclare, Agreement: agr, ID: id, Author: author, Time: time.Now(), Body: body})
 			if err != nil {
 				return err
 			}

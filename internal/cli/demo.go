@@ -23,11 +23,13 @@ import (
 	"github.com/surety/surety/examples"
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // simClock is the demo's accelerated log clock.
@@ -65,8 +67,11 @@ type Demo struct {
 	stops      []func()
 	declared   int
 	selected   int
-	reported   map[string]int
+	reported   map[statement.Outcome]int
 	deniedSeen bool
+	// denied are the consignments whose inspectors were turned away and
+	// have not left yet: the inspectors come back for them.
+	denied []state.Selection
 }
 
 // Close stops the server and the witnesses.
@@ -82,8 +87,7 @@ var (
 	demoStart = time.Date(1993, 7, 31, 0, 0, 0, 0, time.UTC)
 	demoEnd   = time.Date(1994, 7, 31, 0, 0, 0, 0, time.UTC)
 	// The interesting events, each decided by the real mechanisms.
-	denialFrom    = time.Date(1993, 11, 22, 0, 0, 0, 0, time.UTC) // access denied at Nampo…
-	denialTo      = time.Date(1993, 12, 10, 0, 0, 0, 0, time.UTC) // …until here
+	denialDay     = time.Date(1993, 11, 22, 0, 0, 0, 0, time.UTC) // access denied at Nampo for a day
 	rodongDay     = time.Date(1994, 6, 14, 0, 0, 0, 0, time.UTC)
 	latePayment   = "t2"
 	latePaymentBy = 21 * 24 * time.Hour
@@ -132,7 +136,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 			}
 		}
 	}
-	d := &Demo{KeyDir: keyDir, reported: map[string]int{}}
+	d := &Demo{KeyDir: keyDir, reported: map[statement.Outcome]int{}}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	witnesses := map[string]string{}
 	for _, w := range []string{"il-witness", "kp-witness"} {
@@ -264,7 +268,7 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 				clk.set(day.Add(time.Duration(7*60+i*20) * time.Minute))
 				dep := day.Add(36*time.Hour + time.Duration(r.IntN(12))*time.Hour)
 				id := fmt.Sprintf("d-%s-%s-%d", day.Format("20060102"), site, i)
-				if _, err := as("kp-export-authority").send(ctx, state.TypeDeclare, id, declaration(r, site, dep)); err != nil {
+				if _, err := as("kp-export-authority").send(ctx, statement.TypeDeclare, id, declaration(r, site, dep)); err != nil {
 					return fmt.Errorf("declaration %s: %w", id, err)
 				}
 				d.declared++
@@ -275,12 +279,18 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			// mining equipment.
 			clk.set(day.Add(9 * time.Hour))
 			rod := examples.Rodong(day.Add(40 * time.Hour))
-			if _, err := as("kp-export-authority").send(ctx, state.TypeDeclare, "d-rodong-attempt", rod); err != nil {
+			if _, err := as("kp-export-authority").send(ctx, statement.TypeDeclare, "d-rodong-attempt", rod); err != nil {
 				return err
 			}
 			d.declared++
 		}
-		// The selector decides; the inspectors inspect what is queued.
+		// The inspectors come back for what they were turned away from,
+		// before it sails; the selector decides; the inspectors inspect
+		// what is queued.
+		clk.set(day.Add(8 * time.Hour))
+		if err := d.reinspect(ctx, as); err != nil {
+			return err
+		}
 		clk.set(day.Add(11 * time.Hour))
 		_, k, err := sel.Run(ctx)
 		if err != nil {
@@ -298,7 +308,7 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			return err
 		}
 		clk.set(day.Add(23 * time.Hour))
-		if _, err := as("operator").send(ctx, state.TypeClockTick, "tick-"+day.Format("20060102"), state.ClockTickBody{}); err != nil {
+		if _, err := as("operator").send(ctx, statement.TypeClockTick, "tick-"+day.Format("20060102"), statement.ClockTickBody{}); err != nil {
 			return err
 		}
 		if day.Sub(demoStart) >= time.Duration(week+1)*7*24*time.Hour {
@@ -335,23 +345,40 @@ func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as 
 		}
 		for i, s := range q {
 			now := clk.now()
-			b := state.ReportBody{Declaration: s.Declaration, Site: site, Outcome: state.Cleared, Start: now, End: now.Add(2 * time.Hour),
-				Seals: []string{fmt.Sprintf("IL-%s-%04d", day.Format("0601"), d.reported[state.Cleared]+1)}}
+			b := statement.ReportBody{Declaration: s.Declaration, Site: site, Outcome: statement.Cleared, Start: now, End: now.Add(2 * time.Hour),
+				Seals: []string{fmt.Sprintf("IL-%s-%04d", day.Format("0601"), d.reported[statement.Cleared]+1)}}
 			switch {
 			case s.Declaration == "d-rodong-attempt":
-				b.Outcome = state.Prohibited
-				b.Findings = []state.Finding{{Item: 0, Finding: "four Rodong engine sections and guidance parts, not mining equipment", Category: "mtcr-cat1"}}
-			case site == "kpnam" && !day.Before(denialFrom) && day.Before(denialTo):
-				b.Outcome = state.AccessDenied
+				b.Outcome = statement.Prohibited
+				b.Findings = []statement.Finding{{Item: 0, Finding: "four Rodong engine sections and guidance parts, not mining equipment", Category: "mtcr-cat1"}}
+			case site == "kpnam" && day.Equal(denialDay):
+				b.Outcome = statement.AccessDenied
 				b.Reason = "port authority refused the inspectors entry to the berth"
 				b.Seals = nil
+				d.denied = append(d.denied, s)
 			}
-			if _, err := as(inspectors[site][i%2]).send(ctx, state.TypeReport, "r-"+s.Declaration, b); err != nil {
+			if _, err := as(inspectors[site][i%2]).send(ctx, statement.TypeReport, "r-"+s.Declaration, b); err != nil {
 				return fmt.Errorf("report on %s: %w", s.Declaration, err)
 			}
 			d.reported[b.Outcome]++
 		}
 	}
+	return nil
+}
+
+// reinspect has the inspectors inspect, before it leaves, each consignment
+// whose inspection was denied: that cures the denial.
+func (d *Demo) reinspect(ctx context.Context, as func(string) *sender) error {
+	for i, s := range d.denied {
+		now := as("il-insp-nam-1").now()
+		b := statement.ReportBody{Declaration: s.Declaration, Site: s.Site, Outcome: statement.Cleared, Start: now, End: now.Add(2 * time.Hour),
+			Seals: []string{fmt.Sprintf("IL-CURE-%04d", i+1)}}
+		if _, err := as("il-insp-nam-1").send(ctx, statement.TypeReport, "r2-"+s.Declaration, b); err != nil {
+			return fmt.Errorf("second report on %s: %w", s.Declaration, err)
+		}
+		d.reported[statement.Cleared]++
+	}
+	d.denied = nil
 	return nil
 }
 
@@ -364,13 +391,13 @@ func (d *Demo) pay(ctx context.Context, c *client.Client, as func(string) *sende
 	}
 	for _, t := range in.Tranches {
 		switch {
-		case t.Status == state.Due && (t.ID != latePayment || !day.Before(t.Due.Add(latePaymentBy))):
-			b := state.PaymentBody{Tranche: t.ID, Amount: t.Amount, Currency: t.Currency, Reference: "Bank of Israel transfer " + t.ID}
-			if _, err := as("il-treasury").send(ctx, state.TypePayment, "pay-"+t.ID, b); err != nil {
+		case t.Status == compliance.TrancheDue && (t.ID != latePayment || !day.Before(t.Due.Add(latePaymentBy))):
+			b := statement.PaymentBody{Tranche: t.ID, Amount: t.Amount, Currency: t.Currency, Reference: "Bank of Israel transfer " + t.ID}
+			if _, err := as("il-treasury").send(ctx, statement.TypePayment, "pay-"+t.ID, b); err != nil {
 				return fmt.Errorf("payment of %s: %w", t.ID, err)
 			}
-		case t.Status == state.Paid && t.Receipt == nil && day.After(t.Payment.Time):
-			if _, err := as("kp-export-authority").send(ctx, state.TypeReceipt, "receipt-"+t.ID, state.ReceiptBody{Tranche: t.ID}); err != nil {
+		case t.Status == compliance.TranchePaid && t.Receipt == nil && day.After(t.Payment.Time):
+			if _, err := as("kp-export-authority").send(ctx, statement.TypeReceipt, "receipt-"+t.ID, statement.ReceiptBody{Tranche: t.ID}); err != nil {
 				return fmt.Errorf("receipt of %s: %w", t.ID, err)
 			}
 		}
@@ -386,8 +413,8 @@ func (d *Demo) status(ctx context.Context, c *client.Client, w io.Writer, day ti
 	}
 	var tr []string
 	for _, t := range in.Tranches {
-		if t.Status != state.Scheduled {
-			tr = append(tr, t.ID+" "+t.Status)
+		if t.Status != compliance.TrancheScheduled {
+			tr = append(tr, t.ID+" "+string(t.Status))
 		}
 	}
 	verdict := ""
@@ -399,18 +426,18 @@ func (d *Demo) status(ctx context.Context, c *client.Client, w io.Writer, day ti
 		d.Periods = n
 		var vs []string
 		for _, x := range v.Verdicts {
-			vs = append(vs, x.Party+" "+x.Verdict)
+			vs = append(vs, x.Party+" "+string(x.Verdict))
 		}
 		verdict = fmt.Sprintf("  period %d: %s", n, strings.Join(vs, ", "))
 	}
 	fmt.Fprintf(w, "%s  declared %4d  selected %4d  inspected %4d  denied %2d  tranches: %s%s\n", day.Format(time.DateOnly), d.declared, d.selected,
-		d.reported[state.Cleared]+d.reported[state.Prohibited], d.reported[state.AccessDenied], orNone(strings.Join(tr, ", ")), verdict)
+		d.reported[statement.Cleared]+d.reported[statement.Prohibited], d.reported[statement.AccessDenied], orNone(strings.Join(tr, ", ")), verdict)
 	return nil
 }
 
 // newsworthy are the event kinds the weekly status reports beneath its line.
-var newsworthy = []string{state.EventProhibited, state.EventMissedPayment, state.EventCured, state.EventTranche,
-	state.EventRelief, state.EventSnapback, state.EventUndeclared, state.EventUnlicensed}
+var newsworthy = []compliance.Kind{compliance.Prohibited, compliance.MissedPayment, compliance.Cured, compliance.TrancheChange, compliance.Hold, compliance.Interest,
+	compliance.ReliefChange, compliance.Snapback, compliance.Undeclared, compliance.Unlicensed}
 
 // news prints the week's events that changed the story: findings, missed
 // payments, tranche actions, cures; and the first access denial.
@@ -420,12 +447,18 @@ func (d *Demo) news(ctx context.Context, c *client.Client, w io.Writer, from, to
 	if err := c.Get(ctx, "/v1/events?"+q.Encode(), &es); err != nil {
 		return err
 	}
+	told := map[string]bool{} // one line a day for each kind of news
 	for _, e := range es {
-		if e.Kind == state.EventAccessDenied && !d.deniedSeen {
+		if e.Kind == compliance.AccessDenied && !d.deniedSeen {
 			d.deniedSeen = true
 		} else if !slices.Contains(newsworthy, e.Kind) {
 			continue
 		}
+		k := string(e.Kind) + e.Time.Format(time.DateOnly) + strings.SplitN(e.Text, ":", 2)[0]
+		if told[k] {
+			continue
+		}
+		told[k] = true
 		text := e.Text
 		if len(text) > 140 {
 			text = text[:140] + "…"
@@ -441,7 +474,7 @@ func (d *Demo) summary(ctx context.Context, w io.Writer, spec *agreement.Spec) e
 	c := client.New(d.Run.URL)
 	fmt.Fprintf(w, "\nPeriod verdicts and the detection probability each period stated\n")
 	tw := table(w)
-	fmt.Fprintln(tw, "PERIOD\tFROM\tDPRK\tISRAEL\tDECLARED\tSELECTED\tINSPECTED\tDETECTION M=1\tM=3\tM=5\tREASON")
+	fmt.Fprintln(tw, "PERIOD\tFROM\tDPRK\tISRAEL\tDECLARED\tSELECTED\tINSPECTED\tDETECTION M=1\tM=3\tM=5\tAT STAKE\tDETERS\tREASON")
 	for n := 1; ; n++ {
 		var v server.VerdictsResponse
 		if err := c.Get(ctx, fmt.Sprintf("/v1/periods/%d/verdicts", n), &v); err != nil {
@@ -468,8 +501,15 @@ func (d *Demo) summary(ctx context.Context, w io.Writer, spec *agreement.Spec) e
 		if len(reason) > 90 {
 			reason = reason[:90] + "…"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", n, v.From.Format(time.DateOnly), verdicts["dprk"].Verdict, verdicts["israel"].Verdict,
-			a.Declared, a.Selected, a.Inspected, det[0], det[1], det[2], reason)
+		stake, deters := "", ""
+		if d := a.Deterrence; d != nil {
+			stake, deters = fmt.Sprintf("%dM", d.Loss/1e6), "no"
+			if d.Deters {
+				deters = "yes"
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n, v.From.Format(time.DateOnly), verdicts["dprk"].Verdict, verdicts["israel"].Verdict,
+			a.Declared, a.Selected, a.Inspected, det[0], det[1], det[2], stake, deters, reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

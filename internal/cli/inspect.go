@@ -50,7 +50,7 @@ func (s *Selector) Run(ctx context.Context) (decided, selected int, err error) {
 			return decided, selected, fmt.Errorf("declaration %s has leaf hash %q", d.ID, d.LeafHash)
 		}
 		b := state.DecideSelection(s.VRF, s.Sender.agreement, d.ID, [32]byte(leaf), d.P)
-		if _, err := s.Sender.send(ctx, state.TypeSelect, "sel-"+d.ID, b); err != nil {
+		if _, err := s.Sender.send(ctx, statement.TypeSelect, "sel-"+d.ID, b); err != nil {
 			var p *client.Problem
 			if errors.As(err, &p) && (p.Status == 409 || p.Status == 422) {
 				// Decided meanwhile, withdrawn, or amended since listed: the
@@ -181,7 +181,7 @@ func newInspectReportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var b state.ReportBody
+			var b statement.ReportBody
 			if err := statement.DecodeBody(raw, &b); err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -201,12 +201,12 @@ func newInspectReportCmd() *cobra.Command {
 				if ext := strings.ToLower(filepath.Ext(f)); ext == ".jpg" || ext == ".jpeg" || ext == ".png" {
 					kind = "photo"
 				}
-				b.Evidence = append(b.Evidence, state.Evidence{SHA256: sum, Kind: kind, Name: filepath.Base(f)})
+				b.Evidence = append(b.Evidence, statement.Evidence{SHA256: sum, Kind: kind, Name: filepath.Base(f)})
 			}
 			if id == "" {
 				id = newID("report-")
 			}
-			a, err := s.send(cmd.Context(), state.TypeReport, id, b)
+			a, err := s.send(cmd.Context(), statement.TypeReport, id, b)
 			if err != nil {
 				return err
 			}
@@ -229,7 +229,7 @@ func newChallengeCmd() *cobra.Command {
 		Short: "File an allegation (allegation.file)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return sendAndReport(cmd, &pf, state.TypeAllegation, id, "allegation-", state.AllegationBody{Site: site, Declaration: decl, Description: desc})
+			return sendAndReport(cmd, &pf, statement.TypeAllegation, id, "allegation-", statement.AllegationBody{Site: site, Declaration: decl, Description: desc})
 		},
 	}
 	request := &cobra.Command{
@@ -237,7 +237,7 @@ func newChallengeCmd() *cobra.Command {
 		Short: "Request a challenge inspection (challenge.request)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return sendAndReport(cmd, &pf, state.TypeChallenge, id, "challenge-", state.ChallengeBody{Allegation: allegation, Site: site, Declaration: decl, Description: desc})
+			return sendAndReport(cmd, &pf, statement.TypeChallenge, id, "challenge-", statement.ChallengeBody{Allegation: allegation, Site: site, Declaration: decl, Description: desc})
 		},
 	}
 	for _, c := range []*cobra.Command{allege, request} {
@@ -257,7 +257,7 @@ func newChallengeCmd() *cobra.Command {
 			if grant == refuse {
 				return errors.New("give exactly one of --grant and --refuse")
 			}
-			b := state.ResponseBody{Challenge: challenge, Granted: grant, Reason: reason}
+			b := statement.ResponseBody{Challenge: challenge, Granted: grant, Reason: reason}
 			if grant {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
@@ -265,7 +265,7 @@ func newChallengeCmd() *cobra.Command {
 				}
 				b.At = t
 			}
-			return sendAndReport(cmd, &pf, state.TypeResponse, id, "response-", b)
+			return sendAndReport(cmd, &pf, statement.TypeResponse, id, "response-", b)
 		},
 	}
 	respond.Flags().StringVar(&challenge, "challenge", "", "the challenge id")

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/surety/surety/examples"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -13,11 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/surety/surety/examples"
+
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 type site struct {
@@ -87,9 +89,9 @@ func TestSelectQueueReport(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
 	dep := s.clk.now().Add(72 * time.Hour)
-	s.ok(state.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(dep))
+	s.ok(statement.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(dep))
 	for i := range 20 {
-		s.ok(state.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", examples.Garments(dep))
+		s.ok(statement.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", examples.Garments(dep))
 	}
 	decided, selected, err := s.selector().Run(ctx)
 	if err != nil {
@@ -105,12 +107,12 @@ func TestSelectQueueReport(t *testing.T) {
 	if len(q) != 1 || q[0].Declaration != "d-komid" || !q[0].Deadline.Equal(dep.Add(-2*time.Hour)) {
 		t.Fatalf("kpnam queue %+v; want d-komid due 2h before departure", q)
 	}
-	report := state.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: state.Prohibited,
-		Findings: []state.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
+	report := statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
+		Findings: []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
 		Seals:    []string{"IL-1993-0001"}, Start: s.clk.now(), End: s.clk.now().Add(3 * time.Hour)}
-	s.refused(state.TypeReport, "r-0", "il-insp-fnj-1", report, 403, "inspects at [fnj], not at kpnam")
-	s.ok(state.TypeReport, "r-1", "il-insp-nam-1", report)
-	s.refused(state.TypeReport, "r-2", "il-insp-nam-2", report, 409, "already has an inspection")
+	s.refused(statement.TypeReport, "r-0", "il-insp-fnj-1", report, 403, "inspects at [fnj], not at kpnam")
+	s.ok(statement.TypeReport, "r-1", "il-insp-nam-1", report)
+	s.refused(statement.TypeReport, "r-2", "il-insp-nam-2", report, 409, "already has an inspection")
 	if err := client.New(s.r.URL).Get(ctx, "/v1/sites/kpnam/queue", &q); err != nil || len(q) != 0 {
 		t.Errorf("queue after the report: %v %v", q, err)
 	}
@@ -145,7 +147,7 @@ func TestSelectQueueReport(t *testing.T) {
 func TestSelectionRules(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	s.ok(state.TypeDeclare, "d-1", "kp-export-authority", examples.Garments(s.clk.now().Add(72*time.Hour)))
+	s.ok(statement.TypeDeclare, "d-1", "kp-export-authority", examples.Garments(s.clk.now().Add(72*time.Hour)))
 	var d state.Declaration
 	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-1", &d); err != nil {
 		t.Fatal(err)
@@ -154,22 +156,22 @@ func TestSelectionRules(t *testing.T) {
 	leaf := mustLeaf(t, d.LeafHash)
 	proof, out := inspection.Prove(vrf, inspection.SelectionInput("il-kp-1993", leaf))
 	u := inspection.Uniform(out)
-	good := state.SelectBody{Declaration: "d-1", Proof: base64.StdEncoding.EncodeToString(proof), P: d.P, U: u, Selected: u < d.P}
+	good := statement.SelectBody{Declaration: "d-1", Proof: base64.StdEncoding.EncodeToString(proof), P: d.P, U: u, Selected: u < d.P}
 	forged := good
 	bad := append([]byte(nil), proof...)
 	bad[5] ^= 1
 	forged.Proof = base64.StdEncoding.EncodeToString(bad)
-	s.refused(state.TypeSelect, "s-1", "il-selector", forged, 422, "does not verify")
+	s.refused(statement.TypeSelect, "s-1", "il-selector", forged, 422, "does not verify")
 	wrongP := good
 	wrongP.P = 0.9
 	wrongP.Selected = u < 0.9
-	s.refused(state.TypeSelect, "s-2", "il-selector", wrongP, 422, "projected selection probability")
+	s.refused(statement.TypeSelect, "s-2", "il-selector", wrongP, 422, "projected selection probability")
 	lie := good
 	lie.Selected = !good.Selected
-	s.refused(state.TypeSelect, "s-3", "il-selector", lie, 422, "selected is")
-	s.refused(state.TypeSelect, "s-4", "il-inspection-office", good, 403, "may not make selection.decide")
-	s.ok(state.TypeSelect, "s-5", "il-selector", good)
-	s.refused(state.TypeSelect, "s-6", "il-selector", good, 409, "already has a selection")
+	s.refused(statement.TypeSelect, "s-3", "il-selector", lie, 422, "selected is")
+	s.refused(statement.TypeSelect, "s-4", "il-inspection-office", good, 403, "may not make selection.decide")
+	s.ok(statement.TypeSelect, "s-5", "il-selector", good)
+	s.refused(statement.TypeSelect, "s-6", "il-selector", good, 409, "already has a selection")
 }
 
 // TestDeadlinesAndChallenges: a selection whose deadline passes without a
@@ -178,22 +180,22 @@ func TestSelectionRules(t *testing.T) {
 func TestDeadlinesAndChallenges(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	s.ok(state.TypeDeclare, "d-1", "kp-export-authority", examples.Rodong(s.clk.now().Add(30*time.Hour)))
+	s.ok(statement.TypeDeclare, "d-1", "kp-export-authority", examples.Rodong(s.clk.now().Add(30*time.Hour)))
 	if _, _, err := s.selector().Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.ok(state.TypeChallenge, "c-1", "il-inspection-office", state.ChallengeBody{Site: "kpnam", Description: "reports of a missile shipment at berth 3"})
-	s.ok(state.TypeChallenge, "c-2", "il-inspection-office", state.ChallengeBody{Site: "fnj", Description: "cargo hangar 2"})
-	s.ok(state.TypeResponse, "c-2-answer", "kp-export-authority", state.ResponseBody{Challenge: "c-2", Granted: true, At: s.clk.now().Add(2 * time.Hour)})
-	s.refused(state.TypeResponse, "c-1-x", "il-treasury", state.ResponseBody{Challenge: "c-1", Granted: false}, 403, "may not make challenge.response")
+	s.ok(statement.TypeChallenge, "c-1", "il-inspection-office", statement.ChallengeBody{Site: "kpnam", Description: "reports of a missile shipment at berth 3"})
+	s.ok(statement.TypeChallenge, "c-2", "il-inspection-office", statement.ChallengeBody{Site: "fnj", Description: "cargo hangar 2"})
+	s.ok(statement.TypeResponse, "c-2-answer", "kp-export-authority", statement.ResponseBody{Challenge: "c-2", Granted: true, At: s.clk.now().Add(2 * time.Hour)})
+	s.refused(statement.TypeResponse, "c-1-x", "il-treasury", statement.ResponseBody{Challenge: "c-1", Granted: false}, 403, "may not make challenge.response")
 
 	s.clk.set(s.clk.now().Add(29 * time.Hour)) // past the selection's deadline and the 24h response time
-	s.ok(state.TypeClockTick, "tick-1", "operator", state.ClockTickBody{})
+	s.ok(statement.TypeClockTick, "tick-1", "operator", statement.ClockTickBody{})
 	var sr server.SelectionResponse
 	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-1/selection", &sr); err != nil {
 		t.Fatal(err)
 	}
-	if sr.Inspection == nil || sr.Inspection.Outcome != state.NotPerformed || !strings.Contains(sr.Inspection.Cause, "deadline") {
+	if sr.Inspection == nil || sr.Inspection.Outcome != statement.NotPerformed || !strings.Contains(sr.Inspection.Cause, "deadline") {
 		t.Errorf("missed deadline: %+v", sr.Inspection)
 	}
 	var ch state.Challenge
@@ -203,9 +205,9 @@ func TestDeadlinesAndChallenges(t *testing.T) {
 	if ch.Status != state.ChallengeRefused || !strings.Contains(ch.Cause, "silence counts as refusal") {
 		t.Errorf("unanswered challenge: %+v", ch)
 	}
-	s.refused(state.TypeResponse, "c-1-late", "kp-export-authority", state.ResponseBody{Challenge: "c-1", Granted: true, At: s.clk.now()}, 409, "refused already")
-	s.ok(state.TypeReport, "r-c2", "il-insp-fnj-1", state.ReportBody{Challenge: "c-2", Site: "fnj", Outcome: state.Cleared, Start: s.clk.now(), End: s.clk.now().Add(time.Hour)})
-	if err := client.New(s.r.URL).Get(ctx, "/v1/challenges/c-2", &ch); err != nil || ch.Inspection == nil || ch.Inspection.Outcome != state.Cleared {
+	s.refused(statement.TypeResponse, "c-1-late", "kp-export-authority", statement.ResponseBody{Challenge: "c-1", Granted: true, At: s.clk.now()}, 409, "refused already")
+	s.ok(statement.TypeReport, "r-c2", "il-insp-fnj-1", statement.ReportBody{Challenge: "c-2", Site: "fnj", Outcome: statement.Cleared, Start: s.clk.now(), End: s.clk.now().Add(time.Hour)})
+	if err := client.New(s.r.URL).Get(ctx, "/v1/challenges/c-2", &ch); err != nil || ch.Inspection == nil || ch.Inspection.Outcome != statement.Cleared {
 		t.Errorf("granted challenge: %+v %v", ch, err)
 	}
 	var a state.Assurance

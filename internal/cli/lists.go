@@ -21,7 +21,7 @@ import (
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
-	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // The official addresses of the lists.
@@ -291,7 +291,7 @@ func adoptEdition(ctx context.Context, s *sender, id string, e screening.Edition
 	if want := sha256.Sum256(canon); sum != hex.EncodeToString(want[:]) {
 		return client.Appended{}, fmt.Errorf("upload edition: the server names the blob %s, but its SHA-256 is %x", sum, want)
 	}
-	a, err := s.send(ctx, state.TypeListAdopt, id, state.ListAdoptBody{Source: e.Source, Date: e.Date, SHA256: sum, Entries: len(e.Entries)})
+	a, err := s.send(ctx, statement.TypeListAdopt, id, statement.ListAdoptBody{Source: e.Source, Date: e.Date, SHA256: sum, Entries: len(e.Entries)})
 	if err != nil {
 		return client.Appended{}, fmt.Errorf("submit list.adopt: %w", err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/server"
-	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/testenv"
 )
@@ -196,8 +195,8 @@ func TestListsImportAdopt(t *testing.T) {
 	op, _ := keys.Derive("demo", "surety.local/il-kp-1993")
 	srv := httptest.NewServer(server.New(l, &ledger.Publisher{Log: l, Origin: "surety.local/il-kp-1993", Signer: op.Note()}, nil))
 	t.Cleanup(srv.Close)
-	body, _ := json.Marshal(state.AdoptBody{Document: string(doc)})
-	env, err := statement.Sign(op, statement.Payload{Type: state.TypeAdopt, Agreement: "il-kp-1993", ID: "adopt", Author: "operator", Time: time.Now(), Body: body})
+	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+	env, err := statement.Sign(op, statement.Payload{Type: statement.TypeAdopt, Agreement: "il-kp-1993", ID: "adopt", Author: "operator", Time: time.Now(), Body: body})
 	if err != nil {
 		t.Fatal(err)
 	}

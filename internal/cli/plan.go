@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 )
 
@@ -37,10 +40,19 @@ period; a roster that rotates staff for rest days, leave or travel needs more.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
+			// The guarantee against one violation is the floor: an
+			// adaptive evader hides in the least-watched consignment.
+			lev := compliance.Leverage(s, s.Resolve(nil), s.Verification.Sampling.Floor)
 			if out == "json" {
-				return writeJSON(cmd.OutOrStdout(), r)
+				return writeJSON(cmd.OutOrStdout(), struct {
+					inspection.Report
+					Leverage []compliance.Lever `json:"leverage"`
+				}{r, lev})
 			}
-			return writePlan(cmd.OutOrStdout(), r)
+			if err := writePlan(cmd.OutOrStdout(), r); err != nil {
+				return err
+			}
+			return writeLeverage(cmd.OutOrStdout(), s, lev)
 		},
 	}
 	cmd.Flags().StringVar(&path, "agreement", "", "the agreement `FILE`")
@@ -241,4 +253,49 @@ func joinAnd(parts []string) string {
 		return strings.Join(parts, "")
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// writeLeverage prints, run by run of periods, what the undertaker stands
+// to lose if caught, were the agreement kept to schedule, and whether the
+// detection of one violation deters it, against the gain the agreement
+// declares.
+func writeLeverage(w io.Writer, s *agreement.Spec, lev []compliance.Lever) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	g := s.Verification.Gain
+	if g == nil {
+		p("\nDeterrence: the agreement declares no gain from a violation (verification.gain), so whether detection deters cannot be said.\n")
+		return nil
+	}
+	p("\nDeterrence: what %s stands to lose if caught, the schedule kept, against %s %s gained by one violation\n", undertaker(s), agreement.Group(g.Amount), g.Currency)
+	tw := table(w)
+	fmt.Fprintf(tw, "  PERIODS\tFROM\tTO\tAT STAKE\tDETECTION\tDETERS\n")
+	for _, l := range lev {
+		deters := "yes"
+		if !l.Deters {
+			deters = "NO"
+		}
+		fmt.Fprintf(tw, "  %d–%d\t%s\t%s\t%s %s\t%.4f\t%s\n", l.First, l.Last, l.From.Format(time.DateOnly), l.To.Format(time.DateOnly), agreement.Group(l.Loss), l.Currency, l.Detection, deters)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range lev {
+		if !l.Deters {
+			p("  From period %d (%s) the leverage is too small: %s.\n", l.First, l.From.Format(time.DateOnly), l.Text())
+			break
+		}
+	}
+	if len(lev) > 0 && len(lev[0].Unvalued) > 0 {
+		p("  Not valued (the agreement gives them no value): %s.\n", strings.Join(lev[0].Unvalued, ", "))
+	}
+	return nil
+}
+
+func undertaker(s *agreement.Spec) string {
+	for _, p := range s.Parties {
+		if p.Role == agreement.Undertaker {
+			return p.ID
+		}
+	}
+	return "the undertaker"
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/report"
 	"github.com/surety/surety/internal/server"
-	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -85,7 +84,7 @@ func adoptedLogKey(ctx context.Context, c *client.Client) (string, error) {
 	if err := c.Get(ctx, "/v1/statements/0", &e); err != nil {
 		return "", err
 	}
-	var b state.AdoptBody
+	var b statement.AdoptBody
 	if err := statement.DecodeBody(e.Payload.Body, &b); err != nil {
 		return "", fmt.Errorf("entry 0: %w", err)
 	}

@@ -3,14 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
-	"github.com/surety/surety/examples"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/examples"
+	"github.com/surety/surety/internal/statement"
 )
 
 // TestReportCommands drives `surety report` and `surety verify report`
@@ -19,15 +19,15 @@ import (
 func TestReportCommands(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	s.ok(state.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(s.clk.now().Add(72*time.Hour)))
+	s.ok(statement.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(s.clk.now().Add(72*time.Hour)))
 	if _, _, err := s.selector().Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.ok(state.TypeReport, "r-1", "il-insp-nam-1", state.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: state.Prohibited,
-		Findings: []state.Finding{{Item: 0, Finding: "Rodong missile engine sections", Category: "mtcr-cat1"}},
+	s.ok(statement.TypeReport, "r-1", "il-insp-nam-1", statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
+		Findings: []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections", Category: "mtcr-cat1"}},
 		Start:    s.clk.now(), End: s.clk.now().Add(time.Hour)})
 	s.clk.set(s.clk.now().Add(37 * 24 * time.Hour)) // past 1993-08-31 and the 7 days' grace
-	s.ok(state.TypeClockTick, "tick-1", "operator", state.ClockTickBody{})
+	s.ok(statement.TypeClockTick, "tick-1", "operator", statement.ClockTickBody{})
 	if _, err := s.r.Publisher.Publish(ctx, true); err != nil {
 		t.Fatal(err)
 	}

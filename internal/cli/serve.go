@@ -22,7 +22,6 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/server"
-	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 	"github.com/surety/surety/internal/store/postgres"
@@ -215,8 +214,8 @@ func adopt(ctx context.Context, l *ledger.Log, spec *agreement.Spec, doc []byte,
 	if now == nil {
 		now = time.Now
 	}
-	body, _ := json.Marshal(state.AdoptBody{Document: string(doc)})
-	env, err := statement.Sign(key, statement.Payload{Type: state.TypeAdopt, Agreement: spec.ID, ID: "adopt", Author: author, Time: now(), Body: body})
+	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+	env, err := statement.Sign(key, statement.Payload{Type: statement.TypeAdopt, Agreement: spec.ID, ID: "adopt", Author: author, Time: now(), Body: body})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/sim"
 )
@@ -277,14 +278,29 @@ func writeSimulation(w io.Writer, s *agreement.Spec, r sim.Result) {
 	}
 
 	p("\nDetection per period\n")
+	// What the undertaker stands to lose in each period, the schedule
+	// kept, weighed against the gain of the period's violations.
+	stake := map[int]int64{}
+	for _, l := range compliance.Leverage(s, s.Resolve(nil), s.Verification.Sampling.Floor) {
+		for n := l.First; n <= l.Last; n++ {
+			stake[n] = l.Loss
+		}
+	}
+	gain := s.Verification.Gain
 	tw := table(w)
-	fmt.Fprintf(tw, "  PERIOD\tFROM\tTO\tSIMULATED\t95%% CI\tANALYTIC\n")
+	fmt.Fprintf(tw, "  PERIOD\tFROM\tTO\tSIMULATED\t95%% CI\tANALYTIC\tAT STAKE\tDETERS\n")
 	for _, pe := range r.PerPeriod {
-		got, ci := "—", "—"
+		got, ci, loss, deters := "—", "—", "—", "—"
 		if pe.Detection != nil {
 			got, ci = fmt.Sprintf("%.4f", pe.Detection.Value), interval(*pe.Detection, "%.4f")
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%.4f\n", pe.Period, orDash(pe.From), orDash(pe.To), got, ci, pe.Analytic)
+		if gain != nil {
+			loss, deters = agreement.Group(stake[pe.Period]), "NO"
+			if pe.Detection != nil && compliance.Deters(pe.Detection.Value, stake[pe.Period], gain.Amount*int64(r.Violations)) {
+				deters = "yes"
+			}
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%.4f\t%s\t%s\n", pe.Period, orDash(pe.From), orDash(pe.To), got, ci, pe.Analytic, loss, deters)
 	}
 	if d := r.Detection; d != nil {
 		fmt.Fprintf(tw, "  all\t\t\t%.4f\t%s\t%.4f\n", d.Value, interval(*d, "%.4f"), r.Analytic)

@@ -63,6 +63,9 @@ func writeIncentives(w io.Writer, in *state.Incentives) error {
 				if t.Payment.Late {
 					p += " (late)"
 				}
+				if t.Payment.DuringHold {
+					p += " (during a hold)"
+				}
 			}
 			if t.Receipt != nil {
 				r = "acknowledged"
@@ -70,7 +73,11 @@ func writeIncentives(w io.Writer, in *state.Incentives) error {
 					r = "disputed"
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", t.ID, agreement.Group(t.Amount), t.Currency, day(t.Due), t.Status, p, r, t.Cause)
+			cause := t.Cause
+			if t.Interest > 0 {
+				cause = fmt.Sprintf("%s; interest owed: %s %s", cause, agreement.Group(t.Interest), t.Currency)
+			}
+			fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", t.ID, agreement.Group(t.Amount), t.Currency, day(t.Due), t.Status, p, r, cause)
 		}
 		fmt.Fprintf(tw, "paid\t%s of %s %s\t\t\t\t\t\n", agreement.Group(paid), agreement.Group(total), cur)
 		if err := tw.Flush(); err != nil {
@@ -79,6 +86,11 @@ func writeIncentives(w io.Writer, in *state.Incentives) error {
 	}
 	for _, d := range in.Deliveries {
 		fmt.Fprintf(w, "\ndelivery %s: %s, %s; delivered %v %s", d.ID, d.Commodity, d.Status, d.Delivered, d.Unit)
+		for _, r := range d.Records {
+			if r.DuringHold {
+				fmt.Fprintf(w, "; %v %s delivered during a hold (%s)", r.Amount, d.Unit, r.Statement)
+			}
+		}
 		if d.Cause != "" {
 			fmt.Fprintf(w, " (%s)", d.Cause)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // VerifySelection re-checks a declaration's selection from the log: the
@@ -50,7 +51,7 @@ func VerifySelection(ctx context.Context, srv, agr, decl, logKey string) ([]stri
 		return lines, err
 	}
 	de, leaf := dp.Entry, dp.LeafHash
-	if de.Statement.ID != decl || de.Statement.Type != state.TypeDeclare {
+	if de.Statement.ID != decl || de.Statement.Type != statement.TypeDeclare {
 		return lines, fmt.Errorf("entry %d is %s %s, not declaration %s", d.Index, de.Statement.Type, de.Statement.ID, decl)
 	}
 	if err := client.Signed(spec, de.Statement); err != nil {
@@ -62,8 +63,8 @@ func VerifySelection(ctx context.Context, srv, agr, decl, logKey string) ([]stri
 		return lines, err
 	}
 	se := sp.Entry
-	var b state.SelectBody
-	if se.Statement.Type != state.TypeSelect || se.Statement.Decode(&b) != nil || b.Declaration != decl {
+	var b statement.SelectBody
+	if se.Statement.Type != statement.TypeSelect || se.Statement.Decode(&b) != nil || b.Declaration != decl {
 		return lines, fmt.Errorf("entry %d is not the selection of %s", sr.Selection.Index, decl)
 	}
 	if err := client.Signed(spec, se.Statement); err != nil {

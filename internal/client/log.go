@@ -15,7 +15,6 @@ import (
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
-	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -108,10 +107,10 @@ func (l *Log) Entry(ctx context.Context, i uint64) (*Proved, error) {
 // checked that the entry is agreement.adopt, signed by the log key's
 // principal with the log key. It works offline.
 func Adopted(e *ledger.Entry, logKey string) (*agreement.Spec, error) {
-	if e.Statement.Type != state.TypeAdopt {
-		return nil, fmt.Errorf("entry 0 is %s, not %s", e.Statement.Type, state.TypeAdopt)
+	if e.Statement.Type != statement.TypeAdopt {
+		return nil, fmt.Errorf("entry 0 is %s, not %s", e.Statement.Type, statement.TypeAdopt)
 	}
-	var b state.AdoptBody
+	var b statement.AdoptBody
 	if err := e.Statement.Decode(&b); err != nil {
 		return nil, fmt.Errorf("entry 0: %w", err)
 	}

@@ -87,7 +87,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	}
 	l := &Log{
 		opts:  opts,
-		proj:  &state.Projector{},
+		proj:  state.NewProjector(),
 		reqs:  make(chan *pending, 4*opts.MaxBatch),
 		tiles: newTileCache(4096),
 		keys:  map[string]*state.Principal{},
@@ -161,7 +161,7 @@ func (l *Log) Append(ctx context.Context, envelope []byte) (Result, error) {
 // the cache of keys or, failing that, the store. The sequencer checks again,
 // inside the transaction, that the key is still current.
 func (l *Log) verify(ctx context.Context, st *statement.Statement) error {
-	if st.Type == state.TypeAdopt {
+	if st.Type == statement.TypeAdopt {
 		pub, err := state.Lookup(nil, st)
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func (l *Log) commit(batch []*pending) {
 		if now.Before(h.Time) {
 			now = h.Time
 		}
-		kv := state.NewOverlay(tx, l.opts.Log)
+		kv := newOverlay(tx, l.opts.Log)
 		var entries []store.Entry
 		var leaves [][32]byte
 		ids := map[string]int{}
@@ -297,7 +297,7 @@ func (l *Log) commit(batch []*pending) {
 			entries = append(entries, store.Entry{Data: data, ID: st.ID, Author: st.Author, Type: st.Type, Sum: st.Sum})
 			leaves = append(leaves, leaf)
 			p.res = Result{Index: index, LeafHash: leaf}
-			if st.Type == state.TypeAdopt || st.Type == state.TypeKeyAdd || st.Type == state.TypeKeyRevoke {
+			if st.Type == statement.TypeAdopt || st.Type == statement.TypeKeyAdd || st.Type == statement.TypeKeyRevoke {
 				keysChanged = true
 			}
 		}
@@ -333,7 +333,7 @@ func (l *Log) commit(batch []*pending) {
 }
 
 // seal writes a batch's accepted state, entries, tiles and head.
-func (l *Log) seal(tx store.Tx, kv *state.Overlay, t *tree, first uint64, entries []store.Entry, leaves [][32]byte, last time.Time) error {
+func (l *Log) seal(tx store.Tx, kv *overlay, t *tree, first uint64, entries []store.Entry, leaves [][32]byte, last time.Time) error {
 	if err := kv.Flush(); err != nil {
 		return err
 	}
@@ -382,7 +382,7 @@ func (l *Log) Replay(ctx context.Context, entries [][]byte) error {
 		if err != nil {
 			return err
 		}
-		kv := state.NewOverlay(tx, l.opts.Log)
+		kv := newOverlay(tx, l.opts.Log)
 		rows := make([]store.Entry, 0, len(entries))
 		leaves := make([][32]byte, 0, len(entries))
 		last := h.Time
@@ -451,7 +451,7 @@ func (l *Log) Rebuild(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			kv := state.NewOverlay(tx, l.opts.Log)
+			kv := newOverlay(tx, l.opts.Log)
 			for i, data := range es {
 				e, err := ParseEntry(data)
 				if err != nil {

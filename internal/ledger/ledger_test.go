@@ -63,8 +63,8 @@ func open(t *testing.T, b testenv.Backend) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.log.Close)
-	body, _ := json.Marshal(state.AdoptBody{Document: string(doc)})
-	if _, err := f.log.Append(context.Background(), f.sign(t, f.op, "operator", state.TypeAdopt, "adopt", string(body))); err != nil {
+	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+	if _, err := f.log.Append(context.Background(), f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -80,7 +80,7 @@ func (f *fixture) sign(t testing.TB, k *keys.Signer, author, typ, id, body strin
 }
 
 func (f *fixture) tick(t testing.TB, id string) []byte {
-	return f.sign(t, f.op, "operator", state.TypeClockTick, id, "{}")
+	return f.sign(t, f.op, "operator", statement.TypeClockTick, id, "{}")
 }
 
 func both(t *testing.T, fn func(t *testing.T, b testenv.Backend)) {
@@ -168,12 +168,12 @@ func TestRejectionsLeaveNoTrace(t *testing.T) {
 			want error
 		}{
 			{"good 1", f.tick(t, "good-1"), nil},
-			{"unknown author", f.sign(t, stranger, "stranger", state.TypeClockTick, "s-1", "{}"), state.ErrForbidden},
-			{"wrong key", f.sign(t, stranger, "operator", state.TypeClockTick, "s-2", "{}"), state.ErrForbidden},
-			{"duty not held", f.sign(t, treasury, "il-treasury", state.TypeClockTick, "s-3", "{}"), state.ErrForbidden},
+			{"unknown author", f.sign(t, stranger, "stranger", statement.TypeClockTick, "s-1", "{}"), state.ErrForbidden},
+			{"wrong key", f.sign(t, stranger, "operator", statement.TypeClockTick, "s-2", "{}"), state.ErrForbidden},
+			{"duty not held", f.sign(t, treasury, "il-treasury", statement.TypeClockTick, "s-3", "{}"), state.ErrForbidden},
 			{"unknown type", f.sign(t, f.op, "operator", "launch.missile", "s-4", "{}"), state.ErrUnknownType},
-			{"bad body", f.sign(t, f.op, "operator", state.TypeClockTick, "s-5", `{"x":1}`), state.ErrInvalid},
-			{"second adoption", f.sign(t, f.op, "operator", state.TypeAdopt, "s-6", `{"document":"surety: v1"}`), state.ErrInvalid},
+			{"bad body", f.sign(t, f.op, "operator", statement.TypeClockTick, "s-5", `{"x":1}`), state.ErrInvalid},
+			{"second adoption", f.sign(t, f.op, "operator", statement.TypeAdopt, "s-6", `{"document":"surety: v1"}`), state.ErrInvalid},
 			{"good 2", f.tick(t, "good-2"), nil},
 		}
 		if _, err := f.log.Append(ctx, first); err != nil {
@@ -192,7 +192,7 @@ func TestRejectionsLeaveNoTrace(t *testing.T) {
 		// The same id with other content is a conflict; the same bytes are
 		// the same entry.
 		dupErr := func() error {
-			_, err := f.log.Append(ctx, f.sign(t, f.op, "operator", state.TypeClockTick, "dup", `{}`))
+			_, err := f.log.Append(ctx, f.sign(t, f.op, "operator", statement.TypeClockTick, "dup", `{}`))
 			return err
 		}
 		wg.Wait()
@@ -251,10 +251,10 @@ func TestRebuildIdentical(t *testing.T) {
 		newKey := key(t, "il-insp-fnj-3")
 		rotated := key(t, "il-insp-fnj-1-rotated")
 		steps := [][]byte{
-			f.sign(t, office, "il-inspection-office", state.TypeKeyAdd, "k-1",
+			f.sign(t, office, "il-inspection-office", statement.TypeKeyAdd, "k-1",
 				fmt.Sprintf(`{"principal":"il-insp-fnj-3","key":%q,"party":"il-inspectorate","duties":["inspector"],"sites":["fnj"]}`, newKey.VKey())),
-			f.sign(t, key(t, "il-insp-fnj-1"), "il-insp-fnj-1", state.TypeKeyAdd, "k-2", fmt.Sprintf(`{"principal":"il-insp-fnj-1","key":%q}`, rotated.VKey())),
-			f.sign(t, rotated, "il-insp-fnj-1", state.TypeKeyRevoke, "k-3", fmt.Sprintf(`{"principal":"il-insp-fnj-1","key_id":%q}`, statement.KeyID(key(t, "il-insp-fnj-1").Public()))),
+			f.sign(t, key(t, "il-insp-fnj-1"), "il-insp-fnj-1", statement.TypeKeyAdd, "k-2", fmt.Sprintf(`{"principal":"il-insp-fnj-1","key":%q}`, rotated.VKey())),
+			f.sign(t, rotated, "il-insp-fnj-1", statement.TypeKeyRevoke, "k-3", fmt.Sprintf(`{"principal":"il-insp-fnj-1","key_id":%q}`, statement.KeyID(key(t, "il-insp-fnj-1").Public()))),
 			f.tick(t, "t-1"),
 		}
 		for _, s := range steps {
@@ -263,7 +263,7 @@ func TestRebuildIdentical(t *testing.T) {
 			}
 		}
 		// The revoked key can no longer sign.
-		old := f.sign(t, key(t, "il-insp-fnj-1"), "il-insp-fnj-1", state.TypeKeyAdd, "k-4", fmt.Sprintf(`{"principal":"il-insp-fnj-1","key":%q}`, key(t, "x").VKey()))
+		old := f.sign(t, key(t, "il-insp-fnj-1"), "il-insp-fnj-1", statement.TypeKeyAdd, "k-4", fmt.Sprintf(`{"principal":"il-insp-fnj-1","key":%q}`, key(t, "x").VKey()))
 		if _, err := f.log.Append(ctx, old); !errors.Is(err, state.ErrForbidden) {
 			t.Errorf("a revoked key signed: %v", err)
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/compliance"
 )
 
 // The forms of a report.
@@ -93,32 +93,43 @@ func (r *Report) Markdown() ([]byte, error) {
 	p("- Statements cited: %d, each with its log entry and its inclusion proof in the JSON below\n\n", len(r.Statements))
 	p("Check this report offline with `surety verify report FILE --log-key VKEY`.\n")
 
-	p("\n## Verdicts\n\n| party | role | verdict | reasons |\n| --- | --- | --- | ---: |\n")
+	p("\n## Verdicts\n\n| party | role | verdict | reasons | notes |\n| --- | --- | --- | ---: | ---: |\n")
 	for _, v := range r.Verdicts {
-		verdict := md(v.Verdict)
-		if v.Verdict != state.Compliant {
+		verdict := md(string(v.Verdict))
+		if v.Verdict != compliance.Compliant {
 			verdict = "**" + verdict + "**"
 		}
-		p("| %s | %s | %s | %d |\n", md(v.Party), md(v.Role), verdict, len(v.Reasons))
+		p("| %s | %s | %s | %d | %d |\n", md(v.Party), md(string(v.Role)), verdict, len(v.Reasons), len(v.Notes))
 	}
 	for _, v := range r.Verdicts {
-		if len(v.Reasons) == 0 {
+		if len(v.Reasons) == 0 && len(v.Notes) == 0 {
 			continue
 		}
-		p("\n### %s: %s\n\n", md(v.Party), md(v.Verdict))
+		p("\n### %s: %s\n\n", md(v.Party), md(string(v.Verdict)))
 		mdEvents(&b, v.Reasons)
+		if len(v.Notes) > 0 {
+			p("\nNotes:\n\n")
+			mdEvents(&b, v.Notes)
+		}
 	}
 
 	p("\n## Assurance\n\n")
 	if a := r.Assurance; a == nil {
 		p("The period has no assurance statement.\n")
 	} else {
-		p("| declared | withdrawn | selected | inspected | not performed | pending |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n")
-		p("| %d | %d | %d | %d | %d | %d |\n\n", a.Declared, a.Withdrawn, a.Selected, a.Inspected, a.NotPerformed, a.Pending)
+		p("| declared | withdrawn | selected | inspected | denied | not performed | pending |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		p("| %d | %d | %d | %d | %d | %d | %d |\n\n", a.Declared, a.Withdrawn, a.Selected, a.Inspected, a.Denied, a.NotPerformed, a.Pending)
 		p("Goal: catch at least one of %d prohibited consignments with probability %v. %s\n\n", a.Goal.Violations, a.Goal.Probability, goal(a))
 		p("| prohibited consignments | adaptive evader | random evader |\n| ---: | ---: | ---: |\n")
 		for _, d := range a.Detection {
 			p("| %d | %.4f | %.4f |\n", d.M, d.Adaptive, d.Random)
+		}
+		p("\nDeterrence: %s\n", md(deterrence(a)))
+	}
+	if len(r.Suspended) > 0 {
+		p("\n## Obligations suspended\n\n")
+		for _, s := range r.Suspended {
+			p("- %s of %s, from %s%s: %s\n", md(s.Obligation), md(s.Party), when(s.From), until(s.Until), md(s.Why.Text))
 		}
 	}
 
@@ -127,7 +138,7 @@ func (r *Report) Markdown() ([]byte, error) {
 		p("None.\n")
 	}
 	for _, in := range r.Inspections {
-		p("- %s · %s · **%s**", when(in.Time), md(subject(in)), md(in.Outcome))
+		p("- %s · %s · **%s**", when(in.Time), md(subject(in)), md(string(in.Outcome)))
 		if in.Site != "" {
 			p(" · at %s", md(in.Site))
 		}
@@ -149,15 +160,12 @@ func (r *Report) Markdown() ([]byte, error) {
 			p(": %s\n", md(f.Finding))
 		}
 	}
-	for _, s := range []struct {
-		title string
-		es    []state.Event
-	}{{"Violations", r.Violations}, {"Consequences at close", r.Actions}, {"Incentive changes", r.Changes}, {"Milestones reached", r.Milestones}} {
-		p("\n## %s\n\n", s.title)
-		if len(s.es) == 0 {
+	for _, s := range r.sections() {
+		p("\n## %s\n\n", s.Title)
+		if len(s.Events) == 0 {
 			p("None.\n")
 		}
-		mdEvents(&b, s.es)
+		mdEvents(&b, s.Events)
 	}
 
 	p("\n## Cited statements\n\n| entry | type | id | author | logged | leaf hash |\n| ---: | --- | --- | --- | --- | --- |\n")
@@ -174,13 +182,13 @@ func (r *Report) Markdown() ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-func mdEvents(b *strings.Builder, es []state.Event) {
+func mdEvents(b *strings.Builder, es []compliance.Event) {
 	for _, e := range es {
 		b.WriteString("-")
 		if !e.Time.IsZero() {
 			b.WriteString(" " + when(e.Time) + " ·")
 		}
-		b.WriteString(" `" + strings.ReplaceAll(e.Kind, "`", "'") + "` ·")
+		b.WriteString(" `" + strings.ReplaceAll(string(e.Kind), "`", "'") + "` ·")
 		if e.Party != "" {
 			b.WriteString(" " + md(e.Party) + " ·")
 		}
@@ -202,11 +210,42 @@ func subject(in Inspection) string {
 	return "declaration " + in.Declaration
 }
 
-func goal(a *state.Assurance) string {
-	if a.MeetsGoal {
+func goal(a *compliance.Assurance) string {
+	switch {
+	case a.MeetsGoal:
 		return "Met."
+	case a.MeetsGoalButFor:
+		return fmt.Sprintf("Not met, only through inspections not performed for causes other than the undertaker: had they been, %.4f.", a.ButFor)
 	}
 	return "Not met."
+}
+
+func deterrence(a *compliance.Assurance) string {
+	if a.Deterrence == nil {
+		return "not stated: the agreement declares no gain from a violation."
+	}
+	s := a.Deterrence.Text() + "."
+	if len(a.Deterrence.Unvalued) > 0 {
+		s += " Not valued: " + strings.Join(a.Deterrence.Unvalued, ", ") + "."
+	}
+	return s
+}
+
+func until(t time.Time) string {
+	if t.IsZero() {
+		return ", still suspended"
+	}
+	return " until " + when(t)
+}
+
+// sections are the report's lists of events, in order.
+func (r *Report) sections() []section {
+	acts := make([]compliance.Event, len(r.Actions))
+	for i, a := range r.Actions {
+		acts[i] = compliance.Event{Kind: compliance.Kind(a.Do), Time: r.Closed, Party: a.Party, Statement: a.Why.Statement, Index: a.Why.Index, Text: a.Text}
+	}
+	return []section{{"Facts of the period", r.Facts}, {"Cures and remedies after the period's end", r.Later},
+		{"Consequences at close", acts}, {"Incentive changes", r.Changes}, {"Milestones reached", r.Milestones}}
 }
 
 //go:embed report.html
@@ -216,6 +255,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"when":    when,
 	"subject": subject,
 	"goal":    goal,
+	"deter":   deterrence,
+	"until":   until,
 	"num":     func(f float64) string { return fmt.Sprintf("%.4f", f) },
 }).Parse(htmlText))
 
@@ -233,12 +274,11 @@ func (r *Report) HTML() ([]byte, error) {
 		Origin, Size, Root string
 		Sections           []section
 		JSON               template.JS
-	}{r, origin, size, root, []section{{"Violations", r.Violations}, {"Consequences at close", r.Actions},
-		{"Incentive changes", r.Changes}, {"Milestones reached", r.Milestones}}, template.JS(js)})
+	}{r, origin, size, root, r.sections(), template.JS(js)})
 	return []byte(b.String()), err
 }
 
 type section struct {
 	Title  string
-	Events []state.Event
+	Events []compliance.Event
 }

@@ -1,19 +1,21 @@
 // Package report builds and verifies compliance reports. A report covers
-// one period of an agreement: the verdicts with their reasons, the
-// assurance figures, the inspections, the violations, what the verdicts did
-// to the incentives, the incentive changes and the milestones reached. Every
-// statement it cites travels with it as its log entry and an inclusion
-// proof against a signed checkpoint, so that anyone holding the log key can
-// check the report offline, with no access to the server.
+// one period of an agreement: the verdicts with their reasons and notes,
+// the assurance figures and whether they deter, the facts the verdicts are
+// judged from, the inspections, what the consequences did at the close,
+// the incentive changes and the milestones reached. Every statement it
+// cites travels with it as its log entry and an inclusion proof against a
+// signed checkpoint, so that anyone holding the log key can check the
+// report offline, with no access to the server.
 //
 // The JSON form is the canonical one. The Markdown and HTML forms render it
 // for people and embed it, so Verify reads all three.
 //
-// What Verify proves is that the cited statements are in the log, signed by
-// the agreement's principals, and that every fact the report rests on cites
-// one of them. The judgement itself (which facts make a verdict, the
-// assurance arithmetic) is the projection's; surety audit --replay
-// recomputes it from the whole log.
+// Verify proves that the cited statements are in the log, signed by the
+// agreement's principals; that each fact says what its statement says;
+// and that the verdicts and the consequences are what package compliance
+// makes of the facts. What it cannot prove offline is that no fact of the
+// period was left out of the report: surety audit --replay recomputes the
+// whole state from the whole log.
 package report
 
 import (
@@ -25,12 +27,14 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // Version is the version of the report format.
-const Version = 1
+const Version = 2
 
 // Report is a compliance report in its canonical form.
 type Report struct {
@@ -43,21 +47,29 @@ type Report struct {
 	Closed    time.Time `json:"closed"`
 	// Checkpoint is the log's signed checkpoint note: every proof is in the
 	// tree it commits to.
-	Checkpoint string           `json:"checkpoint"`
-	Verdicts   []state.Verdict  `json:"verdicts"`
-	Assurance  *state.Assurance `json:"assurance"`
+	Checkpoint string                  `json:"checkpoint"`
+	Verdicts   []compliance.Verdict    `json:"verdicts"`
+	Assurance  *compliance.Assurance   `json:"assurance"`
+	Suspended  []compliance.Suspension `json:"suspended"`
+	// Facts are the period's facts that bear on verdicts, in log order:
+	// what the verdicts are judged from.
+	Facts []compliance.Event `json:"facts"`
+	// Later are the cures, remedies and confirmations of force majeure
+	// logged after the period's end and before its close.
+	Later []compliance.Event `json:"later"`
+	// Conditions are the steps reported verified by the close, which fix
+	// the timeline: the obligations in force.
+	Conditions []state.VerifiedStep `json:"conditions"`
 	// Inspections are the inspections reported in the period, and the
 	// selections whose deadline passed in it without a report.
 	Inspections []Inspection `json:"inspections"`
-	// Violations are the breaches in the period.
-	Violations []state.Event `json:"violations"`
-	// Actions are what the period's verdicts did to the incentives when it
+	// Actions are what the agreement's consequences did when the period
 	// closed.
-	Actions []state.Event `json:"actions"`
+	Actions []compliance.Action `json:"actions"`
 	// Changes are the changes of tranches, deliveries and relief in the
-	// period: due, paid, delivered, acknowledged, suspended, lifted…
-	Changes    []state.Event `json:"changes"`
-	Milestones []state.Event `json:"milestones"`
+	// period: due, held, paid, delivered, acknowledged, suspended, lifted…
+	Changes    []compliance.Event `json:"changes"`
+	Milestones []compliance.Event `json:"milestones"`
 	// Statements are the cited log entries with their proofs, by index;
 	// entry 0, the adoption of the agreement, is always among them.
 	Statements []Statement `json:"statements"`
@@ -67,14 +79,14 @@ type Report struct {
 // a selection whose deadline passed without one.
 type Inspection struct {
 	// Time is the report's log time, or the deadline.
-	Time        time.Time       `json:"time"`
-	Site        string          `json:"site,omitempty"`
-	Declaration string          `json:"declaration,omitempty"`
-	Challenge   string          `json:"challenge,omitempty"`
-	Outcome     string          `json:"outcome"`
-	Reason      string          `json:"reason,omitempty"`
-	Findings    []state.Finding `json:"findings,omitempty"`
-	Author      string          `json:"author,omitempty"`
+	Time        time.Time           `json:"time"`
+	Site        string              `json:"site,omitempty"`
+	Declaration string              `json:"declaration,omitempty"`
+	Challenge   string              `json:"challenge,omitempty"`
+	Outcome     statement.Outcome   `json:"outcome"`
+	Reason      string              `json:"reason,omitempty"`
+	Findings    []statement.Finding `json:"findings,omitempty"`
+	Author      string              `json:"author,omitempty"`
 	// Statement and Index name the inspection.report; a deadline that
 	// passed has none.
 	Statement string `json:"statement,omitempty"`
@@ -97,20 +109,15 @@ type Statement struct {
 	Proof [][]byte `json:"proof"`
 }
 
-// The kinds of changes that are not events of the state.
+// The kinds of changes that are not facts of the state.
 const (
-	kindDelivery = "delivery"
-	kindReceipt  = "receipt"
+	kindDelivery compliance.Kind = "delivery"
+	kindReceipt  compliance.Kind = "receipt"
 )
 
-// breaches are the event kinds a verdict counts against a party; late
-// declarations count only beyond the tolerance, as the verdicts say.
-var breaches = []string{state.EventProhibited, state.EventUndeclared, state.EventUnlicensed, state.EventAccessDenied,
-	state.EventChallengeRefused, state.EventWithdrawn, state.EventMissedPayment, state.EventMissedDelivery}
-
-// reported are the event kinds an inspection report establishes.
-var reported = []string{state.EventAccessGiven, state.EventInspected, state.EventAccessDenied, state.EventNotPerformed,
-	state.EventProhibited, state.EventDiscrepancy, state.EventUndeclared}
+// reported are the kinds of fact an inspection report establishes.
+var reported = []compliance.Kind{compliance.AccessGiven, compliance.AccessDenied, compliance.NotPerformed,
+	compliance.Prohibited, compliance.Discrepancy, compliance.Undeclared}
 
 // Build gathers the report of a closed period from a server and proves
 // every statement it cites against the log's latest checkpoint, verified
@@ -132,18 +139,38 @@ func Build(ctx context.Context, c *client.Client, agr string, period int, logKey
 	if err := c.Get(ctx, fmt.Sprintf("/v1/periods/%d/verdicts", period), &p); err != nil {
 		return nil, err
 	}
-	q := url.Values{"agreement": {agr}, "from": {p.From.Format(time.RFC3339Nano)}, "to": {p.To.Format(time.RFC3339Nano)}}
-	var events []state.Event
-	if err := c.Get(ctx, "/v1/events?"+q.Encode(), &events); err != nil {
+	events, err := getEvents(ctx, c, agr, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	later, err := getEvents(ctx, c, agr, p.To, p.Closed.Add(time.Nanosecond))
+	if err != nil {
 		return nil, err
 	}
 	var inc state.Incentives
 	if err := c.Get(ctx, "/v1/incentives?agreement="+url.QueryEscape(agr), &inc); err != nil {
 		return nil, err
 	}
+	var ms struct {
+		Verified []state.VerifiedStep `json:"verified"`
+	}
+	if err := c.Get(ctx, "/v1/milestones?agreement="+url.QueryEscape(agr), &ms); err != nil {
+		return nil, err
+	}
 	r := &Report{Version: Version, Agreement: spec.ID, Title: spec.Title, Period: p.N, From: p.From, To: p.To, Closed: p.Closed,
-		Checkpoint: string(l.Checkpoint), Verdicts: p.Verdicts, Assurance: p.Assurance, Inspections: []Inspection{},
-		Violations: []state.Event{}, Actions: nonNil(p.Actions), Changes: changes(&inc, p.From, p.To), Milestones: []state.Event{}}
+		Checkpoint: string(l.Checkpoint), Verdicts: p.Verdicts, Assurance: p.Assurance, Suspended: nonNil(p.Suspensions),
+		Facts: []compliance.Event{}, Later: []compliance.Event{}, Conditions: []state.VerifiedStep{}, Inspections: []Inspection{},
+		Actions: nonNil(p.Actions), Changes: changes(&inc, p.From, p.To), Milestones: []compliance.Event{}}
+	for _, v := range ms.Verified {
+		if !v.Time.After(p.Closed) {
+			r.Conditions = append(r.Conditions, v)
+		}
+	}
+	for _, e := range later {
+		if e.Kind == compliance.Cured || e.Kind == compliance.Remedied || e.Kind == compliance.ForceMajeure {
+			r.Later = append(r.Later, e)
+		}
+	}
 
 	proved := map[uint64]*client.Proved{0: adopt}
 	entry := func(i uint64) (*client.Proved, error) {
@@ -157,33 +184,22 @@ func Build(ctx context.Context, c *client.Client, agr string, period int, logKey
 		proved[i] = pr
 		return pr, nil
 	}
-	counted := map[uint64]bool{}
-	for _, v := range p.Verdicts {
-		for _, e := range v.Reasons {
-			if e.Kind == state.EventLate {
-				counted[e.Index] = true
-			}
-		}
-	}
 	seen := map[uint64]bool{}
 	for _, e := range events {
 		switch {
-		case e.Kind == state.EventMilestone:
+		case e.Kind == compliance.Milestone:
 			r.Milestones = append(r.Milestones, e)
-		case slices.Contains(breaches, e.Kind), e.Kind == state.EventLate && counted[e.Index]:
-			r.Violations = append(r.Violations, e)
+		case compliance.Bears(e.Kind):
+			r.Facts = append(r.Facts, e)
 		}
 		switch {
-		case e.Kind == state.EventNotPerformed && e.Statement == "":
-			r.Inspections = append(r.Inspections, Inspection{Time: e.Time, Site: e.Site, Declaration: e.Ref, Outcome: state.NotPerformed, Reason: e.Text})
+		case e.Kind == compliance.NotPerformed && e.Statement == "":
+			r.Inspections = append(r.Inspections, Inspection{Time: e.Time, Site: e.Site, Declaration: e.Ref, Outcome: statement.NotPerformed, Reason: e.Text})
 		case e.Statement != "" && slices.Contains(reported, e.Kind) && !seen[e.Index]:
 			seen[e.Index] = true
 			pr, err := entry(e.Index)
 			if err != nil {
 				return nil, err
-			}
-			if pr.Entry.Statement.Type != state.TypeReport {
-				continue // access given by a challenge response
 			}
 			in, err := inspection(pr.Index, pr.Entry)
 			if err != nil {
@@ -194,7 +210,7 @@ func Build(ctx context.Context, c *client.Client, agr string, period int, logKey
 	}
 
 	cited := []uint64{0}
-	cite := func(es []state.Event) {
+	cite := func(es []compliance.Event) {
 		for _, e := range es {
 			if e.Statement != "" || e.Index != 0 {
 				cited = append(cited, e.Index)
@@ -203,15 +219,25 @@ func Build(ctx context.Context, c *client.Client, agr string, period int, logKey
 	}
 	for _, v := range r.Verdicts {
 		cite(v.Reasons)
+		cite(v.Notes)
 	}
-	cite(r.Violations)
-	cite(r.Actions)
+	cite(r.Facts)
+	cite(r.Later)
+	for _, a := range r.Actions {
+		cite([]compliance.Event{a.Why})
+	}
+	for _, s := range r.Suspended {
+		cite([]compliance.Event{s.Why})
+	}
 	cite(r.Changes)
 	cite(r.Milestones)
 	for _, in := range r.Inspections {
 		if in.Statement != "" {
 			cited = append(cited, in.Index)
 		}
+	}
+	for _, v := range r.Conditions {
+		cited = append(cited, v.Index)
 	}
 	slices.Sort(cited)
 	for _, i := range slices.Compact(cited) {
@@ -234,9 +260,17 @@ func Build(ctx context.Context, c *client.Client, agr string, period int, logKey
 	return r, nil
 }
 
+// getEvents returns the facts logged in [from, to).
+func getEvents(ctx context.Context, c *client.Client, agr string, from, to time.Time) ([]compliance.Event, error) {
+	q := url.Values{"agreement": {agr}, "from": {from.Format(time.RFC3339Nano)}, "to": {to.Format(time.RFC3339Nano)}}
+	var events []compliance.Event
+	err := c.Get(ctx, "/v1/events?"+q.Encode(), &events)
+	return events, err
+}
+
 // inspection makes the record of an inspection from its report, entry i.
 func inspection(i uint64, e *ledger.Entry) (Inspection, error) {
-	var b state.ReportBody
+	var b statement.ReportBody
 	if err := e.Statement.Decode(&b); err != nil {
 		return Inspection{}, err
 	}
@@ -249,23 +283,23 @@ func inspection(i uint64, e *ledger.Entry) (Inspection, error) {
 }
 
 // changes lists the changes of the incentives in [from, to), by time.
-func changes(inc *state.Incentives, from, to time.Time) []state.Event {
-	out := []state.Event{}
-	add := func(e state.Event) {
+func changes(inc *state.Incentives, from, to time.Time) []compliance.Event {
+	out := []compliance.Event{}
+	add := func(e compliance.Event) {
 		if !e.Time.Before(from) && e.Time.Before(to) {
 			out = append(out, e)
 		}
 	}
-	receipt := func(ref, party, what string, r *state.Receipt) {
+	receipt := func(ref, party, what string, r *compliance.Receipt) {
 		text := fmt.Sprintf("%s acknowledged the receipt of %s", party, what)
 		if r.Disputed {
 			text = fmt.Sprintf("%s disputed the receipt of %s: %s", party, what, r.Reason)
 		}
-		add(state.Event{Kind: kindReceipt, Time: r.Time, Party: party, Ref: ref, Statement: r.Statement, Index: r.Index, Text: text})
+		add(compliance.Event{Kind: kindReceipt, Time: r.Time, Party: party, Ref: ref, Statement: r.Statement, Index: r.Index, Text: text})
 	}
 	for _, t := range inc.Tranches {
 		for _, ch := range t.History {
-			add(state.Event{Kind: state.EventTranche, Time: ch.Time, Party: t.From, Ref: t.ID, Statement: ch.ID, Index: ch.Index,
+			add(compliance.Event{Kind: compliance.TrancheChange, Time: ch.Time, Party: t.From, Ref: t.ID, Statement: ch.ID, Index: ch.Index,
 				Text: fmt.Sprintf("tranche %s: %s", t.ID, ch.Reason)})
 		}
 		if t.Receipt != nil {
@@ -278,7 +312,7 @@ func changes(inc *state.Incentives, from, to time.Time) []state.Event {
 			if rec.Reference != "" {
 				text += " (" + rec.Reference + ")"
 			}
-			add(state.Event{Kind: kindDelivery, Time: rec.Time, Party: d.From, Ref: d.ID, Statement: rec.Statement, Index: rec.Index, Text: text})
+			add(compliance.Event{Kind: kindDelivery, Time: rec.Time, Party: d.From, Ref: d.ID, Statement: rec.Statement, Index: rec.Index, Text: text})
 		}
 		for _, rc := range d.Receipts {
 			receipt(d.ID, d.To, "a delivery of "+d.ID, &rc)
@@ -286,17 +320,17 @@ func changes(inc *state.Incentives, from, to time.Time) []state.Event {
 	}
 	for _, rl := range inc.Relief {
 		for _, ch := range rl.History {
-			add(state.Event{Kind: state.EventRelief, Time: ch.Time, Ref: rl.ID, Statement: ch.ID, Index: ch.Index,
+			add(compliance.Event{Kind: compliance.ReliefChange, Time: ch.Time, Ref: rl.ID, Statement: ch.ID, Index: ch.Index,
 				Text: fmt.Sprintf("relief %s %s", rl.ID, ch.Reason)})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b state.Event) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(out, func(a, b compliance.Event) int { return a.Time.Compare(b.Time) })
 	return out
 }
 
-func nonNil(es []state.Event) []state.Event {
+func nonNil[T any](es []T) []T {
 	if es == nil {
-		return []state.Event{}
+		return []T{}
 	}
 	return es
 }

@@ -9,18 +9,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/surety/surety/examples"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/surety/surety/examples"
+
 	"github.com/surety/surety/internal/cli"
 	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
@@ -97,12 +100,12 @@ func (s *site) logKey() string { return s.r.Spec.Parties[4].Principals[0].Key }
 func closedPeriod(t *testing.T) *site {
 	s := start(t)
 	ctx := context.Background()
-	s.send(state.TypePayment, "pay-t1", "il-treasury", state.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD", Reference: "BoI-1993-001"})
-	s.send(state.TypeReceipt, "ack-t1", "kp-export-authority", state.ReceiptBody{Tranche: "t1"})
+	s.send(statement.TypePayment, "pay-t1", "il-treasury", statement.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD", Reference: "BoI-1993-001"})
+	s.send(statement.TypeReceipt, "ack-t1", "kp-export-authority", statement.ReceiptBody{Tranche: "t1"})
 	dep := s.clock().Add(72 * time.Hour)
-	s.send(state.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(dep))
+	s.send(statement.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(dep))
 	for i := range 4 {
-		s.send(state.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", examples.Garments(dep))
+		s.send(statement.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", examples.Garments(dep))
 	}
 	k, _ := keys.Derive("demo", "il-selector")
 	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
@@ -115,8 +118,8 @@ func closedPeriod(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	s.set(s.clock().Add(24 * time.Hour))
-	s.send(state.TypeReport, "r-komid", "il-insp-nam-1", state.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: state.Prohibited,
-		Findings: []state.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
+	s.send(statement.TypeReport, "r-komid", "il-insp-nam-1", statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
+		Findings: []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
 		Seals:    []string{"IL-1993-0001"}, Start: s.clock(), End: s.clock().Add(3 * time.Hour)})
 	var fnj []state.Selection
 	if err := s.c.Get(ctx, "/v1/sites/fnj/queue", &fnj); err != nil {
@@ -125,12 +128,12 @@ func closedPeriod(t *testing.T) *site {
 	if len(fnj) < 2 {
 		t.Fatalf("%d garments selected at fnj; the test needs one to clear and one to miss", len(fnj))
 	}
-	s.send(state.TypeReport, "r-"+fnj[0].Declaration, "il-insp-fnj-1", state.ReportBody{Declaration: fnj[0].Declaration, Site: "fnj",
-		Outcome: state.Cleared, Start: s.clock(), End: s.clock().Add(time.Hour)})
-	s.send(state.TypeChallenge, "c-1", "il-inspection-office", state.ChallengeBody{Site: "kpnam", Description: "reports of a second shipment at berth 3"})
+	s.send(statement.TypeReport, "r-"+fnj[0].Declaration, "il-insp-fnj-1", statement.ReportBody{Declaration: fnj[0].Declaration, Site: "fnj",
+		Outcome: statement.Cleared, Start: s.clock(), End: s.clock().Add(time.Hour)})
+	s.send(statement.TypeChallenge, "c-1", "il-inspection-office", statement.ChallengeBody{Site: "kpnam", Description: "reports of a second shipment at berth 3"})
 
 	s.set(time.Date(1993, 9, 8, 0, 0, 0, 0, time.UTC))
-	s.send(state.TypeClockTick, "tick-0908", "operator", state.ClockTickBody{})
+	s.send(statement.TypeClockTick, "tick-0908", "operator", statement.ClockTickBody{})
 	if _, err := s.r.Publisher.Publish(ctx, true); err != nil {
 		t.Fatal(err)
 	}
@@ -145,29 +148,33 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	verdicts := map[string]string{}
+	verdicts := map[string]compliance.Judgement{}
 	for _, v := range r.Verdicts {
 		verdicts[v.Party] = v.Verdict
 	}
-	if verdicts["dprk"] != state.NonCompliant || verdicts["israel"] != state.Compliant {
+	if verdicts["dprk"] != compliance.NonCompliant || verdicts["israel"] != compliance.Compliant {
 		t.Errorf("verdicts %v; want dprk non_compliant, israel compliant", verdicts)
 	}
-	outcomes := map[string]int{}
+	outcomes := map[statement.Outcome]int{}
 	for _, in := range r.Inspections {
 		outcomes[in.Outcome]++
 	}
-	if outcomes[state.Prohibited] != 1 || outcomes[state.Cleared] != 1 || outcomes[state.NotPerformed] < 1 {
+	if outcomes[statement.Prohibited] != 1 || outcomes[statement.Cleared] != 1 || outcomes[statement.NotPerformed] < 1 {
 		t.Errorf("inspections %+v; want one prohibited, one cleared and the missed ones not performed", r.Inspections)
 	}
-	kinds := func(es []state.Event) string {
+	kinds := func(es []compliance.Event, breaches bool) string {
 		var ks []string
 		for _, e := range es {
-			ks = append(ks, e.Kind)
+			if !breaches || e.Kind.Class() != "" {
+				ks = append(ks, string(e.Kind))
+			}
 		}
 		return strings.Join(ks, " ")
 	}
-	if got := kinds(r.Violations); got != "prohibited challenge_refused" {
-		t.Errorf("violations: %s", got)
+	// The DPRK's breaches, and the inspectorate's: the selections its
+	// inspectors missed.
+	if got := kinds(r.Facts, true); !strings.HasPrefix(got, "prohibited challenge_refused not_performed") {
+		t.Errorf("breaches among the facts: %s", got)
 	}
 	if len(r.Actions) == 0 || !strings.Contains(r.Actions[0].Text, "suspended") {
 		t.Errorf("actions at close: %+v; want the tranches suspended", r.Actions)
@@ -180,10 +187,10 @@ func TestReport(t *testing.T) {
 	if !paid || !acked {
 		t.Errorf("changes %+v; want t1 paid by pay-t1 and acknowledged by ack-t1", r.Changes)
 	}
-	if got := kinds(r.Milestones); got != "milestone" {
+	if got := kinds(r.Milestones, false); got != "milestone" {
 		t.Errorf("milestones: %s; want entry into force", got)
 	}
-	if r.Statements[0].Index != 0 || r.Statements[0].Type != state.TypeAdopt {
+	if r.Statements[0].Index != 0 || r.Statements[0].Type != statement.TypeAdopt {
 		t.Errorf("first cited statement %+v; want the adoption", r.Statements[0])
 	}
 
@@ -292,13 +299,41 @@ func TestTampered(t *testing.T) {
 		{"inspection outcome", func(r *report.Report) {
 			for i, in := range r.Inspections {
 				if in.Statement == "r-komid" {
-					r.Inspections[i].Outcome = state.Cleared
+					r.Inspections[i].Outcome = statement.Cleared
 				}
 			}
 		}, "differs from the signed report"},
 		{"statement summary", func(r *report.Report) {
 			r.Statements[prohibited].Author = "il-insp-nam-2"
 		}, "the report says inspection.report r-komid by il-insp-nam-2"},
+		// A forger who would clear the DPRK, or blame Israel, must make the
+		// verdict contradict the facts the report carries.
+		{"the dprk made compliant", func(r *report.Report) {
+			v := verdict(r, "dprk")
+			v.Verdict = compliance.Compliant
+		}, "the verdict on dprk says compliant with 2 reasons and 0 notes, but its facts make it non_compliant"},
+		{"the dprk made compliant without its reasons", func(r *report.Report) {
+			v := verdict(r, "dprk")
+			v.Verdict, v.Reasons = compliance.Compliant, []compliance.Event{}
+		}, "the verdict on dprk says compliant with 0 reasons and 0 notes, but its facts make it non_compliant"},
+		{"the dprk cleared of its finding", func(r *report.Report) {
+			v := verdict(r, "dprk")
+			v.Verdict, v.Reasons = compliance.Compliant, []compliance.Event{}
+			r.Facts = slices.DeleteFunc(r.Facts, func(e compliance.Event) bool { return e.Statement == "r-komid" })
+		}, "inspection 1 (entry 13) found prohibited, but the report's facts leave it out"},
+		{"israel blamed with no reason", func(r *report.Report) {
+			verdict(r, "israel").Verdict = compliance.NonCompliant
+		}, "the verdict on israel says non_compliant with 0 reasons and 0 notes, but its facts make it compliant"},
+		{"a fact that its statement does not say", func(r *report.Report) {
+			for i, e := range r.Facts {
+				if e.Statement == "r-komid" {
+					r.Facts[i].Kind = compliance.Discrepancy
+				}
+			}
+		}, "fact 1 (discrepancy at entry 13): inspection.report establishes no discrepancy"},
+		{"a consequence on a reason the verdict has not", func(r *report.Report) {
+			r.Actions[0].Party = "israel"
+		}, "action 1 (suspend by israel) is not what consequence 0 does"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -341,6 +376,15 @@ func TestTampered(t *testing.T) {
 	}
 }
 
+func verdict(r *report.Report, party string) *compliance.Verdict {
+	for i := range r.Verdicts {
+		if r.Verdicts[i].Party == party {
+			return &r.Verdicts[i]
+		}
+	}
+	panic("no verdict for " + party)
+}
+
 // TestNotReady: a report needs the period closed and a checkpoint that
 // covers its close.
 func TestNotReady(t *testing.T) {
@@ -349,9 +393,9 @@ func TestNotReady(t *testing.T) {
 	if _, err := report.Build(ctx, s.c, agr, 1, s.logKey()); err == nil || !strings.Contains(err.Error(), "has not closed") {
 		t.Errorf("open period: %v", err)
 	}
-	s.send(state.TypePayment, "pay-t1", "il-treasury", state.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD"})
+	s.send(statement.TypePayment, "pay-t1", "il-treasury", statement.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD"})
 	s.set(time.Date(1993, 9, 8, 0, 0, 0, 0, time.UTC))
-	s.send(state.TypeClockTick, "tick-0908", "operator", state.ClockTickBody{})
+	s.send(statement.TypeClockTick, "tick-0908", "operator", statement.ClockTickBody{})
 	if _, err := report.Build(ctx, s.c, agr, 1, s.logKey()); err == nil || !strings.Contains(err.Error(), "wait for the next checkpoint") {
 		t.Errorf("checkpoint before the close: %v", err)
 	}

@@ -14,8 +14,9 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/ledger"
-	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // ErrNotVerified wraps every reason a report fails to verify.
@@ -134,7 +135,7 @@ func verify(format string, js, file []byte, logKey string) (*Result, error) {
 	}
 
 	res := &Result{Agreement: r.Agreement, Period: r.Period, Format: format, Origin: cp.Origin, Size: cp.Size, Root: cp.Hash, Statements: len(entries)}
-	cites := func(where string, es []state.Event) error {
+	cites := func(where string, es []compliance.Event) error {
 		for i, ev := range es {
 			if ev.Statement == "" && ev.Index == 0 {
 				continue
@@ -157,18 +158,25 @@ func verify(format string, js, file []byte, logKey string) (*Result, error) {
 		if err := cites("the verdict on "+v.Party+", reason", v.Reasons); err != nil {
 			return nil, err
 		}
+		if err := cites("the verdict on "+v.Party+", note", v.Notes); err != nil {
+			return nil, err
+		}
+	}
+	whys := make([]compliance.Event, len(r.Actions))
+	for i, a := range r.Actions {
+		whys[i] = a.Why
 	}
 	for _, s := range []struct {
 		where string
-		es    []state.Event
-	}{{"violation", r.Violations}, {"action", r.Actions}, {"change", r.Changes}, {"milestone", r.Milestones}} {
+		es    []compliance.Event
+	}{{"fact", r.Facts}, {"later fact", r.Later}, {"the cause of action", whys}, {"change", r.Changes}, {"milestone", r.Milestones}} {
 		if err := cites(s.where, s.es); err != nil {
 			return nil, err
 		}
 	}
 	for i, in := range r.Inspections {
 		if in.Statement == "" && in.Index == 0 {
-			if in.Outcome != state.NotPerformed {
+			if in.Outcome != statement.NotPerformed {
 				return nil, fmt.Errorf("inspection %d (%s) cites no report; only a missed deadline, not_performed, has none", i+1, in.Outcome)
 			}
 			continue
@@ -177,7 +185,7 @@ func verify(format string, js, file []byte, logKey string) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("inspection %d cites entry %d, which the report does not carry with a proof", i+1, in.Index)
 		}
-		if e.Statement.Type != state.TypeReport {
+		if e.Statement.Type != statement.TypeReport {
 			return nil, fmt.Errorf("inspection %d cites entry %d, which is %s, not an inspection report", i+1, in.Index, e.Statement.Type)
 		}
 		signed, err := inspection(in.Index, e)
@@ -190,6 +198,9 @@ func verify(format string, js, file []byte, logKey string) (*Result, error) {
 			return nil, fmt.Errorf("inspection %d differs from the signed report at entry %d: the report says %s; the statement says %s", i+1, in.Index, got, want)
 		}
 		res.Citations++
+	}
+	if err := judge(spec, &r, entries); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // watch remembers what the timeline has told of the state, so that each
@@ -31,11 +33,11 @@ func newWatch() watch {
 // follow starts following what a statement opened.
 func (w *watch) follow(typ, id string) {
 	switch typ {
-	case state.TypeDisputeRaise:
+	case statement.TypeDisputeRaise:
 		w.disputes = append(w.disputes, id)
-	case state.TypeLicenceRequest:
+	case statement.TypeLicenceRequest:
 		w.licences = append(w.licences, id)
-	case state.TypeChallenge:
+	case statement.TypeChallenge:
 		w.challenges = append(w.challenges, id)
 	}
 }
@@ -48,7 +50,7 @@ func (r *run) observe(index uint64, typ string) error {
 		if err != nil {
 			return err
 		}
-		acted := map[string]bool{} // "kind/ref@time" of the actions of the closes: they tell those changes
+		acted := map[string]int{} // "target@time": the actions of the closes, which tell as many changes
 		for {
 			p, found, err := state.LoadPeriod(kv, r.periods+1)
 			if err != nil {
@@ -60,7 +62,9 @@ func (r *run) observe(index uint64, typ string) error {
 			r.periods++
 			r.res.Periods = append(r.res.Periods, closeOf(p, index, typ, in))
 			for _, a := range p.Actions {
-				acted[a.Kind+"/"+a.Ref+"@"+stamp(p.Closed)] = true
+				for _, t := range a.Targets {
+					acted[t+"@"+stamp(p.Closed)]++
+				}
 			}
 			r.res.Timeline = append(r.res.Timeline, Line{Time: p.Closed, Period: p.N, Text: fmt.Sprintf("period %d closed", p.N)})
 		}
@@ -74,16 +78,38 @@ func (r *run) observe(index uint64, typ string) error {
 				r.change(m.Time, "milestone %s reached", m.ID)
 			}
 		}
+		// Tranches that changed alike at one time are told together.
+		var changed []string // "time|reason|by", in order
+		ids := map[string][]string{}
+		times := map[string]time.Time{}
 		for _, t := range in.Tranches {
 			for _, ch := range r.news("tranche/"+t.ID, t.History) {
-				if !acted[state.EventTranche+"/"+t.ID+"@"+stamp(ch.Time)] {
-					r.change(ch.Time, "tranche %s %s%s", t.ID, ch.Reason, by(ch))
+				if k := t.ID + "@" + stamp(ch.Time); acted[k] > 0 {
+					acted[k]--
+					continue
 				}
+				k := stamp(ch.Time) + "|" + ch.Reason + "|" + by(ch)
+				if ids[k] == nil {
+					changed = append(changed, k)
+					times[k] = ch.Time
+				}
+				ids[k] = append(ids[k], t.ID)
 			}
+		}
+		for _, k := range changed {
+			_, rest, _ := strings.Cut(k, "|")
+			reason, ref, _ := strings.Cut(rest, "|")
+			noun := "tranche"
+			if len(ids[k]) > 1 {
+				noun = "tranches"
+			}
+			r.change(times[k], "%s %s %s%s", noun, strings.Join(ids[k], ", "), reason, ref)
 		}
 		for _, d := range in.Deliveries {
 			for _, ch := range r.news("delivery/"+d.ID, d.History) {
-				if !acted[state.EventDeliverySuspended+"/"+d.ID+"@"+stamp(ch.Time)] {
+				if k := d.ID + "@" + stamp(ch.Time); acted[k] > 0 {
+					acted[k]--
+				} else {
 					r.change(ch.Time, "deliveries of %s %s", d.ID, ch.Reason)
 				}
 			}
@@ -97,7 +123,9 @@ func (r *run) observe(index uint64, typ string) error {
 		}
 		for _, rl := range in.Relief {
 			for _, ch := range r.news("relief/"+rl.ID, rl.History) {
-				if !acted[state.EventRelief+"/"+rl.ID+"@"+stamp(ch.Time)] {
+				if k := rl.ID + "@" + stamp(ch.Time); acted[k] > 0 {
+					acted[k]--
+				} else {
 					r.change(ch.Time, "relief %s %s", rl.ID, ch.Reason)
 				}
 			}
@@ -116,11 +144,11 @@ func (r *run) observe(index uint64, typ string) error {
 			if err != nil {
 				return err
 			}
-			if r.watch.status["licence/"+id] == l.Status {
+			if r.watch.status["licence/"+id] == string(l.Status) {
 				continue
 			}
-			r.watch.status["licence/"+id] = l.Status
-			if l.Status == state.Pending {
+			r.watch.status["licence/"+id] = string(l.Status)
+			if l.Status == state.LicencePending {
 				r.change(l.Time, "licence request %s pending: a decision is due by %s", id, day(l.Deadline))
 			} else {
 				r.change(l.Decided, "licence request %s %s: %s", id, l.Status, l.Cause)
@@ -131,10 +159,10 @@ func (r *run) observe(index uint64, typ string) error {
 			if err != nil {
 				return err
 			}
-			if r.watch.status["challenge/"+id] == ch.Status {
+			if r.watch.status["challenge/"+id] == string(ch.Status) {
 				continue
 			}
-			r.watch.status["challenge/"+id] = ch.Status
+			r.watch.status["challenge/"+id] = string(ch.Status)
 			switch {
 			case ch.Status == state.ChallengePending:
 				r.change(ch.Time, "challenge %s at %s pending: an answer is due by %s", id, ch.Site, day(ch.Deadline))
@@ -151,7 +179,7 @@ func (r *run) observe(index uint64, typ string) error {
 }
 
 // news returns the history entries of key not yet told.
-func (r *run) news(key string, h []state.Change) []state.Change {
+func (r *run) news(key string, h []compliance.Change) []compliance.Change {
 	n := r.watch.history[key]
 	r.watch.history[key] = len(h)
 	if n > len(h) {
@@ -160,7 +188,7 @@ func (r *run) news(key string, h []state.Change) []state.Change {
 	return h[n:]
 }
 
-func by(ch state.Change) string {
+func by(ch compliance.Change) string {
 	if ch.ID == "" {
 		return ""
 	}
@@ -176,13 +204,13 @@ func (r *run) change(at time.Time, format string, args ...any) {
 // declaration screened.
 func (r *run) detail(typ, id string, body json.RawMessage) ([]string, error) {
 	switch typ {
-	case state.TypeAmend:
-		var b state.AmendBody
+	case statement.TypeAmend:
+		var b statement.AmendBody
 		if err := json.Unmarshal(body, &b); err != nil {
 			return nil, err
 		}
 		id = b.Declaration
-	case state.TypeDeclare:
+	case statement.TypeDeclare:
 	default:
 		return nil, nil
 	}

@@ -3,6 +3,8 @@ package scenario
 import (
 	"time"
 
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/state"
 )
 
@@ -60,28 +62,33 @@ type Assurance struct {
 	Withdrawn    int     `json:"withdrawn"`
 	Selected     int     `json:"selected"`
 	Inspected    int     `json:"inspected"`
+	Denied       int     `json:"denied"`
 	NotPerformed int     `json:"not_performed"`
 	Violations   int     `json:"violations"`
 	Detection    float64 `json:"detection"`
 	Goal         float64 `json:"goal"`
 	MeetsGoal    bool    `json:"meets_goal"`
+	// Deterrence says whether the detection deters, if the agreement
+	// declares the gain from a violation.
+	Deterrence *compliance.Deterrence `json:"deterrence,omitempty"`
 }
 
-// Verdict is a party's verdict with its reasons.
+// Verdict is a party's verdict with its reasons and notes.
 type Verdict struct {
-	Party   string   `json:"party"`
-	Role    string   `json:"role"`
-	Verdict string   `json:"verdict"`
-	Reasons []Reason `json:"reasons"`
+	Party   string               `json:"party"`
+	Role    agreement.Role       `json:"role"`
+	Verdict compliance.Judgement `json:"verdict"`
+	Reasons []Reason             `json:"reasons"`
+	Notes   []Reason             `json:"notes,omitempty"`
 }
 
 // Reason is a fact behind a verdict, with the statement that established
 // it, if a statement did (a deadline passing has none).
 type Reason struct {
-	Kind      string `json:"kind"`
-	Statement string `json:"statement,omitempty"`
-	Index     uint64 `json:"index,omitempty"`
-	Text      string `json:"text"`
+	Kind      compliance.Kind `json:"kind"`
+	Statement string          `json:"statement,omitempty"`
+	Index     uint64          `json:"index,omitempty"`
+	Text      string          `json:"text"`
 }
 
 // Incentives are the incentives' states at one time.
@@ -93,22 +100,22 @@ type Incentives struct {
 
 // Tranche is a tranche's status and its cause.
 type Tranche struct {
-	ID        string `json:"id"`
-	Incentive string `json:"incentive"`
-	Amount    int64  `json:"amount"`
-	Currency  string `json:"currency"`
-	Status    string `json:"status"`
-	Cause     string `json:"cause"`
+	ID        string                   `json:"id"`
+	Incentive string                   `json:"incentive"`
+	Amount    int64                    `json:"amount"`
+	Currency  string                   `json:"currency"`
+	Status    compliance.TrancheStatus `json:"status"`
+	Cause     string                   `json:"cause"`
 }
 
 // Delivery is an in-kind incentive's status and what was delivered against
 // what was owed at its last installment's check.
 type Delivery struct {
-	ID        string  `json:"id"`
-	Unit      string  `json:"unit"`
-	Status    string  `json:"status"`
-	Cause     string  `json:"cause,omitempty"`
-	Delivered float64 `json:"delivered"`
+	ID        string                    `json:"id"`
+	Unit      string                    `json:"unit"`
+	Status    compliance.DeliveryStatus `json:"status"`
+	Cause     string                    `json:"cause,omitempty"`
+	Delivered float64                   `json:"delivered"`
 	// Checked is the number of installments checked so far; Owed and
 	// Shortfall are the last check's.
 	Checked   int     `json:"checked"`
@@ -118,9 +125,9 @@ type Delivery struct {
 
 // Relief is a relief incentive's status and the list entries it lifts.
 type Relief struct {
-	ID      string   `json:"id"`
-	Status  string   `json:"status"`
-	Entries []string `json:"entries"`
+	ID      string                  `json:"id"`
+	Status  compliance.ReliefStatus `json:"status"`
+	Entries []string                `json:"entries"`
 }
 
 func incentives(in *state.Incentives) Incentives {
@@ -144,8 +151,8 @@ func incentives(in *state.Incentives) Incentives {
 func closeOf(p state.Period, by uint64, typ string, in *state.Incentives) Close {
 	c := Close{Period: p.N, From: p.From, To: p.To, Closed: p.Closed, By: by, ByType: typ, Verdicts: []Verdict{}, Actions: []string{}, Incentives: incentives(in)}
 	if a := p.Assurance; a != nil {
-		c.Assurance = Assurance{Declared: a.Declared, Withdrawn: a.Withdrawn, Selected: a.Selected, Inspected: a.Inspected,
-			NotPerformed: a.NotPerformed, Violations: a.Goal.Violations, Goal: a.Goal.Probability, MeetsGoal: a.MeetsGoal}
+		c.Assurance = Assurance{Declared: a.Declared, Withdrawn: a.Withdrawn, Selected: a.Selected, Inspected: a.Inspected, Denied: a.Denied,
+			NotPerformed: a.NotPerformed, Violations: a.Goal.Violations, Goal: a.Goal.Probability, MeetsGoal: a.MeetsGoal, Deterrence: a.Deterrence}
 		for _, d := range a.Detection {
 			if d.M == a.Goal.Violations {
 				c.Assurance.Detection = d.Adaptive
@@ -153,13 +160,9 @@ func closeOf(p state.Period, by uint64, typ string, in *state.Incentives) Close 
 		}
 	}
 	for _, v := range p.Verdicts {
-		x := Verdict{Party: v.Party, Role: v.Role, Verdict: v.Verdict, Reasons: []Reason{}}
-		for _, e := range v.Reasons {
-			r := Reason{Kind: e.Kind, Text: e.Text}
-			if e.Statement != "" {
-				r.Statement, r.Index = e.Statement, e.Index
-			}
-			x.Reasons = append(x.Reasons, r)
+		x := Verdict{Party: v.Party, Role: v.Role, Verdict: v.Verdict, Reasons: reasons(v.Reasons)}
+		if len(v.Notes) > 0 {
+			x.Notes = reasons(v.Notes)
 		}
 		c.Verdicts = append(c.Verdicts, x)
 	}
@@ -167,4 +170,16 @@ func closeOf(p state.Period, by uint64, typ string, in *state.Incentives) Close 
 		c.Actions = append(c.Actions, a.Text)
 	}
 	return c
+}
+
+func reasons(es []compliance.Event) []Reason {
+	out := []Reason{}
+	for _, e := range es {
+		r := Reason{Kind: e.Kind, Text: e.Text}
+		if e.Statement != "" {
+			r.Statement, r.Index = e.Statement, e.Index
+		}
+		out = append(out, r)
+	}
+	return out
 }

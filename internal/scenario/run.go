@@ -160,12 +160,12 @@ func (r *run) adopt(st store.Store) error {
 	if !ok {
 		return fmt.Errorf("%s: agreement %s has no principal with the log duty", r.s.path, r.s.spec.ID)
 	}
-	a, err := r.append(op.ID, state.TypeAdopt, "adopt-"+r.s.spec.ID, state.AdoptBody{Document: string(r.s.doc)})
+	a, err := r.append(op.ID, statement.TypeAdopt, "adopt-"+r.s.spec.ID, statement.AdoptBody{Document: string(r.s.doc)})
 	if err != nil {
 		return fmt.Errorf("%s: adopting %s: %w", r.s.path, r.s.Agreement, err)
 	}
-	r.line(a.Index, fmt.Sprintf("%s adopt-%s by %s: %s", state.TypeAdopt, r.s.spec.ID, op.ID, r.s.spec.Title))
-	if err := r.observe(a.Index, state.TypeAdopt); err != nil {
+	r.line(a.Index, fmt.Sprintf("%s adopt-%s by %s: %s", statement.TypeAdopt, r.s.spec.ID, op.ID, r.s.spec.Title))
+	if err := r.observe(a.Index, statement.TypeAdopt); err != nil {
 		return err
 	}
 	if !r.s.Fixture {
@@ -184,12 +184,12 @@ func (r *run) adopt(st store.Store) error {
 		return err
 	}
 	id := "list-" + ed.Source + "-" + ed.Date
-	a, err = r.append(op.ID, state.TypeListAdopt, id, state.ListAdoptBody{Source: ed.Source, Date: ed.Date, SHA256: hex.EncodeToString(sum[:]), Entries: len(ed.Entries)})
+	a, err = r.append(op.ID, statement.TypeListAdopt, id, statement.ListAdoptBody{Source: ed.Source, Date: ed.Date, SHA256: hex.EncodeToString(sum[:]), Entries: len(ed.Entries)})
 	if err != nil {
 		return fmt.Errorf("%s: adopting the fixture list: %w", r.s.path, err)
 	}
-	r.line(a.Index, fmt.Sprintf("%s %s by %s: the fixture edition, %s", state.TypeListAdopt, id, op.ID, ed))
-	return r.observe(a.Index, state.TypeListAdopt)
+	r.line(a.Index, fmt.Sprintf("%s %s by %s: the fixture edition, %s", statement.TypeListAdopt, id, op.ID, ed))
+	return r.observe(a.Index, statement.TypeListAdopt)
 }
 
 func (r *run) do(st store.Store, a action) error {
@@ -206,14 +206,14 @@ func (r *run) do(st store.Store, a action) error {
 		return r.decide(nil, "")
 	case "tick":
 		id := "tick-" + r.now.Format(time.RFC3339)
-		res, err := r.append(r.operator(), state.TypeClockTick, id, state.ClockTickBody{})
+		res, err := r.append(r.operator(), statement.TypeClockTick, id, statement.ClockTickBody{})
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", state.TypeClockTick, id, err)
+			return fmt.Errorf("%s %s: %w", statement.TypeClockTick, id, err)
 		}
 		if !res.Existing { // a tick the period's close made already
-			r.line(res.Index, state.TypeClockTick+" "+id)
+			r.line(res.Index, statement.TypeClockTick+" "+id)
 		}
-		return r.observe(res.Index, state.TypeClockTick)
+		return r.observe(res.Index, statement.TypeClockTick)
 	case "blob":
 		data := []byte(step.Blob.Content)
 		sum := sha256.Sum256(data)
@@ -227,12 +227,12 @@ func (r *run) do(st store.Store, a action) error {
 	case "declare":
 		site := r.s.site(step.Routine.Site)
 		d := routineDeclaration(site, a.n, r.now.Add(72*time.Hour))
-		res, err := r.append(r.declarant(site.Party), state.TypeDeclare, a.decl, d)
+		res, err := r.append(r.declarant(site.Party), statement.TypeDeclare, a.decl, d)
 		if err != nil {
 			return fmt.Errorf("routine declaration %s: %w", a.decl, err)
 		}
 		r.count(step).appended++
-		return r.observe(res.Index, state.TypeDeclare)
+		return r.observe(res.Index, statement.TypeDeclare)
 	case "decide":
 		return r.decide(step, a.decl)
 	case "report":
@@ -247,14 +247,14 @@ func (r *run) do(st store.Store, a action) error {
 			return err
 		}
 		ins := r.s.inspectors(sel.Site)
-		b := state.ReportBody{Declaration: a.decl, Site: sel.Site, Outcome: state.Cleared,
-			Findings: []state.Finding{}, Start: r.now.Add(-40 * time.Minute), End: r.now.Add(-10 * time.Minute)}
-		res, err := r.append(ins[a.n%len(ins)], state.TypeReport, "rep-"+a.decl, b)
+		b := statement.ReportBody{Declaration: a.decl, Site: sel.Site, Outcome: statement.Cleared,
+			Findings: []statement.Finding{}, Start: r.now.Add(-40 * time.Minute), End: r.now.Add(-10 * time.Minute)}
+		res, err := r.append(ins[a.n%len(ins)], statement.TypeReport, "rep-"+a.decl, b)
 		if err != nil {
 			return fmt.Errorf("routine report on %s: %w", a.decl, err)
 		}
 		r.count(step).report++
-		return r.observe(res.Index, state.TypeReport)
+		return r.observe(res.Index, statement.TypeReport)
 	}
 	return fmt.Errorf("scenario: unknown action %q", a.what)
 }
@@ -309,11 +309,11 @@ func (r *run) tickCloses(t time.Time) error {
 		n := r.periods
 		r.now = at
 		id := "tick-" + at.Format(time.RFC3339)
-		res, err := r.append(r.operator(), state.TypeClockTick, id, state.ClockTickBody{})
+		res, err := r.append(r.operator(), statement.TypeClockTick, id, statement.ClockTickBody{})
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", state.TypeClockTick, id, err)
+			return fmt.Errorf("%s %s: %w", statement.TypeClockTick, id, err)
 		}
-		if err := r.observe(res.Index, state.TypeClockTick); err != nil {
+		if err := r.observe(res.Index, statement.TypeClockTick); err != nil {
 			return err
 		}
 		if r.periods == n {
@@ -374,9 +374,9 @@ func (r *run) decide(routine *Step, decl string) error {
 			return fmt.Errorf("declaration %s has leaf hash %q", d.ID, d.LeafHash)
 		}
 		b := state.DecideSelection(r.vrf, r.s.spec.ID, d.ID, [32]byte(leaf), d.P)
-		res, err := r.append(r.selector, state.TypeSelect, "sel-"+d.ID, b)
+		res, err := r.append(r.selector, statement.TypeSelect, "sel-"+d.ID, b)
 		if err != nil {
-			return fmt.Errorf("%s sel-%s: %w", state.TypeSelect, d.ID, err)
+			return fmt.Errorf("%s sel-%s: %w", statement.TypeSelect, d.ID, err)
 		}
 		if routine != nil && b.Selected {
 			r.count(routine).selected++
@@ -387,7 +387,7 @@ func (r *run) decide(routine *Step, decl string) error {
 		}
 		detail = append(detail, fmt.Sprintf("%s %s: p %s, u %.4f (#%d)", d.ID, word, num(b.P), b.U, res.Index))
 		last = &res.Index
-		if err := r.observe(res.Index, state.TypeSelect); err != nil {
+		if err := r.observe(res.Index, statement.TypeSelect); err != nil {
 			return err
 		}
 	}

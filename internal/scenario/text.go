@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/compliance"
 )
 
 // WriteText writes the result for reading: the timeline with each period's
@@ -78,7 +78,7 @@ func quiet(c, prev *Close) bool {
 		return false
 	}
 	for _, v := range c.Verdicts {
-		if v.Verdict != state.Compliant {
+		if v.Verdict != compliance.Compliant {
 			return false
 		}
 	}
@@ -88,13 +88,13 @@ func quiet(c, prev *Close) bool {
 func statuses(in Incentives) string {
 	var s []string
 	for _, t := range in.Tranches {
-		s = append(s, t.ID+"="+t.Status)
+		s = append(s, t.ID+"="+string(t.Status))
 	}
 	for _, d := range in.Deliveries {
 		s = append(s, fmt.Sprintf("%s=%s/%v", d.ID, d.Status, d.Shortfall > 0))
 	}
 	for _, r := range in.Relief {
-		s = append(s, r.ID+"="+r.Status)
+		s = append(s, r.ID+"="+string(r.Status))
 	}
 	return strings.Join(s, " ")
 }
@@ -110,59 +110,32 @@ func writeClose(b *strings.Builder, c *Close) {
 	if a.Declared == a.Withdrawn {
 		fmt.Fprintf(b, "%sassurance: nothing declared", ind)
 	} else {
-		fmt.Fprintf(b, "%sassurance: %d declared, %d selected, %d inspected, %d not performed; detection of %s %s (goal %s): %s",
-			ind, a.Declared-a.Withdrawn, a.Selected, a.Inspected, a.NotPerformed, plural(a.Violations, "violation"), num(a.Detection), num(a.Goal), met)
+		denied := ""
+		if a.Denied > 0 {
+			denied = fmt.Sprintf(", %d denied", a.Denied)
+		}
+		fmt.Fprintf(b, "%sassurance: %d declared, %d selected, %d inspected%s, %d not performed; detection of %s %s (goal %s): %s",
+			ind, a.Declared-a.Withdrawn, a.Selected, a.Inspected, denied, a.NotPerformed, plural(a.Violations, "violation"), num(a.Detection), num(a.Goal), met)
+	}
+	if d := a.Deterrence; d != nil {
+		fmt.Fprintf(b, "%sdeterrence: %s", ind, d.Text())
 	}
 	for _, v := range c.Verdicts {
 		fmt.Fprintf(b, "%s%s (%s): %s", ind, v.Party, v.Role, v.Verdict)
 		for _, r := range v.Reasons {
-			ref := ""
-			if r.Statement != "" {
-				ref = fmt.Sprintf(" [#%d %s]", r.Index, r.Statement)
-			}
-			fmt.Fprintf(b, "%s  - %s: %s%s", ind, r.Kind, r.Text, ref)
+			fmt.Fprintf(b, "%s  - %s: %s%s", ind, r.Kind, r.Text, r.ref())
+		}
+		for _, r := range v.Notes {
+			fmt.Fprintf(b, "%s  note %s: %s%s", ind, r.Kind, r.Text, r.ref())
 		}
 	}
 	if len(c.Actions) > 0 {
 		fmt.Fprintf(b, "%sconsequences:", ind)
-		for _, act := range tranchesTogether(c.Actions) {
+		for _, act := range c.Actions {
 			fmt.Fprintf(b, "%s  - %s", ind, act)
 		}
 	}
 	writeIncentives(b, c.Incentives)
-}
-
-// tranchesTogether joins the actions that did the same to several
-// tranches: "tranche t2 suspended: X" and "tranche t3 suspended: X" become
-// "tranches t2, t3 suspended: X".
-func tranchesTogether(acts []string) []string {
-	var out []string
-	var ids []string
-	rest := ""
-	flush := func() {
-		switch len(ids) {
-		case 0:
-		case 1:
-			out = append(out, "tranche "+ids[0]+" "+rest)
-		default:
-			out = append(out, "tranches "+strings.Join(ids, ", ")+" "+rest)
-		}
-		ids = nil
-	}
-	for _, a := range acts {
-		id, r, ok := strings.Cut(strings.TrimPrefix(a, "tranche "), " ")
-		if !strings.HasPrefix(a, "tranche ") || !ok {
-			flush()
-			out = append(out, a)
-			continue
-		}
-		if len(ids) > 0 && r != rest {
-			flush()
-		}
-		ids, rest = append(ids, id), r
-	}
-	flush()
-	return out
 }
 
 // writeIncentives writes the incentives' statuses in a few lines.
@@ -176,7 +149,7 @@ func writeIncentives(b *strings.Builder, in Incentives) {
 			tranches = nil
 		}
 		inc = t.Incentive
-		tranches = append(tranches, t.ID+" "+t.Status)
+		tranches = append(tranches, t.ID+" "+string(t.Status))
 	}
 	if len(tranches) > 0 {
 		fmt.Fprintf(b, "%s%s: %s", ind, inc, strings.Join(tranches, ", "))
@@ -203,12 +176,12 @@ func delivery(d Delivery) string {
 
 func relief(r Relief) string {
 	switch r.Status {
-	case state.InEffect:
+	case compliance.ReliefInEffect:
 		return "in_effect, lifted: " + strings.Join(r.Entries, " ")
-	case state.Restored:
+	case compliance.ReliefRestored:
 		return "restored, back on the lists: " + strings.Join(r.Entries, " ")
 	}
-	return r.Status + ", to lift: " + strings.Join(r.Entries, " ")
+	return string(r.Status) + ", to lift: " + strings.Join(r.Entries, " ")
 }
 
 // stamp writes a log time to the minute.
@@ -244,4 +217,12 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// ref cites the statement behind a reason, if one is.
+func (r Reason) ref() string {
+	if r.Statement == "" {
+		return ""
+	}
+	return fmt.Sprintf(" [#%d %s]", r.Index, r.Statement)
 }

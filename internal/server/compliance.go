@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 )
@@ -21,9 +22,9 @@ type VerdictsResponse struct {
 
 // VerdictLine is one party's verdict in one period.
 type VerdictLine struct {
-	Period  int    `json:"period"`
-	Party   string `json:"party"`
-	Verdict string `json:"verdict"`
+	Period  int                  `json:"period"`
+	Party   string               `json:"party"`
+	Verdict compliance.Judgement `json:"verdict"`
 }
 
 func (s *Server) getVerdicts(w http.ResponseWriter, r *http.Request) error {
@@ -102,8 +103,12 @@ func (s *Server) getMilestones(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		verified, err := state.VerifiedSteps(kv)
+		if err != nil {
+			return err
+		}
 		view := spec.Show(state.Met(kv))
-		out, err = json.Marshal(map[string]any{"reached": reached, "timeline": view.Milestones, "obligations": view.Obligations})
+		out, err = json.Marshal(map[string]any{"reached": reached, "verified": verified, "timeline": view.Milestones, "obligations": view.Obligations})
 		return err
 	})
 	if err != nil {

@@ -10,16 +10,16 @@ import (
 
 // DeclarationSummary is a declaration in a listing.
 type DeclarationSummary struct {
-	ID          string    `json:"id"`
-	Index       uint64    `json:"index"`
-	Site        string    `json:"site"`
-	Departure   time.Time `json:"departure"`
-	Destination string    `json:"destination"`
-	Status      string    `json:"status"`
-	Risk        float64   `json:"risk"`
-	P           float64   `json:"p"`
-	Flags       []string  `json:"flags"`
-	Selected    *bool     `json:"selected,omitempty"`
+	ID          string                  `json:"id"`
+	Index       uint64                  `json:"index"`
+	Site        string                  `json:"site"`
+	Departure   time.Time               `json:"departure"`
+	Destination string                  `json:"destination"`
+	Status      state.DeclarationStatus `json:"status"`
+	Risk        float64                 `json:"risk"`
+	P           float64                 `json:"p"`
+	Flags       []string                `json:"flags"`
+	Selected    *bool                   `json:"selected,omitempty"`
 }
 
 func timeParam(r *http.Request, name string) (time.Time, error) {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/surety/surety/examples"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/surety/surety/examples"
 
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
@@ -50,8 +51,8 @@ func newWorld(t *testing.T) *world {
 	srv := httptest.NewServer(server.New(w.log, nil, nil))
 	t.Cleanup(srv.Close)
 	w.url = srv.URL
-	body, _ := json.Marshal(state.AdoptBody{Document: string(doc)})
-	w.must(w.send("surety.local/il-kp-1993", "operator", state.TypeAdopt, "adopt", string(body)))
+	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+	w.must(w.send("surety.local/il-kp-1993", "operator", statement.TypeAdopt, "adopt", string(body)))
 	ed, err := screening.Fixture()
 	if err != nil {
 		t.Fatal(err)
@@ -65,8 +66,8 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("blob: %v %v", resp, err)
 	}
 	sum := sha256.Sum256(blob)
-	lb, _ := json.Marshal(state.ListAdoptBody{Source: ed.Source, Date: ed.Date, SHA256: hex.EncodeToString(sum[:]), Entries: len(ed.Entries)})
-	w.must(w.send("surety.local/il-kp-1993", "operator", state.TypeListAdopt, "list-1", string(lb)))
+	lb, _ := json.Marshal(statement.ListAdoptBody{Source: ed.Source, Date: ed.Date, SHA256: hex.EncodeToString(sum[:]), Entries: len(ed.Entries)})
+	w.must(w.send("surety.local/il-kp-1993", "operator", statement.TypeListAdopt, "list-1", string(lb)))
 	return w
 }
 
@@ -92,7 +93,7 @@ func (w *world) must(code int, b []byte) {
 
 func (w *world) declare(id string, d screening.Declaration) (int, []byte) {
 	b, _ := json.Marshal(d)
-	return w.send("kp-export-authority", "kp-export-authority", state.TypeDeclare, id, string(b))
+	return w.send("kp-export-authority", "kp-export-authority", statement.TypeDeclare, id, string(b))
 }
 
 func (w *world) record(id string) state.Declaration {
@@ -142,7 +143,7 @@ func TestDeclarationsScreened(t *testing.T) {
 	}
 	// Only declarants declare.
 	db, _ := json.Marshal(examples.Garments(w.now.Add(48 * time.Hour)))
-	if code, b := w.send("il-treasury", "il-treasury", state.TypeDeclare, "d-x", string(db)); code != 403 {
+	if code, b := w.send("il-treasury", "il-treasury", statement.TypeDeclare, "d-x", string(db)); code != 403 {
 		t.Errorf("a declaration by the benefactor's treasury: %d %s", code, b)
 	}
 
@@ -165,8 +166,8 @@ func TestAmendAndWithdraw(t *testing.T) {
 	w.must(w.declare("d-1", examples.Garments(w.now.Add(48*time.Hour))))
 	changed := examples.Garments(w.now.Add(50 * time.Hour))
 	changed.Site, changed.Mode, changed.Carrier = "kpnam", "sea", screening.Carrier{Vessel: "Mangyongbong", IMO: "8322090"}
-	ab, _ := json.Marshal(state.AmendBody{Declaration: "d-1", Reason: "moved to the sea route", New: changed})
-	w.must(w.send("kp-export-authority", "kp-export-authority", state.TypeAmend, "a-1", string(ab)))
+	ab, _ := json.Marshal(statement.AmendBody{Declaration: "d-1", Reason: "moved to the sea route", New: changed})
+	w.must(w.send("kp-export-authority", "kp-export-authority", statement.TypeAmend, "a-1", string(ab)))
 	r := w.record("d-1")
 	if r.Status != state.Amended || r.Body.Site != "kpnam" || len(r.Amendments) != 1 || !slices.Contains(r.Flags, "amended") {
 		t.Errorf("after amendment: %+v", r)
@@ -177,12 +178,12 @@ func TestAmendAndWithdraw(t *testing.T) {
 	if len(list) != 0 {
 		t.Errorf("the amended declaration is still listed at its old site: %s", lb)
 	}
-	wb, _ := json.Marshal(state.WithdrawBody{Declaration: "d-1", Reason: "cancelled"})
-	w.must(w.send("kp-export-authority", "kp-export-authority", state.TypeWithdraw, "w-1", string(wb)))
+	wb, _ := json.Marshal(statement.WithdrawBody{Declaration: "d-1", Reason: "cancelled"})
+	w.must(w.send("kp-export-authority", "kp-export-authority", statement.TypeWithdraw, "w-1", string(wb)))
 	if r := w.record("d-1"); r.Status != state.Withdrawn || !slices.Contains(r.Flags, state.FlagWithdrawn) {
 		t.Errorf("after withdrawal: %+v", r)
 	}
-	if code, b := w.send("kp-export-authority", "kp-export-authority", state.TypeWithdraw, "w-2", string(wb)); code != 409 {
+	if code, b := w.send("kp-export-authority", "kp-export-authority", statement.TypeWithdraw, "w-2", string(wb)); code != 409 {
 		t.Errorf("withdrawing twice: %d %s", code, b)
 	}
 	var pending []server.PendingSelection

@@ -19,7 +19,6 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/server"
-	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/testenv"
 )
@@ -45,8 +44,8 @@ func start(t *testing.T) *fixture {
 	srv := httptest.NewServer(server.New(l, pub, nil))
 	t.Cleanup(srv.Close)
 	f := &fixture{url: srv.URL, op: op, log: l}
-	body, _ := json.Marshal(state.AdoptBody{Document: string(doc)})
-	if code, b := f.post(t, "/v1/statements", f.sign(t, state.TypeAdopt, "adopt", string(body))); code != http.StatusCreated {
+	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+	if code, b := f.post(t, "/v1/statements", f.sign(t, statement.TypeAdopt, "adopt", string(body))); code != http.StatusCreated {
 		t.Fatalf("adopt: %d %s", code, b)
 	}
 	return f

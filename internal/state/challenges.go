@@ -6,31 +6,23 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/statement"
 )
 
-// Challenge statuses.
-const (
-	ChallengePending = "pending"
-	ChallengeGranted = "granted"
-	ChallengeRefused = "refused"
-)
+// ChallengeStatus is where a challenge inspection stands.
+type ChallengeStatus string
 
-// AllegationBody is the body of allegation.file: a party's claim that the
-// agreement was broken, e.g. by an undeclared departure.
-type AllegationBody struct {
-	Site        string     `json:"site,omitempty"`
-	Declaration string     `json:"declaration,omitempty"`
-	Description string     `json:"description"`
-	Evidence    []Evidence `json:"evidence,omitempty"`
-	// Undeclared says the allegation is of an undeclared departure: a
-	// challenge inspection finding prohibited items confirms it.
-	Undeclared bool `json:"undeclared,omitempty"`
-}
+// The challenge statuses.
+const (
+	ChallengePending ChallengeStatus = "pending"
+	ChallengeGranted ChallengeStatus = "granted"
+	ChallengeRefused ChallengeStatus = "refused"
+)
 
 // Allegation is a filed allegation.
 type Allegation struct {
-	AllegationBody
+	statement.AllegationBody
 	ID     string    `json:"id"`
 	Author string    `json:"author"`
 	Party  string    `json:"party"`
@@ -38,46 +30,38 @@ type Allegation struct {
 	Time   time.Time `json:"time"`
 }
 
-// ChallengeBody is the body of challenge.request: the inspectorate asks
-// for access to a site or a consignment.
-type ChallengeBody struct {
-	Allegation  string `json:"allegation,omitempty"`
-	Site        string `json:"site"`
-	Declaration string `json:"declaration,omitempty"`
-	Description string `json:"description"`
-}
-
-// ResponseBody is the body of challenge.response.
-type ResponseBody struct {
-	Challenge string `json:"challenge"`
-	Granted   bool   `json:"granted"`
-	// At is when access is granted.
-	At     time.Time `json:"at,omitzero"`
-	Reason string    `json:"reason,omitempty"`
-}
-
 // Challenge is a challenge inspection as the state knows it.
 type Challenge struct {
-	ChallengeBody
-	ID       string        `json:"id"`
-	Index    uint64        `json:"index"`
-	Time     time.Time     `json:"time"`
-	Deadline time.Time     `json:"deadline"`
-	Status   string        `json:"status"`
-	Response *ResponseBody `json:"response,omitempty"`
+	statement.ChallengeBody
+	ID       string                  `json:"id"`
+	Index    uint64                  `json:"index"`
+	Time     time.Time               `json:"time"`
+	Deadline time.Time               `json:"deadline"`
+	Status   ChallengeStatus         `json:"status"`
+	Response *statement.ResponseBody `json:"response,omitempty"`
+	// Refused is when the challenge was refused: by the answer, or by
+	// silence at the deadline.
+	Refused time.Time `json:"refused,omitzero"`
 	// Cause says why the challenge is refused when no answer came.
 	Cause      string      `json:"cause,omitempty"`
 	Inspection *Inspection `json:"inspection,omitempty"`
 }
 
-func init() {
-	Register(TypeAllegation, Handler{Duties: []agreement.Duty{agreement.Envoy, agreement.Coordinator}, Apply: applyAllegation, Blobs: allegationBlobs})
-	Register(TypeChallenge, Handler{Duties: []agreement.Duty{agreement.Coordinator}, Apply: applyChallenge})
-	Register(TypeResponse, Handler{Duties: []agreement.Duty{agreement.Declarant, agreement.Envoy}, Apply: applyResponse})
+// breach returns the breach class of a challenge whose location the
+// inspectors did not reach, and when it happened; class is "" for one
+// whose inspectors were let in.
+func (ch *Challenge) breach() (agreement.Breach, time.Time) {
+	switch {
+	case ch.Status == ChallengeRefused:
+		return agreement.ChallengeRefused, ch.Refused
+	case ch.Inspection != nil && ch.Inspection.Outcome == statement.AccessDenied:
+		return agreement.AccessDenied, ch.Inspection.Time
+	}
+	return "", time.Time{}
 }
 
 func allegationBlobs(st *statement.Statement) ([][32]byte, error) {
-	var b AllegationBody
+	var b statement.AllegationBody
 	if err := st.Decode(&b); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -89,19 +73,10 @@ func LoadChallenge(kv KV, id string) (*Challenge, error) {
 	return load[Challenge](kv, kindChallenge, id, "challenge")
 }
 
-func siteOf(spec *agreement.Spec, id string) *agreement.Site {
-	for i := range spec.Sites {
-		if spec.Sites[i].ID == id {
-			return &spec.Sites[i]
-		}
-	}
-	return nil
-}
-
 func applyAllegation(c *Context, e Entry) error {
-	var b AllegationBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.AllegationBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	if b.Description == "" {
 		return fmt.Errorf("%w: an allegation says what happened in its description", ErrInvalid)
@@ -122,9 +97,9 @@ func applyAllegation(c *Context, e Entry) error {
 }
 
 func applyChallenge(c *Context, e Entry) error {
-	var b ChallengeBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.ChallengeBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	if c.Author.Role != agreement.Inspectorate {
 		return fmt.Errorf("%w: only the inspectorate requests challenge inspections", ErrForbidden)
@@ -145,6 +120,18 @@ func applyChallenge(c *Context, e Entry) error {
 			return err
 		}
 	}
+	if b.Repeats != "" {
+		r, err := LoadChallenge(c.KV, b.Repeats)
+		if err != nil {
+			return err
+		}
+		if r.Site != b.Site {
+			return fmt.Errorf("%w: challenge %s was at %s; a repeat asks for the same location, at %s", ErrInvalid, r.ID, r.Site, r.Site)
+		}
+		if class, _ := r.breach(); class == "" {
+			return fmt.Errorf("%w: challenge %s was neither refused nor denied (%s); there is nothing to repeat", ErrConflict, r.ID, r.Status)
+		}
+	}
 	var resp *agreement.Duration
 	for _, o := range Timeline(c.KV, c.Spec).InForce(e.Time) {
 		if o.Kind == agreement.Access && slices.Contains(o.Sites, b.Site) && o.ResponseTime != nil {
@@ -162,9 +149,9 @@ func applyChallenge(c *Context, e Entry) error {
 }
 
 func applyResponse(c *Context, e Entry) error {
-	var b ResponseBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.ResponseBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	ch, err := LoadChallenge(c.KV, b.Challenge)
 	if err != nil {
@@ -184,18 +171,36 @@ func applyResponse(c *Context, e Entry) error {
 		return err
 	}
 	ch.Response = &b
-	ch.Status = ChallengeRefused
-	if b.Granted {
-		ch.Status = ChallengeGranted
+	ch.Status = ChallengeGranted
+	if !b.Granted {
+		ch.Status, ch.Refused = ChallengeRefused, e.Time
 	}
 	if err := putJSON(c.KV, kindChallenge, ch.ID, ch); err != nil {
 		return err
 	}
 	if b.Granted {
 		// A grant promises access; the inspection report shows it was
-		// given, and only that cures an earlier denial.
+		// given, and only that cures an earlier refusal.
 		return nil
 	}
-	return c.stmtEvent(e, Event{Kind: EventChallengeRefused, Party: c.Author.Party, Ref: ch.ID, Site: ch.Site,
-		Text: fmt.Sprintf("challenge %s at %s was refused: %s", ch.ID, ch.Site, b.Reason)})
+	return c.stmtEvent(e, Event{Kind: compliance.ChallengeRefused, Party: c.Author.Party, Ref: ch.ID, Site: ch.Site,
+		Obligation: c.obligation(agreement.Access, c.Author.Party, ch.Site, e.Time),
+		Text:       fmt.Sprintf("challenge %s at %s was refused: %s", ch.ID, ch.Site, b.Reason)})
+}
+
+// expireChallenge refuses a challenge left unanswered past its deadline.
+func expireChallenge(c *Context, deadline time.Time, id string) error {
+	ch, err := LoadChallenge(c.KV, id)
+	if err != nil {
+		return err
+	}
+	ch.Status, ch.Refused = ChallengeRefused, deadline
+	ch.Cause = fmt.Sprintf("no answer by the deadline %s: silence counts as refusal", deadline.Format(time.RFC3339))
+	if err := putJSON(c.KV, kindChallenge, id, ch); err != nil {
+		return err
+	}
+	party := partyOfSite(c.Spec, ch.Site)
+	return c.event(deadline, Event{Kind: compliance.ChallengeRefused, Party: party, Ref: id, Site: ch.Site, Index: ch.Index,
+		Obligation: c.obligation(agreement.Access, party, ch.Site, deadline),
+		Text:       fmt.Sprintf("challenge %s at %s was left unanswered past its response time", id, ch.Site)})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/surety/surety/examples"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/surety/surety/examples"
+
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
@@ -50,7 +52,7 @@ func newLog(t *testing.T, example, id, start string) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.log.Close)
-	w.ok("operator", state.TypeAdopt, "adopt", state.AdoptBody{Document: string(doc)})
+	w.ok("operator", statement.TypeAdopt, "adopt", statement.AdoptBody{Document: string(doc)})
 	return w
 }
 
@@ -100,7 +102,7 @@ func (w *world) ok(as, typ, id string, body any) {
 func (w *world) tick(when string) {
 	w.t.Helper()
 	w.now = at(when)
-	w.ok("operator", state.TypeClockTick, "tick-"+when, state.ClockTickBody{})
+	w.ok("operator", statement.TypeClockTick, "tick-"+when, statement.ClockTickBody{})
 }
 
 func (w *world) view(fn func(kv state.KV) error) {
@@ -147,7 +149,7 @@ func (w *world) verdict(period int, party string) state.Verdict {
 func (w *world) declare(when, id string) {
 	w.t.Helper()
 	w.now = at(when)
-	w.ok("kp-export-authority", state.TypeDeclare, id, examples.Garments(w.now.Add(72*time.Hour)))
+	w.ok("kp-export-authority", statement.TypeDeclare, id, examples.Garments(w.now.Add(72*time.Hour)))
 	var d *state.Declaration
 	w.view(func(kv state.KV) error {
 		var err error
@@ -160,9 +162,9 @@ func (w *world) declare(when, id string) {
 		w.t.Fatal(err)
 	}
 	b := state.DecideSelection(vrf, "il-kp-1993", id, [32]byte(leaf), d.P)
-	w.ok("il-selector", state.TypeSelect, "sel-"+id, b)
+	w.ok("il-selector", statement.TypeSelect, "sel-"+id, b)
 	if b.Selected {
-		w.ok("il-insp-fnj-1", state.TypeReport, "rep-"+id, state.ReportBody{Declaration: id, Site: "fnj", Outcome: state.Cleared,
+		w.ok("il-insp-fnj-1", statement.TypeReport, "rep-"+id, statement.ReportBody{Declaration: id, Site: "fnj", Outcome: statement.Cleared,
 			Start: w.now, End: w.now.Add(time.Hour)})
 	}
 }
@@ -184,23 +186,32 @@ func traffic(first, last int) []string {
 func (w *world) denyAccess(when, id string) {
 	w.t.Helper()
 	w.now = at(when)
-	w.ok("il-inspection-office", state.TypeChallenge, id, state.ChallengeBody{Site: "kpnam", Description: "berth 3"})
-	w.ok("kp-export-authority", state.TypeResponse, id+"-answer", state.ResponseBody{Challenge: id, Granted: true, At: w.now.Add(time.Hour)})
-	w.ok("il-insp-nam-1", state.TypeReport, id+"-report", state.ReportBody{Challenge: id, Site: "kpnam", Outcome: state.AccessDenied,
+	w.ok("il-inspection-office", statement.TypeChallenge, id, statement.ChallengeBody{Site: "kpnam", Description: "berth 3"})
+	w.ok("kp-export-authority", statement.TypeResponse, id+"-answer", statement.ResponseBody{Challenge: id, Granted: true, At: w.now.Add(time.Hour)})
+	w.ok("il-insp-nam-1", statement.TypeReport, id+"-report", statement.ReportBody{Challenge: id, Site: "kpnam", Outcome: statement.AccessDenied,
 		Reason: "kept at the gate", Start: w.now.Add(time.Hour), End: w.now.Add(2 * time.Hour)})
 }
 
-// inspectNampo has the DPRK grant a challenge at Nampo; the inspectors'
-// report, if cleared is set, shows they were let in.
-func (w *world) inspectNampo(when, id string, report bool) {
+// inspectNampo has the DPRK grant a challenge at Nampo that repeats an
+// earlier one; the inspectors' report, if report is set, shows they were
+// let in.
+func (w *world) inspectNampo(when, id, repeats string, report bool) {
 	w.t.Helper()
 	w.now = at(when)
-	w.ok("il-inspection-office", state.TypeChallenge, id, state.ChallengeBody{Site: "kpnam", Description: "berth 3 again"})
-	w.ok("kp-export-authority", state.TypeResponse, id+"-answer", state.ResponseBody{Challenge: id, Granted: true, At: w.now.Add(time.Hour)})
+	w.ok("il-inspection-office", statement.TypeChallenge, id, statement.ChallengeBody{Site: "kpnam", Repeats: repeats, Description: "berth 3 again"})
+	w.ok("kp-export-authority", statement.TypeResponse, id+"-answer", statement.ResponseBody{Challenge: id, Granted: true, At: w.now.Add(time.Hour)})
 	if report {
-		w.ok("il-insp-nam-2", state.TypeReport, id+"-report", state.ReportBody{Challenge: id, Site: "kpnam", Outcome: state.Cleared,
+		w.ok("il-insp-nam-2", statement.TypeReport, id+"-report", statement.ReportBody{Challenge: id, Site: "kpnam", Outcome: statement.Cleared,
 			Start: w.now.Add(time.Hour), End: w.now.Add(2 * time.Hour)})
 	}
+}
+
+// payT1 has Israel pay the first tranche on time, so that no overdue
+// tranche lets the DPRK suspend its inspectors' access.
+func (w *world) payT1() {
+	w.t.Helper()
+	w.now = at("1993-08-02T09:00")
+	w.ok("il-treasury", statement.TypePayment, "pay-t1", statement.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD"})
 }
 
 // run declares the traffic of months first to last (0 is August 1993) and
@@ -224,7 +235,7 @@ func (w *world) run(first, last int, steps map[string]func()) {
 func status(w *world, ids ...string) string {
 	var s []string
 	for _, id := range ids {
-		s = append(s, id+"="+w.tranche(id).Status)
+		s = append(s, id+"="+string(w.tranche(id).Status))
 	}
 	return strings.Join(s, " ")
 }
@@ -235,16 +246,17 @@ func status(w *world, ids ...string) string {
 func TestGrantIsNotAccess(t *testing.T) {
 	w := newWorld(t)
 	w.run(0, 2, map[string]func(){
+		"1993-08-02T09:00": w.payT1,
 		"1993-09-20T10:00": func() { w.denyAccess("1993-09-20T10:00", "ch-1") },
 	})
 	w.tick("1993-10-07")
-	w.inspectNampo("1993-10-08T10:00", "ch-2", false)
+	w.inspectNampo("1993-10-08T10:00", "ch-2", "ch-1", false)
 	if got := status(w, "t2", "t3"); got != "t2=withheld t3=withheld" {
 		t.Fatalf("after a grant without an inspection: %s; want the tranches still withheld", got)
 	}
-	w.ok("il-insp-nam-2", state.TypeReport, "ch-2-report", state.ReportBody{Challenge: "ch-2", Site: "kpnam", Outcome: state.Cleared,
+	w.ok("il-insp-nam-2", statement.TypeReport, "ch-2-report", statement.ReportBody{Challenge: "ch-2", Site: "kpnam", Outcome: statement.Cleared,
 		Start: w.now, End: w.now.Add(time.Hour)})
-	if tr := w.tranche("t3"); tr.Status != state.Scheduled || !strings.Contains(tr.Cause, "cured by ch-2-report") {
+	if tr := w.tranche("t3"); tr.Status != compliance.TrancheScheduled || !strings.Contains(tr.Cause, "cured by ch-2-report") {
 		t.Errorf("after the inspection: t3 %s (%s); want scheduled, cured by the report", tr.Status, tr.Cause)
 	}
 }
@@ -258,15 +270,24 @@ func TestOverdueTranche(t *testing.T) {
 	w.run(0, 3, map[string]func(){
 		"1993-10-10T09:00": func() {
 			w.now = at("1993-10-10T09:00")
-			w.ok("il-treasury", state.TypePayment, "pay-t1", state.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD"})
+			w.ok("il-treasury", statement.TypePayment, "pay-t1", statement.PaymentBody{Tranche: "t1", Amount: 200000000, Currency: "USD"})
 		},
 	})
 	w.tick("1993-11-07")
 	for p := 1; p <= 3; p++ {
 		v := w.verdict(p, "israel")
-		if v.Verdict != state.NonCompliant || len(v.Reasons) != 1 || v.Reasons[0].Kind != state.EventMissedPayment || v.Reasons[0].Ref != "t1" {
+		if v.Verdict != compliance.NonCompliant || len(v.Reasons) == 0 || v.Reasons[0].Kind != compliance.MissedPayment || v.Reasons[0].Ref != "t1" {
 			t.Errorf("period %d: israel %s %+v; want non_compliant for the unpaid t1", p, v.Verdict, v.Reasons)
 		}
+	}
+	// Paid in period 3, and late: that is a breach of its own, which the
+	// agreement charges interest on, and it cures the missed payment.
+	v := w.verdict(3, "israel")
+	if len(v.Reasons) != 2 || v.Reasons[1].Kind != compliance.LatePayment || len(v.Notes) != 1 || v.Notes[0].Kind != compliance.Cured {
+		t.Errorf("period 3: israel %+v, notes %+v; want the late payment, and the missed one cured", v.Reasons, v.Notes)
+	}
+	if tr := w.tranche("t1"); tr.Interest <= 0 {
+		t.Errorf("t1 paid late: interest %d; want some owed", tr.Interest)
 	}
 	w.tick("1993-12-07")
 	for _, r := range w.verdict(4, "israel").Reasons {
@@ -276,36 +297,34 @@ func TestOverdueTranche(t *testing.T) {
 	}
 }
 
-// TestWithholdHoldsWithheldTranche: a breach withholds every pending
-// tranche, including one already withheld because its conditions failed;
-// left uncured, the breach forfeits it with the others rather than letting
-// it be released once its conditions hold again.
+// TestWithholdHoldsWithheldTranche: a denial puts every pending tranche on
+// hold at once, including one already withheld because its conditions
+// failed; when the close confirms the withholding and the cure period has
+// run out uncured, it is forfeited with the others rather than released
+// once its conditions hold again.
 func TestWithholdHoldsWithheldTranche(t *testing.T) {
 	w := newWorld(t)
 	late := func(when, id string) func() {
 		return func() {
 			w.now = at(when)
-			w.ok("kp-export-authority", state.TypeDeclare, id, examples.Garments(w.now.Add(6*time.Hour)))
+			w.ok("kp-export-authority", statement.TypeDeclare, id, examples.Garments(w.now.Add(6*time.Hour)))
 		}
 	}
-	w.run(0, 3, map[string]func(){
+	w.run(0, 4, map[string]func(){
+		"1993-08-02T09:00": w.payT1,
 		"1993-08-05T08:00": late("1993-08-05T08:00", "late-1"),
 		"1993-08-06T08:00": late("1993-08-06T08:00", "late-2"),
 		"1993-08-07T08:00": late("1993-08-07T08:00", "late-3"),
-		"1993-10-05T10:00": func() { w.denyAccess("1993-10-05T10:00", "ch-1") },
+		"1993-11-02T10:00": func() { w.denyAccess("1993-11-02T10:00", "ch-1") },
 	})
-	if v := w.verdict(1, "dprk"); v.Verdict != state.NonCompliant {
+	if v := w.verdict(1, "dprk"); v.Verdict != compliance.NonCompliant {
 		t.Fatalf("period 1 with three late declarations: dprk %s", v.Verdict)
 	}
-	w.tick("1993-11-01")
-	if tr := w.tranche("t2"); tr.Status != state.Withheld || tr.Breach != "" {
-		t.Fatalf("t2 at its due date: %s (%s); want withheld for its conditions", tr.Status, tr.Cause)
+	tr := w.tranche("t2")
+	if tr.Status != compliance.TrancheHeld || len(tr.Holds) != 1 || tr.Breach != "" {
+		t.Fatalf("t2 after the denial: %s (%s); want held by the denial", tr.Status, tr.Cause)
 	}
-	w.tick("1993-11-07") // period 3 closes: the denial withholds the tranches
-	if tr := w.tranche("t2"); tr.Breach == "" {
-		t.Errorf("t2 after the denial: %s (%s); want it held by the breach too", tr.Status, tr.Cause)
-	}
-	w.tick("1993-11-08") // the 30 days to cure ended on 4 November
+	w.tick("1993-12-07") // period 4 closes; the 30 days to cure ended on 2 December
 	if got := status(w, "t2", "t3"); got != "t2=forfeited t3=forfeited" {
 		t.Errorf("after the uncured breach: %s; want both forfeited", got)
 	}
@@ -318,13 +337,13 @@ func TestWithholdHoldsWithheldTranche(t *testing.T) {
 // tranches.
 func TestTwoBreaches(t *testing.T) {
 	w := newWorld(t)
-	w.run(0, 1, nil)
+	w.run(0, 1, map[string]func(){"1993-08-02T09:00": w.payT1})
 	w.denyAccess("1993-09-10T10:00", "ch-1")
 	w.now = at("1993-09-12T10:00")
-	w.ok("il-inspection-office", state.TypeChallenge, "ch-2", state.ChallengeBody{Site: "fnj", Description: "cargo hangar 2"})
-	w.ok("kp-export-authority", state.TypeResponse, "ch-2-answer", state.ResponseBody{Challenge: "ch-2", Reason: "not now"})
+	w.ok("il-inspection-office", statement.TypeChallenge, "ch-2", statement.ChallengeBody{Site: "fnj", Description: "cargo hangar 2"})
+	w.ok("kp-export-authority", statement.TypeResponse, "ch-2-answer", statement.ResponseBody{Challenge: "ch-2", Reason: "not now"})
 	w.tick("1993-10-07")
-	w.inspectNampo("1993-10-08T10:00", "ch-3", true)
+	w.inspectNampo("1993-10-08T10:00", "ch-3", "ch-1", true)
 	if got := status(w, "t2", "t6"); got != "t2=forfeited t6=forfeited" {
 		t.Errorf("the refusal at Sunan was never cured: %s; want the tranches forfeited", got)
 	}
@@ -335,17 +354,17 @@ func TestTwoBreaches(t *testing.T) {
 func TestSnapbackRestoresOnce(t *testing.T) {
 	w := newLog(t, "jcpoa-2015", "jcpoa-2015", "2015-10-18")
 	w.now = at("2016-01-16T12:00")
-	w.ok("iaea-dg", state.TypeVerified, "report-1", state.VerifiedBody{Steps: []string{
+	w.ok("iaea-dg", statement.TypeVerified, "report-1", statement.VerifiedBody{Steps: []string{
 		"enrichment-capacity", "enriched-stockpile", "fordow-conversion", "arak-core-removed", "additional-protocol"}})
 	w.now = at("2016-02-01")
-	w.ok("e3eu3-coordinator", state.TypeDisputeRaise, "dispute-1", state.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
+	w.ok("e3eu3-coordinator", statement.TypeDisputeRaise, "dispute-1", statement.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
 	w.tick("2016-04-07") // the 65 days have run out
-	w.ok("e3eu3-coordinator", state.TypeSnapback, "snapback-1", state.SnapbackBody{Dispute: "dispute-1"})
+	w.ok("e3eu3-coordinator", statement.TypeSnapback, "snapback-1", statement.SnapbackBody{Dispute: "dispute-1"})
 	var restored []string
 	w.view(func(kv state.KV) error {
 		es, err := state.Events(kv, at("2016-01-01"), at("2017-01-01"))
 		for _, e := range es {
-			if e.Kind == state.EventRelief && strings.Contains(e.Text, "restored") {
+			if e.Kind == compliance.ReliefChange && strings.Contains(e.Text, "restored") {
 				restored = append(restored, e.Text)
 			}
 		}
@@ -370,11 +389,11 @@ func TestDeliveryStarts(t *testing.T) {
 		return d
 	}
 	w.tick("1994-12-01")
-	if d := delivery(); d.Status != state.Pending {
+	if d := delivery(); d.Status != compliance.DeliveryPending {
 		t.Errorf("before the first fuel oil is due (1995-01-21): %s", d.Status)
 	}
 	w.tick("1995-01-22")
-	if d := delivery(); d.Status != state.Active {
+	if d := delivery(); d.Status != compliance.DeliveryActive {
 		t.Errorf("after 1995-01-21: %s", d.Status)
 	}
 }
@@ -386,7 +405,7 @@ func TestWithdrawnAfterSelection(t *testing.T) {
 	w := newWorld(t)
 	w.run(0, 1, nil)
 	w.now = at("1993-08-25T08:00")
-	w.ok("kp-export-authority", state.TypeDeclare, "d-1", examples.Rodong(w.now.Add(72*time.Hour)))
+	w.ok("kp-export-authority", statement.TypeDeclare, "d-1", examples.Rodong(w.now.Add(72*time.Hour)))
 	var d *state.Declaration
 	w.view(func(kv state.KV) error {
 		var err error
@@ -399,8 +418,8 @@ func TestWithdrawnAfterSelection(t *testing.T) {
 	if !b.Selected {
 		t.Fatalf("the Rodong shipment was not selected: p %v", d.P)
 	}
-	w.ok("il-selector", state.TypeSelect, "sel-d-1", b)
-	w.ok("kp-export-authority", state.TypeWithdraw, "w-1", state.WithdrawBody{Declaration: "d-1", Reason: "cancelled"})
+	w.ok("il-selector", statement.TypeSelect, "sel-d-1", b)
+	w.ok("kp-export-authority", statement.TypeWithdraw, "w-1", statement.WithdrawBody{Declaration: "d-1", Reason: "cancelled"})
 	w.view(func(kv state.KV) error {
 		q, err := state.Queue(kv, "kpnam")
 		if len(q) != 0 {
@@ -410,7 +429,7 @@ func TestWithdrawnAfterSelection(t *testing.T) {
 	})
 	w.tick("1993-09-07")
 	v := w.verdict(1, "dprk")
-	if v.Verdict != state.NonCompliant || len(v.Reasons) != 1 || v.Reasons[0].Kind != state.EventWithdrawn {
+	if v.Verdict != compliance.NonCompliant || len(v.Reasons) != 1 || v.Reasons[0].Kind != compliance.Withdrawn {
 		t.Errorf("period 1: dprk %s %+v; want non_compliant for the withdrawal alone", v.Verdict, v.Reasons)
 	}
 }

@@ -1,185 +1,287 @@
 package state
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 )
 
-// breachKinds maps each breach a consequence can name to the events that
-// establish it.
-var breachKinds = map[agreement.Breach][]string{
-	agreement.Violation:        {EventProhibited, EventUndeclared, EventUnlicensed},
-	agreement.AccessDenied:     {EventAccessDenied},
-	agreement.ChallengeRefused: {EventChallengeRefused},
-	agreement.MissedPayment:    {EventMissedPayment},
-	agreement.MissedDelivery:   {EventMissedDelivery},
-}
+// Breach is a breach whose consequence holds incentives back.
+type Breach = compliance.Breach
 
-// Breach is a breach that holds a tranche back until it is cured.
-type Breach struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	Party     string    `json:"party"`
-	Site      string    `json:"site,omitempty"`
-	Incentive string    `json:"incentive"`
-	At        time.Time `json:"at"`
-	CureBy    time.Time `json:"cure_by,omitzero"`
-	Status    string    `json:"status"`
-	Tranches  []string  `json:"tranches"`
-	Cause     string    `json:"cause"`
-}
-
-// Breach statuses.
-const (
-	Open  = "open"
-	Cured = "cured"
-	Final = "final"
-)
-
-// consequences applies the agreement's consequences to a closed period's
-// non-compliant verdicts and returns what they did.
-func (c *Context) consequences(p Period, at time.Time) ([]Event, error) {
-	var actions []Event
-	for _, v := range p.Verdicts {
-		if v.Verdict != NonCompliant {
-			continue
+// act applies the actions package compliance decided, at the context's
+// log time.
+func (c *Context) act(actions []compliance.Action) error {
+	for _, a := range actions {
+		if err := c.apply(a); err != nil {
+			return err
 		}
-		for _, q := range c.Spec.Consequences {
-			if q.Party != v.Party {
-				continue
-			}
-			var why []Event
-			for _, r := range v.Reasons {
-				if q.On == agreement.NonCompliant || slices.Contains(breachKinds[q.On], r.Kind) {
-					why = append(why, r)
+	}
+	return nil
+}
+
+func (c *Context) apply(a compliance.Action) error {
+	switch a.Do {
+	case compliance.DoHold:
+		h := compliance.HoldRef{Kind: a.Why.Kind, Ref: a.Why.Ref, Time: a.Why.Time, Rule: a.Rule, Cause: a.Why.Text}
+		return c.eachTarget(a, "", func(_ string, hs *[]compliance.HoldRef, _ *string) {
+			*hs = append(*hs, h)
+		})
+	case compliance.DoLift:
+		return c.eachTarget(a, "released from hold: "+a.Cause, func(_ string, hs *[]compliance.HoldRef, _ *string) {
+			*hs = slices.DeleteFunc(*hs, func(h compliance.HoldRef) bool {
+				if !a.Settles.IsZero() {
+					return h.Time.Before(a.Settles)
 				}
+				return h.Ref == a.Why.Ref
+			})
+		})
+	case compliance.DoWithhold, compliance.DoSuspend:
+		b := a.Breach
+		if err := putJSON(c.KV, kindBreach, b.ID, b); err != nil {
+			return err
+		}
+		if b.Status == compliance.BreachOpen && !b.Until.IsZero() {
+			if err := c.schedule(maxTime(b.Until, c.Now), "breach", b.ID); err != nil {
+				return err
 			}
-			if len(why) == 0 {
-				continue
+		}
+		return c.eachTarget(a, "", func(_ string, hs *[]compliance.HoldRef, breach *string) {
+			c.settle(a, hs)
+			if *breach == "" || a.Do == compliance.DoSuspend {
+				*breach = b.ID // a suspension outranks a withholding
 			}
-			cause := fmt.Sprintf("%s by %s in period %d: %s", q.On, q.Party, p.N, why[0].Text)
-			acts, err := c.effect(q, at, cause, why[0])
+		})
+	case compliance.DoForfeit:
+		if b := a.Breach; b != nil {
+			b.Status = compliance.BreachFinal
+			if err := putJSON(c.KV, kindBreach, b.ID, b); err != nil {
+				return err
+			}
+		}
+		for _, id := range a.Targets {
+			t, err := LoadTranche(c.KV, id)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			actions = append(actions, acts...)
-		}
-	}
-	for i := range actions {
-		actions[i].Time = at
-		if actions[i].Kind == EventRecord {
-			continue // recorded among the period's actions only: it changes nothing
-		}
-		if err := c.event(at, actions[i]); err != nil {
-			return nil, err
-		}
-	}
-	return actions, nil
-}
-
-// effect applies one consequence.
-func (c *Context) effect(q agreement.Consequence, at time.Time, cause string, why Event) ([]Event, error) {
-	act := func(ref, text string) Event {
-		return Event{Kind: EventTranche, Party: q.Party, Ref: ref, Text: text}
-	}
-	var out []Event
-	switch q.Effect {
-	case agreement.Record:
-		out = append(out, Event{Kind: EventRecord, Party: q.Party, Text: "recorded: " + cause})
-	case agreement.SuspendTranches:
-		err := c.eachTranche(func(t *Tranche) error {
-			if t.Incentive != q.Incentive || !slices.Contains([]string{Scheduled, Due, Withheld}, t.Status) {
-				return nil
+			t.Holds, t.Breach = nil, ""
+			if err := c.moveTranche(t, compliance.TrancheForfeited, a.Cause, Event{}); err != nil {
+				return err
 			}
-			out = append(out, act(t.ID, fmt.Sprintf("tranche %s suspended: %s", t.ID, cause)))
-			return c.setStatus(t, at, Suspended, cause, nil)
-		})
-		if err != nil {
-			return nil, err
 		}
-	case agreement.ForfeitTranche:
-		var next *Tranche
-		err := c.eachTranche(func(t *Tranche) error {
-			if t.Incentive == q.Incentive && next == nil && slices.Contains([]string{Scheduled, Due, Withheld}, t.Status) {
-				next = t
-			}
+		if len(a.Targets) == 0 {
 			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-		if next != nil {
-			out = append(out, act(next.ID, fmt.Sprintf("tranche %s forfeited: %s", next.ID, cause)))
-			if err := c.setStatus(next, at, Forfeited, cause, nil); err != nil {
-				return nil, err
-			}
-		}
-	case agreement.WithholdTranches:
-		given, err := c.accessGivenSince(q.Party, why.Site, why.Time)
-		if err != nil {
-			return nil, err
-		}
-		if given != nil {
-			out = append(out, Event{Kind: EventCured, Party: q.Party, Ref: why.Ref, Site: why.Site,
-				Text: fmt.Sprintf("%s; cured before the period closed: %s", cause, given.Text)})
-			break
-		}
-		b := Breach{ID: fmt.Sprintf("%s/%s/%s", q.On, why.Ref, depKey(at)), Kind: string(q.On), Party: q.Party, Incentive: q.Incentive,
-			At: at, Status: Open, Cause: cause, Site: why.Site}
-		if q.Cure != nil {
-			b.CureBy = q.Cure.AddTo(why.Time)
-		}
-		err = c.eachTranche(func(t *Tranche) error {
-			// Every pending tranche: scheduled, due, or withheld for its
-			// conditions or by another breach, which keeps it.
-			if t.Incentive != q.Incentive || !slices.Contains([]string{Scheduled, Due, Withheld}, t.Status) {
-				return nil
-			}
-			b.Tranches = append(b.Tranches, t.ID)
-			if t.Breach != "" {
-				return nil
-			}
-			t.Breach = b.ID
-			out = append(out, act(t.ID, fmt.Sprintf("tranche %s withheld until the breach is cured: %s", t.ID, cause)))
-			return c.setStatus(t, at, Withheld, "until cured: "+cause, nil)
-		})
-		if err != nil {
-			return nil, err
+		return c.actionEvent(a, compliance.TrancheChange)
+	case compliance.DoRestore:
+		b := a.Breach
+		b.Status = compliance.BreachCured
+		if a.Why.Kind == compliance.Remedied {
+			b.Status = compliance.BreachRemedied
 		}
 		if err := putJSON(c.KV, kindBreach, b.ID, b); err != nil {
-			return nil, err
+			return err
 		}
-		if q.Cure != nil {
-			if err := c.schedule(maxTime(b.CureBy, at), "cure", b.ID); err != nil {
-				return nil, err
+		if !b.Until.IsZero() {
+			if err := c.unschedule(maxTime(b.Until, b.At), "breach", b.ID); err != nil {
+				return err
 			}
 		}
-	case agreement.SuspendDeliveries:
-		d, err := LoadDelivery(c.KV, q.Incentive)
+		breaches, err := Breaches(c.KV)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if d.Status != Suspended {
-			if err := d.set(c.KV, at, Suspended, cause); err != nil {
-				return nil, err
+		return c.eachTarget(a, "breach cured by "+a.Why.Statement, func(id string, _ *[]compliance.HoldRef, breach *string) {
+			if *breach == b.ID {
+				*breach = compliance.Holder(id, b.ID, breaches)
 			}
-			out = append(out, Event{Kind: EventDeliverySuspended, Party: q.Party, Ref: d.ID, Text: fmt.Sprintf("deliveries of %s suspended: %s", d.ID, cause)})
+		})
+	case compliance.DoRestoreRelief:
+		restored, err := c.restoreRelief(c.Now, a.Targets[0], a.Cause)
+		if err != nil || !restored {
+			return err
 		}
-	case agreement.RestoreRelief:
-		restored, err := c.restoreRelief(at, q.Incentive, cause)
+		return c.actionEvent(a, compliance.ReliefChange)
+	case compliance.DoInterest:
+		t, err := LoadTranche(c.KV, a.Targets[0])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if restored {
-			out = append(out, Event{Kind: EventRelief, Party: q.Party, Ref: q.Incentive, Text: fmt.Sprintf("relief %s restored: %s", q.Incentive, cause)})
+		t.Interest += a.Amount
+		t.History = append(t.History, compliance.Change{Time: c.Now, Reason: a.Text})
+		if err := putJSON(c.KV, kindTranche, t.ID, t); err != nil {
+			return err
+		}
+		return c.actionEvent(a, compliance.Interest)
+	case compliance.DoSuspendObligation:
+		o := c.obligationByID(a.Targets[0])
+		s := compliance.Suspension{Obligation: o.ID, Party: o.Party, From: c.Now, Why: a.Why}
+		if err := putJSON(c.KV, kindSuspension, o.ID+"/"+depKey(c.Now)+"/"+a.Why.Ref, s); err != nil {
+			return err
+		}
+		return c.event(c.Now, Event{Kind: compliance.ObligationSuspended, Party: o.Party, Ref: o.ID, Obligation: o.ID, Text: a.Text})
+	case compliance.DoRecord:
+		return nil
+	}
+	return fmt.Errorf("state: no way to apply action %q", a.Do)
+}
+
+// settle drops the holds an action of a period's close takes over.
+func (c *Context) settle(a compliance.Action, hs *[]compliance.HoldRef) {
+	if a.Settles.IsZero() {
+		return
+	}
+	*hs = slices.DeleteFunc(*hs, func(h compliance.HoldRef) bool { return h.Time.Before(a.Settles) })
+}
+
+// eachTarget changes the holds and breach of each tranche or delivery the
+// action targets, settles its status, and records the action as a fact.
+func (c *Context) eachTarget(a compliance.Action, cause string, change func(id string, holds *[]compliance.HoldRef, breach *string)) error {
+	kind := compliance.TrancheChange
+	for _, id := range a.Targets {
+		if d, err := LoadDelivery(c.KV, id); err == nil {
+			kind = compliance.DeliveriesSuspended
+			change(id, &d.Holds, &d.Breach)
+			if err := c.settleDelivery(d, c.Now, cause); err != nil {
+				return err
+			}
+			continue
+		}
+		t, err := LoadTranche(c.KV, id)
+		if err != nil {
+			return err
+		}
+		change(id, &t.Holds, &t.Breach)
+		if err := c.settleTranche(t, c.Now, cause, a.Why); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	if a.Do == compliance.DoHold || a.Do == compliance.DoLift {
+		kind = compliance.Hold
+	}
+	return c.actionEvent(a, kind)
+}
+
+// actionEvent records an action as a fact of its party.
+func (c *Context) actionEvent(a compliance.Action, kind compliance.Kind) error {
+	ref := ""
+	if len(a.Targets) == 1 {
+		ref = a.Targets[0]
+	}
+	return c.event(c.Now, Event{Kind: kind, Party: a.Party, Ref: ref, Text: a.Text})
+}
+
+// cure records a fact that cures the breaches about ref (a denied
+// consignment inspected before it left, a refused location opened in
+// time, a missed payment made) and ends what they did: holds lifted,
+// withheld and cure-restored tranches back to their schedule, suspended
+// obligations resumed. It records nothing when a breach about ref is
+// final already: too late to cure.
+func (c *Context) cure(e *Entry, party, ref, site, text string) error {
+	breaches, err := Breaches(c.KV)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(breaches, func(b Breach) bool { return b.Ref == ref && b.Status == compliance.BreachFinal && b.Kind.Cureable() }) {
+		return nil
+	}
+	ev := Event{Kind: compliance.Cured, Party: party, Ref: ref, Site: site, Text: text}
+	if e != nil {
+		err = c.stmtEvent(*e, ev)
+		ev.Statement, ev.Index = e.Statement.ID, e.Index
+	} else {
+		err = c.event(c.Now, ev)
+	}
+	if err != nil {
+		return err
+	}
+	ev.Time = c.Now
+	in, err := LoadIncentives(c.KV)
+	if err != nil {
+		return err
+	}
+	if err := c.act(compliance.Cure(ref, ev, *in, breaches)); err != nil {
+		return err
+	}
+	return c.resume(ref)
+}
+
+// resume ends the suspensions of obligations that a breach about ref let
+// the other party make.
+func (c *Context) resume(ref string) error {
+	ss, err := Suspensions(c.KV)
+	if err != nil {
+		return err
+	}
+	for _, s := range ss {
+		if s.Why.Ref != ref || !s.Until.IsZero() {
+			continue
+		}
+		key := s.Obligation + "/" + depKey(s.From) + "/" + s.Why.Ref
+		s.Until = c.Now
+		if err := putJSON(c.KV, kindSuspension, key, s); err != nil {
+			return err
+		}
+		if err := c.event(c.Now, Event{Kind: compliance.ObligationResumed, Party: s.Party, Ref: s.Obligation, Obligation: s.Obligation,
+			Text: fmt.Sprintf("obligation %s resumed: the breach that suspended it (%s) was cured", s.Obligation, s.Why.Ref)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// breachExpired makes an open breach final when its cure period or its
+// suspension runs out: what it still holds back is forfeited.
+func breachExpired(c *Context, _ time.Time, id string) error {
+	b, err := LoadBreach(c.KV, id)
+	if err != nil {
+		return err
+	}
+	in, err := LoadIncentives(c.KV)
+	if err != nil {
+		return err
+	}
+	return c.act(compliance.Expire(*b, *in))
+}
+
+// cureWindow returns the latest time a breach of the class by the party,
+// at a time, can be cured under the agreement's withhold consequences;
+// ok is false when no consequence limits it.
+func (c *Context) cureWindow(class agreement.Breach, party string, at time.Time) (until time.Time, ok bool) {
+	for _, q := range c.Spec.Consequences {
+		if q.Party == party && q.Covers(class) && q.Effect == agreement.WithholdTranches && q.Cure != nil {
+			t := q.Cure.AddTo(at)
+			if !ok || t.Before(until) {
+				until, ok = t, true
+			}
+		}
+	}
+	return until, ok
+}
+
+func (c *Context) obligationByID(id string) *agreement.Obligation {
+	for i := range c.Spec.Obligations {
+		if c.Spec.Obligations[i].ID == id {
+			return &c.Spec.Obligations[i]
+		}
+	}
+	return nil
+}
+
+// LoadBreach returns a breach.
+func LoadBreach(kv KV, id string) (*Breach, error) {
+	return load[Breach](kv, kindBreach, id, "breach")
+}
+
+// Breaches returns every breach whose consequence held incentives back.
+func Breaches(kv KV) ([]Breach, error) { return scanJSON[Breach](kv, kindBreach, "", "") }
+
+// Suspensions returns the obligations parties suspended, and when.
+func Suspensions(kv KV) ([]compliance.Suspension, error) {
+	return scanJSON[compliance.Suspension](kv, kindSuspension, "", "")
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -187,133 +289,4 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// cure cures a party's open breaches of the given kinds at a site: access
-// was given after all. Each tranche they held stays withheld if another
-// open breach holds it too, and otherwise goes back to what its due date
-// and conditions make it.
-func (c *Context) cure(e Entry, party, site string, kinds ...string) error {
-	var open, cured []Breach
-	err := c.KV.Scan(kindBreach, "", "", 0, func(_ string, v []byte) error {
-		var b Breach
-		if err := json.Unmarshal(v, &b); err != nil {
-			return err
-		}
-		switch {
-		case b.Status != Open:
-		case b.Party == party && (b.Site == "" || b.Site == site) && slices.Contains(kinds, b.Kind):
-			cured = append(cured, b)
-		default:
-			open = append(open, b)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, b := range cured {
-		b.Status = Cured
-		if err := putJSON(c.KV, kindBreach, b.ID, b); err != nil {
-			return err
-		}
-		if !b.CureBy.IsZero() {
-			if err := c.unschedule(maxTime(b.CureBy, b.At), "cure", b.ID); err != nil {
-				return err
-			}
-		}
-		for _, id := range b.Tranches {
-			t, err := LoadTranche(c.KV, id)
-			if err != nil {
-				return err
-			}
-			if t.Status != Withheld || t.Breach != b.ID {
-				continue
-			}
-			cause := "breach cured by " + e.Statement.ID
-			if i := slices.IndexFunc(open, func(o Breach) bool { return slices.Contains(o.Tranches, t.ID) }); i >= 0 {
-				o := open[i]
-				t.Breach = o.ID
-				if err := c.setStatus(t, e.Time, Withheld, cause+"; still until cured: "+o.Cause, &e); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := c.reinstate(t, e.Time, cause, &e); err != nil {
-				return err
-			}
-		}
-		if err := c.stmtEvent(e, Event{Kind: EventCured, Party: party, Ref: b.ID, Site: site,
-			Text: fmt.Sprintf("the %s at %s was cured: %s", strings.ReplaceAll(b.Kind, "_", " "), orAll(site), e.Statement.ID)}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// reinstate returns a tranche a breach no longer holds to what its due date
-// and conditions make it: scheduled before its due date; after it, due if
-// its conditions hold, else withheld for them.
-func (c *Context) reinstate(t *Tranche, at time.Time, cause string, e *Entry) error {
-	t.Breach = ""
-	if t.Due == nil {
-		return c.setStatus(t, at, Scheduled, cause+"; awaiting its due date", e)
-	}
-	ok, why, err := c.conditionsHold(t.ID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return c.setStatus(t, at, Withheld, cause+"; conditions not met: "+why, e)
-	}
-	return c.release(t, at, cause, e)
-}
-
-func orAll(site string) string {
-	if site == "" {
-		return "all sites"
-	}
-	return site
-}
-
-// cureExpired makes a breach final when its cure period ends uncured: the
-// tranches it holds, still withheld, are forfeited.
-func cureExpired(c *Context, at time.Time, id string) error {
-	var b Breach
-	if found, err := getJSON(c.KV, kindBreach, id, &b); err != nil || !found || b.Status != Open {
-		return err
-	}
-	b.Status = Final
-	if err := putJSON(c.KV, kindBreach, id, b); err != nil {
-		return err
-	}
-	for _, tid := range b.Tranches {
-		t, err := LoadTranche(c.KV, tid)
-		if err != nil {
-			return err
-		}
-		if t.Status == Withheld { // by this breach, or by another it also holds
-			if err := c.setStatus(t, at, Forfeited, "not cured by "+b.CureBy.Format(time.DateOnly)+": "+b.Cause, nil); err != nil {
-				return err
-			}
-		}
-	}
-	return c.event(at, Event{Kind: EventTranche, Party: b.Party, Ref: b.ID, Text: fmt.Sprintf("breach %s was not cured in time; its tranches %v are forfeited", b.ID, b.Tranches)})
-}
-
-// accessGivenSince returns the first event since t that gave inspectors
-// access at the site (any site when site is empty), if any.
-func (c *Context) accessGivenSince(party, site string, t time.Time) (*Event, error) {
-	var found *Event
-	err := c.KV.Scan(kindEvent, depKey(t), "", 0, func(_ string, v []byte) error {
-		var e Event
-		if err := json.Unmarshal(v, &e); err != nil {
-			return err
-		}
-		if found == nil && e.Kind == EventAccessGiven && e.Party == party && (site == "" || e.Site == site) {
-			found = &e
-		}
-		return nil
-	})
-	return found, err
 }

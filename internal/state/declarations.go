@@ -1,42 +1,26 @@
 package state
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/statement"
-	"github.com/surety/surety/internal/store"
 )
 
-// The statement types of declarations.
-const (
-	TypeDeclare  = "declaration.submit"
-	TypeAmend    = "declaration.amend"
-	TypeWithdraw = "declaration.withdraw"
-)
+// DeclarationStatus is where a declaration stands.
+type DeclarationStatus string
 
+// The declaration statuses.
 const (
-	kindList        = "list"
-	kindRelief      = "relief"
-	kindDeclaration = "declaration"
-	kindByDeparture = "declaration-by-departure"
-	kindBySite      = "declaration-by-site"
-	kindUnselected  = "declaration-unselected"
-)
-
-// Declaration statuses.
-const (
-	Declared  = "declared"
-	Amended   = "amended"
-	Withdrawn = "withdrawn"
+	Declared  DeclarationStatus = "declared"
+	Amended   DeclarationStatus = "amended"
+	Withdrawn DeclarationStatus = "withdrawn"
 )
 
 // Declaration flags beyond the screening's signals.
@@ -52,13 +36,13 @@ const (
 // declared, when, how it screened, its selection probability, and what
 // happened to it since.
 type Declaration struct {
-	ID       string    `json:"id"`
-	Author   string    `json:"author"`
-	Party    string    `json:"party"`
-	Index    uint64    `json:"index"`
-	LeafHash string    `json:"leaf_hash"`
-	Time     time.Time `json:"time"`
-	Status   string    `json:"status"`
+	ID       string            `json:"id"`
+	Author   string            `json:"author"`
+	Party    string            `json:"party"`
+	Index    uint64            `json:"index"`
+	LeafHash string            `json:"leaf_hash"`
+	Time     time.Time         `json:"time"`
+	Status   DeclarationStatus `json:"status"`
 	// Body is the declaration as last amended.
 	Body screening.Declaration `json:"declaration"`
 	// Lists are the editions it was screened against, e.g. "un 2026-02-27".
@@ -68,120 +52,13 @@ type Declaration struct {
 	P float64 `json:"p"`
 	// Flags are the screening's signals and the declaration's own flags,
 	// sorted.
-	Flags      []string `json:"flags"`
-	Late       bool     `json:"late,omitempty"`
-	Amendments []Change `json:"amendments,omitempty"`
-	Withdrawal *Change  `json:"withdrawal,omitempty"`
+	Flags      []string            `json:"flags"`
+	Late       bool                `json:"late,omitempty"`
+	Amendments []compliance.Change `json:"amendments,omitempty"`
+	Withdrawal *compliance.Change  `json:"withdrawal,omitempty"`
 	// Selected is set once the selection is decided (selection.decide).
 	Selected *bool `json:"selected,omitempty"`
 }
-
-// Change is an amendment or withdrawal of a declaration.
-type Change struct {
-	ID     string    `json:"id"`
-	Index  uint64    `json:"index"`
-	Time   time.Time `json:"time"`
-	Reason string    `json:"reason,omitempty"`
-}
-
-// AmendBody is the body of declaration.amend: the declaration in full, as
-// it now stands.
-type AmendBody struct {
-	Declaration string                `json:"declaration"`
-	Reason      string                `json:"reason,omitempty"`
-	New         screening.Declaration `json:"new"`
-}
-
-// WithdrawBody is the body of declaration.withdraw.
-type WithdrawBody struct {
-	Declaration string `json:"declaration"`
-	Reason      string `json:"reason,omitempty"`
-}
-
-// List is an adopted list edition.
-type List struct {
-	ListAdoptBody
-	Index uint64    `json:"index"`
-	Time  time.Time `json:"time"`
-}
-
-func init() {
-	declarant := []agreement.Duty{agreement.Declarant}
-	Register(TypeListAdopt, Handler{Duties: []agreement.Duty{agreement.Coordinator, agreement.LogKey}, Apply: applyListAdopt, Blobs: listBlobs})
-	Register(TypeDeclare, Handler{Duties: declarant, Apply: applyDeclare})
-	Register(TypeAmend, Handler{Duties: declarant, Apply: applyAmend})
-	Register(TypeWithdraw, Handler{Duties: declarant, Apply: applyWithdraw})
-}
-
-func listBody(st *statement.Statement) (ListAdoptBody, [32]byte, error) {
-	var b ListAdoptBody
-	if err := st.Decode(&b); err != nil {
-		return b, [32]byte{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	sum, err := decodeSum(b.SHA256)
-	return b, sum, err
-}
-
-// decodeSum parses a hex SHA-256.
-func decodeSum(h string) ([32]byte, error) {
-	var sum [32]byte
-	raw, err := hex.DecodeString(h)
-	if err != nil || len(raw) != 32 {
-		return sum, fmt.Errorf("%w: %q is not a hex SHA-256", ErrInvalid, h)
-	}
-	copy(sum[:], raw)
-	return sum, nil
-}
-
-func listBlobs(st *statement.Statement) ([][32]byte, error) {
-	_, sum, err := listBody(st)
-	return [][32]byte{sum}, err
-}
-
-func applyListAdopt(c *Context, e Entry) error {
-	b, sum, err := listBody(e.Statement)
-	if err != nil {
-		return err
-	}
-	if b.Source != screening.SourceUN && b.Source != screening.SourceOFAC {
-		return fmt.Errorf("%w: source %q is not known; use un or ofac", ErrInvalid, b.Source)
-	}
-	data, err := c.KV.Blob(sum)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%w: no blob %s; upload the edition with POST /v1/blobs first", ErrInvalid, b.SHA256)
-	}
-	if err != nil {
-		return err
-	}
-	if sha256.Sum256(data) != sum {
-		return fmt.Errorf("state: blob %s does not hash to its name", b.SHA256)
-	}
-	ed, err := c.proj.edition(sum, data)
-	if err != nil {
-		return fmt.Errorf("%w: blob %s is not a canonical list edition: %v", ErrInvalid, b.SHA256, err)
-	}
-	if ed.Source != b.Source || ed.Date != b.Date || len(ed.Entries) != b.Entries {
-		return fmt.Errorf("%w: the edition is %s of %s with %d entries, but the statement says %s of %s with %d", ErrInvalid,
-			ed.Source, ed.Date, len(ed.Entries), b.Source, b.Date, b.Entries)
-	}
-	return putJSON(c.KV, kindList, b.Source, List{ListAdoptBody: b, Index: e.Index, Time: e.Time})
-}
-
-// lifted returns the list references that sanctions relief has lifted.
-func lifted(kv KV) (map[string]bool, error) {
-	var refs []string
-	if _, err := getJSON(kv, kindRelief, "lifted", &refs); err != nil {
-		return nil, err
-	}
-	m := make(map[string]bool, len(refs))
-	for _, r := range refs {
-		m[r] = true
-	}
-	return m, nil
-}
-
-// depKey is a time as fixed-width text, so that keys sort in time order.
-func depKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 // DepartureKey is the prefix of the keys of declarations departing at t,
 // for range queries.
@@ -218,9 +95,9 @@ func LoadDeclaration(kv KV, id string) (*Declaration, error) {
 	return load[Declaration](kv, kindDeclaration, id, "declaration")
 }
 
-func decodeDeclaration(st *statement.Statement, v any, spec *agreement.Spec, d *screening.Declaration) error {
-	if err := st.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+func decodeDeclaration(e Entry, v any, spec *agreement.Spec, d *screening.Declaration) error {
+	if err := decode(e, v); err != nil {
+		return err
 	}
 	if err := d.Validate(spec); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -232,7 +109,7 @@ func applyDeclare(c *Context, e Entry) error {
 	st := e.Statement
 	d := &Declaration{ID: st.ID, Author: st.Author, Party: c.Author.Party, Index: e.Index,
 		LeafHash: hex.EncodeToString(e.LeafHash[:]), Time: e.Time, Status: Declared}
-	if err := decodeDeclaration(st, &d.Body, c.Spec, &d.Body); err != nil {
+	if err := decodeDeclaration(e, &d.Body, c.Spec, &d.Body); err != nil {
 		return err
 	}
 	tl := Timeline(c.KV, c.Spec)
@@ -246,8 +123,9 @@ func applyDeclare(c *Context, e Entry) error {
 		return err
 	}
 	if d.Late {
-		if err := c.stmtEvent(e, Event{Kind: EventLate, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
-			Text: fmt.Sprintf("declaration %s was made late: at %s for a departure at %s", d.ID, e.Time.Format(time.RFC3339), d.Body.Departure.Format(time.RFC3339))}); err != nil {
+		if err := c.stmtEvent(e, Event{Kind: compliance.Late, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
+			Obligation: c.obligation(agreement.Declare, d.Party, d.Body.Site, e.Time),
+			Text:       fmt.Sprintf("declaration %s was made late: at %s for a departure at %s", d.ID, e.Time.Format(time.RFC3339), d.Body.Departure.Format(time.RFC3339))}); err != nil {
 			return err
 		}
 	}
@@ -330,7 +208,7 @@ func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time) er
 	return nil
 }
 
-func (c *Context) change(st *statement.Statement, id string) (*Declaration, error) {
+func (c *Context) change(id string) (*Declaration, error) {
 	d, err := LoadDeclaration(c.KV, id)
 	if err != nil {
 		return nil, err
@@ -345,18 +223,18 @@ func (c *Context) change(st *statement.Statement, id string) (*Declaration, erro
 }
 
 func applyAmend(c *Context, e Entry) error {
-	var b AmendBody
-	if err := decodeDeclaration(e.Statement, &b, c.Spec, &b.New); err != nil {
+	var b statement.AmendBody
+	if err := decodeDeclaration(e, &b, c.Spec, &b.New); err != nil {
 		return err
 	}
-	d, err := c.change(e.Statement, b.Declaration)
+	d, err := c.change(b.Declaration)
 	if err != nil {
 		return err
 	}
 	old := *d
 	d.Body = b.New
 	d.Status = Amended
-	d.Amendments = append(d.Amendments, Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason})
+	d.Amendments = append(d.Amendments, compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason})
 	if d.Selected != nil {
 		d.Flags = append(d.Flags, FlagAmendedAfterSelection)
 	}
@@ -370,11 +248,11 @@ func applyAmend(c *Context, e Entry) error {
 }
 
 func applyWithdraw(c *Context, e Entry) error {
-	var b WithdrawBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.WithdrawBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
-	d, err := c.change(e.Statement, b.Declaration)
+	d, err := c.change(b.Declaration)
 	if err != nil {
 		return err
 	}
@@ -382,7 +260,7 @@ func applyWithdraw(c *Context, e Entry) error {
 		return err
 	}
 	d.Status = Withdrawn
-	d.Withdrawal = &Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason}
+	d.Withdrawal = &compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason}
 	d.Flags = append(d.Flags, FlagWithdrawn)
 	if err := c.dequeue(d.ID); err != nil {
 		return err
@@ -391,7 +269,7 @@ func applyWithdraw(c *Context, e Entry) error {
 		d.Flags = append(d.Flags, FlagWithdrawnAfterSelection)
 		for _, o := range Timeline(c.KV, c.Spec).InForce(e.Time) {
 			if o.Kind == agreement.Declare && o.WithdrawalIsViolation && slices.Contains(o.Sites, d.Body.Site) {
-				if err := c.stmtEvent(e, Event{Kind: EventWithdrawn, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
+				if err := c.stmtEvent(e, Event{Kind: compliance.Withdrawn, Party: d.Party, Ref: d.ID, Site: d.Body.Site, Obligation: o.ID,
 					Text: fmt.Sprintf("declaration %s was withdrawn after its selection; obligation %s makes that a violation", d.ID, o.ID)}); err != nil {
 					return err
 				}
@@ -441,18 +319,4 @@ func Declarations(kv KV, site string, from, to time.Time, flag string, limit int
 		}
 	}
 	return out, nil
-}
-
-// Lists returns the adopted list editions in force.
-func Lists(kv KV) ([]List, error) {
-	var out []List
-	err := kv.Scan(kindList, "", "", 0, func(_ string, v []byte) error {
-		var l List
-		if err := json.Unmarshal(v, &l); err != nil {
-			return err
-		}
-		out = append(out, l)
-		return nil
-	})
-	return out, err
 }

@@ -2,68 +2,40 @@ package state
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
+	"github.com/surety/surety/internal/statement"
 )
 
-// The statement types of disputes.
+// DisputeStatus is where a dispute stands.
+type DisputeStatus string
+
+// The dispute statuses.
 const (
-	TypeDisputeRaise = "dispute.raise"
-	TypeDisputeStep  = "dispute.step"
-	TypeSnapback     = "snapback.invoke"
+	DisputeOpen       DisputeStatus = "open"
+	DisputeResolved   DisputeStatus = "resolved"
+	DisputeUnresolved DisputeStatus = "unresolved"
+	DisputeSnapback   DisputeStatus = "snapback"
 )
-
-const kindDispute = "dispute"
-
-// Dispute statuses.
-const (
-	DisputeOpen       = "open"
-	DisputeResolved   = "resolved"
-	DisputeUnresolved = "unresolved"
-	DisputeSnapback   = "snapback"
-)
-
-// RaiseBody is the body of dispute.raise.
-type RaiseBody struct {
-	// Against is the party the complaint is about.
-	Against     string `json:"against"`
-	Description string `json:"description"`
-}
-
-// StepBody is the body of dispute.step: the step ends resolved, or the
-// dispute moves to the next step.
-type StepBody struct {
-	Dispute  string `json:"dispute"`
-	Resolved bool   `json:"resolved"`
-	Note     string `json:"note,omitempty"`
-}
-
-// SnapbackBody is the body of snapback.invoke.
-type SnapbackBody struct {
-	Dispute string `json:"dispute"`
-}
 
 // Dispute is a dispute as the state knows it.
 type Dispute struct {
-	RaiseBody
-	ID       string    `json:"id"`
-	By       string    `json:"by"`
-	Index    uint64    `json:"index"`
-	Time     time.Time `json:"time"`
-	Step     int       `json:"step"`
-	StepName string    `json:"step_name"`
-	Deadline time.Time `json:"deadline"`
-	Status   string    `json:"status"`
-	History  []Change  `json:"history"`
-}
-
-func init() {
-	envoy := []agreement.Duty{agreement.Envoy}
-	Register(TypeDisputeRaise, Handler{Duties: envoy, Apply: applyRaise})
-	Register(TypeDisputeStep, Handler{Duties: envoy, Apply: applyStep})
-	Register(TypeSnapback, Handler{Duties: envoy, Apply: applySnapback})
-	OnDue("dispute", disputeDeadline)
+	statement.RaiseBody
+	ID       string        `json:"id"`
+	By       string        `json:"by"`
+	Index    uint64        `json:"index"`
+	Time     time.Time     `json:"time"`
+	Step     int           `json:"step"`
+	StepName string        `json:"step_name"`
+	Deadline time.Time     `json:"deadline"`
+	Status   DisputeStatus `json:"status"`
+	// Agreed lists the parties that agree, at the current step, that the
+	// dispute is resolved; it is resolved when both parties to it agree.
+	Agreed  []string            `json:"agreed,omitempty"`
+	History []compliance.Change `json:"history"`
 }
 
 // LoadDispute returns a dispute.
@@ -75,26 +47,28 @@ func LoadDispute(kv KV, id string) (*Dispute, error) {
 // last step, unresolved.
 func (c *Context) enterStep(d *Dispute, n int, at time.Time, why string) error {
 	steps := c.Spec.Dispute.Steps
-	d.Step = n
+	d.Step, d.Agreed = n, nil
 	if n >= len(steps) {
 		d.Status, d.StepName = DisputeUnresolved, ""
-		d.History = append(d.History, Change{Time: at, Reason: "unresolved after the last step: " + why})
-		return c.event(at, Event{Kind: EventDisputeStep, Party: d.Against, Ref: d.ID,
+		d.History = append(d.History, compliance.Change{Time: at, Reason: "unresolved after the last step: " + why})
+		return c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID,
 			Text: fmt.Sprintf("dispute %s is unresolved after its last step; snapback may be invoked", d.ID)})
 	}
 	d.StepName = steps[n].ID
 	d.Deadline = at.AddDate(0, 0, steps[n].Days)
-	d.History = append(d.History, Change{Time: at, Reason: fmt.Sprintf("step %s (%d days, until %s): %s", steps[n].ID, steps[n].Days, d.Deadline.Format(time.DateOnly), why)})
+	d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("step %s (%d days, until %s): %s", steps[n].ID, steps[n].Days, d.Deadline.Format(time.DateOnly), why)})
 	if err := c.schedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, n)); err != nil {
 		return err
 	}
-	return c.event(at, Event{Kind: EventDisputeStep, Party: d.Against, Ref: d.ID, Text: fmt.Sprintf("dispute %s at step %s until %s", d.ID, steps[n].ID, d.Deadline.Format(time.DateOnly))})
+	return c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID, Text: fmt.Sprintf("dispute %s at step %s until %s", d.ID, steps[n].ID, d.Deadline.Format(time.DateOnly))})
 }
 
+// applyRaise opens a dispute: either party may raise one about another
+// party's obligations.
 func applyRaise(c *Context, e Entry) error {
-	var b RaiseBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.RaiseBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	if c.Spec.Dispute == nil {
 		return fmt.Errorf("%w: agreement %s has no dispute process", ErrInvalid, c.Spec.ID)
@@ -102,7 +76,7 @@ func applyRaise(c *Context, e Entry) error {
 	if b.Description == "" || b.Against == c.Author.Party {
 		return fmt.Errorf("%w: a dispute says what it is about, against another party", ErrInvalid)
 	}
-	if !hasObligations(c.Spec, b.Against) {
+	if !slices.ContainsFunc(c.Spec.Obligations, func(o agreement.Obligation) bool { return o.Party == b.Against }) {
 		return fmt.Errorf("%w: %s has no obligations to dispute", ErrInvalid, b.Against)
 	}
 	d := &Dispute{RaiseBody: b, ID: e.Statement.ID, By: c.Author.Party, Index: e.Index, Time: e.Time, Status: DisputeOpen}
@@ -112,10 +86,13 @@ func applyRaise(c *Context, e Entry) error {
 	return putJSON(c.KV, kindDispute, d.ID, d)
 }
 
+// applyStep moves a dispute on, or records a party's agreement that it is
+// resolved: no party closes a dispute alone, least of all the one it is
+// against.
 func applyStep(c *Context, e Entry) error {
-	var b StepBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.StepBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	d, err := LoadDispute(c.KV, b.Dispute)
 	if err != nil {
@@ -124,16 +101,37 @@ func applyStep(c *Context, e Entry) error {
 	if d.Status != DisputeOpen {
 		return fmt.Errorf("%w: dispute %s is %s", ErrConflict, d.ID, d.Status)
 	}
-	if c.Author.Party != d.By && c.Author.Party != d.Against {
+	party := c.Author.Party
+	if party != d.By && party != d.Against {
 		return fmt.Errorf("%w: only the parties to dispute %s move it", ErrForbidden, d.ID)
+	}
+	ch := compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time}
+	if b.Resolved {
+		if slices.Contains(d.Agreed, party) {
+			return fmt.Errorf("%w: %s agreed already that dispute %s is resolved at step %s; the other party must agree", ErrConflict, party, d.ID, d.StepName)
+		}
+		d.Agreed = append(d.Agreed, party)
+		if !slices.Contains(d.Agreed, d.By) || !slices.Contains(d.Agreed, d.Against) {
+			other := d.By
+			if party == d.By {
+				other = d.Against
+			}
+			ch.Reason = fmt.Sprintf("%s agrees it is resolved at step %s, awaiting %s: %s", party, d.StepName, other, b.Note)
+			d.History = append(d.History, ch)
+			return putJSON(c.KV, kindDispute, d.ID, d)
+		}
+		if err := c.unschedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
+			return err
+		}
+		d.Status = DisputeResolved
+		ch.Reason = fmt.Sprintf("resolved at step %s, both parties agreeing: %s", d.StepName, b.Note)
+		d.History = append(d.History, ch)
+		return putJSON(c.KV, kindDispute, d.ID, d)
 	}
 	if err := c.unschedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
 		return err
 	}
-	if b.Resolved {
-		d.Status = DisputeResolved
-		d.History = append(d.History, Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: "resolved at step " + d.StepName + ": " + b.Note})
-	} else if err := c.enterStep(d, d.Step+1, e.Time, "moved on by "+e.Statement.ID+": "+b.Note); err != nil {
+	if err := c.enterStep(d, d.Step+1, e.Time, "moved on by "+e.Statement.ID+": "+b.Note); err != nil {
 		return err
 	}
 	return putJSON(c.KV, kindDispute, d.ID, d)
@@ -155,9 +153,9 @@ func disputeDeadline(c *Context, at time.Time, key string) error {
 // applySnapback restores the relief and suspends what the dispute process
 // says, once a dispute ended unresolved.
 func applySnapback(c *Context, e Entry) error {
-	var b SnapbackBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.SnapbackBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	d, err := LoadDispute(c.KV, b.Dispute)
 	if err != nil {
@@ -170,40 +168,50 @@ func applySnapback(c *Context, e Entry) error {
 		return fmt.Errorf("%w: snapback is invoked by the party that raised the dispute, %s", ErrForbidden, d.By)
 	}
 	d.Status = DisputeSnapback
-	d.History = append(d.History, Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: "snapback invoked"})
+	d.History = append(d.History, compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: "snapback invoked"})
 	if err := putJSON(c.KV, kindDispute, d.ID, d); err != nil {
 		return err
 	}
-	cause := fmt.Sprintf("snapback invoked by %s after dispute %s", e.Statement.ID, d.ID)
-	var qs []agreement.Consequence
-	for _, id := range c.Spec.Dispute.Incentives {
-		qs = append(qs, agreement.Consequence{On: agreement.Snapback, Party: d.Against, Effect: agreement.RestoreRelief, Incentive: id})
-	}
-	for _, id := range c.Spec.Dispute.Suspend {
-		eff := agreement.SuspendTranches
-		if in := c.incentive(id); in != nil && in.Kind == agreement.InKind {
-			eff = agreement.SuspendDeliveries
-		}
-		qs = append(qs, agreement.Consequence{On: agreement.Snapback, Party: d.Against, Effect: eff, Incentive: id})
-	}
-	for _, q := range c.Spec.Consequences {
-		if q.On == agreement.Snapback && q.Party == d.Against {
-			qs = append(qs, q)
-		}
-	}
-	if err := c.stmtEvent(e, Event{Kind: EventSnapback, Party: d.Against, Ref: d.ID, Text: cause}); err != nil {
+	why := Event{Kind: compliance.Snapback, Party: d.Against, Ref: d.ID,
+		Text: fmt.Sprintf("snapback invoked by %s after dispute %s", e.Statement.ID, d.ID)}
+	if err := c.stmtEvent(e, why); err != nil {
 		return err
 	}
-	for _, q := range qs {
-		acts, err := c.effect(q, e.Time, cause, Event{Time: e.Time, Ref: d.ID})
-		if err != nil {
-			return err
-		}
-		for _, a := range acts {
-			if err := c.stmtEvent(e, a); err != nil {
-				return err
-			}
-		}
+	why.Time, why.Statement, why.Index = e.Time, e.Statement.ID, e.Index
+	in, err := LoadIncentives(c.KV)
+	if err != nil {
+		return err
 	}
-	return nil
+	return c.act(compliance.OnSnapback(c.Spec, why, *in, e.Time))
+}
+
+// applyRemedy records the injured party's acceptance of a remedy for a
+// breach whose consequence the agreement ends on a remedy: what it
+// suspended is restored.
+func applyRemedy(c *Context, e Entry) error {
+	var b statement.RemedyBody
+	if err := decode(e, &b); err != nil {
+		return err
+	}
+	br, err := LoadBreach(c.KV, b.Breach)
+	if err != nil {
+		return err
+	}
+	if inc := c.incentive(br.Incentive); inc == nil || c.Author.Party != inc.From {
+		return fmt.Errorf("%w: the remedy of breach %s is accepted by the party that gives the incentive it held back, not %s", ErrForbidden, br.ID, c.Author.Party)
+	}
+	why := Event{Kind: compliance.Remedied, Party: br.Party, Ref: br.Ref, Site: br.Site,
+		Text: fmt.Sprintf("%s accepted the remedy of breach %s: %s", c.Author.Party, br.ID, b.Note)}
+	actions, err := compliance.Remedy(*br, why)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	if err := c.stmtEvent(e, why); err != nil {
+		return err
+	}
+	why.Time, why.Statement, why.Index = e.Time, e.Statement.ID, e.Index
+	for i := range actions {
+		actions[i].Why = why
+	}
+	return c.act(actions)
 }

@@ -9,53 +9,15 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 )
 
-// The statement types of inspection.
-const (
-	TypeSelect     = "selection.decide"
-	TypeReport     = "inspection.report"
-	TypeAllegation = "allegation.file"
-	TypeChallenge  = "challenge.request"
-	TypeResponse   = "challenge.response"
-)
-
-const (
-	kindInspection = "inspection"
-	kindQueue      = "queue"
-	kindDeadline   = "deadline"
-	kindAllegation = "allegation"
-	kindChallenge  = "challenge"
-)
-
-// The outcomes of an inspection.
-const (
-	Cleared      = "cleared"
-	Discrepancy  = "discrepancy"
-	Prohibited   = "prohibited"
-	AccessDenied = "access_denied"
-	NotPerformed = "not_performed"
-)
-
-var outcomes = []string{Cleared, Discrepancy, Prohibited, AccessDenied, NotPerformed}
-
-// SelectBody is the body of selection.decide: the VRF proof over the
-// declaration's agreement and leaf hash, the projected p, u from the VRF
-// output, and the decision u < p.
-type SelectBody struct {
-	Declaration string  `json:"declaration"`
-	Proof       string  `json:"proof"`
-	P           float64 `json:"p"`
-	U           float64 `json:"u"`
-	Selected    bool    `json:"selected"`
-}
-
 // Selection is a decided selection as the state knows it.
 type Selection struct {
-	SelectBody
+	statement.SelectBody
 	ID       string    `json:"id"`
 	Index    uint64    `json:"index"`
 	Time     time.Time `json:"time"`
@@ -63,51 +25,35 @@ type Selection struct {
 	Deadline time.Time `json:"deadline"`
 }
 
-// Finding is what an inspector found about one item.
-type Finding struct {
-	Item     int    `json:"item"`
-	Finding  string `json:"finding"`
-	Category string `json:"category,omitempty"`
-}
+// Fault is who caused an inspection not to happen.
+type Fault string
 
-// Evidence is a photo or document, stored as a blob.
-type Evidence struct {
-	SHA256 string `json:"sha256"`
-	Kind   string `json:"kind"`
-	Name   string `json:"name,omitempty"`
-}
-
-// ReportBody is the body of inspection.report.
-type ReportBody struct {
-	// Declaration is the inspected declaration, or Challenge the challenge
-	// inspection; exactly one is set.
-	Declaration string     `json:"declaration,omitempty"`
-	Challenge   string     `json:"challenge,omitempty"`
-	Site        string     `json:"site"`
-	Outcome     string     `json:"outcome"`
-	Reason      string     `json:"reason,omitempty"`
-	Findings    []Finding  `json:"findings,omitempty"`
-	Seals       []string   `json:"seals,omitempty"`
-	Start       time.Time  `json:"start"`
-	End         time.Time  `json:"end"`
-	Evidence    []Evidence `json:"evidence,omitempty"`
-}
+// The faults.
+const (
+	// FaultInspectorate: no inspector came, or the report came late.
+	FaultInspectorate Fault = "inspectorate"
+	// FaultSiteParty: the site's party turned the inspectors away.
+	FaultSiteParty Fault = "site_party"
+	// FaultNone: force majeure, as both the inspectorate and the site's
+	// party state.
+	FaultNone Fault = "none"
+)
 
 // Inspection is an inspection as the state knows it: a report, or a
 // selection whose deadline passed without one.
 type Inspection struct {
-	ReportBody
+	statement.ReportBody
 	ID     string    `json:"id"`
 	Author string    `json:"author,omitempty"`
 	Index  uint64    `json:"index"`
 	Time   time.Time `json:"time"`
 	// Cause says why an inspection was not performed when no report came.
 	Cause string `json:"cause,omitempty"`
-}
-
-func init() {
-	Register(TypeSelect, Handler{Duties: []agreement.Duty{agreement.Selector}, Apply: applySelect})
-	Register(TypeReport, Handler{Duties: []agreement.Duty{agreement.Inspector}, Apply: applyReport, Blobs: reportBlobs})
+	// Fault says who caused a denial or an inspection not performed.
+	Fault Fault `json:"fault,omitempty"`
+	// Denials are the earlier reports on the same consignment whose
+	// inspectors were turned away; this report may have cured them.
+	Denials []Inspection `json:"denials,omitempty"`
 }
 
 // selectorKey returns the VRF public key of a selector principal.
@@ -125,7 +71,7 @@ func selectorKey(spec *agreement.Spec, id string) ([]byte, error) {
 // VerifySelection checks a selection's proof against the selector's VRF
 // key and the declaration's leaf hash, and that u and the decision follow
 // from it. It does not check p, which comes from the projection.
-func VerifySelection(spec *agreement.Spec, selector string, leafHash [32]byte, b SelectBody) error {
+func VerifySelection(spec *agreement.Spec, selector string, leafHash [32]byte, b statement.SelectBody) error {
 	pub, err := selectorKey(spec, selector)
 	if err != nil {
 		return err
@@ -151,16 +97,16 @@ func VerifySelection(spec *agreement.Spec, selector string, leafHash [32]byte, b
 // proof with the selector's key over the agreement id and the declaration's
 // leaf hash, u from the proof's output, and the decision u < p. Anyone can
 // check it with VerifySelection.
-func DecideSelection(key *inspection.Key, agreement, declaration string, leafHash [32]byte, p float64) SelectBody {
+func DecideSelection(key *inspection.Key, agreement, declaration string, leafHash [32]byte, p float64) statement.SelectBody {
 	proof, out := inspection.Prove(key, inspection.SelectionInput(agreement, leafHash))
 	u := inspection.Uniform(out)
-	return SelectBody{Declaration: declaration, Proof: base64.StdEncoding.EncodeToString(proof), P: p, U: u, Selected: inspection.Decide(u, p)}
+	return statement.SelectBody{Declaration: declaration, Proof: base64.StdEncoding.EncodeToString(proof), P: p, U: u, Selected: inspection.Decide(u, p)}
 }
 
 func applySelect(c *Context, e Entry) error {
-	var b SelectBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.SelectBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	d, err := LoadDeclaration(c.KV, b.Declaration)
 	if err != nil {
@@ -205,8 +151,6 @@ func applySelect(c *Context, e Entry) error {
 	return putJSON(c.KV, kindDeclaration, d.ID, d)
 }
 
-const kindSelection = "selection"
-
 // dequeue takes a selected declaration not yet inspected off its site's
 // queue and cancels its deadline: it was withdrawn, and will not leave.
 func (c *Context) dequeue(decl string) error {
@@ -241,7 +185,7 @@ func LoadInspection(kv KV, decl string) (in Inspection, found bool, err error) {
 }
 
 func reportBlobs(st *statement.Statement) ([][32]byte, error) {
-	var b ReportBody
+	var b statement.ReportBody
 	if err := st.Decode(&b); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -249,7 +193,7 @@ func reportBlobs(st *statement.Statement) ([][32]byte, error) {
 }
 
 // checkEvidence requires every evidence blob to be stored already.
-func checkEvidence(kv KV, evs []Evidence) error {
+func checkEvidence(kv KV, evs []statement.Evidence) error {
 	for i, ev := range evs {
 		sum, err := decodeSum(ev.SHA256)
 		if err != nil {
@@ -264,7 +208,7 @@ func checkEvidence(kv KV, evs []Evidence) error {
 	return nil
 }
 
-func evidenceSums(evs []Evidence) ([][32]byte, error) {
+func evidenceSums(evs []statement.Evidence) ([][32]byte, error) {
 	var sums [][32]byte
 	for _, ev := range evs {
 		s, err := decodeSum(ev.SHA256)
@@ -276,16 +220,30 @@ func evidenceSums(evs []Evidence) ([][32]byte, error) {
 	return sums, nil
 }
 
+// faultOf is who caused an inspection with the outcome not to happen.
+func faultOf(o statement.Outcome) Fault {
+	switch o {
+	case statement.AccessDenied:
+		return FaultSiteParty
+	case statement.NotPerformed:
+		return FaultInspectorate
+	}
+	return ""
+}
+
 func applyReport(c *Context, e Entry) error {
-	var b ReportBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.ReportBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
-	if !slices.Contains(outcomes, b.Outcome) {
-		return fmt.Errorf("%w: outcome %q is not one of %v", ErrInvalid, b.Outcome, outcomes)
+	if !slices.Contains(statement.Outcomes, b.Outcome) {
+		return fmt.Errorf("%w: outcome %q is not one of %v", ErrInvalid, b.Outcome, statement.Outcomes)
 	}
-	if b.Outcome == NotPerformed && b.Reason == "" {
-		return fmt.Errorf("%w: a not_performed report gives its reason", ErrInvalid)
+	if (b.Outcome == statement.NotPerformed || b.Outcome == statement.AccessDenied) && b.Reason == "" {
+		return fmt.Errorf("%w: a %s report gives its reason", ErrInvalid, b.Outcome)
+	}
+	if b.ForceMajeure && b.Outcome != statement.NotPerformed {
+		return fmt.Errorf("%w: only a not_performed inspection can be claimed as force majeure", ErrInvalid)
 	}
 	if !slices.Contains(c.Author.Sites, b.Site) {
 		return fmt.Errorf("%w: %s inspects at %v, not at %s", ErrForbidden, c.Author.ID, c.Author.Sites, b.Site)
@@ -296,41 +254,69 @@ func applyReport(c *Context, e Entry) error {
 	if err := checkEvidence(c.KV, b.Evidence); err != nil {
 		return err
 	}
-	in := Inspection{ReportBody: b, ID: e.Statement.ID, Author: e.Statement.Author, Index: e.Index, Time: e.Time}
-	switch {
-	case (b.Declaration == "") == (b.Challenge == ""):
+	in := Inspection{ReportBody: b, ID: e.Statement.ID, Author: e.Statement.Author, Index: e.Index, Time: e.Time, Fault: faultOf(b.Outcome)}
+	if (b.Declaration == "") == (b.Challenge == "") {
 		return fmt.Errorf("%w: a report names either its declaration or its challenge", ErrInvalid)
-	case b.Declaration != "":
-		d, err := LoadDeclaration(c.KV, b.Declaration)
-		if err != nil {
-			return err
-		}
-		if d.Body.Site != b.Site {
-			return fmt.Errorf("%w: declaration %s leaves from %s, not %s", ErrInvalid, d.ID, d.Body.Site, b.Site)
-		}
-		sel, found, err := LoadSelection(c.KV, d.ID)
-		if err != nil {
-			return err
-		}
-		if !found || !sel.Selected {
-			return fmt.Errorf("%w: declaration %s was not selected for inspection", ErrConflict, d.ID)
-		}
+	}
+	if b.Declaration != "" {
+		return c.reportDeclaration(e, in)
+	}
+	return c.reportChallenge(e, in)
+}
+
+// reportDeclaration records the inspection of a selected consignment. A
+// consignment whose inspectors were turned away may be inspected again
+// until it leaves: that cures the denial.
+func (c *Context) reportDeclaration(e Entry, in Inspection) error {
+	b := in.ReportBody
+	d, err := LoadDeclaration(c.KV, b.Declaration)
+	if err != nil {
+		return err
+	}
+	if d.Body.Site != b.Site {
+		return fmt.Errorf("%w: declaration %s leaves from %s, not %s", ErrInvalid, d.ID, d.Body.Site, b.Site)
+	}
+	sel, found, err := LoadSelection(c.KV, d.ID)
+	if err != nil {
+		return err
+	}
+	if !found || !sel.Selected {
+		return fmt.Errorf("%w: declaration %s was not selected for inspection", ErrConflict, d.ID)
+	}
+	prev, found, err := LoadInspection(c.KV, d.ID)
+	if err != nil {
+		return err
+	}
+	cure := ""
+	switch {
+	case found && prev.Outcome != statement.AccessDenied:
+		return fmt.Errorf("%w: declaration %s already has an inspection", ErrConflict, d.ID)
+	case found && !e.Time.Before(d.Body.Departure):
+		return fmt.Errorf("%w: declaration %s left at %s; its denial can no longer be cured by an inspection", ErrConflict, d.ID, d.Body.Departure.Format(time.RFC3339))
+	case found:
+		in.Denials = append(prev.Denials, prev)
+		in.Denials[len(in.Denials)-1].Denials = nil
+		cure = d.ID
+	default:
 		if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, d.ID)); err != nil {
 			return err
 		}
 		if err := c.unschedule(sel.Deadline, "selection", d.ID); err != nil {
 			return err
 		}
-		if _, found, err := LoadInspection(c.KV, d.ID); err != nil {
-			return err
-		} else if found {
-			return fmt.Errorf("%w: declaration %s already has an inspection", ErrConflict, d.ID)
-		}
-		if err := putJSON(c.KV, kindInspection, d.ID, in); err != nil {
-			return err
-		}
-		return c.reportEvents(e, b, d.Party, "declaration "+d.ID, false)
 	}
+	if err := putJSON(c.KV, kindInspection, d.ID, in); err != nil {
+		return err
+	}
+	return c.reportEvents(e, b, findingContext{party: d.Party, subject: "declaration " + d.ID, ref: d.ID, cure: cure,
+		cureBy: d.Body.Departure, destination: d.Body.Destination})
+}
+
+// reportChallenge records a challenge inspection. Inspecting a challenge
+// that repeats a refused or denied one cures that refusal, if it comes
+// within the agreement's cure period.
+func (c *Context) reportChallenge(e Entry, in Inspection) error {
+	b := in.ReportBody
 	ch, err := LoadChallenge(c.KV, b.Challenge)
 	if err != nil {
 		return err
@@ -348,49 +334,150 @@ func applyReport(c *Context, e Entry) error {
 	if err := putJSON(c.KV, kindChallenge, ch.ID, ch); err != nil {
 		return err
 	}
-	undeclared := false
+	f := findingContext{party: partyOfSite(c.Spec, b.Site), subject: "challenge " + ch.ID, ref: ch.ID}
 	if ch.Allegation != "" {
 		var a Allegation
 		if _, err := getJSON(c.KV, kindAllegation, ch.Allegation, &a); err != nil {
 			return err
 		}
-		undeclared = a.Undeclared
+		f.undeclared = a.Undeclared
 	}
-	return c.reportEvents(e, b, partyOfSite(c.Spec, b.Site), "challenge "+ch.ID, undeclared)
+	if ch.Repeats != "" {
+		r, err := LoadChallenge(c.KV, ch.Repeats)
+		if err != nil {
+			return err
+		}
+		class, at := r.breach()
+		if until, limited := c.cureWindow(class, f.party, at); !limited || !e.Time.After(until) {
+			f.cure = r.ID
+		}
+	}
+	return c.reportEvents(e, b, f)
 }
 
-// reportEvents records what an inspection report establishes: a finding,
-// a denial, an inspection performed (which also gives access, curing an
-// earlier denial at the site), or one not performed.
-func (c *Context) reportEvents(e Entry, b ReportBody, party, subject string, undeclared bool) error {
-	ev := Event{Party: party, Ref: b.Declaration + b.Challenge, Site: b.Site}
+// findingContext is what a report's facts are about.
+type findingContext struct {
+	party, subject, ref string
+	// cure is the refused or denied subject this report's access cures.
+	cure string
+	// cureBy is when a denial of the subject can no longer be cured.
+	cureBy      time.Time
+	destination string
+	undeclared  bool
+}
+
+// reportEvents records what an inspection report establishes: a denial,
+// an inspection not performed, or access given (which cures what the
+// report may cure) and a finding.
+func (c *Context) reportEvents(e Entry, b statement.ReportBody, f findingContext) error {
+	ev := Event{Party: f.party, Ref: f.ref, Site: b.Site}
 	switch b.Outcome {
-	case AccessDenied:
-		ev.Kind, ev.Text = EventAccessDenied, fmt.Sprintf("inspectors were denied access to %s at %s (report %s)", subject, b.Site, e.Statement.ID)
+	case statement.AccessDenied:
+		ev.Kind, ev.CureBy = compliance.AccessDenied, f.cureBy
+		ev.Obligation = c.obligation(agreement.Access, f.party, b.Site, e.Time)
+		ev.Text = fmt.Sprintf("inspectors were denied access to %s at %s (report %s): %s", f.subject, b.Site, e.Statement.ID, b.Reason)
 		return c.stmtEvent(e, ev)
-	case NotPerformed:
-		ev.Kind, ev.Text = EventNotPerformed, fmt.Sprintf("the inspection of %s was not performed: %s", subject, b.Reason)
+	case statement.NotPerformed:
+		ev.Kind, ev.Party = compliance.NotPerformed, c.Author.Party
+		ev.Obligation = c.obligation(agreement.Inspect, ev.Party, b.Site, e.Time)
+		ev.Text = fmt.Sprintf("the inspection of %s was not performed: %s", f.subject, b.Reason)
+		if b.ForceMajeure {
+			ev.Text += fmt.Sprintf("; claimed as force majeure, which counts once %s confirms it", f.party)
+		}
 		return c.stmtEvent(e, ev)
 	}
 	given := ev
-	given.Kind, given.Text = EventAccessGiven, fmt.Sprintf("inspectors inspected %s at %s (report %s)", subject, b.Site, e.Statement.ID)
+	given.Kind, given.Text = compliance.AccessGiven, fmt.Sprintf("inspectors inspected %s at %s (report %s)", f.subject, b.Site, e.Statement.ID)
 	if err := c.stmtEvent(e, given); err != nil {
 		return err
 	}
-	if err := c.cure(e, party, b.Site, string(agreement.AccessDenied), string(agreement.ChallengeRefused)); err != nil {
-		return err
+	if f.cure != "" {
+		if err := c.cure(&e, f.party, f.cure, b.Site, fmt.Sprintf("the access denied for %s was given: %s", f.cure, given.Text)); err != nil {
+			return err
+		}
 	}
 	switch {
-	case b.Outcome == Prohibited && undeclared:
-		ev.Kind, ev.Text = EventUndeclared, fmt.Sprintf("an undeclared departure was confirmed: %s found prohibited items at %s (report %s)", subject, b.Site, e.Statement.ID)
-	case b.Outcome == Prohibited:
-		ev.Kind, ev.Text = EventProhibited, fmt.Sprintf("%s: prohibited items found at %s (report %s)", subject, b.Site, e.Statement.ID)
-	case b.Outcome == Discrepancy:
-		ev.Kind, ev.Text = EventDiscrepancy, fmt.Sprintf("%s: a discrepancy found at %s (report %s)", subject, b.Site, e.Statement.ID)
+	case b.Outcome == statement.Prohibited && f.undeclared:
+		ev.Kind, ev.Text = compliance.Undeclared, fmt.Sprintf("an undeclared departure was confirmed: %s found prohibited items at %s (report %s)", f.subject, b.Site, e.Statement.ID)
+	case b.Outcome == statement.Prohibited:
+		ev.Kind, ev.Text = compliance.Prohibited, fmt.Sprintf("%s: prohibited items found at %s (report %s)", f.subject, b.Site, e.Statement.ID)
+	case b.Outcome == statement.Discrepancy:
+		ev.Kind, ev.Text = compliance.Discrepancy, fmt.Sprintf("%s: a discrepancy found at %s (report %s)", f.subject, b.Site, e.Statement.ID)
+		ev.Obligation = c.obligation(agreement.Declare, f.party, b.Site, e.Time)
+		return c.stmtEvent(e, ev)
 	default:
 		return nil
 	}
+	ev.Obligation = c.transferObligation(f.party, b.Findings, f.destination, e.Time)
 	return c.stmtEvent(e, ev)
+}
+
+// transferObligation returns the no-transfer obligation in force that a
+// prohibited finding breaches: one covering a found item's category and
+// the destination, where the report and declaration say them; else the
+// party's first.
+func (c *Context) transferObligation(party string, fs []statement.Finding, dest string, at time.Time) string {
+	first := ""
+	for _, o := range Timeline(c.KV, c.Spec).InForce(at) {
+		if o.Kind != agreement.NoTransfer || o.Party != party {
+			continue
+		}
+		if first == "" {
+			first = o.ID
+		}
+		for _, f := range fs {
+			if slices.Contains(o.Items, f.Category) && (dest == "" || slices.Contains(o.Destinations, dest)) {
+				return o.ID
+			}
+		}
+	}
+	return first
+}
+
+// applyForceMajeure records the site's party's confirmation that an
+// inspection claimed as force majeure failed for a cause of neither party:
+// it is then charged to no one.
+func applyForceMajeure(c *Context, e Entry) error {
+	var b statement.ForceMajeureBody
+	if err := decode(e, &b); err != nil {
+		return err
+	}
+	var in *Inspection
+	var put func(*Inspection) error
+	switch {
+	case b.Declaration != "" && b.Challenge == "":
+		x, found, err := LoadInspection(c.KV, b.Declaration)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("%w: declaration %s has no inspection report", ErrInvalid, b.Declaration)
+		}
+		in, put = &x, func(x *Inspection) error { return putJSON(c.KV, kindInspection, b.Declaration, x) }
+	case b.Challenge != "" && b.Declaration == "":
+		ch, err := LoadChallenge(c.KV, b.Challenge)
+		if err != nil {
+			return err
+		}
+		if ch.Inspection == nil {
+			return fmt.Errorf("%w: challenge %s has no inspection report", ErrInvalid, b.Challenge)
+		}
+		in, put = ch.Inspection, func(*Inspection) error { return putJSON(c.KV, kindChallenge, ch.ID, ch) }
+	default:
+		return fmt.Errorf("%w: name either the declaration or the challenge whose inspection was force majeure", ErrInvalid)
+	}
+	if partyOfSite(c.Spec, in.Site) != c.Author.Party {
+		return fmt.Errorf("%w: only the party holding %s confirms force majeure there", ErrForbidden, in.Site)
+	}
+	if in.Outcome != statement.NotPerformed || !in.ForceMajeure || in.Fault != FaultInspectorate {
+		return fmt.Errorf("%w: the inspection %s is not a not_performed report claiming force majeure awaiting confirmation", ErrConflict, in.ID)
+	}
+	in.Fault = FaultNone
+	if err := put(in); err != nil {
+		return err
+	}
+	return c.stmtEvent(e, Event{Kind: compliance.ForceMajeure, Party: inspectorate(c.Spec, in.Site), Ref: in.Declaration + in.Challenge, Site: in.Site,
+		Text: fmt.Sprintf("%s confirmed that the inspection %s was not performed for a cause of neither party: %s", c.Author.Party, in.ID, in.Reason)})
 }
 
 // Queue lists the declarations selected at a site and not yet inspected,
@@ -415,13 +502,8 @@ func Queue(kv KV, site string) ([]Selection, error) {
 	return out, nil
 }
 
-func init() {
-	OnDue("selection", expireSelection)
-	OnDue("challenge", expireChallenge)
-}
-
 // expireSelection records a selection whose deadline passed without a
-// report as not performed.
+// report as not performed, through the inspectorate's fault.
 func expireSelection(c *Context, deadline time.Time, id string) error {
 	sel, _, err := LoadSelection(c.KV, id)
 	if err != nil {
@@ -430,27 +512,14 @@ func expireSelection(c *Context, deadline time.Time, id string) error {
 	if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, id)); err != nil {
 		return err
 	}
-	in := Inspection{ReportBody: ReportBody{Declaration: id, Site: sel.Site, Outcome: NotPerformed},
-		ID: "deadline/" + id, Time: deadline,
+	in := Inspection{ReportBody: statement.ReportBody{Declaration: id, Site: sel.Site, Outcome: statement.NotPerformed},
+		ID: "deadline/" + id, Time: deadline, Fault: FaultInspectorate,
 		Cause: fmt.Sprintf("no inspection was reported by the deadline %s (departure less the margin)", deadline.Format(time.RFC3339))}
 	if err := putJSON(c.KV, kindInspection, id, in); err != nil {
 		return err
 	}
-	return c.event(deadline, Event{Kind: EventNotPerformed, Party: partyOfSite(c.Spec, sel.Site), Ref: id, Site: sel.Site,
-		Text: fmt.Sprintf("the selected consignment %s was not inspected by its deadline", id)})
-}
-
-// expireChallenge refuses a challenge left unanswered past its deadline.
-func expireChallenge(c *Context, deadline time.Time, id string) error {
-	ch, err := LoadChallenge(c.KV, id)
-	if err != nil {
-		return err
-	}
-	ch.Status = ChallengeRefused
-	ch.Cause = fmt.Sprintf("no answer by the deadline %s: silence counts as refusal", deadline.Format(time.RFC3339))
-	if err := putJSON(c.KV, kindChallenge, id, ch); err != nil {
-		return err
-	}
-	return c.event(deadline, Event{Kind: EventChallengeRefused, Party: partyOfSite(c.Spec, ch.Site), Ref: id, Site: ch.Site, Index: ch.Index,
-		Text: fmt.Sprintf("challenge %s at %s was left unanswered past its response time", id, ch.Site)})
+	party := inspectorate(c.Spec, sel.Site)
+	return c.event(deadline, Event{Kind: compliance.NotPerformed, Party: party, Ref: id, Site: sel.Site,
+		Obligation: c.obligation(agreement.Inspect, party, sel.Site, deadline),
+		Text:       fmt.Sprintf("the selected consignment %s was not inspected by its deadline: no inspector reported", id)})
 }

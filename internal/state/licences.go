@@ -6,68 +6,35 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/statement"
 )
 
-// The statement types of the procurement channel.
+// LicenceStatus is where a licence request stands.
+type LicenceStatus string
+
+// The licence statuses.
 const (
-	TypeLicenceRequest  = "license.request"
-	TypeLicenceDecision = "license.decision"
+	LicencePending  LicenceStatus = "pending"
+	LicenceApproved LicenceStatus = "approved"
+	LicenceDenied   LicenceStatus = "denied"
 )
-
-const kindLicence = "licence"
-
-// Licence statuses.
-const (
-	Approved = "approved"
-	Denied   = "denied"
-)
-
-// LicenceBody is the body of license.request.
-type LicenceBody struct {
-	// Item is the controlled-item category of the goods.
-	Item        string `json:"item"`
-	Description string `json:"description"`
-	Exporter    string `json:"exporter"`
-	Importer    string `json:"importer"`
-	Destination string `json:"destination"`
-	EndUse      string `json:"end_use"`
-	// EndUseLocation is where the goods will be used.
-	EndUseLocation string `json:"end_use_location"`
-	// Certificate is the SHA-256 of the end-user certificate blob.
-	Certificate string `json:"certificate"`
-}
-
-// DecisionBody is the body of license.decision.
-type DecisionBody struct {
-	Request  string `json:"request"`
-	Approved bool   `json:"approved"`
-	// Extend takes the extended limit instead of deciding now.
-	Extend bool   `json:"extend,omitempty"`
-	Reason string `json:"reason,omitempty"`
-}
 
 // Licence is a licence request as the state knows it.
 type Licence struct {
-	LicenceBody
-	ID       string    `json:"id"`
-	Index    uint64    `json:"index"`
-	Time     time.Time `json:"time"`
-	Deadline time.Time `json:"deadline"`
-	Status   string    `json:"status"`
-	Decided  time.Time `json:"decided,omitzero"`
-	Cause    string    `json:"cause,omitempty"`
-	Extended bool      `json:"extended,omitempty"`
-}
-
-func init() {
-	Register(TypeLicenceRequest, Handler{Duties: []agreement.Duty{agreement.Declarant, agreement.Envoy}, Apply: applyLicenceRequest, Blobs: licenceBlobs})
-	Register(TypeLicenceDecision, Handler{Duties: []agreement.Duty{agreement.Approver}, Apply: applyLicenceDecision})
-	OnDue("licence", licenceTimeout)
+	statement.LicenceBody
+	ID       string        `json:"id"`
+	Index    uint64        `json:"index"`
+	Time     time.Time     `json:"time"`
+	Deadline time.Time     `json:"deadline"`
+	Status   LicenceStatus `json:"status"`
+	Decided  time.Time     `json:"decided,omitzero"`
+	Cause    string        `json:"cause,omitempty"`
+	Extended bool          `json:"extended,omitempty"`
 }
 
 func licenceBlobs(st *statement.Statement) ([][32]byte, error) {
-	var b LicenceBody
+	var b statement.LicenceBody
 	if err := st.Decode(&b); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -87,9 +54,9 @@ func addWorkingDays(t time.Time, n int) time.Time {
 }
 
 func applyLicenceRequest(c *Context, e Entry) error {
-	var b LicenceBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.LicenceBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	p := c.Spec.Procurement
 	if p == nil {
@@ -98,13 +65,13 @@ func applyLicenceRequest(c *Context, e Entry) error {
 	if b.Exporter == "" || b.Importer == "" || b.EndUse == "" || b.EndUseLocation == "" || b.Description == "" {
 		return fmt.Errorf("%w: a licence request names the description, exporter, importer, end use and end-use location", ErrInvalid)
 	}
-	if err := checkEvidence(c.KV, []Evidence{{SHA256: b.Certificate}}); err != nil {
+	if err := checkEvidence(c.KV, []statement.Evidence{{SHA256: b.Certificate}}); err != nil {
 		return fmt.Errorf("end-user certificate: %w", err)
 	}
 	if needsLicence(Timeline(c.KV, c.Spec).InForce(e.Time), b.Item, b.Destination) == nil {
 		return fmt.Errorf("%w: no licensed-transfer obligation in force covers %s to %s", ErrInvalid, b.Item, b.Destination)
 	}
-	l := Licence{LicenceBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Status: Pending,
+	l := Licence{LicenceBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Status: LicencePending,
 		Deadline: addWorkingDays(e.Time, p.WorkingDays)}
 	if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
 		return err
@@ -129,9 +96,9 @@ func LoadLicence(kv KV, id string) (*Licence, error) {
 }
 
 func applyLicenceDecision(c *Context, e Entry) error {
-	var b DecisionBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.DecisionBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	p := c.Spec.Procurement
 	if p == nil || c.Author.Party != p.Approver {
@@ -141,7 +108,7 @@ func applyLicenceDecision(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if l.Status != Pending {
+	if l.Status != LicencePending {
 		return fmt.Errorf("%w: licence request %s is %s already (%s)", ErrConflict, l.ID, l.Status, l.Cause)
 	}
 	if b.Extend {
@@ -161,9 +128,9 @@ func applyLicenceDecision(c *Context, e Entry) error {
 	if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
 		return err
 	}
-	l.Status, l.Decided, l.Cause = Denied, e.Time, "denied by "+e.Statement.ID+": "+b.Reason
+	l.Status, l.Decided, l.Cause = LicenceDenied, e.Time, "denied by "+e.Statement.ID+": "+b.Reason
 	if b.Approved {
-		l.Status, l.Cause = Approved, "approved by "+e.Statement.ID
+		l.Status, l.Cause = LicenceApproved, "approved by "+e.Statement.ID
 	}
 	return putJSON(c.KV, kindLicence, l.ID, l)
 }
@@ -171,19 +138,19 @@ func applyLicenceDecision(c *Context, e Entry) error {
 // licenceTimeout decides an unanswered request by the agreement's rule.
 func licenceTimeout(c *Context, at time.Time, id string) error {
 	l, err := LoadLicence(c.KV, id)
-	if err != nil || l.Status != Pending {
+	if err != nil || l.Status != LicencePending {
 		return err
 	}
 	rule := c.Spec.Procurement.OnTimeout
-	l.Status, l.Decided = Denied, at
+	l.Status, l.Decided = LicenceDenied, at
 	if rule == "approve" {
-		l.Status = Approved
+		l.Status = LicenceApproved
 	}
 	l.Cause = fmt.Sprintf("no decision by %s; the agreement's rule makes it %s", at.Format(time.DateOnly), l.Status)
 	if err := putJSON(c.KV, kindLicence, id, l); err != nil {
 		return err
 	}
-	return c.event(at, Event{Kind: EventLicenceTimeout, Ref: id, Text: "licence request " + id + ": " + l.Cause})
+	return c.event(at, Event{Kind: compliance.LicenceTimeout, Ref: id, Text: "licence request " + id + ": " + l.Cause})
 }
 
 // checkLicence records an unlicensed transfer: a declared item in a
@@ -202,7 +169,7 @@ func (c *Context) checkLicence(e Entry, d *Declaration) error {
 				if err != nil {
 					return err
 				}
-				if l.Status == Approved && l.Item == m.Category && l.Destination == d.Body.Destination {
+				if l.Status == LicenceApproved && l.Item == m.Category && l.Destination == d.Body.Destination {
 					continue
 				}
 			}
@@ -210,7 +177,7 @@ func (c *Context) checkLicence(e Entry, d *Declaration) error {
 				d.Flags = append(d.Flags, "unlicensed")
 				slices.Sort(d.Flags)
 			}
-			return c.stmtEvent(e, Event{Kind: EventUnlicensed, Party: d.Party, Ref: d.ID, Site: d.Body.Site,
+			return c.stmtEvent(e, Event{Kind: compliance.Unlicensed, Party: d.Party, Ref: d.ID, Site: d.Body.Site, Obligation: o.ID,
 				Text: fmt.Sprintf("declaration %s transfers %s items (items[%d]) to %s without an approved licence, as obligation %s requires", d.ID, m.Category, it.Index, d.Body.Destination, o.ID)})
 		}
 	}

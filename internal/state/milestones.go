@@ -1,24 +1,13 @@
 package state
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
+	"github.com/surety/surety/internal/statement"
 )
-
-// TypeVerified reports steps verified: the conditions of milestones.
-const TypeVerified = "verification.report"
-
-const kindMilestone = "milestone"
-
-// VerifiedBody is the body of verification.report: the steps its party
-// reports verified.
-type VerifiedBody struct {
-	Steps       []string `json:"steps"`
-	Description string   `json:"description,omitempty"`
-}
 
 // Milestone is a reached milestone.
 type Milestone struct {
@@ -26,15 +15,78 @@ type Milestone struct {
 	Time time.Time `json:"time"`
 }
 
-func init() {
-	Register(TypeVerified, Handler{Duties: []agreement.Duty{agreement.Coordinator}, Apply: applyVerified})
-	OnDue("milestone", milestoneReached)
+// initIncentives creates the incentives' states at the adoption.
+func (c *Context) initIncentives(at time.Time) error {
+	for _, in := range c.Spec.Incentives {
+		var err error
+		switch in.Kind {
+		case agreement.Tranches:
+			err = c.initTranches(in, at)
+		case agreement.InKind:
+			err = c.initDelivery(in, at)
+		case agreement.Relief:
+			err = c.initRelief(in)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reschedule schedules everything whose time the timeline now fixes:
+// periods, milestones, tranches, relief and deliveries. It runs at the
+// adoption and whenever a condition is met.
+func (c *Context) reschedule() error {
+	tl := Timeline(c.KV, c.Spec)
+	if _, to, ok := tl.Period(1); ok {
+		if _, err := c.KV.Get(kindScheduled, "period/first"); err != nil {
+			if err := c.KV.Put(kindScheduled, "period/first", []byte(depKey(to))); err != nil {
+				return err
+			}
+			if err := c.schedulePeriod(1); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range c.Spec.Milestones {
+		if w := tl.Milestone(m.ID); w.At != nil {
+			if err := c.scheduleOnce(*w.At, "milestone", m.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, in := range c.Spec.Incentives {
+		switch in.Kind {
+		case agreement.Tranches:
+			for _, t := range in.Tranches {
+				if w := tl.Eval(t.Due); w.At != nil {
+					if err := c.scheduleOnce(*w.At, "tranche", t.ID); err != nil {
+						return err
+					}
+				}
+			}
+		case agreement.Relief:
+			if w := tl.Milestone(in.At); w.At != nil {
+				if err := c.scheduleOnce(*w.At, "relief", in.ID); err != nil {
+					return err
+				}
+			}
+		case agreement.InKind:
+			if w := tl.Eval(*in.Start); w.At != nil {
+				if err := c.scheduleInstallment(in.ID, 1, *w.At); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func applyVerified(c *Context, e Entry) error {
-	var b VerifiedBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.VerifiedBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	if len(b.Steps) == 0 {
 		return fmt.Errorf("%w: a verification report names the steps it verifies", ErrInvalid)
@@ -57,7 +109,8 @@ func applyVerified(c *Context, e Entry) error {
 		if _, err := c.KV.Get(kindVerified, key); err == nil {
 			continue // verified before; the first report counts
 		}
-		if err := putJSON(c.KV, kindVerified, key, e.Time); err != nil {
+		v := VerifiedStep{Verified: agreement.Verified{Party: c.Author.Party, Step: s, Time: e.Time}, Statement: e.Statement.ID, Index: e.Index}
+		if err := putJSON(c.KV, kindVerified, key, v); err != nil {
 			return err
 		}
 	}
@@ -77,19 +130,8 @@ func milestoneReached(c *Context, at time.Time, id string) error {
 	if err := putJSON(c.KV, kindMilestone, id, Milestone{ID: id, Time: at}); err != nil {
 		return err
 	}
-	return c.event(at, Event{Kind: EventMilestone, Ref: id, Text: fmt.Sprintf("milestone %s reached", id)})
+	return c.event(at, Event{Kind: compliance.Milestone, Ref: id, Text: fmt.Sprintf("milestone %s reached", id)})
 }
 
 // Milestones returns the reached milestones.
-func Milestones(kv KV) ([]Milestone, error) {
-	var out []Milestone
-	err := kv.Scan(kindMilestone, "", "", 0, func(_ string, v []byte) error {
-		var m Milestone
-		if err := json.Unmarshal(v, &m); err != nil {
-			return err
-		}
-		out = append(out, m)
-		return nil
-	})
-	return out, err
-}
+func Milestones(kv KV) ([]Milestone, error) { return scanJSON[Milestone](kv, kindMilestone, "", "") }

@@ -11,20 +11,6 @@ import (
 	"github.com/surety/surety/internal/statement"
 )
 
-// The statement types of the agreement and its keys.
-const (
-	TypeAdopt     = "agreement.adopt"
-	TypeKeyAdd    = "key.add"
-	TypeKeyRevoke = "key.revoke"
-	TypeClockTick = "clock.tick"
-)
-
-const (
-	kindAgreement = "agreement"
-	kindPrincipal = "principal"
-	kindClock     = "clock"
-)
-
 // Principal is a principal as the state knows it: its party, duties and
 // keys, with when each key was added and revoked.
 type Principal struct {
@@ -75,40 +61,11 @@ func (p *Principal) key(keyID string) *Key {
 	return nil
 }
 
-// AdoptBody is the body of agreement.adopt: the agreement document itself.
-type AdoptBody struct {
-	Document string `json:"document"`
-}
-
-// KeyAddBody adds a key to a principal, or a new principal with its key.
-type KeyAddBody struct {
-	Principal string `json:"principal"`
-	// Key is a verifier key (name+hash+data) or base64 of the 32 key bytes.
-	Key string `json:"key"`
-	// Party, Duties and Sites describe a new principal.
-	Party  string           `json:"party,omitempty"`
-	Duties []agreement.Duty `json:"duties,omitempty"`
-	Sites  []string         `json:"sites,omitempty"`
-}
-
-// KeyRevokeBody revokes a principal's key by its key id.
-type KeyRevokeBody struct {
-	Principal string `json:"principal"`
-	KeyID     string `json:"key_id"`
-}
-
-func init() {
-	Register(TypeAdopt, Handler{Apply: applyAdopt})
-	Register(TypeKeyAdd, Handler{Apply: applyKeyAdd})
-	Register(TypeKeyRevoke, Handler{Apply: applyKeyRevoke})
-	Register(TypeClockTick, Handler{Duties: []agreement.Duty{agreement.LogKey}, Apply: applyClockTick})
-}
-
 // Lookup returns the public key that must have signed st: the current key
 // of its author under the statement's key id, or for agreement.adopt, the
 // log key of the agreement it adopts.
 func Lookup(kv KV, st *statement.Statement) (ed25519.PublicKey, error) {
-	if st.Type == TypeAdopt {
+	if st.Type == statement.TypeAdopt {
 		spec, err := adoptedSpec(st)
 		if err != nil {
 			return nil, err
@@ -148,7 +105,7 @@ func LoadPrincipal(kv KV, id string) (*Principal, error) {
 }
 
 func adoptedSpec(st *statement.Statement) (*agreement.Spec, error) {
-	var b AdoptBody
+	var b statement.AdoptBody
 	if err := st.Decode(&b); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -187,7 +144,7 @@ func applyAdopt(c *Context, e Entry) error {
 	if spec.ID != st.Agreement {
 		return fmt.Errorf("%w: the document's id is %q, the statement's agreement %q", ErrInvalid, spec.ID, st.Agreement)
 	}
-	var b AdoptBody
+	var b statement.AdoptBody
 	_ = st.Decode(&b)
 	if err := c.KV.Put(kindAgreement, "document", []byte(b.Document)); err != nil {
 		return err
@@ -219,9 +176,9 @@ func mayManage(author *Principal, party, principal string) bool {
 }
 
 func applyKeyAdd(c *Context, e Entry) error {
-	var b KeyAddBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.KeyAddBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	_, pub, err := keys.ParsePublic(b.Key)
 	if err != nil {
@@ -272,9 +229,9 @@ func applyKeyAdd(c *Context, e Entry) error {
 }
 
 func applyKeyRevoke(c *Context, e Entry) error {
-	var b KeyRevokeBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.KeyRevokeBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	pr, err := LoadPrincipal(c.KV, b.Principal)
 	if err != nil {
@@ -292,14 +249,10 @@ func applyKeyRevoke(c *Context, e Entry) error {
 	return putJSON(c.KV, kindPrincipal, pr.ID, pr)
 }
 
-// ClockTickBody is the body of clock.tick: empty; the entry's time is the
-// tick.
-type ClockTickBody struct{}
-
 func applyClockTick(c *Context, e Entry) error {
-	var b ClockTickBody
-	if err := e.Statement.Decode(&b); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	var b statement.ClockTickBody
+	if err := decode(e, &b); err != nil {
+		return err
 	}
 	return putJSON(c.KV, kindClock, "last", e.Time)
 }

@@ -7,21 +7,55 @@ import (
 )
 
 // Things that must happen at a time wait in one index ordered by that
-// time: "<time>/<what>/<id>". Before every statement the tick step runs,
-// in time order, the handler of each entry now due.
-
-var dueHandlers = map[string]func(c *Context, at time.Time, id string) error{}
-
-// OnDue registers the handler of scheduled entries of one kind. It is
-// called from init functions.
-func OnDue(what string, fn func(c *Context, at time.Time, id string) error) {
-	if _, dup := dueHandlers[what]; dup {
-		panic("state: due handler registered twice: " + what)
-	}
-	dueHandlers[what] = fn
+// time: "<time>/<rank>/<what>/<id>". Before every statement, what is due
+// by the statement's log time runs, earliest first.
+//
+// What falls due at the same instant runs in the order of this table,
+// which is part of the rules: first what time establishes (a milestone
+// reached, relief taking effect, a delivery schedule starting), then the
+// deadlines that make facts (a selection not inspected, a challenge not
+// answered, a licence not decided, a dispute step run out, a payment not
+// made, an installment short), then the ends of breaches (a cure period
+// or a suspension running out), then the close of a period, which judges
+// those facts, and last the tranches falling due, which read the verdicts
+// of the periods just closed.
+var dueOrder = [...]string{
+	"milestone", "relief", "delivery",
+	"selection", "challenge", "licence", "dispute", "payment", "installment",
+	"breach",
+	"period",
+	"tranche",
 }
 
-func dueKey(at time.Time, what, id string) string { return depKey(at) + "/" + what + "/" + id }
+// dues are the steps that run what falls due, by the names in dueOrder.
+var dues = map[string]func(c *Context, at time.Time, id string) error{
+	"milestone":   milestoneReached,
+	"relief":      reliefAt,
+	"delivery":    deliveryStart,
+	"selection":   expireSelection,
+	"challenge":   expireChallenge,
+	"licence":     licenceTimeout,
+	"dispute":     disputeDeadline,
+	"payment":     paymentDeadline,
+	"installment": installmentEnd,
+	"breach":      breachExpired,
+	"period":      closePeriod,
+	"tranche":     trancheDue,
+}
+
+// rank returns the position of a kind of scheduled entry in dueOrder.
+func rank(what string) int {
+	for i, w := range dueOrder {
+		if w == what {
+			return i
+		}
+	}
+	panic("state: nothing is scheduled as " + what)
+}
+
+func dueKey(at time.Time, what, id string) string {
+	return fmt.Sprintf("%s/%02d/%s/%s", depKey(at), rank(what), what, id)
+}
 
 // schedule makes what happen at the given time.
 func (c *Context) schedule(at time.Time, what, id string) error {
@@ -33,11 +67,22 @@ func (c *Context) unschedule(at time.Time, what, id string) error {
 	return c.KV.Delete(kindDeadline, dueKey(at, what, id))
 }
 
-func init() { Tick(runDue) }
+// scheduleOnce schedules what once; a later call for the same item does
+// nothing, even after it ran.
+func (c *Context) scheduleOnce(at time.Time, what, id string) error {
+	key := what + "/" + id
+	if _, err := c.KV.Get(kindScheduled, key); err == nil {
+		return nil
+	}
+	if err := c.KV.Put(kindScheduled, key, []byte(depKey(at))); err != nil {
+		return err
+	}
+	return c.schedule(at, what, id)
+}
 
 // runDue runs every scheduled entry due by now, earliest first; an entry a
-// handler schedules at or before now runs in the same tick.
-func runDue(c *Context, now time.Time) error {
+// step schedules at or before now runs in the same pass.
+func (c *Context) runDue(now time.Time) error {
 	for {
 		var next string
 		err := c.KV.Scan(kindDeadline, "", depKey(now)+keyEnd, 1, func(k string, _ []byte) error {
@@ -47,25 +92,35 @@ func runDue(c *Context, now time.Time) error {
 		if err != nil || next == "" {
 			return err
 		}
-		parts := strings.SplitN(next, "/", 3)
-		if len(parts) != 3 {
-			return fmt.Errorf("state: scheduled key %q", next)
-		}
-		at, err := time.Parse("2006-01-02T15:04:05.000000000Z", parts[0])
-		if err != nil || at.After(now) {
+		at, r, id, err := parseDue(next)
+		if err != nil {
 			return err
+		}
+		if at.After(now) {
+			return nil
 		}
 		if err := c.KV.Delete(kindDeadline, next); err != nil {
 			return err
 		}
-		h, ok := dueHandlers[parts[1]]
-		if !ok {
-			return fmt.Errorf("state: no handler for scheduled %q", parts[1])
-		}
-		if err := h(c, at, parts[2]); err != nil {
+		if err := dues[dueOrder[r]](c, at, id); err != nil {
 			return err
 		}
 	}
+}
+
+func parseDue(key string) (at time.Time, r int, id string, err error) {
+	parts := strings.SplitN(key, "/", 4)
+	if len(parts) != 4 {
+		return at, 0, "", fmt.Errorf("state: scheduled key %q", key)
+	}
+	at, err = time.Parse(depLayout, parts[0])
+	if err != nil {
+		return at, 0, "", fmt.Errorf("state: scheduled key %q: %w", key, err)
+	}
+	if _, err := fmt.Sscanf(parts[1], "%d", &r); err != nil || r < 0 || r >= len(dueOrder) || dueOrder[r] != parts[2] {
+		return at, 0, "", fmt.Errorf("state: scheduled key %q names no known step", key)
+	}
+	return at, r, parts[3], nil
 }
 
 // NextDue returns the earliest time for which something of a kind is
@@ -73,13 +128,23 @@ func runDue(c *Context, now time.Time) error {
 // nothing of the kind is scheduled.
 func NextDue(kv KV, what string) (at time.Time, found bool, err error) {
 	err = kv.Scan(kindDeadline, "", "", 0, func(k string, _ []byte) error {
-		parts := strings.SplitN(k, "/", 3)
-		if found || len(parts) != 3 || parts[1] != what {
+		if found {
 			return nil
 		}
-		t, err := time.Parse("2006-01-02T15:04:05.000000000Z", parts[0])
-		at, found = t, err == nil
-		return err
+		t, r, _, err := parseDue(k)
+		if err != nil {
+			return err
+		}
+		if dueOrder[r] == what {
+			at, found = t, true
+		}
+		return nil
 	})
 	return at, found, err
 }
+
+// depLayout is a time as fixed-width text, so that keys sort in time order.
+const depLayout = "2006-01-02T15:04:05.000000000Z"
+
+// depKey is a time as fixed-width text.
+func depKey(t time.Time) string { return t.UTC().Format(depLayout) }

@@ -4,6 +4,10 @@
 // run inside the append transaction, and again, identically, when the state
 // is rebuilt or an auditor replays the log.
 //
+// The rules of compliance (what is a breach, the verdicts, what the
+// consequences do) are package compliance's: state gathers the facts from
+// the log, asks compliance, and applies the actions it returns.
+//
 // Apply steps see the state only through KV and the entry; they never read
 // the clock, the network or random numbers.
 package state
@@ -51,8 +55,8 @@ type Context struct {
 	Spec *agreement.Spec
 	// Author is the signing principal, as the state knows it.
 	Author *Principal
-	// Now is the log time of the entry being applied; tick steps record
-	// the changes they make at it.
+	// Now is the log time of the entry being applied; the steps that time
+	// decides record the changes they make at it.
 	Now time.Time
 
 	proj *Projector
@@ -71,14 +75,6 @@ type Handler struct {
 	Blobs func(st *statement.Statement) ([][32]byte, error)
 }
 
-var tickers []func(c *Context, now time.Time) error
-
-// Tick adds a step that runs before every statement with the entry's log
-// time, for what the passing of time decides: missed deadlines, closed
-// periods. It is called from init functions. Tick steps run in the order
-// they were added.
-func Tick(fn func(c *Context, now time.Time) error) { tickers = append(tickers, fn) }
-
 // BlobsOf lists the blobs a statement refers to.
 func BlobsOf(st *statement.Statement) ([][32]byte, error) {
 	h, ok := handlers[st.Type]
@@ -88,18 +84,7 @@ func BlobsOf(st *statement.Statement) ([][32]byte, error) {
 	return h.Blobs(st)
 }
 
-var handlers = map[string]Handler{}
-
-// Register adds the apply step of a statement type. It is called from init
-// functions; registering a type twice panics.
-func Register(typ string, h Handler) {
-	if _, dup := handlers[typ]; dup {
-		panic("state: statement type registered twice: " + typ)
-	}
-	handlers[typ] = h
-}
-
-// Types lists the registered statement types.
+// Types lists the statement types the projector applies.
 func Types() []string {
 	ts := make([]string, 0, len(handlers))
 	for t := range handlers {
@@ -121,6 +106,9 @@ type Projector struct {
 	indexKey string
 }
 
+// NewProjector returns a projector with nothing cached.
+func NewProjector() *Projector { return &Projector{} }
+
 // Reset forgets the cached agreement.
 func (p *Projector) Reset() {
 	p.mu.Lock()
@@ -130,7 +118,9 @@ func (p *Projector) Reset() {
 
 // Apply authorizes the entry's statement against the state and applies it.
 // The signature must already have been verified with the key the state
-// holds for the author under the statement's key id (see Lookup).
+// holds for the author under the statement's key id (see Lookup). Before
+// the statement, everything the passing of time decided up to the entry's
+// log time runs (see schedule.go).
 func (p *Projector) Apply(kv KV, e Entry) error {
 	st := e.Statement
 	h, ok := handlers[st.Type]
@@ -142,17 +132,15 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 		return err
 	}
 	c := &Context{KV: kv, Spec: spec, Now: e.Time, proj: p}
-	if st.Type != TypeAdopt {
+	if st.Type != statement.TypeAdopt {
 		if spec == nil {
 			return fmt.Errorf("%w: the log has adopted no agreement yet; agreement.adopt comes first", ErrConflict)
 		}
 		if st.Agreement != spec.ID {
 			return fmt.Errorf("%w: statement is for agreement %q, this log is %q", ErrInvalid, st.Agreement, spec.ID)
 		}
-		for _, tick := range tickers {
-			if err := tick(c, e.Time); err != nil {
-				return err
-			}
+		if err := c.runDue(e.Time); err != nil {
+			return err
 		}
 		pr, err := LoadPrincipal(kv, st.Author)
 		if err != nil {
@@ -196,6 +184,15 @@ func dutyNames(ds []agreement.Duty) string {
 	return string(b)
 }
 
+// decode decodes a statement's body; a body that does not decode is
+// invalid.
+func decode(e Entry, v any) error {
+	if err := e.Statement.Decode(v); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return nil
+}
+
 // getJSON reads a JSON value; found is false for a missing row.
 func getJSON(kv KV, kind, key string, v any) (found bool, err error) {
 	b, err := kv.Get(kind, key)
@@ -223,6 +220,21 @@ func load[T any](kv KV, kind, id, what string) (*T, error) {
 		return nil, fmt.Errorf("%w: no %s %q", ErrInvalid, what, id)
 	}
 	return &v, nil
+}
+
+// scanJSON decodes every record of a kind with keys in [from, to), in key
+// order.
+func scanJSON[T any](kv KV, kind, from, to string) ([]T, error) {
+	var out []T
+	err := kv.Scan(kind, from, to, 0, func(_ string, v []byte) error {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("state: %s: %w", kind, err)
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err
 }
 
 // putJSON writes a JSON value.

@@ -10,8 +10,6 @@ import (
 	"github.com/surety/surety/internal/screening"
 )
 
-const kindVerified = "verified"
-
 // Timeline resolves the agreement's milestones with the conditions the log
 // has met: a condition is met when its party has reported every listed
 // step verified, at the time of the last of those reports.
@@ -22,20 +20,28 @@ func Timeline(kv KV, spec *agreement.Spec) *agreement.Timeline {
 // Met reports when the log met a condition: when its party reported the
 // last of its steps verified.
 func Met(kv KV) agreement.Met {
-	return func(c agreement.Condition) (time.Time, bool) {
-		var last time.Time
-		for _, step := range c.Steps {
-			var at time.Time
-			found, err := getJSON(kv, kindVerified, c.By+"/"+step, &at)
-			if err != nil || !found {
-				return time.Time{}, false
-			}
-			if at.After(last) {
-				last = at
-			}
-		}
-		return last, true
+	vs, err := VerifiedSteps(kv)
+	if err != nil {
+		return func(agreement.Condition) (time.Time, bool) { return time.Time{}, false }
 	}
+	steps := make([]agreement.Verified, len(vs))
+	for i, v := range vs {
+		steps[i] = v.Verified
+	}
+	return agreement.MetFrom(steps)
+}
+
+// VerifiedStep is a step a party reported verified, with the report.
+type VerifiedStep struct {
+	agreement.Verified
+	Statement string `json:"statement"`
+	Index     uint64 `json:"index"`
+}
+
+// VerifiedSteps returns every step reported verified, with its first
+// report.
+func VerifiedSteps(kv KV) ([]VerifiedStep, error) {
+	return scanJSON[VerifiedStep](kv, kindVerified, "", "")
 }
 
 // edition decodes a list edition, once per blob.

@@ -1,4 +1,4 @@
-package state_test
+package ledger
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func TestOverlay(t *testing.T) {
 			st := b.Open(t)
 			ctx := context.Background()
 			err := st.Update(ctx, "l", func(tx store.Tx) error {
-				o := state.NewOverlay(tx, "l")
+				o := newOverlay(tx, "l")
 				_ = o.Put("k", "a", []byte("1"))
 				_ = o.Put("k", "b", []byte("2"))
 				o.Accept()

@@ -1,0 +1,289 @@
+package statement
+
+import (
+	"time"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening"
+)
+
+// The statement types. A statement's body is the type of the same name
+// below; the projector (package state) gives each its apply step.
+const (
+	TypeAdopt     = "agreement.adopt"
+	TypeKeyAdd    = "key.add"
+	TypeKeyRevoke = "key.revoke"
+	TypeClockTick = "clock.tick"
+
+	TypeListAdopt = "list.adopt"
+
+	TypeDeclare  = "declaration.submit"
+	TypeAmend    = "declaration.amend"
+	TypeWithdraw = "declaration.withdraw"
+
+	TypeSelect       = "selection.decide"
+	TypeReport       = "inspection.report"
+	TypeForceMajeure = "inspection.force_majeure"
+	TypeAllegation   = "allegation.file"
+	TypeChallenge    = "challenge.request"
+	TypeResponse     = "challenge.response"
+
+	TypeLicenceRequest  = "license.request"
+	TypeLicenceDecision = "license.decision"
+
+	TypePayment  = "payment.record"
+	TypeDelivery = "delivery.record"
+	TypeReceipt  = "receipt.acknowledge"
+
+	TypeVerified = "verification.report"
+
+	TypeDisputeRaise = "dispute.raise"
+	TypeDisputeStep  = "dispute.step"
+	TypeSnapback     = "snapback.invoke"
+	TypeRemedy       = "remedy.accept"
+)
+
+// AdoptBody is the body of agreement.adopt: the agreement document itself.
+type AdoptBody struct {
+	Document string `json:"document"`
+}
+
+// KeyAddBody adds a key to a principal, or a new principal with its key.
+type KeyAddBody struct {
+	Principal string `json:"principal"`
+	// Key is a verifier key (name+hash+data) or base64 of the 32 key bytes.
+	Key string `json:"key"`
+	// Party, Duties and Sites describe a new principal.
+	Party  string           `json:"party,omitempty"`
+	Duties []agreement.Duty `json:"duties,omitempty"`
+	Sites  []string         `json:"sites,omitempty"`
+}
+
+// KeyRevokeBody revokes a principal's key by its key id.
+type KeyRevokeBody struct {
+	Principal string `json:"principal"`
+	KeyID     string `json:"key_id"`
+}
+
+// ClockTickBody is the body of clock.tick: empty; the entry's time is the
+// tick.
+type ClockTickBody struct{}
+
+// ListAdoptBody is the body of list.adopt: an edition, stored as a blob in
+// the canonical JSON encoding of screening.Encode, named by its SHA-256.
+type ListAdoptBody struct {
+	// Source is "un" or "ofac".
+	Source string `json:"source"`
+	// Date is the edition's publication date, YYYY-MM-DD.
+	Date string `json:"date"`
+	// SHA256 is the hex SHA-256 of the blob.
+	SHA256 string `json:"sha256"`
+	// Entries is the number of entries, for readers of the log.
+	Entries int `json:"entries"`
+}
+
+// The body of declaration.submit is a screening.Declaration.
+
+// AmendBody is the body of declaration.amend: the declaration in full, as
+// it now stands.
+type AmendBody struct {
+	Declaration string                `json:"declaration"`
+	Reason      string                `json:"reason,omitempty"`
+	New         screening.Declaration `json:"new"`
+}
+
+// WithdrawBody is the body of declaration.withdraw.
+type WithdrawBody struct {
+	Declaration string `json:"declaration"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+// SelectBody is the body of selection.decide: the VRF proof over the
+// declaration's agreement and leaf hash, the projected p, u from the VRF
+// output, and the decision u < p.
+type SelectBody struct {
+	Declaration string  `json:"declaration"`
+	Proof       string  `json:"proof"`
+	P           float64 `json:"p"`
+	U           float64 `json:"u"`
+	Selected    bool    `json:"selected"`
+}
+
+// Outcome is the outcome of an inspection.
+type Outcome string
+
+// The outcomes of an inspection.
+const (
+	Cleared      Outcome = "cleared"
+	Discrepancy  Outcome = "discrepancy"
+	Prohibited   Outcome = "prohibited"
+	AccessDenied Outcome = "access_denied"
+	NotPerformed Outcome = "not_performed"
+)
+
+// Outcomes lists the outcomes of an inspection.
+var Outcomes = []Outcome{Cleared, Discrepancy, Prohibited, AccessDenied, NotPerformed}
+
+// Finding is what an inspector found about one item.
+type Finding struct {
+	Item     int    `json:"item"`
+	Finding  string `json:"finding"`
+	Category string `json:"category,omitempty"`
+}
+
+// Evidence is a photo or document, stored as a blob.
+type Evidence struct {
+	SHA256 string `json:"sha256"`
+	Kind   string `json:"kind"`
+	Name   string `json:"name,omitempty"`
+}
+
+// ReportBody is the body of inspection.report.
+type ReportBody struct {
+	// Declaration is the inspected declaration, or Challenge the challenge
+	// inspection; exactly one is set.
+	Declaration string  `json:"declaration,omitempty"`
+	Challenge   string  `json:"challenge,omitempty"`
+	Site        string  `json:"site"`
+	Outcome     Outcome `json:"outcome"`
+	// Reason says why inspectors were denied access or the inspection was
+	// not performed.
+	Reason string `json:"reason,omitempty"`
+	// ForceMajeure claims that a not_performed inspection failed for a
+	// cause of neither party; it counts as such once the site's party
+	// confirms it (inspection.force_majeure).
+	ForceMajeure bool       `json:"force_majeure,omitempty"`
+	Findings     []Finding  `json:"findings,omitempty"`
+	Seals        []string   `json:"seals,omitempty"`
+	Start        time.Time  `json:"start"`
+	End          time.Time  `json:"end"`
+	Evidence     []Evidence `json:"evidence,omitempty"`
+}
+
+// ForceMajeureBody is the body of inspection.force_majeure: the site's
+// party confirms that the not_performed inspection of a declaration or
+// challenge failed for a cause of neither party.
+type ForceMajeureBody struct {
+	Declaration string `json:"declaration,omitempty"`
+	Challenge   string `json:"challenge,omitempty"`
+	Note        string `json:"note,omitempty"`
+}
+
+// AllegationBody is the body of allegation.file: a party's claim that the
+// agreement was broken, e.g. by an undeclared departure.
+type AllegationBody struct {
+	Site        string     `json:"site,omitempty"`
+	Declaration string     `json:"declaration,omitempty"`
+	Description string     `json:"description"`
+	Evidence    []Evidence `json:"evidence,omitempty"`
+	// Undeclared says the allegation is of an undeclared departure: a
+	// challenge inspection finding prohibited items confirms it.
+	Undeclared bool `json:"undeclared,omitempty"`
+}
+
+// ChallengeBody is the body of challenge.request: the inspectorate asks
+// for access to a site or a consignment.
+type ChallengeBody struct {
+	Allegation  string `json:"allegation,omitempty"`
+	Site        string `json:"site"`
+	Declaration string `json:"declaration,omitempty"`
+	Description string `json:"description"`
+	// Repeats is an earlier challenge at the same site whose location was
+	// refused or whose inspectors were turned away: inspecting this one in
+	// time cures that breach.
+	Repeats string `json:"repeats,omitempty"`
+}
+
+// ResponseBody is the body of challenge.response.
+type ResponseBody struct {
+	Challenge string `json:"challenge"`
+	Granted   bool   `json:"granted"`
+	// At is when access is granted.
+	At     time.Time `json:"at,omitzero"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// LicenceBody is the body of license.request.
+type LicenceBody struct {
+	// Item is the controlled-item category of the goods.
+	Item        string `json:"item"`
+	Description string `json:"description"`
+	Exporter    string `json:"exporter"`
+	Importer    string `json:"importer"`
+	Destination string `json:"destination"`
+	EndUse      string `json:"end_use"`
+	// EndUseLocation is where the goods will be used.
+	EndUseLocation string `json:"end_use_location"`
+	// Certificate is the SHA-256 of the end-user certificate blob.
+	Certificate string `json:"certificate"`
+}
+
+// DecisionBody is the body of license.decision.
+type DecisionBody struct {
+	Request  string `json:"request"`
+	Approved bool   `json:"approved"`
+	// Extend takes the extended limit instead of deciding now.
+	Extend bool   `json:"extend,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// PaymentBody is the body of payment.record.
+type PaymentBody struct {
+	Tranche   string `json:"tranche"`
+	Amount    int64  `json:"amount"`
+	Currency  string `json:"currency"`
+	Reference string `json:"reference,omitempty"`
+}
+
+// DeliveryBody is the body of delivery.record.
+type DeliveryBody struct {
+	Incentive string  `json:"incentive"`
+	Quantity  float64 `json:"quantity"`
+	Unit      string  `json:"unit"`
+	Reference string  `json:"reference,omitempty"`
+}
+
+// ReceiptBody is the body of receipt.acknowledge: for a tranche, or for a
+// delivery by its statement id.
+type ReceiptBody struct {
+	Tranche  string `json:"tranche,omitempty"`
+	Delivery string `json:"delivery,omitempty"`
+	Disputed bool   `json:"disputed,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// VerifiedBody is the body of verification.report: the steps its party
+// reports verified.
+type VerifiedBody struct {
+	Steps       []string `json:"steps"`
+	Description string   `json:"description,omitempty"`
+}
+
+// RaiseBody is the body of dispute.raise.
+type RaiseBody struct {
+	// Against is the party the complaint is about.
+	Against     string `json:"against"`
+	Description string `json:"description"`
+}
+
+// StepBody is the body of dispute.step. Resolved: true is the author's
+// party's agreement that the dispute is resolved; the dispute is resolved
+// when both parties to it have agreed at the same step. Resolved: false
+// moves the dispute to its next step.
+type StepBody struct {
+	Dispute  string `json:"dispute"`
+	Resolved bool   `json:"resolved"`
+	Note     string `json:"note,omitempty"`
+}
+
+// SnapbackBody is the body of snapback.invoke.
+type SnapbackBody struct {
+	Dispute string `json:"dispute"`
+}
+
+// RemedyBody is the body of remedy.accept: the injured party accepts the
+// remedy of a breach whose consequence a remedy ends.
+type RemedyBody struct {
+	Breach string `json:"breach"`
+	Note   string `json:"note,omitempty"`
+}
