@@ -16,7 +16,7 @@ func Rodong(departure time.Time) screening.Declaration {
 		Consignor:   screening.Party{Name: "Korea Mining Development Trading Corporation", Country: "KP"},
 		Consignee:   screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
 		EndUser:     screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
-		Destination: "IR",
+		Destination: "IR", Seals: []string{"KP-NAM-0931"},
 		Items: []screening.Item{{Description: "mining equipment", HSCode: "880260", Quantity: 4, Unit: "pcs",
 			WeightKg: 12000, Value: screening.Value{Amount: 900000, Currency: "USD"}}},
 	}
@@ -29,7 +29,7 @@ func Garments(departure time.Time) screening.Declaration {
 		Consignor:   screening.Party{Name: "Pyongyang Garment Factory", Country: "KP"},
 		Consignee:   screening.Party{Name: "Dandong Textile Import Co", Country: "CN"},
 		EndUser:     screening.Party{Name: "Dandong Textile Import Co", Country: "CN"},
-		Destination: "CN",
+		Destination: "CN", Seals: []string{"KP-FNJ-4410"},
 		Items: []screening.Item{{Description: "women's cotton blouses", HSCode: "620630", Quantity: 2000, Unit: "pcs",
 			WeightKg: 400, Value: screening.Value{Amount: 14000, Currency: "USD"}}},
 	}

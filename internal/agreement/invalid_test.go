@@ -85,7 +85,7 @@ bad.yaml:80:17: incentives[0].tranches[0].amount: tranche t1 needs a positive am
 	{"bad-currency", `currency: USD`, "currency: usd",
 		`bad.yaml:77:36: incentives[0].total.currency: "usd" is not an ISO 4217 currency code; write three capital letters, e.g. USD`},
 	{"field-of-another-kind", `lead_time: 24h`, "lead_time: 24h\n    destinations: [IR]",
-		`bad.yaml:72:19: obligations[1].destinations: a declaration obligation takes no destinations; its fields are sites, lead_time, late_tolerance, discrepancy_tolerance, withdrawal_is_violation`},
+		`bad.yaml:72:19: obligations[1].destinations: a declaration obligation takes no destinations; its fields are sites, lead_time, late_tolerance, discrepancy_tolerance, withdrawal_is_violation, broken_seal_is_violation`},
 	{"declaration-without-lead-time", `    lead_time: 24h\n`, "",
 		`bad.yaml:67:5: obligations[1].lead_time: obligation declare needs lead_time, a duration such as "24h"`},
 	{"unknown-item", `items: \[missiles\]`, "items: [missile]",

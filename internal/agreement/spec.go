@@ -268,6 +268,9 @@ type Obligation struct {
 	// WithdrawalIsViolation makes a declaration withdrawn after its
 	// selection a violation.
 	WithdrawalIsViolation bool `json:"withdrawal_is_violation,omitempty"`
+	// BrokenSealIsViolation makes a seal found missing, broken or not the
+	// declared one a violation; without it, it counts as a discrepancy.
+	BrokenSealIsViolation bool `json:"broken_seal_is_violation,omitempty"`
 
 	// ResponseTime is how long the undertaker has to answer a challenge
 	// request (access).
@@ -430,8 +433,10 @@ type Sampling struct {
 	// Mandatory is the risk from which selection is certain; zero means
 	// never.
 	Mandatory float64 `json:"mandatory,omitempty"`
-	// Margin is how long before departure an inspection must be done.
-	Margin *Duration `json:"margin,omitempty"`
+	// RevealWithin is how long after a consignment's departure the
+	// selector has to reveal its decision on it; zero means 24h. A decision
+	// not revealed by then is the inspectorate's failure.
+	RevealWithin *Duration `json:"reveal_within,omitempty"`
 	// Weights weigh the screening signals into the risk score.
 	Weights Weights `json:"weights"`
 }
@@ -615,4 +620,13 @@ type Procurement struct {
 	DisagreementWorkingDays int `json:"disagreement_working_days,omitempty"`
 	// OnTimeout is the decision taken when the limit passes: approve or deny.
 	OnTimeout string `json:"on_timeout" jsonschema:"required,enum=approve,enum=deny"`
+}
+
+// RevealWindow is how long after departure the selector has to reveal a
+// decision.
+func (s Sampling) RevealWindow() Duration {
+	if s.RevealWithin != nil {
+		return *s.RevealWithin
+	}
+	return Duration{N: 24, Unit: "h"}
 }

@@ -547,7 +547,7 @@ func (t Trigger) deps() []string {
 var obligationFields = map[ObligationKind][]string{
 	NoTransfer:       {"items", "destinations"},
 	LicensedTransfer: {"items", "destinations"},
-	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation"},
+	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation", "broken_seal_is_violation"},
 	Access:           {"sites", "response_time"},
 	FacilityDuty:     {"sites", "requirement", "monitored_by"},
 	Pay:              {"incentive", "grace"},
@@ -569,6 +569,7 @@ func (o Obligation) setFields() []string {
 	add(o.LateTolerance != 0, "late_tolerance")
 	add(o.DiscrepancyTolerance != 0, "discrepancy_tolerance")
 	add(o.WithdrawalIsViolation, "withdrawal_is_violation")
+	add(o.BrokenSealIsViolation, "broken_seal_is_violation")
 	add(o.ResponseTime != nil, "response_time")
 	add(o.Requirement != "", "requirement")
 	add(o.MonitoredBy != "", "monitored_by")
@@ -921,9 +922,9 @@ func (c *checker) checkVerification() {
 	if sm.Mandatory < 0 || sm.Mandatory > 1 {
 		c.add(at(sp, "mandatory"), "the mandatory-selection risk level %v must be in [0, 1]", sm.Mandatory)
 	}
-	if sm.Margin != nil {
-		if err := sm.Margin.check(); err != nil {
-			c.add(at(sp, "margin"), "%v", err)
+	if sm.RevealWithin != nil {
+		if err := sm.RevealWithin.check(); err != nil {
+			c.add(at(sp, "reveal_within"), "%v", err)
 		}
 	}
 	w := sm.Weights

@@ -198,8 +198,8 @@ func writeView(w io.Writer, v agreement.View) error {
 	if sm.Mandatory > 0 {
 		p(", mandatory from risk %s", num(sm.Mandatory))
 	}
-	if sm.Margin != nil {
-		p(", inspect %s before departure", sm.Margin)
+	if sm.RevealWithin != nil {
+		p(", decisions revealed within %s of departure", sm.RevealWithin)
 	}
 	p("\n")
 	wt := sm.Weights

@@ -30,6 +30,10 @@ var csvColumns = []string{
 	"description", "hs_code", "quantity", "unit", "weight_kg", "value", "currency", "control",
 }
 
+// sealsColumn is the optional column of the seals applied when declared,
+// separated by semicolons or spaces.
+const sealsColumn = "seals"
+
 // readDeclaration reads a declaration from a JSON file or, for a .csv
 // file, from CSV rows with a header naming csvColumns (any order, all
 // required but the optional ones left empty).
@@ -76,7 +80,13 @@ func parseDeclarationCSV(path string, r io.Reader) (screening.Declaration, error
 		if err != nil {
 			return d, fmt.Errorf("%s: %w", path, err)
 		}
-		get := func(c string) string { return strings.TrimSpace(rec[col[c]]) }
+		get := func(c string) string {
+			i, ok := col[c]
+			if !ok {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
 		num := func(c string) (float64, error) {
 			v, err := strconv.ParseFloat(get(c), 64)
 			if err != nil {
@@ -97,6 +107,7 @@ func parseDeclarationCSV(path string, r io.Reader) (screening.Declaration, error
 				EndUser:     screening.Party{Name: get("end_user"), Address: get("end_user_address"), Country: get("end_user_country")},
 				Destination: get("destination"),
 				Transit:     strings.FieldsFunc(get("transit"), func(r rune) bool { return r == ';' || r == ' ' }),
+				Seals:       strings.FieldsFunc(get(sealsColumn), func(r rune) bool { return r == ';' || r == ' ' }),
 			}
 		}
 		it := screening.Item{Description: get("description"), HSCode: get("hs_code"), Unit: get("unit"), Control: get("control")}
@@ -126,7 +137,8 @@ func newDeclareCmd() *cobra.Command {
 		Long: "Declare signs a declaration.submit statement with the declarant's key, submits\n" +
 			"it, and prints its log index, risk, selection probability, flags and the\n" +
 			"screening's reasons. FILE is a declaration in JSON, or CSV with one item per\n" +
-			"row and the columns " + strings.Join(csvColumns, ",") + ".",
+			"row and the columns " + strings.Join(csvColumns, ",") + ", and optionally\n" +
+			"seals (the seal numbers applied when declared, separated by semicolons).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(out); err != nil {

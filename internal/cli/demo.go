@@ -71,7 +71,7 @@ type Demo struct {
 	deniedSeen bool
 	// denied are the consignments whose inspectors were turned away and
 	// have not left yet: the inspectors come back for them.
-	denied []state.Selection
+	denied []server.QueueItem
 }
 
 // Close stops the server and the witnesses.
@@ -268,7 +268,9 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 				clk.set(day.Add(time.Duration(7*60+i*20) * time.Minute))
 				dep := day.Add(36*time.Hour + time.Duration(r.IntN(12))*time.Hour)
 				id := fmt.Sprintf("d-%s-%s-%d", day.Format("20060102"), site, i)
-				if _, err := as("kp-export-authority").send(ctx, statement.TypeDeclare, id, declaration(r, site, dep)); err != nil {
+				decl := declaration(r, site, dep)
+				decl.Seals = []string{fmt.Sprintf("KP-%s-%d", day.Format("060102"), 100*len(site)+i)}
+				if _, err := as("kp-export-authority").send(ctx, statement.TypeDeclare, id, decl); err != nil {
 					return fmt.Errorf("declaration %s: %w", id, err)
 				}
 				d.declared++
@@ -292,7 +294,7 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			return err
 		}
 		clk.set(day.Add(11 * time.Hour))
-		_, k, err := sel.Run(ctx)
+		_, k, _, err := sel.Run(ctx)
 		if err != nil {
 			return err
 		}
@@ -339,14 +341,18 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as func(string) *sender, day time.Time) error {
 	inspectors := map[string][]string{"fnj": {"il-insp-fnj-1", "il-insp-fnj-2"}, "kpnam": {"il-insp-nam-1", "il-insp-nam-2"}}
 	for _, site := range []string{"fnj", "kpnam"} {
-		var q []state.Selection
-		if err := c.Get(ctx, "/v1/sites/"+site+"/queue", &q); err != nil {
+		q, err := queue(ctx, as(inspectors[site][0]), site)
+		if err != nil {
 			return err
 		}
 		for i, s := range q {
+			var decl state.Declaration
+			if err := c.Get(ctx, "/v1/declarations/"+s.Declaration, &decl); err != nil {
+				return err
+			}
 			now := clk.now()
-			b := statement.ReportBody{Declaration: s.Declaration, Site: site, Outcome: statement.Cleared, Start: now, End: now.Add(2 * time.Hour),
-				Seals: []string{fmt.Sprintf("IL-%s-%04d", day.Format("0601"), d.reported[statement.Cleared]+1)}}
+			b := statement.ReportBody{Declaration: s.Declaration, Site: site, Outcome: statement.Cleared, Reveal: s.Reveal, Start: now, End: now.Add(2 * time.Hour),
+				SealsFound: intact(decl.Body.Seals), Seals: []string{fmt.Sprintf("IL-%s-%04d", day.Format("0601"), d.reported[statement.Cleared]+1)}}
 			switch {
 			case s.Declaration == "d-rodong-attempt":
 				b.Outcome = statement.Prohibited
@@ -354,7 +360,7 @@ func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as 
 			case site == "kpnam" && day.Equal(denialDay):
 				b.Outcome = statement.AccessDenied
 				b.Reason = "port authority refused the inspectors entry to the berth"
-				b.Seals = nil
+				b.Seals, b.SealsFound = nil, nil
 				d.denied = append(d.denied, s)
 			}
 			if _, err := as(inspectors[site][i%2]).send(ctx, statement.TypeReport, "r-"+s.Declaration, b); err != nil {
@@ -366,13 +372,27 @@ func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as 
 	return nil
 }
 
+// intact is what inspectors find of a consignment's declared seals when
+// the chain of custody holds.
+func intact(seals []string) []statement.SealCheck {
+	var out []statement.SealCheck
+	for _, s := range seals {
+		out = append(out, statement.SealCheck{Seal: s, State: statement.SealIntact})
+	}
+	return out
+}
+
 // reinspect has the inspectors inspect, before it leaves, each consignment
 // whose inspection was denied: that cures the denial.
 func (d *Demo) reinspect(ctx context.Context, as func(string) *sender) error {
 	for i, s := range d.denied {
+		var decl state.Declaration
+		if err := as("il-insp-nam-1").client.Get(ctx, "/v1/declarations/"+s.Declaration, &decl); err != nil {
+			return err
+		}
 		now := as("il-insp-nam-1").now()
 		b := statement.ReportBody{Declaration: s.Declaration, Site: s.Site, Outcome: statement.Cleared, Start: now, End: now.Add(2 * time.Hour),
-			Seals: []string{fmt.Sprintf("IL-CURE-%04d", i+1)}}
+			SealsFound: intact(decl.Body.Seals), Seals: []string{fmt.Sprintf("IL-CURE-%04d", i+1)}}
 		if _, err := as("il-insp-nam-1").send(ctx, statement.TypeReport, "r2-"+s.Declaration, b); err != nil {
 			return fmt.Errorf("second report on %s: %w", s.Declaration, err)
 		}

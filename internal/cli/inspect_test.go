@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +35,7 @@ func startSite(t *testing.T) *site {
 	k, _ := keys.Derive("demo", "surety.local/il-kp-1993")
 	r, err := Serve(context.Background(), ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
 		DB: "sqlite:" + filepath.Join(t.TempDir(), "s.db"), Addr: "127.0.0.1:0", LogKey: k, Interval: time.Hour,
-		Now: clk.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Now: clk.now, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +74,23 @@ func (s *site) refused(typ, id, from string, body any, status int, msg string) {
 	}
 }
 
+// revealOf reads the decision on decl from the site's sealed queue, as
+// inspector.
+func (s *site) revealOf(inspector, site, decl string) *statement.Decision {
+	s.t.Helper()
+	q, err := queue(context.Background(), s.as(inspector), site)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, it := range q {
+		if it.Declaration == decl {
+			return it.Reveal
+		}
+	}
+	s.t.Fatalf("%s is not in the %s queue: %+v", decl, site, q)
+	return nil
+}
+
 func (s *site) selector() *Selector {
 	k, _ := keys.Derive("demo", "il-selector")
 	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
@@ -83,8 +102,9 @@ func (s *site) selector() *Selector {
 	return sel
 }
 
-// TestSelectQueueReport: declare → VRF selection → queue → report →
-// assurance, and the selection verifies from the log alone.
+// TestSelectQueueReport: declare → sealed VRF selection → signed queue →
+// report revealing it → assurance; the selection verifies from the log
+// alone, and the unselected ones once they have left.
 func TestSelectQueueReport(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
@@ -93,57 +113,108 @@ func TestSelectQueueReport(t *testing.T) {
 	for i := range 20 {
 		s.ok(statement.TypeDeclare, fmt.Sprint("d-g", i), "kp-export-authority", examples.Garments(dep))
 	}
-	decided, selected, err := s.selector().Run(ctx)
+	committed, selected, revealed, err := s.selector().Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if decided != 21 || selected < 2 || selected > 20 {
-		t.Fatalf("decided %d, selected %d of 21 (p = 1 for one, 0.55 for twenty)", decided, selected)
+	if committed != 21 || selected < 2 || selected > 20 || revealed != 0 {
+		t.Fatalf("committed %d, selected %d of 21 (p = 1 for one, 0.55 for twenty), revealed %d", committed, selected, revealed)
 	}
-	var q []state.Selection
-	if err := client.New(s.r.URL).Get(ctx, "/v1/sites/kpnam/queue", &q); err != nil {
+	for who, why := range map[string]string{"il-insp-fnj-1": "inspects at [fnj], not at kpnam", "il-treasury": "only the inspectorate reads",
+		"kp-export-authority": "only the inspectorate reads"} {
+		_, err := queue(ctx, s.as(who), "kpnam")
+		if p, ok := errors.AsType[*client.Problem](err); !ok || p.Status != 403 || !strings.Contains(p.Detail, why) {
+			t.Errorf("%s read the kpnam queue: %v; want 403: %s", who, err, why)
+		}
+	}
+	// A signature made with another principal's key, or too old, does
+	// not pass.
+	forged := s.as("il-insp-nam-1")
+	forged.key = s.as("il-insp-fnj-1").key
+	if _, err := queue(ctx, forged, "kpnam"); !isStatus(err, 401, "does not verify with a current key of il-insp-nam-1") {
+		t.Errorf("a queue read signed with another key: %v; want 401", err)
+	}
+	stale := s.as("il-insp-nam-1")
+	stale.now = func() time.Time { return s.clk.now().Add(-10 * time.Minute) }
+	if _, err := queue(ctx, stale, "kpnam"); !isStatus(err, 401, "more than 5m0s from the server's time") {
+		t.Errorf("a queue read signed ten minutes ago: %v; want 401", err)
+	}
+	q, err := queue(ctx, s.as("il-insp-nam-1"), "kpnam")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q) != 1 || q[0].Declaration != "d-komid" || !q[0].Deadline.Equal(dep.Add(-2*time.Hour)) {
-		t.Fatalf("kpnam queue %+v; want d-komid due 2h before departure", q)
+	if len(q) != 1 || q[0].Declaration != "d-komid" || !q[0].Deadline.Equal(dep) || q[0].Reveal == nil || !q[0].Reveal.Selected {
+		t.Fatalf("kpnam queue %+v; want d-komid due by its departure, with its decision", q)
 	}
 	report := statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
-		Findings: []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
-		Seals:    []string{"IL-1993-0001"}, Start: s.clk.now(), End: s.clk.now().Add(3 * time.Hour)}
+		Findings:   []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
+		SealsFound: []statement.SealCheck{{Seal: "KP-NAM-0931", State: statement.SealIntact}},
+		Seals:      []string{"IL-1993-0001"}, Start: s.clk.now(), End: s.clk.now().Add(3 * time.Hour)}
+	s.refused(statement.TypeReport, "r-0", "il-insp-nam-1", report, 422, "is sealed")
+	report.Reveal = q[0].Reveal
 	s.refused(statement.TypeReport, "r-0", "il-insp-fnj-1", report, 403, "inspects at [fnj], not at kpnam")
 	s.ok(statement.TypeReport, "r-1", "il-insp-nam-1", report)
-	s.refused(statement.TypeReport, "r-2", "il-insp-nam-2", report, 409, "already has an inspection")
-	if err := client.New(s.r.URL).Get(ctx, "/v1/sites/kpnam/queue", &q); err != nil || len(q) != 0 {
+	s.refused(statement.TypeReport, "r-2", "il-insp-nam-2", report, 409, "revealed already")
+	if q, err := queue(ctx, s.as("il-insp-nam-1"), "kpnam"); err != nil || len(q) != 0 {
 		t.Errorf("queue after the report: %v %v", q, err)
 	}
 
 	if _, err := s.r.Publisher.Publish(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	lines, err := VerifySelection(ctx, s.r.URL, "il-kp-1993", "d-komid", s.r.Spec.Parties[4].Principals[0].Key)
-	if err != nil {
-		t.Fatalf("verify selection: %v\n%s", err, strings.Join(lines, "\n"))
+	logKey := s.r.Spec.Parties[4].Principals[0].Key
+	lines, revealedKomid, err := VerifySelection(ctx, s.r.URL, "il-kp-1993", "d-komid", logKey)
+	if err != nil || !revealedKomid {
+		t.Fatalf("verify selection: %v (revealed %v)\n%s", err, revealedKomid, strings.Join(lines, "\n"))
 	}
-	if !strings.Contains(strings.Join(lines, "\n"), "the VRF proof verifies") {
-		t.Errorf("verify report: %s", lines)
+	if out := strings.Join(lines, "\n"); !strings.Contains(out, "opens the commitment") || !strings.Contains(out, "the VRF proof verifies") {
+		t.Errorf("verify report: %s", out)
+	}
+	lines, revealedG0, err := VerifySelection(ctx, s.r.URL, "il-kp-1993", "d-g0", logKey)
+	if err != nil || revealedG0 || !strings.Contains(strings.Join(lines, "\n"), "sealed until the consignment leaves") {
+		t.Errorf("before departure d-g0 verified as revealed %v: %v\n%s", revealedG0, err, strings.Join(lines, "\n"))
 	}
 
 	var a state.Assurance
 	if err := client.New(s.r.URL).Get(ctx, "/v1/periods/1/assurance", &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Declared != 21 || a.Selected != selected || a.Inspected != 1 || len(a.Detection) != 3 {
-		t.Errorf("assurance %+v", a)
+	if a.Declared != 21 || a.Selected != 1 || a.Inspected != 1 || len(a.Detection) != 3 {
+		t.Errorf("assurance before the reveals %+v", a)
 	}
 	// The adaptive evader hides in the garments at p = 0.55: one shipment is
 	// caught with 0.55, three with 1 − 0.45³.
 	if d := a.Detection[0]; d.M != 1 || d.Adaptive < 0.5499 || d.Adaptive > 0.5501 {
 		t.Errorf("detection against 1: %+v", d)
 	}
+
+	// After departure the selector reveals the rest; each verifies, and the
+	// selected garments left uninspected are the inspectorate's failures.
+	s.clk.set(dep.Add(time.Hour))
+	_, _, revealed, err = s.selector().Run(ctx)
+	if err != nil || revealed != 20 {
+		t.Fatalf("revealed %d after departure: %v", revealed, err)
+	}
+	if _, err := s.r.Publisher.Publish(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		id := fmt.Sprint("d-g", i)
+		if lines, ok, err := VerifySelection(ctx, s.r.URL, "il-kp-1993", id, logKey); err != nil || !ok {
+			t.Errorf("verify %s: %v\n%s", id, err, strings.Join(lines, "\n"))
+		}
+	}
+	if err := client.New(s.r.URL).Get(ctx, "/v1/periods/1/assurance", &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Selected != selected || a.NotPerformed != selected-1 {
+		t.Errorf("assurance after the reveals: selected %d, not performed %d; want %d and %d", a.Selected, a.NotPerformed, selected, selected-1)
+	}
 }
 
-// TestSelectionRules: a forged proof, a wrong p and a second selection are
-// refused.
+// TestSelectionRules: the sealed store takes only the selector's decisions
+// with the true p and the decision they give; only the selector commits,
+// once; a forged proof fails at its reveal.
 func TestSelectionRules(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
@@ -153,25 +224,75 @@ func TestSelectionRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	vrf, _ := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
-	leaf := mustLeaf(t, d.LeafHash)
-	proof, out := inspection.Prove(vrf, inspection.SelectionInput("il-kp-1993", leaf))
-	u := inspection.Uniform(out)
-	good := statement.SelectBody{Declaration: "d-1", Proof: base64.StdEncoding.EncodeToString(proof), P: d.P, U: u, Selected: u < d.P}
-	forged := good
-	bad := append([]byte(nil), proof...)
-	bad[5] ^= 1
-	forged.Proof = base64.StdEncoding.EncodeToString(bad)
-	s.refused(statement.TypeSelect, "s-1", "il-selector", forged, 422, "does not verify")
+	good, commit, err := state.Decide(vrf, nil, "il-kp-1993", "d-1", mustLeaf(t, d.LeafHash), d.P)
+	if err != nil {
+		t.Fatal(err)
+	}
 	wrongP := good
 	wrongP.P = 0.9
-	wrongP.Selected = u < 0.9
-	s.refused(statement.TypeSelect, "s-2", "il-selector", wrongP, 422, "projected selection probability")
+	wrongP.Selected = good.U < 0.9
 	lie := good
 	lie.Selected = !good.Selected
-	s.refused(statement.TypeSelect, "s-3", "il-selector", lie, 422, "selected is")
-	s.refused(statement.TypeSelect, "s-4", "il-inspection-office", good, 403, "may not make selection.decide")
-	s.ok(statement.TypeSelect, "s-5", "il-selector", good)
-	s.refused(statement.TypeSelect, "s-6", "il-selector", good, 409, "already has a selection")
+	sealed := s.as("il-selector").signed()
+	for _, c := range []struct {
+		name string
+		c    *client.Client
+		body statement.Decision
+		code int
+		msg  string
+	}{
+		{"wrong p", sealed, wrongP, 422, "projected selection probability"},
+		{"lie", sealed, lie, 422, "selected is"},
+	} {
+		var answer server.SealedAnswer
+		err := c.c.Post(ctx, "/v1/sealed/selections", []statement.Decision{c.body}, &answer)
+		if err != nil || len(answer.Stored) != 0 || len(answer.Refused) != 1 || answer.Refused[0].Status != c.code || !strings.Contains(answer.Refused[0].Detail, c.msg) {
+			t.Errorf("%s: %+v, %v; want refused with %d mentioning %q", c.name, answer, err, c.code, c.msg)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		c    *client.Client
+		code int
+		msg  string
+	}{
+		{"unsigned", client.New(s.r.URL), 401, "sign the request"},
+		{"not the selector", s.as("il-insp-fnj-1").signed(), 403, "is not the inspectorate's selector"},
+	} {
+		err := c.c.Post(ctx, "/v1/sealed/selections", []statement.Decision{good}, nil)
+		if p, ok := errors.AsType[*client.Problem](err); !ok || p.Status != c.code || !strings.Contains(p.Detail, c.msg) {
+			t.Errorf("%s: %v; want %d mentioning %q", c.name, err, c.code, c.msg)
+		}
+	}
+	var answer server.SealedAnswer
+	if err := sealed.Post(ctx, "/v1/sealed/selections", []statement.Decision{good}, &answer); err != nil || len(answer.Stored) != 1 {
+		t.Fatalf("the good decision: %+v, %v", answer, err)
+	}
+	round := statement.CommitBody{Commitments: []statement.Commitment{commit}}
+	s.refused(statement.TypeCommit, "s-4", "il-inspection-office", round, 403, "may not make selection.commit")
+	s.ok(statement.TypeCommit, "s-5", "il-selector", round)
+	s.refused(statement.TypeCommit, "s-6", "il-selector", round, 409, "already has a selection commitment")
+
+	// A decision with a forged proof can be committed to, but never
+	// revealed: the server checks the proof then.
+	s.ok(statement.TypeDeclare, "d-2", "kp-export-authority", examples.Garments(s.clk.now().Add(time.Hour)))
+	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-2", &d); err != nil {
+		t.Fatal(err)
+	}
+	dec, _, err := state.Decide(vrf, nil, "il-kp-1993", "d-2", mustLeaf(t, d.LeafHash), d.P)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, _ := base64.StdEncoding.DecodeString(dec.Proof)
+	proof[5] ^= 1
+	dec.Proof = base64.StdEncoding.EncodeToString(proof)
+	opened, err := state.CommitmentOf("il-kp-1993", mustLeaf(t, d.LeafHash), dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ok(statement.TypeCommit, "s-7", "il-selector", statement.CommitBody{Commitments: []statement.Commitment{{Declaration: "d-2", P: d.P, Commitment: hex.EncodeToString(opened[:])}}})
+	s.clk.set(s.clk.now().Add(2 * time.Hour))
+	s.refused(statement.TypeReveal, "r-7", "il-selector", statement.RevealBody{Decisions: []statement.Decision{dec}}, 422, "does not verify")
 }
 
 // TestDeadlinesAndChallenges: a selection whose deadline passes without a
@@ -181,7 +302,7 @@ func TestDeadlinesAndChallenges(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
 	s.ok(statement.TypeDeclare, "d-1", "kp-export-authority", examples.Rodong(s.clk.now().Add(30*time.Hour)))
-	if _, _, err := s.selector().Run(ctx); err != nil {
+	if _, _, _, err := s.selector().Run(ctx); err != nil {
 		t.Fatal(err)
 	}
 	s.ok(statement.TypeChallenge, "c-1", "il-inspection-office", statement.ChallengeBody{Site: "kpnam", Description: "reports of a missile shipment at berth 3"})
@@ -189,13 +310,16 @@ func TestDeadlinesAndChallenges(t *testing.T) {
 	s.ok(statement.TypeResponse, "c-2-answer", "kp-export-authority", statement.ResponseBody{Challenge: "c-2", Granted: true, At: s.clk.now().Add(2 * time.Hour)})
 	s.refused(statement.TypeResponse, "c-1-x", "il-treasury", statement.ResponseBody{Challenge: "c-1", Granted: false}, 403, "may not make challenge.response")
 
-	s.clk.set(s.clk.now().Add(29 * time.Hour)) // past the selection's deadline and the 24h response time
+	s.clk.set(s.clk.now().Add(31 * time.Hour)) // past the departure and the 24h response time
 	s.ok(statement.TypeClockTick, "tick-1", "operator", statement.ClockTickBody{})
+	if _, _, n, err := s.selector().Run(ctx); err != nil || n != 1 {
+		t.Fatalf("revealed %d after departure: %v", n, err)
+	}
 	var sr server.SelectionResponse
 	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-1/selection", &sr); err != nil {
 		t.Fatal(err)
 	}
-	if sr.Inspection == nil || sr.Inspection.Outcome != statement.NotPerformed || !strings.Contains(sr.Inspection.Cause, "deadline") {
+	if sr.Inspection == nil || sr.Inspection.Outcome != statement.NotPerformed || !strings.Contains(sr.Inspection.Cause, "before the consignment left") {
 		t.Errorf("missed deadline: %+v", sr.Inspection)
 	}
 	var ch state.Challenge
@@ -226,4 +350,9 @@ func mustLeaf(t *testing.T, h string) [32]byte {
 		t.Fatal(err)
 	}
 	return l
+}
+
+func isStatus(err error, status int, detail string) bool {
+	p, ok := errors.AsType[*client.Problem](err)
+	return ok && p.Status == status && strings.Contains(p.Detail, detail)
 }

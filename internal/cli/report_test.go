@@ -20,10 +20,11 @@ func TestReportCommands(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
 	s.ok(statement.TypeDeclare, "d-komid", "kp-export-authority", examples.Rodong(s.clk.now().Add(72*time.Hour)))
-	if _, _, err := s.selector().Run(ctx); err != nil {
+	if _, _, _, err := s.selector().Run(ctx); err != nil {
 		t.Fatal(err)
 	}
 	s.ok(statement.TypeReport, "r-1", "il-insp-nam-1", statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
+		Reveal: s.revealOf("il-insp-nam-1", "kpnam", "d-komid"), SealsFound: []statement.SealCheck{{Seal: "KP-NAM-0931", State: statement.SealIntact}},
 		Findings: []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections", Category: "mtcr-cat1"}},
 		Start:    s.clk.now(), End: s.clk.now().Add(time.Hour)})
 	s.clk.set(s.clk.now().Add(37 * 24 * time.Hour)) // past 1993-08-31 and the 7 days' grace

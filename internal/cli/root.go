@@ -43,6 +43,7 @@ func NewRoot() *cobra.Command {
 		newInspectCmd(),
 		newChallengeCmd(),
 		newVerifyCmd(),
+		newGetCmd(),
 		newTranchesCmd(),
 		newDemoCmd(),
 		newPlanCmd(),

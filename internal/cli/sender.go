@@ -61,3 +61,11 @@ func (p *principalFlags) sender() (*sender, error) {
 	}
 	return &sender{key: k, author: author, agreement: p.agreement, client: client.New(p.server)}, nil
 }
+
+// signed returns the sender's client signing its requests (RFC 9421) as
+// the sender's principal, for the sealed endpoints.
+func (s *sender) signed() *client.Client {
+	c := s.client.Signing(s.author, s.key.Key)
+	c.Now = s.now
+	return c
+}

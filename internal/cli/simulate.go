@@ -32,7 +32,7 @@ func newSimulateCmd() *cobra.Command {
 		opts                               sim.Options
 	)
 	cmd := &cobra.Command{
-		Use:   "simulate --agreement FILE [--runs N] [--periods K] [--evader naive|adaptive|none] [--violations M] [--seed S] [--vrf] [--inspectors N] [--plot FILE.svg|png] [--sweep inspectors=FROM:TO:STEP] [--output json]",
+		Use:   "simulate --agreement FILE [--runs N] [--periods K] [--evader naive|adaptive|peeking|none] [--unsealed] [--violations M] [--seed S] [--vrf] [--inspectors N] [--plot FILE.svg|png] [--sweep inspectors=FROM:TO:STEP] [--output json]",
 		Short: "Simulate the agreement's inspections: what an evader would get caught at, how soon, and what is paid first",
 		Long: `Simulate runs Monte Carlo histories of the agreement before it is signed. Each
 site's consignments depart at the rates of its traffic assumptions, from a pool
@@ -43,7 +43,11 @@ first, until their shift's hours run out.
 
 An evader ships --violations prohibited consignments each period: naive hides
 them in consignments chosen at random; adaptive declares them as the least
-watched traffic on the busiest days. Simulate reports the probability that a
+watched traffic on the busiest days; peeking reads every public endpoint before
+loading, which under sealed selection shows it no decision, so it ships as the
+adaptive evader does. --unsealed publishes each decision before loading, as
+selections were before they were sealed, for peeking to read: kept only to show
+what sealing is worth. Simulate reports the probability that a
 period's evader is caught, beside the analytic figure that assumes every
 selection is inspected; the probability of a catch before each tranche is due;
 the money paid before the first catch; and the inspector-hours used.
@@ -61,9 +65,12 @@ The same --seed gives the same figures on any number of cores.`,
 			}
 			if cmd.Flags().Changed("evader") {
 				opts.Evader = sim.Evader(evader)
-				if !slices.Contains([]sim.Evader{sim.None, sim.Naive, sim.Adaptive}, opts.Evader) {
-					return fmt.Errorf("--evader %q is not known; use naive, adaptive or none", evader)
+				if !slices.Contains([]sim.Evader{sim.None, sim.Naive, sim.Adaptive, sim.Peeking}, opts.Evader) {
+					return fmt.Errorf("--evader %q is not known; use naive, adaptive, peeking or none", evader)
 				}
+			}
+			if opts.Unsealed && opts.Evader != sim.Peeking {
+				return fmt.Errorf("--unsealed is read only by the peeking evader; add --evader peeking")
 			}
 			var rosters []int
 			if sweep != "" && opts.Inspectors > 0 {
@@ -133,7 +140,8 @@ The same --seed gives the same figures on any number of cores.`,
 	_ = cmd.MarkFlagRequired("agreement")
 	f.IntVar(&opts.Runs, "runs", 1000, "simulated histories")
 	f.IntVar(&opts.Periods, "periods", 12, "verification periods in each history")
-	f.StringVar(&evader, "evader", "adaptive", "the evader: naive, adaptive or none (a sweep or plot without it shows naive and adaptive)")
+	f.StringVar(&evader, "evader", "adaptive", "the evader: naive, adaptive, peeking or none (a sweep or plot without it shows naive and adaptive)")
+	f.BoolVar(&opts.Unsealed, "unsealed", false, "publish each selection before loading, as before sealing, for --evader peeking to read (for that comparison only)")
 	f.IntVar(&opts.Violations, "violations", 0, "prohibited consignments the evader ships a period (default the agreement's goal)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "the seed of every random draw")
 	f.BoolVar(&opts.VRF, "vrf", false, "select with the real VRF, keyed from the seed (slow), instead of the fast generator")
@@ -260,6 +268,12 @@ func writeSimulation(w io.Writer, s *agreement.Spec, r sim.Result) {
 		p("  naive evader: %d prohibited consignment%s a period, hidden in consignments chosen at random\n", r.Violations, plural(r.Violations))
 	case sim.Adaptive:
 		p("  adaptive evader: %d prohibited consignment%s a period, declared as the least-watched trade on the busiest days\n", r.Violations, plural(r.Violations))
+	case sim.Peeking:
+		if r.Unsealed {
+			p("  peeking evader, selection UNSEALED: %d prohibited consignment%s a period, loaded only into consignments it saw were not selected\n", r.Violations, plural(r.Violations))
+		} else {
+			p("  peeking evader: %d prohibited consignment%s a period; every public endpoint read before loading shows no decision, so it ships as the adaptive evader does\n", r.Violations, plural(r.Violations))
+		}
 	}
 	var posts []string
 	for _, st := range r.Sites {

@@ -7,18 +7,37 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/surety/surety/internal/httpsig"
 )
 
 // Client is a Surety API client.
 type Client struct {
 	Base string
 	HTTP *http.Client
+	// Principal and Key, when set, sign every request with HTTP Message
+	// Signatures (RFC 9421), as the sealed endpoints require.
+	Principal string
+	Key       ed25519.PrivateKey
+	// Now is the clock of the signatures' created times; nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Signing returns a copy of the client that signs its requests as the
+// principal with key.
+func (c *Client) Signing(principal string, key ed25519.PrivateKey) *Client {
+	d := *c
+	d.Principal, d.Key = principal, key
+	return &d
 }
 
 // New returns a client for the server at base, e.g. http://127.0.0.1:8080.
@@ -47,6 +66,18 @@ func (c *Client) Do(ctx context.Context, method, path, contentType string, body 
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if c.Key != nil {
+		now := time.Now
+		if c.Now != nil {
+			now = c.Now
+		}
+		if len(body) == 0 {
+			req.Body = http.NoBody
+		}
+		if err := httpsig.Sign(req, c.Principal, c.Key, now()); err != nil {
+			return 0, err
+		}
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
@@ -79,6 +110,16 @@ func (c *Client) Do(ctx context.Context, method, path, contentType string, body 
 // Get reads a JSON resource.
 func (c *Client) Get(ctx context.Context, path string, out any) error {
 	_, err := c.Do(ctx, http.MethodGet, path, "", nil, out)
+	return err
+}
+
+// Post sends in as JSON and decodes a JSON answer into out (if not nil).
+func (c *Client) Post(ctx context.Context, path string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(ctx, http.MethodPost, path, "application/json", body, out)
 	return err
 }
 

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
@@ -39,7 +40,23 @@ type Assurance struct {
 	// Deterrence says whether the detection deters a violation, given what
 	// the undertaker still stood to lose when the period closed.
 	Deterrence *Deterrence `json:"deterrence,omitempty"`
+	// Assumptions are what the detection figures rest on, each with what
+	// the detection against the goal's violations would be if it failed.
+	Assumptions []Assumption `json:"assumptions"`
 }
+
+// Assumption is one thing the detection figures rest on.
+type Assumption struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+	// IfFailed is the adaptive detection against the goal's violations were
+	// the assumption to fail.
+	IfFailed float64 `json:"detection_if_failed"`
+}
+
+// findHalf is the finding rate of the third assumption's failure: an
+// inspection that finds what is there only half the time.
+const findHalf = 0.5
 
 // Detection is the probability of catching at least one of M prohibited
 // consignments.
@@ -85,6 +102,7 @@ func (a *Assurance) Nothing() bool { return a.Declared == a.Withdrawn }
 func Assess(n int, from, to time.Time, goal agreement.Goal, samples []Sample) (*Assurance, error) {
 	a := &Assurance{Period: n, From: from, To: to, Goal: goal, Detection: []Detection{}}
 	var ps, butFor []float64
+	unselected := 0
 	for _, s := range samples {
 		a.Declared++
 		if s.Withdrawn {
@@ -92,6 +110,9 @@ func Assess(n int, from, to time.Time, goal agreement.Goal, samples []Sample) (*
 			continue
 		}
 		p, q := s.P, s.P
+		if !s.Selected {
+			unselected++
+		}
 		if s.Selected {
 			a.Selected++
 			switch s.State {
@@ -109,6 +130,9 @@ func Assess(n int, from, to time.Time, goal agreement.Goal, samples []Sample) (*
 		}
 		ps = append(ps, p)
 		butFor = append(butFor, q)
+	}
+	if err := a.assume(ps, unselected, goal); err != nil {
+		return nil, err
 	}
 	for _, m := range []int{1, goal.Violations, 5} {
 		if len(a.Detection) > 0 && a.Detection[len(a.Detection)-1].M == m {
@@ -144,4 +168,33 @@ func (a *Assurance) Adaptive(m int) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// assume states the assumptions and what their failure would cost.
+func (a *Assurance) assume(ps []float64, unselected int, goal agreement.Goal) error {
+	d, err := inspection.DetectAdaptive(ps, goal.Violations)
+	if err != nil {
+		return err
+	}
+	sealed := 0.0
+	if unselected < goal.Violations {
+		sealed = d // too few consignments went unselected to hide in
+	}
+	half := make([]float64, len(ps))
+	for i, p := range ps {
+		half[i] = p * findHalf
+	}
+	found, err := inspection.DetectAdaptive(half, goal.Violations)
+	if err != nil {
+		return err
+	}
+	a.Assumptions = []Assumption{
+		{Name: "sealed selection", IfFailed: sealed,
+			Text: "the undertaker could not tell selected consignments from the others before its cargo left: each decision was committed to in the log and revealed only when the inspectors came, or after departure"},
+		{Name: "seals intact", IfFailed: 0,
+			Text: "cargo could not be changed between its declaration and its departure without breaking a declared seal, so that what was inspected is what left"},
+		{Name: "inspections find what is there", IfFailed: found,
+			Text: fmt.Sprintf("an inspection of a consignment holding prohibited items finds them; if it found them only %.0f%% of the time, detection would be the figure given", findHalf*100)},
+	}
+	return nil
 }

@@ -35,13 +35,13 @@ var (
 // 1993 agreement, and the obligation.
 func breaker(k compliance.Kind) (party, obligation string) {
 	switch k {
-	case compliance.NotPerformed:
+	case compliance.NotPerformed, compliance.Unrevealed:
 		return "il-inspectorate", "inspect-selected"
 	case compliance.MissedPayment, compliance.LatePayment:
 		return "israel", "pay-investment"
 	case compliance.MissedDelivery:
 		return "israel", ""
-	case compliance.Late, compliance.Discrepancy, compliance.Withdrawn:
+	case compliance.Late, compliance.Discrepancy, compliance.SealDiscrepancy, compliance.Withdrawn:
 		return "dprk", "declare-exports"
 	case compliance.AccessDenied, compliance.ChallengeRefused:
 		return "dprk", "inspector-access"
@@ -71,7 +71,7 @@ func TestEveryBreachHasItsConsequence(t *testing.T) {
 	kinds := compliance.Breaches()
 	want := []compliance.Kind{compliance.AccessDenied, compliance.ChallengeRefused, compliance.Discrepancy, compliance.Late,
 		compliance.LatePayment, compliance.MissedDelivery, compliance.MissedPayment, compliance.NotPerformed, compliance.Prohibited,
-		compliance.Undeclared, compliance.Unlicensed, compliance.Withdrawn}
+		compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn}
 	slices.Sort(want)
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("the kinds of breach are %v; want %v", kinds, want)
@@ -111,10 +111,10 @@ func TestEveryBreachHasItsConsequence(t *testing.T) {
 func tolerance(spec *agreement.Spec, obligation string, k compliance.Kind) int {
 	for _, o := range spec.Obligations {
 		if o.ID == obligation {
-			switch k {
-			case compliance.Late:
+			switch k.Class() {
+			case agreement.LateDeclarations:
 				return o.LateTolerance
-			case compliance.Discrepancy:
+			case agreement.Discrepancies:
 				return o.DiscrepancyTolerance
 			}
 		}

@@ -31,6 +31,11 @@ const (
 	Discrepancy Kind = "discrepancy"
 	// Late: a declaration came after its lead time.
 	Late Kind = "late_declaration"
+	// SealDiscrepancy: a declared seal missing or broken, or a seal that is
+	// not the declared one, where the agreement counts it a discrepancy.
+	SealDiscrepancy Kind = "seal_discrepancy"
+	// SealViolation: the same, where the agreement makes it a violation.
+	SealViolation Kind = "seal_violation"
 )
 
 // Breaches of the inspectorate's obligations.
@@ -39,6 +44,9 @@ const (
 	// deadline through the inspectorate's fault: no inspector came, or the
 	// report came late.
 	NotPerformed Kind = "not_performed"
+	// Unrevealed: a selection the inspectorate committed to was not revealed
+	// by its deadline, so nobody can check it.
+	Unrevealed Kind = "unrevealed"
 )
 
 // Breaches of the benefactor's obligations.
@@ -119,8 +127,11 @@ var rules = map[Kind]rule{
 	AccessDenied:     {class: agreement.AccessDenied, finding: true, cureable: true},
 	ChallengeRefused: {class: agreement.ChallengeRefused, finding: true, cureable: true},
 	Discrepancy:      {class: agreement.Discrepancies, counted: true},
+	SealDiscrepancy:  {class: agreement.Discrepancies, counted: true},
+	SealViolation:    {class: agreement.Violation, finding: true},
 	Late:             {class: agreement.LateDeclarations, counted: true},
 	NotPerformed:     {class: agreement.InspectionFailure},
+	Unrevealed:       {class: agreement.InspectionFailure},
 	MissedPayment:    {class: agreement.MissedPayment, cureable: true},
 	LatePayment:      {class: agreement.LatePayment},
 	MissedDelivery:   {class: agreement.MissedDelivery, cureable: true},

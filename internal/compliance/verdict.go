@@ -113,7 +113,7 @@ func Judge(spec *agreement.Spec, tl *agreement.Timeline, f Facts) []Verdict {
 				n.Kind, n.Text = Excused, fmt.Sprintf("excused, its obligation %s being suspended: %s", e.Obligation, e.Text)
 				v.Notes = append(v.Notes, n)
 			case r.counted:
-				key := string(e.Kind) + "/" + e.Obligation
+				key := string(r.class) + "/" + e.Obligation
 				counts[key]++
 				if counts[key] > tolerance(spec, e) {
 					v.Reasons = append(v.Reasons, e)
@@ -178,10 +178,10 @@ func tolerance(spec *agreement.Spec, e Event) int {
 		if o.ID != e.Obligation {
 			continue
 		}
-		switch e.Kind {
-		case Late:
+		switch e.Kind.Class() {
+		case agreement.LateDeclarations:
 			return o.LateTolerance
-		case Discrepancy:
+		case agreement.Discrepancies:
 			return o.DiscrepancyTolerance
 		}
 	}

@@ -365,3 +365,43 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// TestCommitment: a commitment binds every field of the decision; changing
+// any one, the decision above all, gives another.
+func TestCommitment(t *testing.T) {
+	leaf := [32]byte{1}
+	salt, err := Salt(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Commitment("il-kp-1993", "d-1", leaf, []byte("proof"), 0.55, 0.3, true, salt)
+	others := map[string][32]byte{
+		"decision":    Commitment("il-kp-1993", "d-1", leaf, []byte("proof"), 0.55, 0.3, false, salt),
+		"salt":        Commitment("il-kp-1993", "d-1", leaf, []byte("proof"), 0.55, 0.3, true, mustSalt(t)),
+		"declaration": Commitment("il-kp-1993", "d-2", leaf, []byte("proof"), 0.55, 0.3, true, salt),
+		"agreement":   Commitment("il-kp-1994", "d-1", leaf, []byte("proof"), 0.55, 0.3, true, salt),
+		"leaf":        Commitment("il-kp-1993", "d-1", [32]byte{2}, []byte("proof"), 0.55, 0.3, true, salt),
+		"proof":       Commitment("il-kp-1993", "d-1", leaf, []byte("proof!"), 0.55, 0.3, true, salt),
+		"p":           Commitment("il-kp-1993", "d-1", leaf, []byte("proof"), 0.56, 0.3, true, salt),
+		"u":           Commitment("il-kp-1993", "d-1", leaf, []byte("proof"), 0.55, 0.31, true, salt),
+		// Field boundaries are length-prefixed: moving a byte between two
+		// fields changes the commitment.
+		"boundary": Commitment("il-kp-1993d", "-1", leaf, []byte("proof"), 0.55, 0.3, true, salt),
+	}
+	for name, c := range others {
+		if c == base {
+			t.Errorf("changing the %s leaves the commitment unchanged", name)
+		}
+	}
+	if again := Commitment("il-kp-1993", "d-1", leaf, []byte("proof"), 0.55, 0.3, true, salt); again != base {
+		t.Error("the same decision commits differently")
+	}
+}
+
+func mustSalt(t *testing.T) [32]byte {
+	s, err := Salt(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -67,11 +67,12 @@ type Log struct {
 }
 
 type pending struct {
-	st    *statement.Statement
-	res   Result
-	err   error
-	dupOf int
-	done  chan struct{}
+	st      *statement.Statement
+	checked state.Checked
+	res     Result
+	err     error
+	dupOf   int
+	done    chan struct{}
 }
 
 // Open opens the log in the store and starts its sequencer. Close stops it.
@@ -116,6 +117,9 @@ func (l *Log) Close() {
 	<-l.done
 }
 
+// Now returns the log's clock: the time an entry appended now would get.
+func (l *Log) Now() time.Time { return l.opts.Now().UTC() }
+
 // ID returns the log's name, the agreement id.
 func (l *Log) ID() string { return l.opts.Log }
 
@@ -143,7 +147,17 @@ func (l *Log) Append(ctx context.Context, envelope []byte) (Result, error) {
 	if err := l.verify(ctx, st); err != nil {
 		return Result{}, err
 	}
-	p := &pending{st: st, dupOf: -1, done: make(chan struct{})}
+	var checked state.Checked
+	if state.Prepares(st.Type) {
+		err := l.opts.Store.View(ctx, func(tx store.ReadTx) error {
+			checked = l.proj.Prepare(readKV{tx, l.opts.Log}, st)
+			return nil
+		})
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	p := &pending{st: st, checked: checked, dupOf: -1, done: make(chan struct{})}
 	select {
 	case l.reqs <- p:
 	case <-l.quit:
@@ -283,7 +297,7 @@ func (l *Log) commit(batch []*pending) {
 			}
 			index := h.Size + uint64(len(entries))
 			leaf := LeafHash(data)
-			err = l.proj.Apply(kv, state.Entry{Index: index, Time: now, LeafHash: leaf, Statement: st})
+			err = l.proj.Apply(kv, state.Entry{Index: index, Time: now, LeafHash: leaf, Statement: st, Checked: p.checked})
 			if err != nil {
 				kv.Reject()
 				if !isRejection(err) {

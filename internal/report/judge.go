@@ -179,6 +179,8 @@ func fits(spec *agreement.Spec, ev compliance.Event, e *ledger.Entry) error {
 			return want(b.Outcome == statement.Prohibited, subject, site)
 		case compliance.Discrepancy:
 			return want(b.Outcome == statement.Discrepancy, subject, site)
+		case compliance.SealDiscrepancy, compliance.SealViolation:
+			return want(b.Declaration != "" && b.Outcome != statement.AccessDenied && b.Outcome != statement.NotPerformed, subject, site)
 		case compliance.Cured:
 			return want(b.Outcome != statement.AccessDenied && b.Outcome != statement.NotPerformed, "", site)
 		}
@@ -220,6 +222,19 @@ func fits(spec *agreement.Spec, ev compliance.Event, e *ledger.Entry) error {
 			return err
 		}
 		return want(ev.Kind == compliance.ForceMajeure, b.Declaration+b.Challenge, "")
+	case statement.TypeReveal:
+		var b statement.RevealBody
+		if err := st.Decode(&b); err != nil {
+			return err
+		}
+		i := slices.IndexFunc(b.Decisions, func(d statement.Decision) bool { return d.Declaration == ev.Ref })
+		selected := i >= 0 && b.Decisions[i].Selected
+		switch ev.Kind {
+		case compliance.NotPerformed:
+			return want(selected, ev.Ref, author)
+		case compliance.Withdrawn:
+			return want(selected, ev.Ref, "")
+		}
 	case statement.TypeRemedy:
 		return want(ev.Kind == compliance.Remedied, "", "")
 	}

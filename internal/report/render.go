@@ -125,6 +125,11 @@ func (r *Report) Markdown() ([]byte, error) {
 			p("| %d | %.4f | %.4f |\n", d.M, d.Adaptive, d.Random)
 		}
 		p("\nDeterrence: %s\n", md(deterrence(a)))
+		p("\nThe detection figures rest on these assumptions; each line gives the detection against %d prohibited consignments were it to fail.\n\n", a.Goal.Violations)
+		p("| assumption | detection if it failed | what it means |\n| --- | ---: | --- |\n")
+		for _, s := range a.Assumptions {
+			p("| %s | %.4f | %s |\n", md(s.Name), s.IfFailed, md(s.Text))
+		}
 	}
 	if len(r.Suspended) > 0 {
 		p("\n## Obligations suspended\n\n")

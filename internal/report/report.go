@@ -201,7 +201,7 @@ func Build(ctx context.Context, c *client.Client, agr string, period int, logKey
 			if err != nil {
 				return nil, err
 			}
-			in, err := inspection(pr.Index, pr.Entry)
+			in, err := inspection(pr.Index, pr.Entry, e.Site, e.Ref)
 			if err != nil {
 				return nil, fmt.Errorf("entry %d: %w", e.Index, err)
 			}
@@ -268,8 +268,23 @@ func getEvents(ctx context.Context, c *client.Client, agr string, from, to time.
 	return events, err
 }
 
-// inspection makes the record of an inspection from its report, entry i.
-func inspection(i uint64, e *ledger.Entry) (Inspection, error) {
+// inspection makes the record of an inspection from its report, entry i,
+// or of the inspection missed of declaration decl at site, from the
+// reveal, entry i, that shows it was selected.
+func inspection(i uint64, e *ledger.Entry, site, decl string) (Inspection, error) {
+	if e.Statement.Type == statement.TypeReveal {
+		var b statement.RevealBody
+		if err := e.Statement.Decode(&b); err != nil {
+			return Inspection{}, err
+		}
+		j := slices.IndexFunc(b.Decisions, func(d statement.Decision) bool { return d.Declaration == decl })
+		if j < 0 || !b.Decisions[j].Selected {
+			return Inspection{}, fmt.Errorf("the reveal does not show %s selected: no inspection was due", decl)
+		}
+		return Inspection{Time: e.Time, Site: site, Declaration: decl, Outcome: statement.NotPerformed,
+			Reason: "selected, as revealed after departure, and not inspected before it left",
+			Author: e.Statement.Author, Statement: e.Statement.ID, Index: i}, nil
+	}
 	var b statement.ReportBody
 	if err := e.Statement.Decode(&b); err != nil {
 		return Inspection{}, err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,7 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/report"
-	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -89,6 +90,22 @@ func (s *site) send(typ, id, from string, body any) client.Appended {
 	return a
 }
 
+// queue reads a site's sealed queue, signed as an inspector.
+func (s *site) queue(inspector, site string) []server.QueueItem {
+	s.t.Helper()
+	k, err := keys.Derive("demo", inspector)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	c := s.c.Signing(inspector, k.Key)
+	c.Now = s.clock
+	var q []server.QueueItem
+	if err := c.Get(context.Background(), "/v1/sites/"+site+"/queue", &q); err != nil {
+		s.t.Fatal(err)
+	}
+	return q
+}
+
 func (s *site) logKey() string { return s.r.Spec.Parties[4].Principals[0].Key }
 
 // closedPeriod runs period 1 of the 1993 agreement (1993-07-31 to
@@ -114,23 +131,33 @@ func closedPeriod(t *testing.T) *site {
 	}
 	sel := cli.NewSelector(s.r.URL, agr, k, "", vrf, s.clock)
 	sel.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	if _, _, err := sel.Run(ctx); err != nil {
+	sel.Rand = rand.NewChaCha8([32]byte{}) // the same salts each run, for the golden report
+	if _, _, _, err := sel.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
 	s.set(s.clock().Add(24 * time.Hour))
-	s.send(statement.TypeReport, "r-komid", "il-insp-nam-1", statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
-		Findings: []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
-		Seals:    []string{"IL-1993-0001"}, Start: s.clock(), End: s.clock().Add(3 * time.Hour)})
-	var fnj []state.Selection
-	if err := s.c.Get(ctx, "/v1/sites/fnj/queue", &fnj); err != nil {
-		t.Fatal(err)
+	nam := s.queue("il-insp-nam-1", "kpnam")
+	if len(nam) != 1 || nam[0].Declaration != "d-komid" {
+		t.Fatalf("kpnam queue %+v; want the Rodong shipment", nam)
 	}
+	s.send(statement.TypeReport, "r-komid", "il-insp-nam-1", statement.ReportBody{Declaration: "d-komid", Site: "kpnam", Outcome: statement.Prohibited,
+		Findings:   []statement.Finding{{Item: 0, Finding: "Rodong missile engine sections, not mining equipment", Category: "mtcr-cat1"}},
+		Reveal:     nam[0].Reveal,
+		SealsFound: []statement.SealCheck{{Seal: "KP-NAM-0931", State: statement.SealIntact}},
+		Seals:      []string{"IL-1993-0001"}, Start: s.clock(), End: s.clock().Add(3 * time.Hour)})
+	fnj := s.queue("il-insp-fnj-1", "fnj")
 	if len(fnj) < 2 {
 		t.Fatalf("%d garments selected at fnj; the test needs one to clear and one to miss", len(fnj))
 	}
 	s.send(statement.TypeReport, "r-"+fnj[0].Declaration, "il-insp-fnj-1", statement.ReportBody{Declaration: fnj[0].Declaration, Site: "fnj",
-		Outcome: statement.Cleared, Start: s.clock(), End: s.clock().Add(time.Hour)})
+		Outcome: statement.Cleared, Reveal: fnj[0].Reveal, SealsFound: []statement.SealCheck{{Seal: "KP-FNJ-4410", State: statement.SealIntact}},
+		Start: s.clock(), End: s.clock().Add(time.Hour)})
 	s.send(statement.TypeChallenge, "c-1", "il-inspection-office", statement.ChallengeBody{Site: "kpnam", Description: "reports of a second shipment at berth 3"})
+	// The garments leave; the selector reveals its decisions on them.
+	s.set(dep.Add(time.Hour))
+	if _, _, n, err := sel.Run(ctx); err != nil || n != 3 {
+		t.Fatalf("revealed %d after departure: %v", n, err)
+	}
 
 	s.set(time.Date(1993, 9, 8, 0, 0, 0, 0, time.UTC))
 	s.send(statement.TypeClockTick, "tick-0908", "operator", statement.ClockTickBody{})
@@ -320,7 +347,7 @@ func TestTampered(t *testing.T) {
 			v := verdict(r, "dprk")
 			v.Verdict, v.Reasons = compliance.Compliant, []compliance.Event{}
 			r.Facts = slices.DeleteFunc(r.Facts, func(e compliance.Event) bool { return e.Statement == "r-komid" })
-		}, "inspection 1 (entry 13) found prohibited, but the report's facts leave it out"},
+		}, "inspection 1 (entry 9) found prohibited, but the report's facts leave it out"},
 		{"israel blamed with no reason", func(r *report.Report) {
 			verdict(r, "israel").Verdict = compliance.NonCompliant
 		}, "the verdict on israel says non_compliant with 0 reasons and 0 notes, but its facts make it compliant"},
@@ -330,7 +357,7 @@ func TestTampered(t *testing.T) {
 					r.Facts[i].Kind = compliance.Discrepancy
 				}
 			}
-		}, "fact 1 (discrepancy at entry 13): inspection.report establishes no discrepancy"},
+		}, "fact 1 (discrepancy at entry 9): inspection.report establishes no discrepancy"},
 		{"a consequence on a reason the verdict has not", func(r *report.Report) {
 			r.Actions[0].Party = "israel"
 		}, "action 1 (suspend by israel) is not what consequence 0 does"},

@@ -185,10 +185,10 @@ func verify(format string, js, file []byte, logKey string) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("inspection %d cites entry %d, which the report does not carry with a proof", i+1, in.Index)
 		}
-		if e.Statement.Type != statement.TypeReport {
-			return nil, fmt.Errorf("inspection %d cites entry %d, which is %s, not an inspection report", i+1, in.Index, e.Statement.Type)
+		if e.Statement.Type != statement.TypeReport && e.Statement.Type != statement.TypeReveal {
+			return nil, fmt.Errorf("inspection %d cites entry %d, which is %s, neither an inspection report nor a reveal", i+1, in.Index, e.Statement.Type)
 		}
-		signed, err := inspection(in.Index, e)
+		signed, err := inspection(in.Index, e, in.Site, in.Declaration)
 		if err != nil {
 			return nil, fmt.Errorf("entry %d: %v", in.Index, err)
 		}

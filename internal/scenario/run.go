@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -99,6 +100,20 @@ type run struct {
 	watch    watch
 	periods  int
 	res      *Result
+	// sealed are the selector's decisions not yet revealed, by
+	// declaration, and reveals the times they fall due: the consignment's
+	// departure, when the selector reveals what no inspection did.
+	sealed  map[string]statement.Decision
+	reveals []due
+	// salts is where the commitments' salts come from: a stream seeded by
+	// the agreement id, so that a replay writes the same log.
+	salts io.Reader
+}
+
+// due is a sealed decision's reveal time.
+type due struct {
+	at   time.Time
+	decl string
 }
 
 // series counts what a repeated step or a routine did, for its one line.
@@ -116,8 +131,8 @@ func (s *Script) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer st.Close()
-	r := &run{s: s, ctx: ctx, signers: map[string]*keys.Signer{}, blobs: map[string]string{}, series: map[*Step]*series{},
-		watch: newWatch(), now: s.Start.UTC(),
+	r := &run{s: s, ctx: ctx, signers: map[string]*keys.Signer{}, blobs: map[string]string{}, series: map[*Step]*series{}, sealed: map[string]statement.Decision{},
+		watch: newWatch(), now: s.Start.UTC(), salts: rand.NewChaCha8(sha256.Sum256([]byte("surety scenario salts " + s.spec.ID))),
 		res: &Result{Title: s.Title, Script: s.path, Agreement: s.spec.ID, Timeline: []Line{}, Periods: []Close{}}}
 	r.log, err = ledger.Open(ctx, ledger.Options{Store: st, Log: s.spec.ID, Now: func() time.Time { return r.now },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -236,23 +251,19 @@ func (r *run) do(st store.Store, a action) error {
 	case "decide":
 		return r.decide(step, a.decl)
 	case "report":
-		var sel state.Selection
-		var found bool
-		err := r.log.View(r.ctx, func(kv state.KV) error {
-			var err error
-			sel, found, err = state.LoadSelection(kv, a.decl)
-			return err
-		})
-		if err != nil || !found || !sel.Selected {
-			return err
+		dec, sealed := r.sealed[a.decl]
+		if !sealed || !dec.Selected {
+			return nil
 		}
-		ins := r.s.inspectors(sel.Site)
-		b := statement.ReportBody{Declaration: a.decl, Site: sel.Site, Outcome: statement.Cleared,
+		site := step.Routine.Site
+		ins := r.s.inspectors(site)
+		b := statement.ReportBody{Declaration: a.decl, Site: site, Outcome: statement.Cleared, Reveal: &dec,
 			Findings: []statement.Finding{}, Start: r.now.Add(-40 * time.Minute), End: r.now.Add(-10 * time.Minute)}
 		res, err := r.append(ins[a.n%len(ins)], statement.TypeReport, "rep-"+a.decl, b)
 		if err != nil {
 			return fmt.Errorf("routine report on %s: %w", a.decl, err)
 		}
+		delete(r.sealed, a.decl)
 		r.count(step).report++
 		return r.observe(res.Index, statement.TypeReport)
 	}
@@ -262,7 +273,17 @@ func (r *run) do(st store.Store, a action) error {
 // statement appends a statement step, or checks that it is refused as the
 // step expects.
 func (r *run) statement(step *Step, id string, body json.RawMessage) error {
+	revealed := ""
+	if step.Type == statement.TypeReport {
+		var err error
+		if body, revealed, err = r.sealedReport(body); err != nil {
+			return err
+		}
+	}
 	res, err := r.append(step.As, step.Type, id, body)
+	if err == nil && revealed != "" {
+		delete(r.sealed, revealed)
+	}
 	if step.Expect != "" {
 		if err == nil {
 			return fmt.Errorf("%s %s was appended at #%d, but the step expects a refusal mentioning %q", step.Type, id, res.Index, step.Expect)
@@ -288,12 +309,25 @@ func (r *run) statement(step *Step, id string, body json.RawMessage) error {
 		return err
 	}
 	r.res.Timeline[len(r.res.Timeline)-1].Detail = detail
-	return r.observe(res.Index, step.Type)
+	if err := r.observe(res.Index, step.Type); err != nil {
+		return err
+	}
+	if step.Type == statement.TypeWithdraw {
+		// A withdrawn consignment will not leave: its decision is due now.
+		var w statement.WithdrawBody
+		if err := json.Unmarshal(body, &w); err != nil {
+			return err
+		}
+		return r.reveal(w.Declaration)
+	}
+	return nil
 }
 
 // tickCloses ticks the log's clock at each period's close due by t, as a
 // server's operator would, so that every period closes at its own time and
-// its incentives are shown as they stood then.
+// its incentives are shown as they stood then; and the selector reveals,
+// at each consignment's departure by t, the decisions no inspection
+// revealed.
 func (r *run) tickCloses(t time.Time) error {
 	for {
 		var at time.Time
@@ -303,8 +337,17 @@ func (r *run) tickCloses(t time.Time) error {
 			at, found, err = state.NextDue(kv, "period")
 			return err
 		})
-		if err != nil || !found || at.After(t) {
+		if err != nil {
 			return err
+		}
+		if len(r.reveals) > 0 && !r.reveals[0].at.After(t) && (!found || !r.reveals[0].at.After(at)) {
+			if err := r.revealNext(); err != nil {
+				return err
+			}
+			continue
+		}
+		if !found || at.After(t) {
+			return nil
 		}
 		n := r.periods
 		r.now = at
@@ -351,7 +394,7 @@ func (r *run) summarize() {
 // decide decides the declarations awaiting selection with the selector's
 // VRF key: only decl for a routine's own, or all of them for a select step.
 func (r *run) decide(routine *Step, decl string) error {
-	var pending []*state.Declaration
+	var pending []state.Pending
 	err := r.log.View(r.ctx, func(kv state.KV) error {
 		var err error
 		pending, err = state.Unselected(kv, 0)
@@ -364,7 +407,9 @@ func (r *run) decide(routine *Step, decl string) error {
 		return err
 	}
 	var detail []string
-	var last *uint64
+	var round []statement.Commitment
+	var decisions []statement.Decision
+	var chosen []state.Pending
 	for _, d := range pending {
 		if routine != nil && d.ID != decl {
 			continue
@@ -373,11 +418,29 @@ func (r *run) decide(routine *Step, decl string) error {
 		if err != nil || len(leaf) != 32 {
 			return fmt.Errorf("declaration %s has leaf hash %q", d.ID, d.LeafHash)
 		}
-		b := state.DecideSelection(r.vrf, r.s.spec.ID, d.ID, [32]byte(leaf), d.P)
-		res, err := r.append(r.selector, statement.TypeSelect, "sel-"+d.ID, b)
+		b, commit, err := state.Decide(r.vrf, r.salts, r.s.spec.ID, d.ID, [32]byte(leaf), d.P)
 		if err != nil {
-			return fmt.Errorf("%s sel-%s: %w", statement.TypeSelect, d.ID, err)
+			return err
 		}
+		round, decisions, chosen = append(round, commit), append(decisions, b), append(chosen, d)
+	}
+	if len(round) == 0 {
+		return nil
+	}
+	// One selection.commit for the round, as the selector logs it.
+	id := "sel-" + round[0].Declaration
+	if len(round) > 1 {
+		id = fmt.Sprintf("sel-round-%d", r.now.Unix())
+	}
+	res, err := r.append(r.selector, statement.TypeCommit, id, statement.CommitBody{Commitments: round})
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", statement.TypeCommit, id, err)
+	}
+	for i, d := range chosen {
+		b := decisions[i]
+		r.sealed[d.ID] = b
+		at, _ := slices.BinarySearchFunc(r.reveals, d.Departure, func(x due, t time.Time) int { return x.at.Compare(t) })
+		r.reveals = slices.Insert(r.reveals, at, due{at: d.Departure, decl: d.ID})
 		if routine != nil && b.Selected {
 			r.count(routine).selected++
 		}
@@ -385,17 +448,61 @@ func (r *run) decide(routine *Step, decl string) error {
 		if b.Selected {
 			word = "selected"
 		}
-		detail = append(detail, fmt.Sprintf("%s %s: p %s, u %.4f (#%d)", d.ID, word, num(b.P), b.U, res.Index))
-		last = &res.Index
-		if err := r.observe(res.Index, statement.TypeSelect); err != nil {
-			return err
-		}
+		detail = append(detail, fmt.Sprintf("%s %s: p %s, u %.4f", d.ID, word, num(b.P), b.U))
+	}
+	if err := r.observe(res.Index, statement.TypeCommit); err != nil {
+		return err
 	}
 	if routine == nil {
-		text := fmt.Sprintf("select: %s decides %s awaiting selection", r.selector, plural(len(detail), "declaration"))
-		r.res.Timeline = append(r.res.Timeline, Line{Time: r.now, Index: last, Text: text, Detail: detail})
+		text := fmt.Sprintf("select: %s commits to its decisions on %s awaiting selection, sealed until each is revealed", r.selector, plural(len(detail), "declaration"))
+		r.res.Timeline = append(r.res.Timeline, Line{Time: r.now, Index: &res.Index, Text: text, Detail: detail})
 	}
 	return nil
+}
+
+// revealNext has the selector reveal the next decision due: at its
+// consignment's departure, unless an inspection report revealed it.
+func (r *run) revealNext() error {
+	d := r.reveals[0]
+	r.reveals = r.reveals[1:]
+	if d.at.After(r.now) {
+		r.now = d.at
+	}
+	return r.reveal(d.decl)
+}
+
+// reveal has the selector reveal its decision on decl now, if it is still
+// sealed: at departure, or once the declaration is withdrawn.
+func (r *run) reveal(decl string) error {
+	b, sealed := r.sealed[decl]
+	if !sealed {
+		return nil
+	}
+	delete(r.sealed, decl)
+	res, err := r.append(r.selector, statement.TypeReveal, "reveal-"+decl, statement.RevealBody{Decisions: []statement.Decision{b}})
+	if err != nil {
+		return fmt.Errorf("%s reveal-%s: %w", statement.TypeReveal, decl, err)
+	}
+	return r.observe(res.Index, statement.TypeReveal)
+}
+
+// sealedReport adds to an inspection report of a declaration the decision
+// it reveals, as the inspectorate's queue gives it, unless the script gives
+// one or the decision is revealed already; decl is the declaration whose
+// decision it reveals, if any.
+func (r *run) sealedReport(body json.RawMessage) (_ json.RawMessage, decl string, err error) {
+	var b map[string]any
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, "", err
+	}
+	decl, _ = b["declaration"].(string)
+	dec, sealed := r.sealed[decl]
+	if _, given := b["reveal"]; !sealed || given {
+		return body, "", nil
+	}
+	b["reveal"] = dec
+	body, err = json.Marshal(b)
+	return body, decl, err
 }
 
 // append signs a statement as a principal and appends it at the current

@@ -32,6 +32,9 @@ type Declaration struct {
 	// Licence names the approved licence request that covers a transfer
 	// needing prior approval in the procurement channel.
 	Licence string `json:"licence,omitempty"`
+	// Seals are the numbers of the seals put on the consignment when it was
+	// declared: the chain of custody inspectors check.
+	Seals []string `json:"seals,omitempty"`
 }
 
 // Carrier is the flight, or the vessel and its IMO number, or the vehicle.
@@ -101,6 +104,9 @@ func (es FieldErrors) Error() string {
 	return strings.Join(s, "; ")
 }
 
+// sealRE is the form of a seal number.
+var sealRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9./-]{0,63}$`)
+
 // Validate checks the declaration against the agreement and names every
 // bad field, e.g. `items[2].hs_code: "88O2.60" is not an HS code (digits
 // only, 6–10)`.
@@ -168,6 +174,16 @@ func (d Declaration) Validate(spec *agreement.Spec) error {
 		if !agreement.IsCountry(c) {
 			bad(fmt.Sprintf("transit[%d]", i), "%q is not an ISO 3166-1 alpha-2 country code", c)
 		}
+	}
+	seen := map[string]bool{}
+	for i, seal := range d.Seals {
+		switch {
+		case !sealRE.MatchString(seal):
+			bad(fmt.Sprintf("seals[%d]", i), "%q is not a seal number (1–64 letters, digits, '-', '/' or '.')", seal)
+		case seen[seal]:
+			bad(fmt.Sprintf("seals[%d]", i), "%q is listed twice", seal)
+		}
+		seen[seal] = true
 	}
 	if len(d.Items) == 0 {
 		bad("items", "a declaration lists at least one item")

@@ -22,6 +22,20 @@ type DeclarationSummary struct {
 	Selected    *bool                   `json:"selected,omitempty"`
 }
 
+// limitParam reads the limit query parameter: a whole number from 1 to
+// 10,000, def when absent.
+func limitParam(r *http.Request, def int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, badRequest("limit=%q must be a whole number from 1 to 10,000", v)
+	}
+	return n, nil
+}
+
 func timeParam(r *http.Request, name string) (time.Time, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
@@ -49,21 +63,26 @@ func (s *Server) getDeclarations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit := 100
-	if v := r.URL.Query().Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 10000 {
-			return badRequest("limit=%q must be a whole number from 1 to 10,000", v)
-		}
+	limit, err := limitParam(r, 100)
+	if err != nil {
+		return err
 	}
 	q := r.URL.Query()
 	out := []DeclarationSummary{}
 	err = s.Log.View(r.Context(), func(kv state.KV) error {
 		ds, err := state.Declarations(kv, q.Get("site"), from, to, q.Get("flag"), limit)
-		for _, d := range ds {
-			out = append(out, DeclarationSummary{ID: d.ID, Index: d.Index, Site: d.Body.Site, Departure: d.Body.Departure,
-				Destination: d.Body.Destination, Status: d.Status, Risk: d.Screening.Risk, P: d.P, Flags: d.Flags, Selected: d.Selected})
+		if err != nil {
+			return err
 		}
-		return err
+		for _, d := range ds {
+			v, err := state.ViewDeclaration(kv, d)
+			if err != nil {
+				return err
+			}
+			out = append(out, DeclarationSummary{ID: d.ID, Index: d.Index, Site: d.Body.Site, Departure: d.Body.Departure,
+				Destination: d.Body.Destination, Status: d.Status, Risk: d.Screening.Risk, P: d.P, Flags: d.Flags, Selected: v.Selected})
+		}
+		return nil
 	})
 	if err != nil {
 		return err

@@ -137,8 +137,10 @@ func TestDeclarationsScreened(t *testing.T) {
 	bad := examples.Garments(w.now.Add(48 * time.Hour))
 	bad.Items[0].HSCode = "88O2.60"
 	bad.Destination = "Iran"
+	bad.Seals = []string{"KP-1", "KP 2", "KP-1"}
 	code, b := w.declare("d-bad", bad)
-	if code != 422 || !strings.Contains(string(b), `items[0].hs_code: \"88O2.60\" is not an HS code (digits only, 6–10)`) || !strings.Contains(string(b), "destination") {
+	if code != 422 || !strings.Contains(string(b), `items[0].hs_code: \"88O2.60\" is not an HS code (digits only, 6–10)`) || !strings.Contains(string(b), "destination") ||
+		!strings.Contains(string(b), `seals[1]: \"KP 2\" is not a seal number`) || !strings.Contains(string(b), `seals[2]: \"KP-1\" is listed twice`) {
 		t.Errorf("bad declaration: %d %s", code, b)
 	}
 	// Only declarants declare.

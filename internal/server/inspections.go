@@ -10,30 +10,9 @@ import (
 	"github.com/surety/surety/internal/state"
 )
 
-func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
-	site := r.PathValue("id")
-	var q []state.Selection
-	err := s.Log.View(r.Context(), func(kv state.KV) error {
-		spec, err := s.spec(kv)
-		if err != nil {
-			return err
-		}
-		if !hasSite(spec.Sites, site) {
-			return fmt.Errorf("%w: no site %q", ledger.ErrNotFound, site)
-		}
-		q, err = state.Queue(kv, site)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if q == nil {
-		q = []state.Selection{}
-	}
-	return writeJSON(w, http.StatusOK, q)
-}
-
-// SelectionResponse is a declaration's selection and inspection.
+// SelectionResponse is a declaration's selection (its commitment, and the
+// decision once revealed) and inspection. Before the reveal it tells a
+// selected consignment from no other.
 type SelectionResponse struct {
 	Selection  *state.Selection  `json:"selection,omitempty"`
 	Inspection *state.Inspection `json:"inspection,omitempty"`
@@ -83,31 +62,19 @@ func (s *Server) getAssurance(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, a)
 }
 
-// PendingSelection is a declaration awaiting its selection: what the
-// selector needs to decide it.
-type PendingSelection struct {
-	ID       string  `json:"id"`
-	Index    uint64  `json:"index"`
-	LeafHash string  `json:"leaf_hash"`
-	Site     string  `json:"site"`
-	P        float64 `json:"p"`
-}
+// PendingSelection is a declaration awaiting its selection commitment:
+// what the selector needs to decide it.
+type PendingSelection = state.Pending
 
 func (s *Server) getPendingSelections(w http.ResponseWriter, r *http.Request) error {
-	limit := 1000
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			return badRequest("limit=%q must be a whole number from 1 to 10,000", v)
-		}
-		limit = n
+	limit, err := limitParam(r, 1000)
+	if err != nil {
+		return err
 	}
 	out := []PendingSelection{}
-	err := s.Log.View(r.Context(), func(kv state.KV) error {
+	err = s.Log.View(r.Context(), func(kv state.KV) error {
 		ds, err := state.Unselected(kv, limit)
-		for _, d := range ds {
-			out = append(out, PendingSelection{ID: d.ID, Index: d.Index, LeafHash: d.LeafHash, Site: d.Body.Site, P: d.P})
-		}
+		out = append(out, ds...)
 		return err
 	})
 	if err != nil {

@@ -66,10 +66,18 @@ func New(l *ledger.Log, pub *ledger.Publisher, logger *slog.Logger) *Server {
 	s.handle("GET /v1/blobs/{sum}", s.getBlob)
 	s.handle("GET /v1/state", s.getState)
 	s.handle("GET /v1/declarations", s.getDeclarations)
-	s.handle("GET /v1/declarations/{id}", s.getRecord(func(kv state.KV, id string) (any, error) { return state.LoadDeclaration(kv, id) }))
+	s.handle("GET /v1/declarations/{id}", s.getRecord(func(kv state.KV, id string) (any, error) {
+		d, err := state.LoadDeclaration(kv, id)
+		if err != nil {
+			return nil, err
+		}
+		return state.ViewDeclaration(kv, d)
+	}))
 	s.handle("GET /v1/declarations/{id}/selection", s.getSelection)
 	s.handle("GET /v1/sites/{id}/queue", s.getQueue)
 	s.handle("GET /v1/selections/pending", s.getPendingSelections)
+	s.handle("POST /v1/sealed/selections", s.postSealed)
+	s.handle("GET /v1/sealed/due", s.getDue)
 	s.handle("GET /v1/challenges/{id}", s.getRecord(func(kv state.KV, id string) (any, error) { return state.LoadChallenge(kv, id) }))
 	s.handle("GET /v1/periods/{period}/assurance", s.getAssurance)
 	s.handle("GET /v1/periods/{period}/verdicts", s.getVerdicts)
@@ -131,6 +139,7 @@ var statuses = []struct {
 	{ledger.ErrNotFound, http.StatusNotFound, "not-found"},
 	{store.ErrNotFound, http.StatusNotFound, "not-found"},
 	{ledger.ErrClosed, http.StatusServiceUnavailable, "closed"},
+	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
 }
 
 // Problem is an RFC 9457 problem details object.
@@ -144,20 +153,25 @@ type Problem struct {
 // ProblemBase prefixes problem type names.
 const ProblemBase = "https://surety.local/problems/"
 
-func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
-	p := Problem{Type: ProblemBase + "internal", Status: http.StatusInternalServerError, Detail: err.Error()}
+// classify returns the HTTP status and problem kind of an error.
+func classify(err error) (status int, kind string) {
 	var he *Error
-	switch {
-	case errors.As(err, &he):
-		p.Status, p.Type = he.Status, ProblemBase+"bad-request"
-	default:
-		for _, e := range statuses {
-			if errors.Is(err, e.err) {
-				p.Status, p.Type = e.status, ProblemBase+e.kind
-				break
-			}
+	if errors.As(err, &he) {
+		return he.Status, "bad-request"
+	}
+	for _, e := range statuses {
+		if errors.Is(err, e.err) {
+			return e.status, e.kind
 		}
 	}
+	return http.StatusInternalServerError, "internal"
+}
+
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	p := Problem{Detail: err.Error()}
+	var kind string
+	p.Status, kind = classify(err)
+	p.Type = ProblemBase + kind
 	p.Title = http.StatusText(p.Status)
 	if p.Status == http.StatusInternalServerError {
 		s.Logger.Error("server: request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -183,14 +183,18 @@ func (r *runner) period(run, k int, t *tally) (int, bool) {
 	r.start[m.slots] = int32(len(buf))
 	r.buf = buf
 	r.extra = r.extra[:0]
-	switch c.evader {
-	case Naive:
+	switch {
+	case c.evader == Naive:
 		r.hideAtRandom()
-	case Adaptive:
+	case c.evader == Adaptive, c.evader == Peeking && !c.unsealed:
+		// Sealed, the decisions show nowhere: peeking learns nothing.
 		r.hideWhereBusiest()
 	}
 	if c.key != nil {
 		r.prove(run, k)
+	}
+	if c.evader == Peeking && c.unsealed {
+		r.hideUnselected()
 	}
 	t.analytic[k] += r.analytic()
 	return r.inspect(k)
@@ -233,6 +237,22 @@ func (r *runner) hideWhereBusiest() {
 		s := &m.sites[m.slotSite[slot]]
 		md := &s.modes[s.cover]
 		r.extra = append(r.extra, consignment{p: md.cover.p, u: uniform(r.pcg.Uint64()), t: 1, h: float32(md.hours), slot: slot, ev: true})
+	}
+}
+
+// hideUnselected puts the peeking evader's goods, when selection is not
+// sealed, in c.m of the period's consignments it saw were not selected
+// before they were loaded; only when too few were not selected do the
+// rest go in selected ones.
+func (r *runner) hideUnselected() {
+	left := r.c.m
+	for pass := range 2 {
+		for i := range r.buf {
+			if x := &r.buf[i]; left > 0 && !x.ev && (pass == 1 || x.u >= x.p) {
+				x.ev = true
+				left--
+			}
+		}
 	}
 }
 

@@ -34,6 +34,11 @@ const (
 	// Adaptive declares its prohibited goods as the least-watched traffic,
 	// on the days when inspectors are shortest of time.
 	Adaptive Evader = "adaptive"
+	// Peeking reads every public endpoint before it loads. Under sealed
+	// selection it learns nothing there and ships as the adaptive evader
+	// does; with Options.Unsealed it sees each decision before loading and
+	// hides its goods in consignments it saw were not selected.
+	Peeking Evader = "peeking"
 )
 
 // Options configure a simulation.
@@ -54,6 +59,10 @@ type Options struct {
 	// with a key derived from Seed, instead of the fast generator. The
 	// traffic is the same either way.
 	VRF bool
+	// Unsealed publishes each selection before the consignment is loaded,
+	// as Surety did before selections were sealed; only the peeking evader
+	// reads it. It is kept for that comparison alone.
+	Unsealed bool
 	// Inspectors replaces the agreement's roster when positive.
 	Inspectors int
 	// Workers is the number of goroutines; zero means runtime.NumCPU().
@@ -84,6 +93,7 @@ type Result struct {
 	Violations int     `json:"violations"`
 	Seed       uint64  `json:"seed"`
 	VRF        bool    `json:"vrf"`
+	Unsealed   bool    `json:"unsealed,omitempty"`
 	Inspectors int     `json:"inspectors"`
 	ShiftHours float64 `json:"shift_hours"`
 	// Floor is the sampling floor and FloorDetection what it guarantees
@@ -303,8 +313,10 @@ func check(spec *agreement.Spec, opts Options) error {
 		return bad("%d inspectors is negative", opts.Inspectors)
 	case opts.Workers < 0:
 		return bad("%d workers is negative", opts.Workers)
-	case !slices.Contains([]Evader{"", None, Naive, Adaptive}, opts.Evader):
-		return bad("evader %q is not known; use none, naive or adaptive", opts.Evader)
+	case !slices.Contains([]Evader{"", None, Naive, Adaptive, Peeking}, opts.Evader):
+		return bad("evader %q is not known; use none, naive, adaptive or peeking", opts.Evader)
+	case opts.Unsealed && opts.Evader != Peeking:
+		return bad("unsealed selection is read only by the peeking evader; simulate it with evader peeking")
 	case len(v.Traffic) == 0:
 		return bad("verification.traffic: the agreement states no traffic assumptions to simulate")
 	case !(v.ShiftHours > 0 && v.ShiftHours <= 24):
@@ -525,18 +537,19 @@ func (m *model) day(ord int) time.Time {
 // config is what one simulation of the model varies: the evader, the
 // violations, the roster and its posting, and how u is drawn.
 type config struct {
-	evader  Evader
-	m       int // violations per period
-	seed    uint64
-	key     *inspection.Key
-	posted  []int
-	hours   []float64 // inspector-hours a day, per site
-	roster  int
-	workers int
+	evader   Evader
+	unsealed bool
+	m        int // violations per period
+	seed     uint64
+	key      *inspection.Key
+	posted   []int
+	hours    []float64 // inspector-hours a day, per site
+	roster   int
+	workers  int
 }
 
 func (m *model) config(opts Options, ev Evader, roster int) (*config, error) {
-	c := &config{evader: ev, m: cmp.Or(opts.Violations, m.spec.Verification.Goal.Violations), seed: opts.Seed, workers: cmp.Or(opts.Workers, runtime.NumCPU())}
+	c := &config{evader: ev, unsealed: opts.Unsealed, m: cmp.Or(opts.Violations, m.spec.Verification.Goal.Violations), seed: opts.Seed, workers: cmp.Or(opts.Workers, runtime.NumCPU())}
 	if opts.VRF {
 		k, err := inspection.KeyFromSeed(inspection.DeriveSeed(strconv.FormatUint(opts.Seed, 10), "simulate/selector"))
 		if err != nil {
@@ -636,7 +649,7 @@ func (m *model) result(c *config, opts Options, t *tally) Result {
 	fd, _ := inspection.DetectFloor(m.floor, c.m)
 	r := Result{
 		Agreement: m.spec.ID, Runs: opts.Runs, Periods: m.periods, Evader: c.evader, Violations: c.m,
-		Seed: opts.Seed, VRF: opts.VRF, Inspectors: c.roster, ShiftHours: m.shift,
+		Seed: opts.Seed, VRF: opts.VRF, Unsealed: c.unsealed, Inspectors: c.roster, ShiftHours: m.shift,
 		Floor: m.floor, FloorDetection: fd, Hours: t.hours.estimate(), Uninspected: t.uninspected.estimate(), Notes: m.notes,
 	}
 	for i, s := range m.sites {
@@ -649,8 +662,11 @@ func (m *model) result(c *config, opts Options, t *tally) Result {
 		})
 	}
 	caught := c.evader != None
-	if c.evader == Adaptive {
+	if c.evader == Adaptive || c.evader == Peeking && !c.unsealed {
 		r.Covers = m.covers
+	}
+	if c.unsealed {
+		r.Notes = append(slices.Clip(r.Notes), "selection unsealed: each decision is public before the consignment is loaded, and the peeking evader loads only consignments it saw were not selected; the analytic figure, which assumes sealed selection, does not hold")
 	}
 	var hits int
 	var analytic float64

@@ -118,6 +118,36 @@ func TestNaiveAtLeastAdaptive(t *testing.T) {
 	}
 }
 
+// The peeking evader reads every public endpoint before loading. Sealed,
+// they show it no decision and it is caught as the adaptive evader is;
+// unsealed, it loads only what it saw was not selected and is never
+// caught, whatever the analytic figure says.
+func TestPeeking(t *testing.T) {
+	for _, file := range []string{"israel-dprk-1993.yaml", "jcpoa-2015.yaml"} {
+		spec := load(t, file)
+		o := Options{Runs: 500, Periods: 3, Seed: 17, Evader: Adaptive}
+		adaptive := simulate(t, spec, o)
+		o.Evader = Peeking
+		peeking := simulate(t, spec, o)
+		if *peeking.Detection != *adaptive.Detection || peeking.Analytic != adaptive.Analytic {
+			t.Errorf("%s sealed: peeking %v (analytic %v), adaptive %v (analytic %v); want the same", file,
+				*peeking.Detection, peeking.Analytic, *adaptive.Detection, adaptive.Analytic)
+		}
+		o.Unsealed = true
+		unsealed := simulate(t, spec, o)
+		if unsealed.Detection.Value != 0 || unsealed.Evaded.Selected.Value != 0 {
+			t.Errorf("%s unsealed: detection %v, evader's consignments selected %v; want 0", file, *unsealed.Detection, unsealed.Evaded.Selected)
+		}
+		if unsealed.Analytic != peeking.Analytic || adaptive.Detection.Low < 0.5 {
+			t.Errorf("%s: the claimed figure %v should not move with sealing (%v), and sealed detection %v should be substantial", file,
+				unsealed.Analytic, peeking.Analytic, *adaptive.Detection)
+		}
+	}
+	if _, err := Simulate(load(t, "israel-dprk-1993.yaml"), Options{Runs: 1, Periods: 1, Evader: Adaptive, Unsealed: true}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unsealed with the adaptive evader: %v; want ErrInvalid", err)
+	}
+}
+
 // Short of inspectors, selections go uninspected, the adaptive evader's
 // first, and detection falls far below the analytic figure.
 func TestCapacityShortfallLowersDetection(t *testing.T) {

@@ -25,8 +25,17 @@ func PeriodAssurance(kv KV, spec *agreement.Spec, n int) (*Assurance, error) {
 	}
 	samples := make([]compliance.Sample, 0, len(ds))
 	for _, d := range ds {
-		s := compliance.Sample{P: d.P, Withdrawn: d.Status == Withdrawn, Selected: d.Selected != nil && *d.Selected}
-		if s.Selected && !s.Withdrawn {
+		sel, committed, err := LoadSelection(kv, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		s := compliance.Sample{P: d.P, Withdrawn: d.Status == Withdrawn, Selected: sel.Selected()}
+		if committed && sel.Unrevealed && sel.Reveal == nil {
+			// Nobody can check a selection never revealed: it counts as
+			// a selection not inspected, the inspectorate's failure.
+			s.Selected, s.State = true, compliance.Missed
+		}
+		if s.Selected && !s.Withdrawn && sel.Reveal != nil {
 			in, found, err := LoadInspection(kv, d.ID)
 			if err != nil {
 				return nil, err

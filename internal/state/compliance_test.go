@@ -29,17 +29,35 @@ type world struct {
 	id  string
 	log *ledger.Log
 	now time.Time
+	// sealed are the selector's decisions committed to and not yet
+	// revealed, by departure; send reveals those whose consignment left.
+	sealed []sealed
+}
+
+type sealed struct {
+	departure time.Time
+	reveal    statement.Decision
 }
 
 func newWorld(t *testing.T) *world { return newLog(t, "israel-dprk-1993", "il-kp-1993", "1993-07-01") }
 
+// newEdited is newWorld with the 1993 agreement edited.
+func newEdited(t *testing.T, edit func(string) string) *world {
+	return newLogEdited(t, "israel-dprk-1993", "il-kp-1993", "1993-07-01", edit)
+}
+
 // newLog adopts an example agreement at a time.
 func newLog(t *testing.T, example, id, start string) *world {
+	return newLogEdited(t, example, id, start, func(doc string) string { return doc })
+}
+
+func newLogEdited(t *testing.T, example, id, start string, edit func(string) string) *world {
 	t.Helper()
-	doc, err := os.ReadFile("../../examples/" + example + ".yaml")
+	raw, err := os.ReadFile("../../examples/" + example + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc := edit(string(raw))
 	st, err := sqlite.Open("")
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +70,7 @@ func newLog(t *testing.T, example, id, start string) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.log.Close)
-	w.ok("operator", statement.TypeAdopt, "adopt", statement.AdoptBody{Document: string(doc)})
+	w.ok("operator", statement.TypeAdopt, "adopt", statement.AdoptBody{Document: doc})
 	return w
 }
 
@@ -71,6 +89,59 @@ func (w *world) send(when, as, typ, id string, body any) error {
 	if when != "" {
 		w.now = at(when)
 	}
+	w.revealLeft()
+	return w.append(as, typ, id, body)
+}
+
+// revealLeft has the selector reveal the decisions on consignments that
+// have left, as it does at each departure.
+func (w *world) revealLeft() {
+	w.t.Helper()
+	now := w.now
+	keep := w.sealed[:0]
+	for _, s := range w.sealed {
+		if now.Before(s.departure) {
+			keep = append(keep, s)
+			continue
+		}
+		w.now = s.departure
+		if err := w.append("il-selector", statement.TypeReveal, "reveal-"+s.reveal.Declaration, reveals(s.reveal)); err != nil {
+			w.t.Fatalf("reveal %s: %v", s.reveal.Declaration, err)
+		}
+	}
+	w.sealed, w.now = keep, now
+}
+
+// reveals is the body of selection.reveal revealing ds.
+func reveals(ds ...statement.Decision) statement.RevealBody {
+	return statement.RevealBody{Decisions: ds}
+}
+
+// commit has the selector decide a declaration and commit to its
+// decision; it returns the decision, which stays sealed.
+func (w *world) commit(id string) statement.Decision {
+	w.t.Helper()
+	var d *state.Declaration
+	w.view(func(kv state.KV) error {
+		var err error
+		d, err = state.LoadDeclaration(kv, id)
+		return err
+	})
+	leaf, _ := hex.DecodeString(d.LeafHash)
+	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r, c, err := state.Decide(vrf, nil, w.id, id, [32]byte(leaf), d.P)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.ok("il-selector", statement.TypeCommit, "sel-"+id, statement.CommitBody{Commitments: []statement.Commitment{c}})
+	return r
+}
+
+func (w *world) append(as, typ, id string, body any) error {
+	w.t.Helper()
 	name := as
 	if as == "operator" {
 		name = "surety.local/" + w.id
@@ -144,29 +215,21 @@ func (w *world) verdict(period int, party string) state.Verdict {
 	return state.Verdict{}
 }
 
-// declare declares an ordinary consignment from Sunan and decides its
-// selection, so that a period has traffic.
+// declare declares an ordinary consignment from Sunan and commits to its
+// selection, so that a period has traffic: a selected one is inspected at
+// once, an unselected one revealed after it leaves.
 func (w *world) declare(when, id string) {
 	w.t.Helper()
 	w.now = at(when)
-	w.ok("kp-export-authority", statement.TypeDeclare, id, examples.Garments(w.now.Add(72*time.Hour)))
-	var d *state.Declaration
-	w.view(func(kv state.KV) error {
-		var err error
-		d, err = state.LoadDeclaration(kv, id)
-		return err
-	})
-	leaf, _ := hex.DecodeString(d.LeafHash)
-	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
-	if err != nil {
-		w.t.Fatal(err)
+	g := examples.Garments(w.now.Add(72 * time.Hour))
+	w.ok("kp-export-authority", statement.TypeDeclare, id, g)
+	r := w.commit(id)
+	if !r.Selected {
+		w.sealed = append(w.sealed, sealed{departure: g.Departure, reveal: r})
+		return
 	}
-	b := state.DecideSelection(vrf, "il-kp-1993", id, [32]byte(leaf), d.P)
-	w.ok("il-selector", statement.TypeSelect, "sel-"+id, b)
-	if b.Selected {
-		w.ok("il-insp-fnj-1", statement.TypeReport, "rep-"+id, statement.ReportBody{Declaration: id, Site: "fnj", Outcome: statement.Cleared,
-			Start: w.now, End: w.now.Add(time.Hour)})
-	}
+	w.ok("il-insp-fnj-1", statement.TypeReport, "rep-"+id, statement.ReportBody{Declaration: id, Site: "fnj", Outcome: statement.Cleared,
+		Reveal: &r, SealsFound: []statement.SealCheck{{Seal: g.Seals[0], State: statement.SealIntact}}, Start: w.now, End: w.now.Add(time.Hour)})
 }
 
 // traffic returns three days in each month from the first (0 is August
@@ -398,38 +461,39 @@ func TestDeliveryStarts(t *testing.T) {
 	}
 }
 
-// TestWithdrawnAfterSelection: a selected consignment withdrawn before its
-// inspection leaves the site's queue, and its deadline passing is no
-// inspection missed; the withdrawal itself is the violation.
-func TestWithdrawnAfterSelection(t *testing.T) {
+// TestWithdrawnAfterCommitment: a consignment withdrawn after its
+// selection was committed to stays sealed; its reveal decides. Selected,
+// the withdrawal is the violation, and no inspection is missed.
+func TestWithdrawnAfterCommitment(t *testing.T) {
 	w := newWorld(t)
 	w.run(0, 1, nil)
 	w.now = at("1993-08-25T08:00")
 	w.ok("kp-export-authority", statement.TypeDeclare, "d-1", examples.Rodong(w.now.Add(72*time.Hour)))
-	var d *state.Declaration
-	w.view(func(kv state.KV) error {
-		var err error
-		d, err = state.LoadDeclaration(kv, "d-1")
-		return err
-	})
-	leaf, _ := hex.DecodeString(d.LeafHash)
-	vrf, _ := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
-	b := state.DecideSelection(vrf, "il-kp-1993", "d-1", [32]byte(leaf), d.P)
-	if !b.Selected {
-		t.Fatalf("the Rodong shipment was not selected: p %v", d.P)
+	r := w.commit("d-1")
+	if !r.Selected {
+		t.Fatalf("the Rodong shipment was not selected: p %v", r.P)
 	}
-	w.ok("il-selector", statement.TypeSelect, "sel-d-1", b)
 	w.ok("kp-export-authority", statement.TypeWithdraw, "w-1", statement.WithdrawBody{Declaration: "d-1", Reason: "cancelled"})
 	w.view(func(kv state.KV) error {
-		q, err := state.Queue(kv, "kpnam")
-		if len(q) != 0 {
-			t.Errorf("the withdrawn consignment is still in the queue: %+v", q)
+		d, err := state.LoadDeclaration(kv, "d-1")
+		if err != nil {
+			return err
+		}
+		v, err := state.ViewDeclaration(kv, d)
+		if err == nil && (v.Selected != nil || !slices.Contains(d.Flags, state.FlagWithdrawnAfterCommitment)) {
+			t.Errorf("withdrawn before the reveal: selected %v, flags %v; want sealed and flagged", v.Selected, d.Flags)
 		}
 		return err
 	})
+	w.ok("il-selector", statement.TypeReveal, "reveal-d-1", reveals(r))
 	w.tick("1993-09-07")
 	v := w.verdict(1, "dprk")
 	if v.Verdict != compliance.NonCompliant || len(v.Reasons) != 1 || v.Reasons[0].Kind != compliance.Withdrawn {
 		t.Errorf("period 1: dprk %s %+v; want non_compliant for the withdrawal alone", v.Verdict, v.Reasons)
+	}
+	for _, r := range w.verdict(1, "il-inspectorate").Reasons {
+		if r.Ref == "d-1" {
+			t.Errorf("period 1: israel faulted for %+v; nothing was left to inspect", r)
+		}
 	}
 }

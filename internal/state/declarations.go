@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
 )
 
 // DeclarationStatus is where a declaration stands.
@@ -25,11 +27,11 @@ const (
 
 // Declaration flags beyond the screening's signals.
 const (
-	FlagLate                    = "late"
-	FlagAfterDeparture          = "after_departure"
-	FlagAmendedAfterSelection   = "amended_after_selection"
-	FlagWithdrawnAfterSelection = "withdrawn_after_selection"
-	FlagWithdrawn               = "withdrawn"
+	FlagLate                     = "late"
+	FlagAfterDeparture           = "after_departure"
+	FlagAmendedAfterCommitment   = "amended_after_commitment"
+	FlagWithdrawnAfterCommitment = "withdrawn_after_commitment"
+	FlagWithdrawn                = "withdrawn"
 )
 
 // Declaration is a declared consignment as the state knows it: what was
@@ -56,8 +58,6 @@ type Declaration struct {
 	Late       bool                `json:"late,omitempty"`
 	Amendments []compliance.Change `json:"amendments,omitempty"`
 	Withdrawal *compliance.Change  `json:"withdrawal,omitempty"`
-	// Selected is set once the selection is decided (selection.decide).
-	Selected *bool `json:"selected,omitempty"`
 }
 
 // DepartureKey is the prefix of the keys of declarations departing at t,
@@ -116,10 +116,10 @@ func applyDeclare(c *Context, e Entry) error {
 	if lead, ok := leadTime(tl, d.Body.Site, e.Time); e.Time.After(d.Body.Departure) || ok && e.Time.After(lead.SubFrom(d.Body.Departure)) {
 		d.Late = true
 	}
-	if err := c.screen(d, tl, e.Time); err != nil {
+	if err := c.screen(d, tl, e.Time, false); err != nil {
 		return err
 	}
-	if err := c.KV.Put(kindUnselected, unselectedKey(d), []byte(d.ID)); err != nil {
+	if err := putPending(c.KV, d); err != nil {
 		return err
 	}
 	if d.Late {
@@ -135,29 +135,56 @@ func applyDeclare(c *Context, e Entry) error {
 	return putDeclaration(c.KV, d, nil)
 }
 
+// Pending is a declaration awaiting its selection commitment: what the
+// selector needs to decide it.
+type Pending struct {
+	ID        string    `json:"id"`
+	Index     uint64    `json:"index"`
+	LeafHash  string    `json:"leaf_hash"`
+	Site      string    `json:"site"`
+	Departure time.Time `json:"departure"`
+	P         float64   `json:"p"`
+}
+
 // unselectedKey orders declarations awaiting selection by log index.
-func unselectedKey(d *Declaration) string { return fmt.Sprintf("%020d/%s", d.Index, d.ID) }
+func unselectedKey(index uint64, id string) string { return fmt.Sprintf("%020d/%s", index, id) }
+
+// putPending lists the declaration as awaiting its selection, as it now
+// stands.
+func putPending(kv KV, d *Declaration) error {
+	key := unselectedKey(d.Index, d.ID)
+	if err := kv.Put(kindPendingID, d.ID, []byte(key)); err != nil {
+		return err
+	}
+	return putJSON(kv, kindUnselected, key, Pending{ID: d.ID, Index: d.Index, LeafHash: d.LeafHash, Site: d.Body.Site, Departure: d.Body.Departure, P: d.P})
+}
+
+// deletePending takes a declaration off the list awaiting selection.
+func deletePending(kv KV, p Pending) error {
+	if err := kv.Delete(kindPendingID, p.ID); err != nil {
+		return err
+	}
+	return kv.Delete(kindUnselected, unselectedKey(p.Index, p.ID))
+}
+
+// LoadPending returns a declaration awaiting its selection; found is false
+// when it is not awaiting one.
+func LoadPending(kv KV, id string) (p Pending, found bool, err error) {
+	key, err := kv.Get(kindPendingID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, err
+	}
+	found, err = getJSON(kv, kindUnselected, string(key), &p)
+	return p, found, err
+}
 
 // Unselected lists declarations awaiting their selection, in log order,
 // at most limit.
-func Unselected(kv KV, limit int) ([]*Declaration, error) {
-	var ids []string
-	err := kv.Scan(kindUnselected, "", "", limit, func(_ string, v []byte) error {
-		ids = append(ids, string(v))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*Declaration, 0, len(ids))
-	for _, id := range ids {
-		d, err := LoadDeclaration(kv, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, nil
+func Unselected(kv KV, limit int) ([]Pending, error) {
+	return scanJSONLimit[Pending](kv, kindUnselected, limit)
 }
 
 // leadTime returns the lead time of the declaration obligation in force at
@@ -174,7 +201,7 @@ func leadTime(tl *agreement.Timeline, site string, at time.Time) (agreement.Dura
 // screen screens the declaration against the lists in force, the
 // obligations in force at log time t and the sampling policy, and sets its
 // result, p and flags.
-func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time) error {
+func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time, committed bool) error {
 	ix, lists, err := c.proj.names(c.KV)
 	if err != nil {
 		return err
@@ -188,7 +215,7 @@ func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time) er
 		Spec: c.Spec, Index: ix, Lifted: lf, InForce: tl.InForce(t),
 		Late: d.Late, Amendments: len(d.Amendments),
 	})
-	if d.Selected == nil {
+	if !committed {
 		d.P = inspection.Probability(c.Spec.Verification.Sampling, d.Screening.Risk)
 	}
 	flags := slices.Clone(d.Screening.Flags)
@@ -199,7 +226,7 @@ func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time) er
 		flags = append(flags, FlagAfterDeparture)
 	}
 	for _, f := range d.Flags {
-		if f == FlagAmendedAfterSelection || f == FlagWithdrawnAfterSelection || f == FlagWithdrawn {
+		if f == FlagAmendedAfterCommitment || f == FlagWithdrawnAfterCommitment || f == FlagWithdrawn {
 			flags = append(flags, f)
 		}
 	}
@@ -231,18 +258,30 @@ func applyAmend(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
+	_, committed, err := LoadSelection(c.KV, d.ID)
+	if err != nil {
+		return err
+	}
 	old := *d
 	d.Body = b.New
 	d.Status = Amended
 	d.Amendments = append(d.Amendments, compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason})
-	if d.Selected != nil {
-		d.Flags = append(d.Flags, FlagAmendedAfterSelection)
+	if committed {
+		d.Flags = append(d.Flags, FlagAmendedAfterCommitment)
+		if err := c.moveReveal(d); err != nil {
+			return err
+		}
 	}
-	if err := c.screen(d, Timeline(c.KV, c.Spec), e.Time); err != nil {
+	if err := c.screen(d, Timeline(c.KV, c.Spec), e.Time, committed); err != nil {
 		return err
 	}
 	if err := c.checkLicence(e, d); err != nil {
 		return err
+	}
+	if !committed {
+		if err := putPending(c.KV, d); err != nil {
+			return err
+		}
 	}
 	return putDeclaration(c.KV, d, &old)
 }
@@ -256,24 +295,30 @@ func applyWithdraw(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if err := c.KV.Delete(kindUnselected, unselectedKey(d)); err != nil {
+	if err := deletePending(c.KV, Pending{ID: d.ID, Index: d.Index}); err != nil {
 		return err
 	}
 	d.Status = Withdrawn
 	d.Withdrawal = &compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: b.Reason}
 	d.Flags = append(d.Flags, FlagWithdrawn)
-	if err := c.dequeue(d.ID); err != nil {
+	// Withdrawn after its commitment, a consignment is a violation if it
+	// turns out to have been selected, where the declaration obligation
+	// says so: its reveal decides; the undertaker could not know.
+	sel, committed, err := LoadSelection(c.KV, d.ID)
+	if err != nil {
 		return err
 	}
-	if d.Selected != nil {
-		d.Flags = append(d.Flags, FlagWithdrawnAfterSelection)
-		for _, o := range Timeline(c.KV, c.Spec).InForce(e.Time) {
-			if o.Kind == agreement.Declare && o.WithdrawalIsViolation && slices.Contains(o.Sites, d.Body.Site) {
-				if err := c.stmtEvent(e, Event{Kind: compliance.Withdrawn, Party: d.Party, Ref: d.ID, Site: d.Body.Site, Obligation: o.ID,
-					Text: fmt.Sprintf("declaration %s was withdrawn after its selection; obligation %s makes that a violation", d.ID, o.ID)}); err != nil {
-					return err
-				}
-				break
+	if committed {
+		d.Flags = append(d.Flags, FlagWithdrawnAfterCommitment)
+		if err := c.revealOnWithdrawal(&sel, e.Time); err != nil {
+			return err
+		}
+	}
+	if sel.Selected() {
+		if o := c.obligationByID(c.obligation(agreement.Declare, d.Party, d.Body.Site, e.Time)); o != nil && o.WithdrawalIsViolation {
+			if err := c.stmtEvent(e, Event{Kind: compliance.Withdrawn, Party: d.Party, Ref: d.ID, Site: d.Body.Site, Obligation: o.ID,
+				Text: fmt.Sprintf("declaration %s was withdrawn after its selection; obligation %s makes that a violation", d.ID, o.ID)}); err != nil {
+				return err
 			}
 		}
 	}

@@ -19,7 +19,8 @@ var handlers = map[string]Handler{
 	statement.TypeAmend:    {Duties: duties(agreement.Declarant), Apply: applyAmend},
 	statement.TypeWithdraw: {Duties: duties(agreement.Declarant), Apply: applyWithdraw},
 
-	statement.TypeSelect:       {Duties: duties(agreement.Selector), Apply: applySelect},
+	statement.TypeCommit:       {Duties: duties(agreement.Selector), Apply: applyCommit},
+	statement.TypeReveal:       {Duties: duties(agreement.Selector), Apply: applyReveal},
 	statement.TypeReport:       {Duties: duties(agreement.Inspector), Apply: applyReport, Blobs: reportBlobs},
 	statement.TypeForceMajeure: {Duties: duties(agreement.Declarant, agreement.Envoy), Apply: applyForceMajeure},
 	statement.TypeAllegation:   {Duties: duties(agreement.Envoy, agreement.Coordinator), Apply: applyAllegation, Blobs: allegationBlobs},

@@ -1,29 +1,17 @@
 package state
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/compliance"
-	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 )
-
-// Selection is a decided selection as the state knows it.
-type Selection struct {
-	statement.SelectBody
-	ID       string    `json:"id"`
-	Index    uint64    `json:"index"`
-	Time     time.Time `json:"time"`
-	Site     string    `json:"site"`
-	Deadline time.Time `json:"deadline"`
-}
 
 // Fault is who caused an inspection not to happen.
 type Fault string
@@ -54,128 +42,6 @@ type Inspection struct {
 	// Denials are the earlier reports on the same consignment whose
 	// inspectors were turned away; this report may have cured them.
 	Denials []Inspection `json:"denials,omitempty"`
-}
-
-// selectorKey returns the VRF public key of a selector principal.
-func selectorKey(spec *agreement.Spec, id string) ([]byte, error) {
-	for _, p := range spec.Parties {
-		for _, pr := range p.Principals {
-			if pr.ID == id && pr.VRF != "" {
-				return base64.StdEncoding.DecodeString(pr.VRF)
-			}
-		}
-	}
-	return nil, fmt.Errorf("%w: %s has no VRF key in the agreement", ErrForbidden, id)
-}
-
-// VerifySelection checks a selection's proof against the selector's VRF
-// key and the declaration's leaf hash, and that u and the decision follow
-// from it. It does not check p, which comes from the projection.
-func VerifySelection(spec *agreement.Spec, selector string, leafHash [32]byte, b statement.SelectBody) error {
-	pub, err := selectorKey(spec, selector)
-	if err != nil {
-		return err
-	}
-	proof, err := base64.StdEncoding.DecodeString(b.Proof)
-	if err != nil {
-		return fmt.Errorf("%w: proof is not base64", ErrInvalid)
-	}
-	out, err := inspection.Verify(pub, inspection.SelectionInput(spec.ID, leafHash), proof)
-	if err != nil {
-		return fmt.Errorf("%w: the VRF proof does not verify with %s's key: %v", ErrInvalid, selector, err)
-	}
-	if u := inspection.Uniform(out); u != b.U {
-		return fmt.Errorf("%w: u is %v but the VRF output gives %v", ErrInvalid, b.U, u)
-	}
-	if inspection.Decide(b.U, b.P) != b.Selected {
-		return fmt.Errorf("%w: selected is %v but u = %v and p = %v", ErrInvalid, b.Selected, b.U, b.P)
-	}
-	return nil
-}
-
-// DecideSelection is the selector's decision on a declaration: the VRF
-// proof with the selector's key over the agreement id and the declaration's
-// leaf hash, u from the proof's output, and the decision u < p. Anyone can
-// check it with VerifySelection.
-func DecideSelection(key *inspection.Key, agreement, declaration string, leafHash [32]byte, p float64) statement.SelectBody {
-	proof, out := inspection.Prove(key, inspection.SelectionInput(agreement, leafHash))
-	u := inspection.Uniform(out)
-	return statement.SelectBody{Declaration: declaration, Proof: base64.StdEncoding.EncodeToString(proof), P: p, U: u, Selected: inspection.Decide(u, p)}
-}
-
-func applySelect(c *Context, e Entry) error {
-	var b statement.SelectBody
-	if err := decode(e, &b); err != nil {
-		return err
-	}
-	d, err := LoadDeclaration(c.KV, b.Declaration)
-	if err != nil {
-		return err
-	}
-	if d.Selected != nil {
-		return fmt.Errorf("%w: declaration %s already has a selection", ErrConflict, d.ID)
-	}
-	if d.Status == Withdrawn {
-		return fmt.Errorf("%w: declaration %s was withdrawn", ErrConflict, d.ID)
-	}
-	if b.P != d.P {
-		return fmt.Errorf("%w: p is %v, but the projected selection probability of %s is %v", ErrInvalid, b.P, d.ID, d.P)
-	}
-	leaf, err := hex.DecodeString(d.LeafHash)
-	if err != nil || len(leaf) != 32 {
-		return fmt.Errorf("state: declaration %s has leaf hash %q", d.ID, d.LeafHash)
-	}
-	if err := VerifySelection(c.Spec, e.Statement.Author, [32]byte(leaf), b); err != nil {
-		return err
-	}
-	sel := Selection{SelectBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Site: d.Body.Site}
-	d.Selected = &b.Selected
-	if err := c.KV.Delete(kindUnselected, unselectedKey(d)); err != nil {
-		return err
-	}
-	if b.Selected {
-		sel.Deadline = d.Body.Departure
-		if m := c.Spec.Verification.Sampling.Margin; m != nil {
-			sel.Deadline = m.SubFrom(d.Body.Departure)
-		}
-		if err := c.KV.Put(kindQueue, queueKey(sel.Site, sel.Deadline, d.ID), []byte(d.ID)); err != nil {
-			return err
-		}
-		if err := c.schedule(sel.Deadline, "selection", d.ID); err != nil {
-			return err
-		}
-	}
-	if err := putJSON(c.KV, kindSelection, d.ID, sel); err != nil {
-		return err
-	}
-	return putJSON(c.KV, kindDeclaration, d.ID, d)
-}
-
-// dequeue takes a selected declaration not yet inspected off its site's
-// queue and cancels its deadline: it was withdrawn, and will not leave.
-func (c *Context) dequeue(decl string) error {
-	sel, found, err := LoadSelection(c.KV, decl)
-	if err != nil || !found || !sel.Selected {
-		return err
-	}
-	if _, inspected, err := LoadInspection(c.KV, decl); err != nil || inspected {
-		return err
-	}
-	if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, decl)); err != nil {
-		return err
-	}
-	return c.unschedule(sel.Deadline, "selection", decl)
-}
-
-func queueKey(site string, deadline time.Time, id string) string {
-	return site + "/" + depKey(deadline) + "/" + id
-}
-
-// LoadSelection returns the selection of a declaration; found is false
-// when none was decided.
-func LoadSelection(kv KV, decl string) (sel Selection, found bool, err error) {
-	found, err = getJSON(kv, kindSelection, decl, &sel)
-	return sel, found, err
 }
 
 // LoadInspection returns the inspection of a declaration.
@@ -264,8 +130,11 @@ func applyReport(c *Context, e Entry) error {
 	return c.reportChallenge(e, in)
 }
 
-// reportDeclaration records the inspection of a selected consignment. A
-// consignment whose inspectors were turned away may be inspected again
+// reportDeclaration records the inspection of a selected consignment. Its
+// first report reveals the selection, as the inspectors present
+// themselves, and must come before the consignment leaves; a report after
+// departure is late, and the missed inspection the inspectorate's failure.
+// A consignment whose inspectors were turned away may be inspected again
 // until it leaves: that cures the denial.
 func (c *Context) reportDeclaration(e Entry, in Inspection) error {
 	b := in.ReportBody
@@ -280,8 +149,27 @@ func (c *Context) reportDeclaration(e Entry, in Inspection) error {
 	if err != nil {
 		return err
 	}
-	if !found || !sel.Selected {
+	if !found {
+		return fmt.Errorf("%w: declaration %s has no selection commitment; nothing was selected for inspection", ErrConflict, d.ID)
+	}
+	switch {
+	case sel.Reveal == nil && b.Reveal == nil:
+		return fmt.Errorf("%w: the selection of %s is sealed: the report reveals it (reveal, as the inspectorate's queue gives it)", ErrInvalid, d.ID)
+	case sel.Reveal == nil && !b.Reveal.Selected:
+		return fmt.Errorf("%w: the decision revealed says declaration %s was not selected for inspection", ErrConflict, d.ID)
+	case sel.Reveal != nil && b.Reveal != nil:
+		return fmt.Errorf("%w: the selection of %s was revealed already, at index %d; leave reveal out", ErrConflict, d.ID, sel.Reveal.Index)
+	case sel.Reveal != nil && !sel.Selected():
 		return fmt.Errorf("%w: declaration %s was not selected for inspection", ErrConflict, d.ID)
+	}
+	if !e.Time.Before(d.Body.Departure) && sel.Reveal == nil {
+		return fmt.Errorf("%w: declaration %s left at %s; a report after departure is late: reveal the selection with selection.reveal, and its missed inspection is the inspectorate's failure",
+			ErrConflict, d.ID, d.Body.Departure.Format(time.RFC3339))
+	}
+	if b.Reveal != nil {
+		if err := c.reveal(e, &sel, *b.Reveal); err != nil {
+			return err
+		}
 	}
 	prev, found, err := LoadInspection(c.KV, d.ID)
 	if err != nil {
@@ -297,19 +185,14 @@ func (c *Context) reportDeclaration(e Entry, in Inspection) error {
 		in.Denials = append(prev.Denials, prev)
 		in.Denials[len(in.Denials)-1].Denials = nil
 		cure = d.ID
-	default:
-		if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, d.ID)); err != nil {
-			return err
-		}
-		if err := c.unschedule(sel.Deadline, "selection", d.ID); err != nil {
-			return err
-		}
+	case !e.Time.Before(d.Body.Departure):
+		return fmt.Errorf("%w: declaration %s left at %s; its inspection was due before", ErrConflict, d.ID, d.Body.Departure.Format(time.RFC3339))
 	}
 	if err := putJSON(c.KV, kindInspection, d.ID, in); err != nil {
 		return err
 	}
 	return c.reportEvents(e, b, findingContext{party: d.Party, subject: "declaration " + d.ID, ref: d.ID, cure: cure,
-		cureBy: d.Body.Departure, destination: d.Body.Destination})
+		cureBy: d.Body.Departure, destination: d.Body.Destination, seals: d.Body.Seals, declared: true})
 }
 
 // reportChallenge records a challenge inspection. Inspecting a challenge
@@ -364,6 +247,9 @@ type findingContext struct {
 	cureBy      time.Time
 	destination string
 	undeclared  bool
+	// seals are the seals declared on a declared consignment.
+	seals    []string
+	declared bool
 }
 
 // reportEvents records what an inspection report establishes: a denial,
@@ -393,6 +279,11 @@ func (c *Context) reportEvents(e Entry, b statement.ReportBody, f findingContext
 	}
 	if f.cure != "" {
 		if err := c.cure(&e, f.party, f.cure, b.Site, fmt.Sprintf("the access denied for %s was given: %s", f.cure, given.Text)); err != nil {
+			return err
+		}
+	}
+	if f.declared && b.Outcome != statement.AccessDenied && b.Outcome != statement.NotPerformed {
+		if err := c.checkSeals(e, b, f); err != nil {
 			return err
 		}
 	}
@@ -480,46 +371,58 @@ func applyForceMajeure(c *Context, e Entry) error {
 		Text: fmt.Sprintf("%s confirmed that the inspection %s was not performed for a cause of neither party: %s", c.Author.Party, in.ID, in.Reason)})
 }
 
-// Queue lists the declarations selected at a site and not yet inspected,
-// by deadline.
-func Queue(kv KV, site string) ([]Selection, error) {
-	var ids []string
-	err := kv.Scan(kindQueue, site+"/", site+"/"+keyEnd, 0, func(_ string, v []byte) error {
-		ids = append(ids, string(v))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Selection, 0, len(ids))
-	for _, id := range ids {
-		sel, _, err := LoadSelection(kv, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sel)
-	}
-	return out, nil
-}
-
-// expireSelection records a selection whose deadline passed without a
-// report as not performed, through the inspectorate's fault.
-func expireSelection(c *Context, deadline time.Time, id string) error {
-	sel, _, err := LoadSelection(c.KV, id)
-	if err != nil {
+// missed records a selected consignment that left without a report as
+// not performed, through the inspectorate's fault: the entry revealing
+// its selection establishes it.
+func (c *Context) missed(e Entry, sel Selection) error {
+	id := sel.Declaration
+	if _, inspected, err := LoadInspection(c.KV, id); err != nil || inspected {
 		return err
 	}
-	if err := c.KV.Delete(kindQueue, queueKey(sel.Site, sel.Deadline, id)); err != nil {
-		return err
-	}
+	dep := sel.Departure.Format(time.RFC3339)
 	in := Inspection{ReportBody: statement.ReportBody{Declaration: id, Site: sel.Site, Outcome: statement.NotPerformed},
-		ID: "deadline/" + id, Time: deadline, Fault: FaultInspectorate,
-		Cause: fmt.Sprintf("no inspection was reported by the deadline %s (departure less the margin)", deadline.Format(time.RFC3339))}
+		ID: "deadline/" + id, Time: sel.Departure, Fault: FaultInspectorate,
+		Cause: fmt.Sprintf("no inspection was reported before the consignment left, at %s", dep)}
 	if err := putJSON(c.KV, kindInspection, id, in); err != nil {
 		return err
 	}
 	party := inspectorate(c.Spec, sel.Site)
-	return c.event(deadline, Event{Kind: compliance.NotPerformed, Party: party, Ref: id, Site: sel.Site,
-		Obligation: c.obligation(agreement.Inspect, party, sel.Site, deadline),
-		Text:       fmt.Sprintf("the selected consignment %s was not inspected by its deadline: no inspector reported", id)})
+	return c.stmtEvent(e, Event{Kind: compliance.NotPerformed, Party: party, Ref: id, Site: sel.Site,
+		Obligation: c.obligation(agreement.Inspect, party, sel.Site, e.Time),
+		Text:       fmt.Sprintf("the selected consignment %s left at %s uninspected: no inspector reported before its departure (revealed by %s)", id, dep, e.Statement.ID)})
+}
+
+// checkSeals compares the seals inspectors found with those declared: a
+// declared seal missing or broken, or a seal that is not a declared one,
+// breaks the chain of custody. That is a finding of its own: a discrepancy,
+// or a violation where the declaration obligation says so.
+func (c *Context) checkSeals(e Entry, b statement.ReportBody, f findingContext) error {
+	found := map[string]statement.SealState{}
+	for _, s := range b.SealsFound {
+		found[s.Seal] = s.State
+	}
+	var faults []string
+	for _, s := range f.seals {
+		switch st, ok := found[s]; {
+		case !ok:
+			faults = append(faults, "seal "+s+" missing")
+		case st != statement.SealIntact:
+			faults = append(faults, "seal "+s+" "+string(st))
+		}
+	}
+	for _, s := range b.SealsFound {
+		if !slices.Contains(f.seals, s.Seal) {
+			faults = append(faults, "seal "+s.Seal+" is not a declared one")
+		}
+	}
+	if len(faults) == 0 {
+		return nil
+	}
+	id := c.obligation(agreement.Declare, f.party, b.Site, e.Time)
+	kind := compliance.SealDiscrepancy
+	if o := c.obligationByID(id); o != nil && o.BrokenSealIsViolation {
+		kind = compliance.SealViolation
+	}
+	return c.stmtEvent(e, Event{Kind: kind, Party: f.party, Ref: f.ref, Site: b.Site, Obligation: id,
+		Text: fmt.Sprintf("%s: the chain of custody is broken: %s (report %s)", f.subject, strings.Join(faults, "; "), e.Statement.ID)})
 }

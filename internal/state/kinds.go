@@ -16,11 +16,12 @@ const (
 	kindDeclaration = "declaration"              // by statement id
 	kindByDeparture = "declaration-by-departure" // "<departure>/<id>" → id
 	kindBySite      = "declaration-by-site"      // "<site>/<departure>/<id>" → id
-	kindUnselected  = "declaration-unselected"   // "<index>/<id>" → id, awaiting selection
+	kindUnselected  = "declaration-unselected"   // "<index>/<id>" → Pending, awaiting a selection commitment
+	kindPendingID   = "declaration-pending"      // id → "<index>/<id>", its row in kindUnselected
 
 	// Inspection.
-	kindSelection  = "selection"  // by declaration id
-	kindQueue      = "queue"      // "<site>/<deadline>/<id>" → id
+	kindSelection  = "selection"  // commitments and reveals, by declaration id
+	kindRevealable = "revealable" // "<time>/<id>" → id: sealed decisions, by when they may be revealed
 	kindInspection = "inspection" // by declaration id
 	kindAllegation = "allegation" // by statement id
 	kindChallenge  = "challenge"  // by statement id

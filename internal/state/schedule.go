@@ -13,15 +13,14 @@ import (
 // What falls due at the same instant runs in the order of this table,
 // which is part of the rules: first what time establishes (a milestone
 // reached, relief taking effect, a delivery schedule starting), then the
-// deadlines that make facts (a selection not inspected, a challenge not
-// answered, a licence not decided, a dispute step run out, a payment not
-// made, an installment short), then the ends of breaches (a cure period
-// or a suspension running out), then the close of a period, which judges
-// those facts, and last the tranches falling due, which read the verdicts
-// of the periods just closed.
+// deadlines that make facts (a commitment not revealed, a challenge not answered, a licence not decided, a dispute step
+// run out, a payment not made, an installment short), then the ends of
+// breaches (a cure period or a suspension running out), then the close of
+// a period, which judges those facts, and last the tranches falling due,
+// which read the verdicts of the periods just closed.
 var dueOrder = [...]string{
 	"milestone", "relief", "delivery",
-	"selection", "challenge", "licence", "dispute", "payment", "installment",
+	"reveal", "challenge", "licence", "dispute", "payment", "installment",
 	"breach",
 	"period",
 	"tranche",
@@ -32,7 +31,7 @@ var dues = map[string]func(c *Context, at time.Time, id string) error{
 	"milestone":   milestoneReached,
 	"relief":      reliefAt,
 	"delivery":    deliveryStart,
-	"selection":   expireSelection,
+	"reveal":      revealDue,
 	"challenge":   expireChallenge,
 	"licence":     licenceTimeout,
 	"dispute":     disputeDeadline,

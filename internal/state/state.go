@@ -46,6 +46,9 @@ type Entry struct {
 	Time      time.Time
 	LeafHash  [32]byte
 	Statement *statement.Statement
+	// Checked are the statement's costly checks already passed (see
+	// Prepare); nil on a replay, which makes them all.
+	Checked Checked
 }
 
 // Context is what an apply step works with.
@@ -225,8 +228,18 @@ func load[T any](kv KV, kind, id, what string) (*T, error) {
 // scanJSON decodes every record of a kind with keys in [from, to), in key
 // order.
 func scanJSON[T any](kv KV, kind, from, to string) ([]T, error) {
+	return scanRange[T](kv, kind, from, to, 0)
+}
+
+// scanJSONLimit decodes the first limit rows of a kind (all when limit is
+// zero).
+func scanJSONLimit[T any](kv KV, kind string, limit int) ([]T, error) {
+	return scanRange[T](kv, kind, "", "", limit)
+}
+
+func scanRange[T any](kv KV, kind, from, to string, limit int) ([]T, error) {
 	var out []T
-	err := kv.Scan(kind, from, to, 0, func(_ string, v []byte) error {
+	err := kv.Scan(kind, from, to, limit, func(_ string, v []byte) error {
 		var x T
 		if err := json.Unmarshal(v, &x); err != nil {
 			return fmt.Errorf("state: %s: %w", kind, err)

@@ -21,7 +21,8 @@ const (
 	TypeAmend    = "declaration.amend"
 	TypeWithdraw = "declaration.withdraw"
 
-	TypeSelect       = "selection.decide"
+	TypeCommit       = "selection.commit"
+	TypeReveal       = "selection.reveal"
 	TypeReport       = "inspection.report"
 	TypeForceMajeure = "inspection.force_majeure"
 	TypeAllegation   = "allegation.file"
@@ -98,15 +99,41 @@ type WithdrawBody struct {
 	Reason      string `json:"reason,omitempty"`
 }
 
-// SelectBody is the body of selection.decide: the VRF proof over the
-// declaration's agreement and leaf hash, the projected p, u from the VRF
-// output, and the decision u < p.
-type SelectBody struct {
+// CommitBody is the body of selection.commit: the selector's commitments
+// to its decisions on a round of declarations, logged before each
+// consignment leaves, for every declaration, selected or not, and alike
+// for both.
+type CommitBody struct {
+	Commitments []Commitment `json:"commitments"`
+}
+
+// Commitment is a commitment to the decision on a declaration
+// (inspection.Commitment, in hex), and the declaration's p the decision
+// was made with, which is public.
+type Commitment struct {
+	Declaration string  `json:"declaration"`
+	P           float64 `json:"p"`
+	Commitment  string  `json:"commitment"`
+}
+
+// RevealBody is the body of selection.reveal: decisions committed to,
+// revealed once their consignments have left or been withdrawn.
+type RevealBody struct {
+	Decisions []Decision `json:"decisions"`
+}
+
+// Decision is a decision committed to, as revealed by selection.reveal or
+// carried by an inspection report. The VRF proof is over the agreement and
+// the declaration's leaf hash, p is the projected p, u comes from the VRF
+// output, the decision is u < p, and Salt (hex, 32 bytes) is the salt of
+// the commitment.
+type Decision struct {
 	Declaration string  `json:"declaration"`
 	Proof       string  `json:"proof"`
 	P           float64 `json:"p"`
 	U           float64 `json:"u"`
 	Selected    bool    `json:"selected"`
+	Salt        string  `json:"salt"`
 }
 
 // Outcome is the outcome of an inspection.
@@ -138,6 +165,21 @@ type Evidence struct {
 	Name   string `json:"name,omitempty"`
 }
 
+// SealState is what inspectors found of a seal.
+type SealState string
+
+// The states of a seal found.
+const (
+	SealIntact SealState = "intact"
+	SealBroken SealState = "broken"
+)
+
+// SealCheck is one seal the inspectors found on a consignment.
+type SealCheck struct {
+	Seal  string    `json:"seal"`
+	State SealState `json:"state"`
+}
+
 // ReportBody is the body of inspection.report.
 type ReportBody struct {
 	// Declaration is the inspected declaration, or Challenge the challenge
@@ -152,12 +194,20 @@ type ReportBody struct {
 	// ForceMajeure claims that a not_performed inspection failed for a
 	// cause of neither party; it counts as such once the site's party
 	// confirms it (inspection.force_majeure).
-	ForceMajeure bool       `json:"force_majeure,omitempty"`
-	Findings     []Finding  `json:"findings,omitempty"`
-	Seals        []string   `json:"seals,omitempty"`
-	Start        time.Time  `json:"start"`
-	End          time.Time  `json:"end"`
-	Evidence     []Evidence `json:"evidence,omitempty"`
+	ForceMajeure bool      `json:"force_majeure,omitempty"`
+	Findings     []Finding `json:"findings,omitempty"`
+	// SealsFound are the seals on the consignment when the inspectors came;
+	// a declared seal not among them is missing. Seals are the seals the
+	// inspectors applied.
+	SealsFound []SealCheck `json:"seals_found,omitempty"`
+	Seals      []string    `json:"seals,omitempty"`
+	// Reveal is the selection the report inspects, revealed as the
+	// inspectors present themselves; a consignment's first report carries
+	// it.
+	Reveal   *Decision  `json:"reveal,omitempty"`
+	Start    time.Time  `json:"start"`
+	End      time.Time  `json:"end"`
+	Evidence []Evidence `json:"evidence,omitempty"`
 }
 
 // ForceMajeureBody is the body of inspection.force_majeure: the site's

@@ -36,6 +36,22 @@ type Store interface {
 	// Blob returns the content stored under sum, or ErrNotFound.
 	Blob(ctx context.Context, sum [32]byte) ([]byte, error)
 
+	// PutSealed stores sealed values of the log, each under its key,
+	// replacing any, in one transaction: kept beside the log, never in its
+	// entries, tiles or state.
+	PutSealed(ctx context.Context, log string, values []Sealed) error
+
+	// Sealed returns the sealed value of the log under key, or ErrNotFound.
+	Sealed(ctx context.Context, log, key string) ([]byte, error)
+
+	// ScanSealed calls fn for each sealed value of the log whose key starts
+	// with prefix, in ascending byte order of key, and stops when fn returns
+	// an error, which it returns.
+	ScanSealed(ctx context.Context, log, prefix string, fn func(key string, value []byte) error) error
+	// DeleteSealed removes the sealed values of the log under keys, those
+	// that are no longer secret; a missing key is no error.
+	DeleteSealed(ctx context.Context, log string, keys []string) error
+
 	// Dialect names the backend: "sqlite" or "postgres".
 	Dialect() string
 

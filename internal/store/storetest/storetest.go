@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"Dump", testDump},
 		{"DropState", testDropState},
 		{"Blobs", testBlobs},
+		{"Sealed", testSealed},
 		{"Checkpoints", testCheckpoints},
 		{"Snapshot", testSnapshot},
 		{"Concurrent", testConcurrent},
@@ -901,4 +902,46 @@ func checkContiguous(t *testing.T, s store.Store, log string, n uint64) {
 		}
 		return nil
 	})
+}
+
+// testSealed: sealed values are kept per log, replaced by key, scanned by
+// prefix in key order, and never appear in the state dump.
+func testSealed(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	update(t, s, "l", func(tx store.Tx) error { return tx.Put("l", "k", "a", []byte("1")) })
+	for _, kv := range [][2]string{{"sel/b", "2"}, {"sel/a", "1"}, {"other", "x"}, {"sel/a", "1'"}} {
+		if err := s.PutSealed(ctx, "l", []store.Sealed{{Key: kv[0], Value: []byte(kv[1])}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutSealed(ctx, "m", []store.Sealed{{Key: "sel/a", Value: []byte("m")}}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Sealed(ctx, "l", "sel/a")
+	if err != nil || string(v) != "1'" {
+		t.Errorf("sealed sel/a: %q, %v; want the replacement", v, err)
+	}
+	_, err = s.Sealed(ctx, "l", "sel/c")
+	wantNotFound(t, "a missing sealed value", err)
+	var got []string
+	err = s.ScanSealed(ctx, "l", "sel/", func(k string, v []byte) error {
+		got = append(got, k+"="+string(v))
+		return nil
+	})
+	if err != nil || strings.Join(got, " ") != "sel/a=1' sel/b=2" {
+		t.Errorf("scan sel/: %v, %v", got, err)
+	}
+	for _, r := range dump(t, s, "l") {
+		if r.kind != "k" {
+			t.Errorf("the state dump shows %+v", r)
+		}
+	}
+	if err := s.DeleteSealed(ctx, "l", []string{"sel/a", "sel/none"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Sealed(ctx, "l", "sel/a")
+	wantNotFound(t, "a deleted sealed value", err)
+	if v, err := s.Sealed(ctx, "m", "sel/a"); err != nil || string(v) != "m" {
+		t.Errorf("deleting from l touched m: %q, %v", v, err)
+	}
 }

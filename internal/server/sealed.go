@@ -1,0 +1,333 @@
+package server
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/httpsig"
+	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
+)
+
+// Sealed data is what the log must not show before its time: the
+// inspectorate's decisions, to which selection.commit statements commit.
+// The server keeps them beside the log (store.PutSealed) and serves them
+// only to requests signed (RFC 9421) by the inspectorate's own principals.
+
+// SignatureAge is how old a request's signature may be.
+const SignatureAge = 5 * time.Minute
+
+// errUnauthorized answers a request to sealed data that is not signed by a
+// principal of the agreement.
+var errUnauthorized = errors.New("unauthorized")
+
+// signer returns the principal that signed the request, checking its
+// signature against the principal's current keys and that allow admits
+// it. An unsigned or wrongly signed request is unauthorized (401); a
+// principal allow refuses is forbidden (403), with allow's reason.
+func (s *Server) signer(r *http.Request, allow func(*state.Principal) error) (*state.Principal, error) {
+	var pr *state.Principal
+	_, err := httpsig.Verify(r, func(id string) ([]ed25519.PublicKey, error) {
+		err := s.Log.View(r.Context(), func(kv state.KV) error {
+			var err error
+			pr, err = state.LoadPrincipal(kv, id)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", httpsig.ErrInvalid, err)
+		}
+		var keys []ed25519.PublicKey
+		for _, k := range pr.Keys {
+			if k.Revoked == nil {
+				keys = append(keys, k.Public)
+			}
+		}
+		return keys, nil
+	}, s.Log.Now(), SignatureAge)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v; sign the request with a principal's key (RFC 9421), e.g. surety get --key FILE", errUnauthorized, err)
+	}
+	return pr, allow(pr)
+}
+
+func dutyList(ds []agreement.Duty) string {
+	b, _ := json.Marshal(ds)
+	return string(b)
+}
+
+// inspectorate admits the principals of the inspectorate: its selector,
+// coordinators, and inspectors (at site, when it is given).
+func inspectorate(site string) func(*state.Principal) error {
+	return func(pr *state.Principal) error {
+		switch {
+		case pr.Role != agreement.Inspectorate:
+			return fmt.Errorf("%w: %s is a principal of %s; only the inspectorate reads its sealed data", state.ErrForbidden, pr.ID, pr.Party)
+		case slices.Contains(pr.Duties, agreement.Selector), slices.Contains(pr.Duties, agreement.Coordinator):
+			return nil
+		case !slices.Contains(pr.Duties, agreement.Inspector):
+			return fmt.Errorf("%w: %s (%s) is not an inspector, coordinator or selector", state.ErrForbidden, pr.ID, dutyList(pr.Duties))
+		case site != "" && !slices.Contains(pr.Sites, site):
+			return fmt.Errorf("%w: %s inspects at %v, not at %s", state.ErrForbidden, pr.ID, pr.Sites, site)
+		}
+		return nil
+	}
+}
+
+// selector admits the inspectorate's selectors.
+func selector(pr *state.Principal) error {
+	if pr.Role != agreement.Inspectorate || !slices.Contains(pr.Duties, agreement.Selector) {
+		return fmt.Errorf("%w: %s (%s of %s) is not the inspectorate's selector", state.ErrForbidden, pr.ID, dutyList(pr.Duties), pr.Party)
+	}
+	return nil
+}
+
+// The sealed store holds every decision under "decision/<declaration>",
+// and the selected ones also under "queue/<site>/<declaration>", the
+// site's queue; the latter go once inspected or revealed.
+func decisionKey(decl string) string    { return "decision/" + decl }
+func queueKey(site, decl string) string { return "queue/" + site + "/" + decl }
+
+// SealedAnswer says which of a batch of decisions the server stored
+// sealed, and why it refused the others.
+type SealedAnswer struct {
+	Stored  []string  `json:"stored"`
+	Refused []Refusal `json:"refused"`
+}
+
+// Refusal is a decision the server did not store, with the problem.
+type Refusal struct {
+	Declaration string `json:"declaration"`
+	Status      int    `json:"status"`
+	Detail      string `json:"detail"`
+}
+
+// MaxSealedBatch is the most decisions one POST /v1/sealed/selections
+// stores.
+const MaxSealedBatch = 1000
+
+// postSealed stores the selector's decisions, to which its
+// selection.commit statements will commit: signed by the selector, each
+// well formed, with the declaration's p, on a declaration still awaiting
+// its commitment. (The VRF proof
+// is verified when the decision is revealed.)
+// The decisions that pass are stored in one transaction; the others are
+// refused, each with its reason, and the selector tries them again.
+func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+	pr, err := s.signer(r, selector)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return badRequest("the body is more than 4 MiB")
+	}
+	var batch []json.RawMessage
+	if err := json.Unmarshal(raw, &batch); err != nil || len(batch) == 0 || len(batch) > MaxSealedBatch {
+		return badRequest("the body must be a JSON array of 1 to %d decisions (selection.reveal bodies)", MaxSealedBatch)
+	}
+	answer := SealedAnswer{Stored: []string{}, Refused: []Refusal{}}
+	var values []store.Sealed
+	err = s.Log.View(r.Context(), func(kv state.KV) error {
+		spec, err := s.spec(kv)
+		if err != nil {
+			return err
+		}
+		for _, one := range batch {
+			var b statement.Decision
+			if err := statement.DecodeBody(one, &b); err != nil {
+				return fmt.Errorf("%w: decision %d: %v", state.ErrInvalid, len(values)+len(answer.Refused)+1, err)
+			}
+			d, err := state.CheckDecision(kv, spec, pr.ID, b)
+			if err != nil {
+				code, _ := classify(err)
+				if code == http.StatusInternalServerError {
+					return err
+				}
+				answer.Refused = append(answer.Refused, Refusal{Declaration: b.Declaration, Status: code, Detail: err.Error()})
+				continue
+			}
+			values = append(values, store.Sealed{Key: decisionKey(d.ID), Value: one})
+			if b.Selected {
+				values = append(values, store.Sealed{Key: queueKey(d.Site, d.ID), Value: one})
+			}
+			answer.Stored = append(answer.Stored, d.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(values) > 0 {
+		if err := s.Log.Store().PutSealed(r.Context(), s.Log.ID(), values); err != nil {
+			return err
+		}
+	}
+	return writeJSON(w, http.StatusOK, answer)
+}
+
+// QueueItem is a consignment in a site's sealed queue: selected, and not
+// yet inspected.
+type QueueItem struct {
+	Declaration string `json:"declaration"`
+	Site        string `json:"site"`
+	// Deadline is the consignment's departure: the inspection is due
+	// before it.
+	Deadline time.Time `json:"deadline"`
+	// Reveal is the decision the inspection report reveals; it is absent
+	// once revealed (by the report of inspectors turned away).
+	Reveal *statement.Decision `json:"reveal,omitempty"`
+	// Denied says an earlier report was turned away: the inspection may
+	// still cure it before the deadline.
+	Denied bool `json:"denied,omitempty"`
+}
+
+// queued lists the decisions in a site's sealed queue that open their
+// commitment, with the declaration and selection they belong to. It drops
+// from the queue those no longer waiting: inspected, or left.
+func (s *Server) queued(r *http.Request, site string, each func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error) error {
+	var decisions []statement.Decision
+	var keys []string
+	err := s.Log.Store().ScanSealed(r.Context(), s.Log.ID(), queueKey(site, ""), func(k string, v []byte) error {
+		var b statement.Decision
+		if err := json.Unmarshal(v, &b); err != nil {
+			return err
+		}
+		decisions, keys = append(decisions, b), append(keys, k)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var done []string
+	now := s.Log.Now()
+	err = s.Log.View(r.Context(), func(kv state.KV) error {
+		spec, err := s.spec(kv)
+		if err != nil {
+			return err
+		}
+		for i, b := range decisions {
+			d, err := state.LoadDeclaration(kv, b.Declaration)
+			if err != nil {
+				return err
+			}
+			sel, found, err := state.LoadSelection(kv, d.ID)
+			if err != nil {
+				return err
+			}
+			if !found {
+				continue // not committed to yet
+			}
+			in, inspected, err := state.LoadInspection(kv, d.ID)
+			if err != nil {
+				return err
+			}
+			if inspected && in.Outcome != statement.AccessDenied || !now.Before(d.Body.Departure) || d.Status == state.Withdrawn {
+				done = append(done, keys[i])
+				continue
+			}
+			leaf, err := d.Leaf()
+			if err != nil {
+				return err
+			}
+			c, err := state.CommitmentOf(spec.ID, leaf, b)
+			if err != nil || hex.EncodeToString(c[:]) != sel.Commitment {
+				continue // a decision its selector did not commit to
+			}
+			if err := each(kv, b, d, sel); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || len(done) == 0 {
+		return err
+	}
+	return s.Log.Store().DeleteSealed(r.Context(), s.Log.ID(), done)
+}
+
+// getQueue serves a site's sealed queue to the inspectorate: the
+// consignments selected there, by deadline, that are still to be
+// inspected before they leave.
+func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
+	site := r.PathValue("id")
+	if _, err := s.signer(r, inspectorate(site)); err != nil {
+		return err
+	}
+	err := s.Log.View(r.Context(), func(kv state.KV) error {
+		spec, err := s.spec(kv)
+		if err == nil && !hasSite(spec.Sites, site) {
+			err = fmt.Errorf("%w: no site %q", ledger.ErrNotFound, site)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	q := []QueueItem{}
+	err = s.queued(r, site, func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error {
+		_, denied, err := state.LoadInspection(kv, d.ID)
+		if err != nil {
+			return err
+		}
+		it := QueueItem{Declaration: d.ID, Site: site, Deadline: d.Body.Departure, Denied: denied}
+		if sel.Reveal == nil {
+			it.Reveal = &b
+		}
+		q = append(q, it)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(q, func(a, b QueueItem) int { return a.Deadline.Compare(b.Deadline) })
+	return writeJSON(w, http.StatusOK, q)
+}
+
+// getDue serves the selector the decisions it must now reveal: those
+// committed to, not revealed, whose consignment has left or been
+// withdrawn, in that order.
+func (s *Server) getDue(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.signer(r, selector); err != nil {
+		return err
+	}
+	limit, err := limitParam(r, 1000)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	err = s.Log.View(r.Context(), func(kv state.KV) error {
+		var err error
+		ids, err = state.Revealable(kv, s.Log.Now(), limit)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	due := []statement.Decision{}
+	for _, id := range ids {
+		v, err := s.Log.Store().Sealed(r.Context(), s.Log.ID(), decisionKey(id))
+		if errors.Is(err, store.ErrNotFound) {
+			continue // committed to without a decision stored: never revealable
+		}
+		if err != nil {
+			return err
+		}
+		var b statement.Decision
+		if err := json.Unmarshal(v, &b); err != nil {
+			return err
+		}
+		due = append(due, b)
+	}
+	return writeJSON(w, http.StatusOK, due)
+}
