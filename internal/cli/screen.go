@@ -14,7 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 )
 
 func newScreenCmd() *cobra.Command {
@@ -27,7 +28,7 @@ func newScreenCmd() *cobra.Command {
 }
 
 func newScreenNameCmd() *cobra.Command {
-	var lists []string
+	var listPaths []string
 	var limit int
 	var threshold float64
 	var out, ofacDate string
@@ -38,7 +39,7 @@ func newScreenNameCmd() *cobra.Command {
 			"first: score, list, reference, the name or alias that matched and why. Each\n" +
 			"--list is a UN list XML file, an OFAC directory (sdn.csv, alt.csv, add.csv)\n" +
 			"or an edition JSON file; without --list, Surety's fixture edition of the UN\n" +
-			"list is searched. The threshold defaults to " + strconv.FormatFloat(screening.DefaultThreshold, 'f', -1, 64) + ".",
+			"list is searched. The threshold defaults to " + strconv.FormatFloat(names.DefaultThreshold, 'f', -1, 64) + ".",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(out); err != nil {
@@ -47,8 +48,8 @@ func newScreenNameCmd() *cobra.Command {
 			if threshold < 0 || threshold > 1 {
 				return fmt.Errorf("--threshold %v is not in [0, 1]", threshold)
 			}
-			var eds []screening.Edition
-			for _, p := range lists {
+			var eds []lists.Edition
+			for _, p := range listPaths {
 				e, err := loadEdition(p, ofacDate, nil)
 				if err != nil {
 					return err
@@ -56,16 +57,16 @@ func newScreenNameCmd() *cobra.Command {
 				eds = append(eds, e)
 			}
 			if len(eds) == 0 {
-				e, err := screening.Fixture()
+				e, err := lists.Fixture()
 				if err != nil {
 					return err
 				}
 				eds = append(eds, e)
 			}
-			hits := screening.NewIndex(eds...).Search(screening.Query{Name: args[0], Limit: limit, Threshold: threshold})
+			hits := names.NewIndex(eds...).Search(names.Query{Name: args[0], Limit: limit, Threshold: threshold})
 			if out == "json" {
 				if hits == nil {
-					hits = []screening.Hit{}
+					hits = []names.Hit{}
 				}
 				return writeJSON(cmd.OutOrStdout(), hits)
 			}
@@ -73,7 +74,7 @@ func newScreenNameCmd() *cobra.Command {
 			if len(hits) == 0 {
 				t := threshold
 				if t == 0 {
-					t = screening.DefaultThreshold
+					t = names.DefaultThreshold
 				}
 				_, err := fmt.Fprintf(w, "no entry matches %q at threshold %v\n", args[0], t)
 				return err
@@ -90,7 +91,7 @@ func newScreenNameCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringArrayVar(&lists, "list", nil, "a list edition to search: UN XML, OFAC directory or edition JSON (repeatable)")
+	cmd.Flags().StringArrayVar(&listPaths, "list", nil, "a list edition to search: UN XML, OFAC directory or edition JSON (repeatable)")
 	cmd.Flags().IntVar(&limit, "limit", 10, "most hits printed")
 	cmd.Flags().Float64Var(&threshold, "threshold", 0, "least score of a hit (default: screening's default)")
 	cmd.Flags().StringVar(&ofacDate, "ofac-date", "", "date of OFAC editions read from CSV (default: the day sdn.csv was modified)")
@@ -135,7 +136,7 @@ func newScreenScoreCmd() *cobra.Command {
 				if first && strings.EqualFold(strings.TrimSpace(rec[0]), "name1") && strings.EqualFold(strings.TrimSpace(rec[1]), "name2") {
 					score = "score"
 				} else {
-					s, _ := screening.Score(rec[0], rec[1])
+					s, _ := names.Score(rec[0], rec[1])
 					score = strconv.FormatFloat(s, 'f', 6, 64)
 				}
 				if err := cw.Write(append(rec, score)); err != nil {
@@ -162,7 +163,7 @@ const (
 // BenchScreen is what `surety bench screen` measures and whether each
 // figure meets its goal.
 type BenchScreen struct {
-	screening.BenchResult
+	BenchResult
 	Meets map[string]bool `json:"meets"`
 }
 
@@ -191,7 +192,7 @@ func newBenchScreenCmd() *cobra.Command {
 				}
 			}
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-			r, err := screening.Bench(dir, n)
+			r, err := BenchScreenRun(dir, n)
 			if err != nil {
 				return err
 			}

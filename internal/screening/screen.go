@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening/items"
+	"github.com/surety/surety/internal/screening/names"
 )
 
 // Context is what a declaration is screened against: the agreement, the
@@ -14,9 +16,12 @@ import (
 // the declaration's position in the log.
 type Context struct {
 	Spec *agreement.Spec
+	// Rules are the agreement's controlled-item categories, compiled once
+	// with items.Compile; nil when the agreement has none.
+	Rules *items.Rules
 	// Index holds the names of the list editions in force; nil when none
 	// has been adopted.
-	Index *Index
+	Index *names.Index
 	// Lifted are the Refs lifted by sanctions relief.
 	Lifted map[string]bool
 	// InForce are the obligations in force at the declaration's log time.
@@ -48,15 +53,15 @@ type Result struct {
 type NameHit struct {
 	// Role is consignor, consignee or end_user.
 	Role string `json:"role"`
-	Hit
+	names.Hit
 }
 
 // ItemResult is what screening found about one item.
 type ItemResult struct {
 	// Index is the item's index in the declaration.
-	Index    int         `json:"index"`
-	Matches  []ItemMatch `json:"matches,omitempty"`
-	Mismatch *Mismatch   `json:"mismatch,omitempty"`
+	Index    int             `json:"index"`
+	Matches  []items.Match   `json:"matches,omitempty"`
+	Mismatch *items.Mismatch `json:"mismatch,omitempty"`
 }
 
 // namesPerRole is how many hits Screen keeps for each party.
@@ -77,8 +82,8 @@ func Screen(d Declaration, c Context) Result {
 	var best float64
 	var named []string
 	if c.Index != nil {
-		threshold := cmp.Or(spec.Verification.MatchThreshold, DefaultThreshold)
-		seen := map[string][]Hit{}
+		threshold := cmp.Or(spec.Verification.MatchThreshold, names.DefaultThreshold)
+		seen := map[string][]names.Hit{}
 		for _, p := range []struct {
 			role string
 			name string
@@ -88,7 +93,7 @@ func Screen(d Declaration, c Context) Result {
 			}
 			hits, ok := seen[p.name]
 			if !ok {
-				hits = c.Index.Search(Query{Name: p.name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted})
+				hits = c.Index.Search(names.Query{Name: p.name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted})
 				seen[p.name] = hits
 			}
 			for _, h := range hits {
@@ -108,8 +113,11 @@ func Screen(d Declaration, c Context) Result {
 	// Items.
 	var hit, mismatched []string
 	for i, it := range d.Items {
-		ir := ItemResult{Index: i, Matches: Classify(spec, it)}
-		if m, ok := it.Mismatch(); ok {
+		ir := ItemResult{Index: i}
+		if c.Rules != nil {
+			ir.Matches = c.Rules.Classify(it.Description, it.HSCode)
+		}
+		if m, ok := items.Check(it.Description, it.HSCode); ok {
 			ir.Mismatch = &m
 			mismatched = append(mismatched, fmt.Sprintf("items[%d]: %s", i, m.Why))
 		}
@@ -169,7 +177,7 @@ func Screen(d Declaration, c Context) Result {
 
 // categories writes an item's matches grouped by category, as in
 // "mtcr-cat1 (hs_prefix 880260, pattern 'rocket (stage|motor|engine)')".
-func categories(ms []ItemMatch) string {
+func categories(ms []items.Match) string {
 	var parts []string
 	for i := 0; i < len(ms); {
 		j := i

@@ -12,6 +12,7 @@ import (
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 )
@@ -143,7 +144,7 @@ func applyListAdopt(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if b.Source != screening.SourceUN && b.Source != screening.SourceOFAC {
+	if b.Source != lists.SourceUN && b.Source != lists.SourceOFAC {
 		return fmt.Errorf("%w: source %q is not known; use un or ofac", ErrInvalid, b.Source)
 	}
 	data, err := c.KV.Blob(sum)
@@ -307,7 +308,7 @@ func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time) er
 	}
 	d.Lists = lists
 	d.Screening = screening.Screen(d.Body, screening.Context{
-		Spec: c.Spec, Index: ix, Lifted: lf, InForce: tl.InForce(t),
+		Spec: c.Spec, Rules: c.proj.rules(c.Spec), Index: ix, Lifted: lf, InForce: tl.InForce(t),
 		Late: d.Late, Amendments: len(d.Amendments),
 	})
 	if d.Selected == nil {

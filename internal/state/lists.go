@@ -4,7 +4,7 @@ package state
 const TypeListAdopt = "list.adopt"
 
 // ListAdoptBody is the body of list.adopt: an edition, stored as a blob in
-// the canonical JSON encoding of screening.Encode, named by its SHA-256.
+// the canonical JSON encoding of lists.Encode, named by its SHA-256.
 type ListAdoptBody struct {
 	// Source is "un" or "ofac".
 	Source string `json:"source"`

@@ -1,21 +1,18 @@
-package screening
+package items
 
 import (
 	"regexp"
 	"regexp/syntax"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
-	"weak"
 
 	"github.com/surety/surety/internal/agreement"
 )
 
-// ItemMatch is a controlled-item category an item falls in, and the rule
+// Match is a controlled-item category an item falls in, and the rule
 // of the category that put it there.
-type ItemMatch struct {
+type Match struct {
 	// Category is the category's id in the agreement.
 	Category string `json:"category"`
 	// Rule is the rule that fired: "hs_prefix 930690" (the prefix's
@@ -26,11 +23,13 @@ type ItemMatch struct {
 	Matched string `json:"matched,omitempty"`
 }
 
-// itemRules are an agreement's controlled-item categories ready to match:
-// HS prefixes as digits, and patterns compiled case-insensitive, each with
-// the words of which a description must hold one to match it, so that the
-// usual item, which matches no pattern, costs a few substring searches.
-type itemRules struct {
+// Rules are an agreement's controlled-item categories compiled once, ready
+// to match: HS prefixes as digits, and patterns compiled case-insensitive,
+// each with the words of which a description must hold one to match it, so
+// that the usual item, which matches no pattern, costs a few substring
+// searches. Rules do not change once compiled and are safe for concurrent
+// use.
+type Rules struct {
 	cats []categoryRules
 }
 
@@ -46,27 +45,10 @@ type pattern struct {
 	needles []string // lower-case ASCII; nil when no such set is known
 }
 
-// ruleCache holds the itemRules of each agreement in use, keyed weakly by
-// its *agreement.Spec: an entry goes when its spec is collected.
-var ruleCache sync.Map // weak.Pointer[agreement.Spec] -> *itemRules
-
-// rules returns the compiled rules of spec, compiling them on first use. A
-// spec must not change once used. Patterns that do not compile (Parse
-// rejects them) never match.
-func rules(spec *agreement.Spec) *itemRules {
-	k := weak.Make(spec)
-	if r, ok := ruleCache.Load(k); ok {
-		return r.(*itemRules)
-	}
-	r, loaded := ruleCache.LoadOrStore(k, compileRules(spec))
-	if !loaded {
-		runtime.AddCleanup(spec, func(k weak.Pointer[agreement.Spec]) { ruleCache.Delete(k) }, k)
-	}
-	return r.(*itemRules)
-}
-
-func compileRules(spec *agreement.Spec) *itemRules {
-	r := &itemRules{}
+// Compile compiles the controlled-item categories of spec. Patterns that do
+// not compile (agreement validation rejects them) never match.
+func Compile(spec *agreement.Spec) *Rules {
+	r := &Rules{}
 	for _, c := range spec.Items {
 		cr := categoryRules{id: c.ID}
 		for _, h := range c.HS {
@@ -147,31 +129,27 @@ func (p *pattern) find(desc, lower string) []int {
 	return p.re.FindStringIndex(desc)
 }
 
-// Classify matches an item against the agreement's controlled-item
-// categories, by HS code prefix and by description pattern, and returns
-// every rule that fired, in the agreement's order of categories and, within
-// one, prefixes before patterns. It returns nil when none fired.
-//
-// Classify compiles an agreement's patterns once and keeps them while the
-// spec is in use; it is safe for concurrent use.
-func Classify(spec *agreement.Spec, it Item) []ItemMatch {
-	r := rules(spec)
-	code := hsDigits(it.HSCode)
-	desc, lower := it.Description, ""
+// Classify matches an item, by its description and HS code, against the
+// controlled-item categories, by HS code prefix and by description pattern,
+// and returns every rule that fired, in the agreement's order of categories
+// and, within one, prefixes before patterns. It returns nil when none fired.
+func (r *Rules) Classify(desc, hs string) []Match {
+	code := hsDigits(hs)
+	lower := ""
 	if isASCII(desc) {
 		lower = strings.ToLower(desc)
 	}
-	var ms []ItemMatch
+	var ms []Match
 	for _, c := range r.cats {
 		for _, h := range c.hs {
 			if strings.HasPrefix(code, h) {
-				ms = append(ms, ItemMatch{Category: c.id, Rule: "hs_prefix " + h})
+				ms = append(ms, Match{Category: c.id, Rule: "hs_prefix " + h})
 			}
 		}
 		for i := range c.patterns {
 			p := &c.patterns[i]
 			if loc := p.find(desc, lower); loc != nil {
-				ms = append(ms, ItemMatch{Category: c.id, Rule: "pattern '" + p.text + "'", Matched: desc[loc[0]:loc[1]]})
+				ms = append(ms, Match{Category: c.id, Rule: "pattern '" + p.text + "'", Matched: desc[loc[0]:loc[1]]})
 			}
 		}
 	}

@@ -1,54 +1,44 @@
-package screening
+package lists
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"html"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// findSharedData finds the reference data: ../shared/data beside the
-// module root, which is the first directory above the working directory
-// holding go.mod.
-func findSharedData() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "un")); err != nil {
-		return "", fmt.Errorf("reference data not found at %s", data)
-	}
-	return data, nil
-}
+	"github.com/surety/surety/internal/testenv"
+)
 
 // sharedData returns the reference data directory, skipping the test when it
 // is missing.
 func sharedData(tb testing.TB) string {
 	tb.Helper()
-	dir, err := findSharedData()
-	if err != nil {
-		tb.Skipf("skipping: %v; the tests that need the public UN and OFAC lists look for them in ../shared/data beside the module (see SOURCES.md there)", err)
+	return testenv.SharedData(tb, "")
+}
+
+var reference struct {
+	once     sync.Once
+	un, ofac Edition
+	err      error
+}
+
+// loadReal loads the reference editions once, skipping the test without
+// them.
+func loadReal(tb testing.TB) (un, ofac Edition) {
+	tb.Helper()
+	dir := sharedData(tb)
+	reference.once.Do(func() { reference.un, reference.ofac, reference.err = Reference(dir) })
+	if reference.err != nil {
+		tb.Fatal(reference.err)
 	}
-	return dir
+	return reference.un, reference.ofac
 }
 
 func TestFixture(t *testing.T) {
@@ -374,5 +364,36 @@ func TestDiffUN(t *testing.T) {
 	}
 	if !strings.Contains(d.String(), "~ KPi.024 KIM YONG CHOL\n") {
 		t.Error("text does not show KPi.024's new aliases")
+	}
+}
+
+func BenchmarkParseUN(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(sharedData(b), "un", "consolidated-2026-02-27.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ParseUN(bytes.NewReader(data), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseOFAC(b *testing.B) {
+	dir := filepath.Join(sharedData(b), "ofac")
+	var files [3][]byte
+	for i, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
+		var err error
+		if files[i], err = os.ReadFile(filepath.Join(dir, n)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(files[0]) + len(files[1]) + len(files[2])))
+	for b.Loop() {
+		_, err := ParseOFAC(bytes.NewReader(files[0]), bytes.NewReader(files[1]), bytes.NewReader(files[2]), Options{Date: "2021-01-01"})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,14 +1,15 @@
-package screening
+package cli
 
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 )
 
 // BenchResult is what Bench measured.
@@ -22,7 +23,7 @@ type BenchResult struct {
 	PerSec   float64       `json:"queries_per_second"` // on one goroutine
 	P50      time.Duration `json:"p50_ns"`
 	P99      time.Duration `json:"p99_ns"`
-	// Hits counts the queries of each kind with a hit at DefaultThreshold:
+	// Hits counts the queries of each kind with a hit at names.DefaultThreshold:
 	// listed names, perturbed listed names and random names not listed.
 	Hits [3]int `json:"hits"`
 	// Kinds counts the queries of each kind.
@@ -37,7 +38,7 @@ func (r BenchResult) String() string {
 		r.Queries, r.PerSec, r.P50, r.P99, pct(0), pct(1), pct(2))
 }
 
-// Bench loads the UN list of 2026-02-27 and the OFAC SDN list from the
+// BenchScreenRun loads the UN list of 2026-02-27 and the OFAC SDN list from the
 // reference data directory dir (un/consolidated-2026-02-27.xml and
 // ofac/{sdn,alt,add}.csv), indexes them and runs n queries, a third each of
 // listed names or aliases, listed names perturbed (a letter dropped or
@@ -45,22 +46,13 @@ func (r BenchResult) String() string {
 // random names built from Korean, Persian and trade syllables. It runs on
 // the calling goroutine and is deterministic apart from the timings. An n
 // of 0 or less means 30,000.
-func Bench(dir string, n int) (BenchResult, error) {
+func BenchScreenRun(dir string, n int) (BenchResult, error) {
 	var r BenchResult
 	if n <= 0 {
 		n = 30000
 	}
 	t0 := time.Now()
-	un, err := LoadUN(filepath.Join(dir, "un", "consolidated-2026-02-27.xml"), nil)
-	if err != nil {
-		return r, err
-	}
-	// The legacy CSV carries no date; the file's own stands in for it.
-	st, err := os.Stat(filepath.Join(dir, "ofac", "sdn.csv"))
-	if err != nil {
-		return r, err
-	}
-	ofac, err := LoadOFAC(filepath.Join(dir, "ofac"), st.ModTime().UTC().Format(time.DateOnly), nil)
+	un, ofac, err := lists.Reference(dir)
 	if err != nil {
 		return r, err
 	}
@@ -71,7 +63,7 @@ func Bench(dir string, n int) (BenchResult, error) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	t0 = time.Now()
-	ix := NewIndex(un, ofac)
+	ix := names.NewIndex(un, ofac)
 	r.Build = time.Since(t0)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -82,13 +74,13 @@ func Bench(dir string, n int) (BenchResult, error) {
 
 	qs := benchQueries(n, un, ofac)
 	for _, q := range qs[:min(len(qs), 200)] {
-		ix.Search(Query{Name: q.name}) // warm the scratch pool and caches
+		ix.Search(names.Query{Name: q.name}) // warm the scratch pool and caches
 	}
 	lat := make([]time.Duration, len(qs))
 	start := time.Now()
 	for i, q := range qs {
 		t := time.Now()
-		hits := ix.Search(Query{Name: q.name})
+		hits := ix.Search(names.Query{Name: q.name})
 		lat[i] = time.Since(t)
 		r.Kinds[q.kind]++
 		if len(hits) > 0 {
@@ -111,7 +103,7 @@ type benchQuery struct {
 }
 
 // benchQueries returns n queries in a fixed pseudo-random order.
-func benchQueries(n int, eds ...Edition) []benchQuery {
+func benchQueries(n int, eds ...lists.Edition) []benchQuery {
 	rng := rand.New(rand.NewPCG(1993, 2015))
 	var names []string
 	for _, ed := range eds {

@@ -1,4 +1,4 @@
-package screening
+package names
 
 import (
 	"cmp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/surety/surety/internal/screening/lists"
 )
 
 // Index finds the listed entries whose names match a query. It files every
@@ -30,7 +32,7 @@ type Index struct {
 // indexed is one entry of an indexed edition.
 type indexed struct {
 	source, ref, name string
-	kind              Kind
+	kind              lists.Kind
 	programs          []string
 }
 
@@ -48,7 +50,7 @@ type Hit struct {
 	Score    float64     `json:"score"`
 	Source   string      `json:"source"` // SourceUN or SourceOFAC
 	Ref      string      `json:"ref"`
-	Kind     Kind        `json:"kind"`
+	Kind     lists.Kind  `json:"kind"`
 	Name     string      `json:"name"`    // the entry's primary name
 	Matched  string      `json:"matched"` // the name or alias that matched, as listed
 	Programs []string    `json:"programs,omitempty"`
@@ -98,17 +100,17 @@ const (
 // NewIndex indexes the names and aliases of the editions' entries. Give one
 // edition per source; entries of two editions of the same list would both
 // hit.
-func NewIndex(editions ...Edition) *Index {
+func NewIndex(editions ...lists.Edition) *Index {
 	ix := &Index{post: map[uint64][]int32{}}
 	var keys []uint64
 	for _, ed := range editions {
 		for _, e := range ed.Entries {
 			ei := int32(len(ix.entries))
 			ix.entries = append(ix.entries, indexed{source: ed.Source, ref: e.Ref, name: e.Name, kind: e.Kind, programs: e.Programs})
-			acro := e.Kind == Entity
+			acro := e.Kind == lists.Entity
 			ix.add(ei, e.Name, false, acro, &keys)
 			for _, a := range e.Aliases {
-				ix.add(ei, a.Name, a.Quality == Weak, acro, &keys)
+				ix.add(ei, a.Name, a.Quality == lists.Weak, acro, &keys)
 			}
 		}
 	}

@@ -1,10 +1,11 @@
-package screening
+package lists
 
 import (
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // LoadUN reads a UN consolidated list XML file, reporting progress in bytes
@@ -50,4 +51,25 @@ func LoadOFAC(dir, date string, progress func(done, total int64)) (Edition, erro
 		return Edition{}, fmt.Errorf("%s: %w", dir, err)
 	}
 	return e, nil
+}
+
+// Reference reads the two editions that Surety's benchmarks and name
+// evaluation use from a reference data directory laid out as
+// ../shared/data is: the UN list of 2026-02-27 (un/consolidated-2026-02-27.xml)
+// and the OFAC SDN list (ofac/sdn.csv, alt.csv, add.csv). The legacy CSV
+// carries no date; the day sdn.csv was modified stands in for it.
+func Reference(dir string) (un, ofac Edition, err error) {
+	un, err = LoadUN(filepath.Join(dir, "un", "consolidated-2026-02-27.xml"), nil)
+	if err != nil {
+		return Edition{}, Edition{}, err
+	}
+	st, err := os.Stat(filepath.Join(dir, "ofac", "sdn.csv"))
+	if err != nil {
+		return Edition{}, Edition{}, err
+	}
+	ofac, err = LoadOFAC(filepath.Join(dir, "ofac"), st.ModTime().UTC().Format(time.DateOnly), nil)
+	if err != nil {
+		return Edition{}, Edition{}, err
+	}
+	return un, ofac, nil
 }

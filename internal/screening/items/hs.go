@@ -1,4 +1,4 @@
-package screening
+package items
 
 import (
 	"cmp"
@@ -454,7 +454,7 @@ type hsWord struct {
 	start, end int
 }
 
-// Mismatch reports whether the item's description names goods that its HS
+// Check reports whether an item's description names goods that its HS
 // code does not cover, by Surety's HS table.
 //
 // The words naming the goods are those before the first word saying what
@@ -467,13 +467,13 @@ type hsWord struct {
 // agrees when it falls in a heading or chapter a keyword points at, or, for
 // parts, in the same chapter. A description naming nothing the table knows
 // is no mismatch.
-func (it Item) Mismatch() (Mismatch, bool) {
+func Check(desc, hs string) (Mismatch, bool) {
 	ix := hsIx()
-	code := hsDigits(it.HSCode)
+	code := hsDigits(hs)
 	if len(code) < 6 {
 		return Mismatch{}, false // not an HS code; Validate says so
 	}
-	words := hsWords(it.Description)
+	words := hsWords(desc)
 	type found struct {
 		k          *hsKey
 		start, end int // word indexes
@@ -578,10 +578,10 @@ func (it Item) Mismatch() (Mismatch, bool) {
 		}
 	}
 	m := Mismatch{
-		Words:    it.Description[words[goods[0].start].start:words[goods[len(goods)-1].end-1].end],
+		Words:    desc[words[goods[0].start].start:words[goods[len(goods)-1].end-1].end],
 		Codes:    codes,
 		Parts:    parts,
-		Declared: it.HSCode,
+		Declared: hs,
 	}
 	shown := make([]string, len(codes))
 	for i, c := range codes {

@@ -1,20 +1,21 @@
-package screening
+package names
 
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/surety/surety/internal/screening/lists"
 )
 
 func fixtureIndex(t *testing.T) *Index {
 	t.Helper()
-	ed, err := Fixture()
+	ed, err := lists.Fixture()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestSearchFixture(t *testing.T) {
 		if got := hits[0].Why.String(); got != c.why {
 			t.Errorf("Search(%q): why is %q, want %q", c.query, got, c.why)
 		}
-		if hits[0].Source != SourceUN || hits[0].Score < DefaultThreshold || hits[0].Score > 1 {
+		if hits[0].Source != lists.SourceUN || hits[0].Score < DefaultThreshold || hits[0].Score > 1 {
 			t.Errorf("Search(%q): hit %+v", c.query, hits[0])
 		}
 	}
@@ -73,7 +74,7 @@ func TestSearchHit(t *testing.T) {
 	// hit.
 	hits := fixtureIndex(t).Search(Query{Name: "Qasem Sulaimani"})
 	want := Hit{
-		Score: 1, Source: SourceUN, Ref: "IRi.039", Kind: Individual, Name: "QASEM SOLEIMANI", Matched: "QASEM SOLEIMANI",
+		Score: 1, Source: lists.SourceUN, Ref: "IRi.039", Kind: lists.Individual, Name: "QASEM SOLEIMANI", Matched: "QASEM SOLEIMANI",
 		Programs: []string{"Iran"},
 		Why:      Explanation{Aligned: []Aligned{{"qasem", "qasem", 1, "same"}, {"sulaimani", "soleimani", 1, "variant"}}},
 	}
@@ -142,7 +143,7 @@ func TestSearchLifted(t *testing.T) {
 
 // TestSearchUN checks the required facts on the UN list of 2026-02-27.
 func TestSearchUN(t *testing.T) {
-	un, _ := loadReal(t)
+	un, _, _ := loadReal(t)
 	ix := NewIndex(un)
 	for q, ref := range map[string]string{
 		"Korea Mining Development Trading Corp": "KPe.001",
@@ -166,11 +167,10 @@ func TestSearchUN(t *testing.T) {
 // TestSearchReal searches every primary name of the UN and OFAC lists and
 // expects its own entry among the hits, and a few facts across both lists.
 func TestSearchReal(t *testing.T) {
-	un, ofac := loadReal(t)
-	ix := realIndex()
+	un, ofac, ix := loadReal(t)
 	var missed []string
 	n := 0
-	for _, ed := range []Edition{un, ofac} {
+	for _, ed := range []lists.Edition{un, ofac} {
 		for _, e := range ed.Entries {
 			n++
 			hits := ix.Search(Query{Name: e.Name, Limit: 50})
@@ -285,31 +285,5 @@ func TestReadPairs(t *testing.T) {
 		if _, err := ReadPairs(strings.NewReader(c.in)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ReadPairs(%q) = %v, want %q", c.in, err, c.want)
 		}
-	}
-}
-
-// TestBench runs the benchmark behind "surety bench screen" on a few
-// queries. Speed is for go test -bench; this checks what does not depend
-// on the machine.
-func TestBench(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the full lists")
-	}
-	r, err := Bench(sharedData(t), 600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("\n%s", r)
-	if r.Queries != 600 || r.Kinds != [3]int{200, 200, 200} || r.Names < 20000 || r.Memory == 0 || r.Memory > 200<<20 || r.P99 < r.P50 || r.PerSec <= 0 {
-		t.Errorf("bench result %+v", r)
-	}
-	if r.Hits[0] < 198 || r.Hits[1] < 140 || r.Hits[2] > 20 {
-		t.Errorf("hits %v of %v: listed names should hit, random ones rarely", r.Hits, r.Kinds)
-	}
-	if !strings.Contains(r.String(), "27") {
-		t.Errorf("text %q", r.String())
-	}
-	if _, err := Bench(filepath.Join(t.TempDir(), "none"), 10); err == nil {
-		t.Error("Bench of a missing directory succeeded")
 	}
 }

@@ -1,13 +1,14 @@
-package screening
+package items
 
 import (
 	"encoding/csv"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/surety/surety/internal/testenv"
 )
 
 // mismatchCases are realistic declarations: DPRK exports under their own
@@ -84,7 +85,7 @@ var mismatchCases = []struct {
 
 func TestMismatch(t *testing.T) {
 	for _, c := range mismatchCases {
-		m, ok := Item{Description: c.desc, HSCode: c.hs}.Mismatch()
+		m, ok := Check(c.desc, c.hs)
 		if ok != c.flag {
 			t.Errorf("%q under %s: mismatch %v (%s), want %v", c.desc, c.hs, ok, m.Why, c.flag)
 			continue
@@ -107,7 +108,7 @@ func TestMismatch(t *testing.T) {
 }
 
 func TestMismatchWhy(t *testing.T) {
-	m, ok := Item{Description: "Mining equipment (used)", HSCode: "880260"}.Mismatch()
+	m, ok := Check("Mining equipment (used)", "880260")
 	want := Mismatch{
 		Words:    "Mining equipment",
 		Codes:    []string{"8430", "8474"},
@@ -117,11 +118,11 @@ func TestMismatchWhy(t *testing.T) {
 	if !ok || !slices.Equal(m.Codes, want.Codes) || m.Words != want.Words || m.Why != want.Why || m.Parts {
 		t.Errorf("Mismatch = %+v, %v\nwant %+v", m, ok, want)
 	}
-	m, ok = Item{Description: "Rodong missile components", HSCode: "880260"}.Mismatch()
+	m, ok = Check("Rodong missile components", "880260")
 	if ok {
 		t.Errorf("missile parts under 8802.60 (launch vehicles) flagged: %s", m.Why)
 	}
-	m, ok = Item{Description: "Spare parts for mining equipment", HSCode: "88026000"}.Mismatch()
+	m, ok = Check("Spare parts for mining equipment", "88026000")
 	want.Why = "'mining equipment' describes parts of mining, boring and earth-moving machinery or machinery for crushing and sorting ore and stone (84.30/84.74; parts fall in chapter 84) but is declared under 8802.60.00, spacecraft and launch vehicles"
 	if !ok || !m.Parts || m.Why != want.Why {
 		t.Errorf("Mismatch = %+v, %v\nwant %q", m, ok, want.Why)
@@ -190,7 +191,7 @@ func TestHSTable(t *testing.T) {
 // to description, and the 6-digit subheadings in order.
 func nomenclature(t *testing.T) (map[string]string, [][2]string) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedData(t), "hs", "harmonized-system-2022.csv"))
+	f, err := os.Open(testenv.SharedData(t, "hs/harmonized-system-2022.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,11 +240,11 @@ func TestMismatchNomenclature(t *testing.T) {
 	var own, named, moved, caught int
 	rng := rand.New(rand.NewPCG(1993, 6))
 	for _, s := range subs {
-		if m, ok := (Item{Description: s[1], HSCode: s[0]}).Mismatch(); ok {
+		if m, ok := Check(s[1], s[0]); ok {
 			own++
 			t.Logf("%s %q: %s", s[0], s[1], m.Why)
 		}
-		if _, ok := (Item{Description: s[1], HSCode: "770000"}).Mismatch(); !ok {
+		if _, ok := Check(s[1], "770000"); !ok {
 			continue // names nothing the table knows
 		}
 		named++
@@ -254,7 +255,7 @@ func TestMismatchNomenclature(t *testing.T) {
 				continue
 			}
 			moved++
-			if _, ok := (Item{Description: s[1], HSCode: o}).Mismatch(); ok {
+			if _, ok := Check(s[1], o); ok {
 				caught++
 			}
 			break
@@ -283,7 +284,7 @@ func FuzzMismatch(f *testing.F) {
 	f.Add("Spare parts, for; (mining) equipment & / tea", "8802.60")
 	f.Add("ROC\u212aET ’s", "1")
 	f.Fuzz(func(t *testing.T, desc, code string) {
-		m, ok := Item{Description: desc, HSCode: code}.Mismatch()
+		m, ok := Check(desc, code)
 		if ok && (m.Words == "" || !strings.Contains(desc, m.Words) || !strings.Contains(m.Why, "'"+m.Words+"'") || len(m.Codes) == 0) {
 			t.Errorf("Mismatch(%q, %q) = %+v", desc, code, m)
 		}

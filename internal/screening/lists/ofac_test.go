@@ -1,4 +1,4 @@
-package screening
+package lists
 
 import (
 	"bytes"
