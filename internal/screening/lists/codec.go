@@ -64,6 +64,9 @@ func canonical(e Edition) Edition {
 		x.Programs = nilIfEmpty(sortedSet(x.Programs))
 		x.Countries = nilIfEmpty(sortedSet(x.Countries))
 		x.Addresses = nilIfEmpty(slices.Clone(x.Addresses))
+		x.Parts = nilIfEmpty(slices.Clone(x.Parts))
+		x.Born = nilIfEmpty(sortedSet(x.Born))
+		x.IDs = nilIfEmpty(slices.Clone(x.IDs))
 		c.Entries[i] = x
 	}
 	slices.SortStableFunc(c.Entries, func(a, b Entry) int { return strings.Compare(a.Ref, b.Ref) })
@@ -132,6 +135,21 @@ func (x Entry) validate() error {
 			return fmt.Errorf("aliases[%d]: quality %q is not strong or weak", i, a.Quality)
 		}
 	}
+	for i, b := range x.Born {
+		if !isBorn(b) {
+			return fmt.Errorf("born[%d]: %q is not YYYY-MM-DD, YYYY-MM, YYYY or YYYY/YYYY", i, b)
+		}
+	}
+	for i, id := range x.IDs {
+		if id.Type == "" || id.Number == "" {
+			return fmt.Errorf("ids[%d]: empty type or number", i)
+		}
+	}
+	for i, p := range x.Parts {
+		if p == "" {
+			return fmt.Errorf("parts[%d]: empty name", i)
+		}
+	}
 	// encoding/json replaces invalid UTF-8, which would change the bytes.
 	for _, s := range x.strings() {
 		if !utf8.ValidString(s) {
@@ -144,6 +162,11 @@ func (x Entry) validate() error {
 // strings returns every text field of x.
 func (x Entry) strings() []string {
 	s := []string{x.Ref, x.Name, x.Original, x.Listed}
+	s = append(s, x.Parts...)
+	s = append(s, x.Born...)
+	for _, id := range x.IDs {
+		s = append(s, id.Type, id.Number, id.Country)
+	}
 	s = append(s, x.Programs...)
 	s = append(s, x.Countries...)
 	for _, a := range x.Aliases {

@@ -78,8 +78,12 @@ type Entry struct {
 	// Name is the primary name as listed, with white space collapsed.
 	Name string `json:"name"`
 	// Original is the name in its original script, where the list gives it.
-	Original string  `json:"original,omitempty"`
-	Aliases  []Alias `json:"aliases,omitempty"`
+	Original string `json:"original,omitempty"`
+	// Parts are the names that a joined listed name holds, split on import:
+	// BANK SEPAH AND BANK SEPAH INTERNATIONAL holds BANK SEPAH and BANK
+	// SEPAH INTERNATIONAL. Name keeps the name as listed.
+	Parts   []string `json:"parts,omitempty"`
+	Aliases []Alias  `json:"aliases,omitempty"`
 	// Programs are the UN list type (DPRK, Iran) or the OFAC programs
 	// (DPRK2, IRAN, NPWMD), sorted.
 	Programs []string `json:"programs,omitempty"`
@@ -90,6 +94,73 @@ type Entry struct {
 	// repeats.
 	Countries []string  `json:"countries,omitempty"`
 	Addresses []Address `json:"addresses,omitempty"`
+	// Born are a person's dates of birth as listed: YYYY-MM-DD, YYYY-MM,
+	// YYYY, or a span of years written YYYY/YYYY.
+	Born []string `json:"born,omitempty"`
+	// IDs are the entry's identifiers: a vessel's IMO number, passports,
+	// national identity and registration numbers.
+	IDs []ID `json:"ids,omitempty"`
+}
+
+// ID is one identifier of a listed entry.
+type ID struct {
+	// Type is what the number is: IMO (a vessel's IMO number), IMO
+	// company (the IMO number of a ship owner or manager), passport,
+	// national id, registration, tax id.
+	Type    string `json:"type"`
+	Number  string `json:"number"`
+	Country string `json:"country,omitempty"`
+}
+
+// ID types Surety reads.
+const (
+	IMO          = "IMO"
+	IMOCompany   = "IMO company"
+	Passport     = "passport"
+	NationalID   = "national id"
+	Registration = "registration"
+	TaxID        = "tax id"
+)
+
+// splitJoined returns the names a joined name holds, or nil: a name that
+// joins names of two words or more with AND, each starting with the name's
+// first word (BANK SEPAH AND BANK SEPAH INTERNATIONAL), as the UN list writes
+// an entity listed with its branch. An AND followed by another word is
+// inside a name (ESFAHAN NUCLEAR FUEL RESEARCH AND PRODUCTION CENTRE), and a
+// name with no such AND (AMMUNITION AND METALLURGY INDUSTRIES GROUP) is one
+// name.
+func splitJoined(name string) []string {
+	ws := strings.Fields(name)
+	var parts []string
+	start := 0
+	for i := 1; i+1 < len(ws); i++ {
+		if strings.EqualFold(ws[i], "and") && strings.EqualFold(ws[i+1], ws[0]) {
+			if i-start < 2 {
+				return nil
+			}
+			parts = append(parts, strings.Join(ws[start:i], " "))
+			start = i + 1
+		}
+	}
+	if parts == nil || len(ws)-start < 2 {
+		return nil
+	}
+	return append(parts, strings.Join(ws[start:], " "))
+}
+
+// isBorn reports whether s is a date of birth as Entry.Born writes it.
+func isBorn(s string) bool {
+	switch len(s) {
+	case 4:
+		_, err := time.Parse("2006", s)
+		return err == nil
+	case 7:
+		_, err := time.Parse("2006-01", s)
+		return err == nil
+	case 9:
+		return s[4] == '/' && isBorn(s[:4]) && isBorn(s[5:]) && s[:4] <= s[5:]
+	}
+	return isDate(s)
 }
 
 // Alias is another name of an entry.

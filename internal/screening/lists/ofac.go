@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -148,6 +150,9 @@ func (p *ofacParser) sdn(_ int, rec []string) error {
 	for _, n := range remarkNationalities(remarks) {
 		e.Countries = addCountry(e.Countries, n)
 	}
+	e.Parts = splitJoined(e.Name)
+	e.Born, e.IDs = remarkFacts(remarks)
+	slices.Sort(e.Born)
 	p.byNum[num] = len(p.entries)
 	p.entries = append(p.entries, e)
 	p.weak = append(p.weak, remarkAliases(remarks))
@@ -230,6 +235,79 @@ func remarkAliases(remarks string) []Alias {
 		}
 	}
 	return as
+}
+
+// remarkIDs are the identifiers SDN remarks give, by the words before the
+// number.
+var remarkIDs = []struct{ prefix, typ string }{
+	{"Vessel Registration Identification IMO ", IMO},
+	{"Company Number IMO ", IMOCompany},
+	{"Identification Number IMO ", IMOCompany},
+	{"Passport ", Passport},
+	{"National ID No. ", NationalID},
+	{"Cedula No. ", NationalID},
+	{"Registration Number ", Registration},
+	{"Registration ID ", Registration},
+	{"Tax ID No. ", TaxID},
+}
+
+// remarkCountry reads a trailing "(Country)" after an identifier.
+var remarkCountry = regexp.MustCompile(`^(.*?)\s*\(([^()]*)\)\.?$`)
+
+// remarkFacts returns the dates of birth and identifiers in SDN remarks, as
+// in "DOB 10 Dec 1948; alt. DOB 1950; Passport 1084010 (Egypt); Vessel
+// Registration Identification IMO 9187629". Dates are written as
+// Entry.Born writes them; one that does not read is left out.
+func remarkFacts(remarks string) (born []string, ids []ID) {
+	for _, part := range strings.Split(remarks, "; ") {
+		part = strings.TrimSuffix(strings.TrimPrefix(part, "alt. "), ".")
+		if d, ok := strings.CutPrefix(part, "DOB "); ok {
+			if b := remarkDate(d); b != "" && !slices.Contains(born, b) {
+				born = append(born, b)
+			}
+			continue
+		}
+		for _, p := range remarkIDs {
+			rest, ok := strings.CutPrefix(part, p.prefix)
+			if !ok {
+				continue
+			}
+			id := ID{Type: p.typ, Number: rest}
+			if m := remarkCountry.FindStringSubmatch(rest); m != nil {
+				id.Number, id.Country = m[1], m[2]
+			}
+			if id.Number = strings.TrimSpace(id.Number); id.Number != "" {
+				ids = append(ids, id)
+			}
+			break
+		}
+	}
+	return born, ids
+}
+
+// remarkDate reads an SDN date of birth: "10 Dec 1948", "Dec 1948", "1948",
+// "circa 1948", "1946 to 1950" or "01 Jan 1946 to 31 Dec 1950".
+func remarkDate(d string) string {
+	d = strings.TrimPrefix(d, "circa ")
+	if from, to, ok := strings.Cut(d, " to "); ok {
+		a, b := remarkDate(from), remarkDate(to)
+		if len(a) < 4 || len(b) < 4 {
+			return ""
+		}
+		if a[:4] == b[:4] {
+			return a[:4]
+		}
+		if s := a[:4] + "/" + b[:4]; isBorn(s) {
+			return s
+		}
+		return ""
+	}
+	for _, f := range []struct{ in, out string }{{"02 Jan 2006", time.DateOnly}, {"Jan 2006", "2006-01"}, {"2006", "2006"}} {
+		if t, err := time.Parse(f.in, d); err == nil {
+			return t.Format(f.out)
+		}
+	}
+	return ""
 }
 
 // remarkNationalities returns the countries named as "nationality X" or

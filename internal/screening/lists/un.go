@@ -1,6 +1,7 @@
 package lists
 
 import (
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -26,7 +27,38 @@ type unRecord struct {
 	EntAliases  []unAlias   `xml:"ENTITY_ALIAS"`
 	IndAddress  []unAddress `xml:"INDIVIDUAL_ADDRESS"`
 	EntAddress  []unAddress `xml:"ENTITY_ADDRESS"`
+	Born        []unBorn    `xml:"INDIVIDUAL_DATE_OF_BIRTH"`
+	Documents   []unDoc     `xml:"INDIVIDUAL_DOCUMENT"`
+	Comments    string      `xml:"COMMENTS1"`
 }
+
+type unBorn struct {
+	Date string `xml:"DATE"`
+	Year string `xml:"YEAR"`
+	From string `xml:"FROM_YEAR"`
+	To   string `xml:"TO_YEAR"`
+}
+
+type unDoc struct {
+	Type    string `xml:"TYPE_OF_DOCUMENT"`
+	Number  string `xml:"NUMBER"`
+	Issuer  string `xml:"ISSUING_COUNTRY"`
+	Country string `xml:"COUNTRY_OF_ISSUE"`
+}
+
+// unDocTypes maps the UN list's TYPE_OF_DOCUMENT values to ID types; others
+// keep their own name in lower case.
+var unDocTypes = map[string]string{
+	"passport":                       Passport,
+	"national identification number": NationalID,
+	"national identity card":         NationalID,
+	"identification number":          NationalID,
+}
+
+// unIMO finds the IMO numbers the UN list writes in an entity's comments, as
+// in "IMO Number: 5342883" or "(IMO) Number: 1790183": the company numbers
+// of ship owners and managers.
+var unIMO = regexp.MustCompile(`(?i)\bIMO\)?:? (?:number|no\.?)?:? *([0-9]{7})\b`)
 
 type unAlias struct {
 	Quality string `xml:"QUALITY"`
@@ -173,6 +205,48 @@ func (rec *unRecord) entry(kind Kind) (Entry, error) {
 	e.Name = strings.Join(parts, " ")
 	if e.Name == "" {
 		return Entry{}, fmt.Errorf("%s: no FIRST_NAME", e.Ref)
+	}
+	e.Parts = splitJoined(e.Name)
+	for _, b := range rec.Born {
+		var v string
+		switch d, y, from, to := clean(b.Date), clean(b.Year), clean(b.From), clean(b.To); {
+		case d != "":
+			v = d
+			if len(v) > 10 {
+				v = v[:10]
+			}
+		case y != "":
+			v = y
+		case from != "" && to != "":
+			v = from + "/" + to
+		}
+		if v == "" {
+			continue
+		}
+		if !isBorn(v) {
+			return Entry{}, fmt.Errorf("%s: date of birth %q is not a date, a year or a span of years", e.Ref, v)
+		}
+		if !slices.Contains(e.Born, v) {
+			e.Born = append(e.Born, v)
+		}
+	}
+	slices.Sort(e.Born)
+	for _, d := range rec.Documents {
+		n := clean(d.Number)
+		if n == "" {
+			continue
+		}
+		t := strings.ToLower(clean(d.Type))
+		if m, ok := unDocTypes[t]; ok {
+			t = m
+		}
+		if t == "" {
+			t = "document"
+		}
+		e.IDs = append(e.IDs, ID{Type: t, Number: n, Country: cmp.Or(clean(d.Issuer), clean(d.Country))})
+	}
+	for _, m := range unIMO.FindAllStringSubmatch(rec.Comments, -1) {
+		e.IDs = append(e.IDs, ID{Type: IMOCompany, Number: m[1]})
 	}
 	if lt := clean(rec.ListType); lt != "" {
 		e.Programs = []string{lt}
