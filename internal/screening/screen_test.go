@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/screening/items"
@@ -153,7 +154,7 @@ func TestScreenTextiles(t *testing.T) {
 	for _, ix := range []*names.Index{fixtureIx(t), realIndex(t)} {
 		r := Screen(d, context(spec, ix))
 		want := Result{Risk: 0, Reasons: []Reason{}, Flags: []string{}}
-		if diff := cmp.Diff(want, r); diff != "" {
+		if diff := cmp.Diff(want, r, cmpopts.IgnoreUnexported(names.Hit{})); diff != "" {
 			t.Errorf("Screen (-want +got):\n%s", diff)
 		}
 		b, _ := json.Marshal(r)

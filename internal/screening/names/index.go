@@ -23,6 +23,7 @@ import (
 // Relief is per query: see Query.Lifted.
 type Index struct {
 	entries []indexed
+	ids     map[string][]int32 // entries by idKey of each identifier
 	names   []name
 	size    []uint8 // words of each name, capped at 255
 	post    map[uint64][]int32
@@ -31,9 +32,8 @@ type Index struct {
 
 // indexed is one entry of an indexed edition.
 type indexed struct {
-	source, ref, name string
-	kind              lists.Kind
-	programs          []string
+	source string
+	lists.Entry
 }
 
 // name is one form of one name or alias of an entry.
@@ -55,6 +55,45 @@ type Hit struct {
 	Matched  string      `json:"matched"` // the name or alias that matched, as listed
 	Programs []string    `json:"programs,omitempty"`
 	Why      Explanation `json:"why"`
+
+	entry int32 // in Index.entries
+}
+
+// Entry returns the listed entry a hit of ix is on: its dates of birth,
+// identifiers and countries confirm or clear the hit.
+func (ix *Index) Entry(h Hit) lists.Entry {
+	return ix.entries[h.entry].Entry
+}
+
+// idKey is the key of an identifier: its type, and its number in upper-case
+// letters and digits alone, so that 9 187 629 and 9187629 are one number.
+func idKey(typ, number string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(typ))
+	b.WriteByte(0)
+	for _, r := range strings.ToUpper(number) {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Identified returns the entries listing an identifier of the given type
+// and number (lists.IMO, "9187629"), each a hit scoring 1, in index order,
+// leaving out lifted entries. An identifier is no name: the hit's Matched
+// and Why say which identifier it was.
+func (ix *Index) Identified(typ, number string, lifted map[string]bool) []Hit {
+	var hits []Hit
+	for _, ei := range ix.ids[idKey(typ, number)] {
+		e := &ix.entries[ei]
+		if lifted[e.Ref] {
+			continue
+		}
+		id := typ + " " + number
+		hits = append(hits, Hit{Score: 1, Source: e.source, Ref: e.Ref, Kind: e.Kind, Name: e.Name, Matched: id, Programs: e.Programs, Why: Explanation{Identifier: id}, entry: ei})
+	}
+	return hits
 }
 
 // Query is one search.
@@ -67,16 +106,21 @@ type Query struct {
 	// Lifted are the Refs of entries whose sanctions are lifted at the time
 	// of the query: they never hit. Snapback is a set without them.
 	Lifted map[string]bool
+	// Kind, when set, is the only kind of entry that hits: a vessel's name
+	// is searched among vessels.
+	Kind lists.Kind
 }
 
 // Key tags: word keys, word keys with a letter deleted, consonant
-// skeletons, and the acronym keys of one-word and longer forms.
+// skeletons, the acronym keys of one-word and longer forms, and the bare
+// consonants that words of Arabic or Hebrew script are looked up by.
 const (
 	tagWord byte = iota + 1
 	tagDelete
 	tagSkeleton
 	tagOne
 	tagMany
+	tagBare
 )
 
 // Retrieval constants.
@@ -101,16 +145,25 @@ const (
 // edition per source; entries of two editions of the same list would both
 // hit.
 func NewIndex(editions ...lists.Edition) *Index {
-	ix := &Index{post: map[uint64][]int32{}}
+	ix := &Index{post: map[uint64][]int32{}, ids: map[string][]int32{}}
 	var keys []uint64
 	for _, ed := range editions {
 		for _, e := range ed.Entries {
 			ei := int32(len(ix.entries))
-			ix.entries = append(ix.entries, indexed{source: ed.Source, ref: e.Ref, name: e.Name, kind: e.Kind, programs: e.Programs})
+			ix.entries = append(ix.entries, indexed{ed.Source, e})
 			acro := e.Kind == lists.Entity
 			ix.add(ei, e.Name, false, acro, &keys)
+			for _, p := range e.Parts {
+				ix.add(ei, p, false, acro, &keys)
+			}
 			for _, a := range e.Aliases {
 				ix.add(ei, a.Name, a.Quality == lists.Weak, acro, &keys)
+			}
+			for _, id := range e.IDs {
+				k := idKey(id.Type, id.Number)
+				if p := ix.ids[k]; len(p) == 0 || p[len(p)-1] != ei {
+					ix.ids[k] = append(p, ei)
+				}
 			}
 		}
 	}
@@ -206,13 +259,40 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	if t.cons != "" {
 		keys = append(keys, hash(tagSkeleton, t.cons))
 	}
+	if len(t.bare) >= minBare {
+		keys = append(keys, hash(tagBare, t.bare))
+	}
 	for n := 2; n <= 3 && i+n <= len(toks); n++ {
 		keys = append(keys, joinKey(toks[i:i+n]))
 	}
 	if len(t.key) >= 4 {
 		keys = appendDeletes(keys, tagDelete, t.key)
 	}
+	// Two words written together with a letter off (Dan Chun, Tanchon).
+	if i+2 <= len(toks) {
+		if j := joinText(toks[i : i+2]); len(j) >= 5 {
+			keys = appendDeletes(keys, tagDelete, j)
+		}
+	}
 	return keys
+}
+
+// minBare is the fewest consonants a word is looked up by when written in
+// Arabic or Hebrew script: two would reach a tenth of the lists.
+const minBare = 3
+
+// joinText is the joined key of words written together, as joinKey hashes
+// it.
+func joinText(ts []token) string {
+	var b []byte
+	for _, t := range ts {
+		k := t.key
+		if len(b) > 0 && k != "" && k[0] == b[len(b)-1] {
+			k = k[1:]
+		}
+		b = append(b, k...)
+	}
+	return string(b)
 }
 
 // joinKey is the key of words written together (Won Ho as Wonho): their
@@ -336,7 +416,7 @@ func (ix *Index) Search(q Query) []Hit {
 	s := ix.pool.Get().(*search)
 	defer ix.pool.Put(s)
 	ix.gather(s, qf)
-	ix.shortlist(s, len(qf[0].toks), threshold, q.Lifted)
+	ix.shortlist(s, len(qf[0].toks), threshold, q.Lifted, q.Kind)
 
 	s.best = s.best[:0]
 	for _, c := range s.top {
@@ -365,7 +445,7 @@ func (ix *Index) Search(q Query) []Hit {
 		if a.score != b.score {
 			return cmp.Compare(b.score, a.score)
 		}
-		return strings.Compare(ix.entries[a.entry].ref, ix.entries[b.entry].ref)
+		return strings.Compare(ix.entries[a.entry].Ref, ix.entries[b.entry].Ref)
 	})
 	if len(s.best) > limit {
 		s.best = s.best[:limit]
@@ -373,7 +453,7 @@ func (ix *Index) Search(q Query) []Hit {
 	hits := make([]Hit, len(s.best))
 	for i, b := range s.best {
 		e, nm := &ix.entries[b.entry], &ix.names[b.name]
-		h := Hit{Score: b.score, Source: e.source, Ref: e.ref, Kind: e.kind, Name: e.name, Matched: nm.listed, Programs: e.programs}
+		h := Hit{Score: b.score, Source: e.source, Ref: e.Ref, Kind: e.Kind, Name: e.Name, Matched: nm.listed, Programs: e.Programs, entry: b.entry}
 		s.sc.compare(&qf[b.form], &nm.f, nm.acro, &h.Why)
 		h.Why.Weak = nm.weak
 		hits[i] = h
@@ -465,12 +545,25 @@ func (ix *Index) gather(s *search, qf []form) {
 			}
 			group()
 			w := float32(t.w)
+			if t.abjad {
+				visit(hash(tagBare, t.bare), w, bit(0), false)
+			}
 			df := visit(hash(tagWord, t.key), w, bit(0), false)
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
 			}
 			for k := 2; k <= 3 && i+k <= len(f.toks); k++ {
 				visit(joinKey(f.toks[i:i+k]), w, bit(0)|bit(1)|bit(k-1), false)
+			}
+			// Written together with a letter off, as a name has it in
+			// one word or two.
+			if i+2 <= len(f.toks) {
+				if j := joinText(f.toks[i : i+2]); len(j) >= 5 {
+					s.keys = appendDeletes(s.keys[:0], tagDelete, j)
+					for _, k := range s.keys {
+						visit(k, w*deleteWeight, bit(0)|bit(1), true)
+					}
+				}
 			}
 			// Names with the word and a letter more.
 			visit(hash(tagDelete, t.key), w*deleteWeight, bit(0), true)
@@ -555,7 +648,7 @@ func (s *search) possible(mask, fuzzy uint32, size uint8, threshold float64) boo
 // query of words words that might reach threshold, leaving out lifted
 // entries, and clears the accumulators. It notes the most weight of any
 // such name, lifted or not, so that lifting an entry changes no other hit.
-func (ix *Index) shortlist(s *search, words int, threshold float64, lifted map[string]bool) {
+func (ix *Index) shortlist(s *search, words int, threshold float64, lifted map[string]bool, kind lists.Kind) {
 	s.top = s.top[:0]
 	s.most = 0
 	for _, id := range s.touched {
@@ -569,7 +662,7 @@ func (ix *Index) shortlist(s *search, words int, threshold float64, lifted map[s
 		if len(s.top) == shortlist && !s.top[0].less(c) {
 			continue
 		}
-		if len(lifted) > 0 && lifted[ix.entries[ix.names[id].entry].ref] {
+		if e := &ix.entries[ix.names[id].entry]; len(lifted) > 0 && lifted[e.Ref] || kind != "" && e.Kind != kind {
 			continue
 		}
 		if len(s.top) < shortlist {

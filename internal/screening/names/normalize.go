@@ -2,6 +2,7 @@ package names
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,23 +11,33 @@ import (
 )
 
 // maxWords bounds the words of one name that take part in matching; the rest
-// of a longer name is ignored.
+// of a longer name is ignored. Listed names run to 12 words; 16 leaves room
+// for a legal form and a qualifier, and keeps a name's words in the 32-bit
+// masks of the alignment.
 const maxWords = 16
 
 // class is how a word takes part in matching.
 type class uint8
 
 const (
-	plain   class = iota
-	stop          // dropped everywhere
-	legal         // dropped from comparison, kept for initials
-	generic       // compared at low weight
+	plain      class = iota
+	stop             // dropped everywhere
+	legal            // dropped from comparison, kept for initials
+	generic          // compared at low weight
+	patronymic       // a Slavic patronymic: compared at middling weight
 )
 
-// Word weights in the alignment score.
+// Word weights in the alignment score. A generic word (korea, trading, bank,
+// al) is shared by so many listed names that it says little about which one
+// is meant: 0.3 lets two such words together count for less than one
+// distinctive word, so that a name of generic words and one distinctive word
+// does not match another with a different distinctive word. A patronymic
+// (Aleksandrovich) tells people apart but is often left out of a name:
+// half a word.
 const (
-	plainWeight   = 1.0
-	genericWeight = 0.3
+	plainWeight      = 1.0
+	genericWeight    = 0.3
+	patronymicWeight = 0.5
 )
 
 // token is one compared word of a name.
@@ -35,16 +46,23 @@ type token struct {
 	key     string  // romanisation-neutral key of its canonical spelling
 	cons    string  // consonant skeleton of key, or "" when too short to tell
 	vows    string  // the vowels that go with cons
+	bare    string  // the consonants of key alone, for words of abjad scripts
+	num     string  // the number the word is, in digits, or ""
 	w       float64 // weight in the score
 	letters uint32  // bit c-'a' set for each letter c of key; all set when key is not ASCII
-	common  bool    // a common Korean or Persian name part
+	groups  []uint16
+	common  bool // a common Korean or Persian name part
+	abjad   bool // written in a script without vowels: compared by bare
+	initial bool // joined initials of given names, as J.-C. is
 }
 
-func newToken(text string, w float64) token {
-	c := spelling(text)
+func newToken(wd word, w float64) token {
+	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: text, key: k, w: w, common: commonNames[c]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], abjad: wd.abjad, initial: wd.initial, groups: nicknames[c]}
 	t.cons, t.vows = skeleton(k)
+	t.bare = bare(c)
+	t.num = number(wd.s)
 	for i := 0; i < len(k); i++ {
 		switch c := k[i]; {
 		case c >= 'a' && c <= 'z':
@@ -57,12 +75,46 @@ func newToken(text string, w float64) token {
 	return t
 }
 
+// bare returns the consonants of a folded word without h, y and w, which
+// abjads write for long vowels or transliterations add to other letters
+// (kh, sh, th): the part of a name that Arabic or Hebrew script and a Latin
+// spelling share (mhmd for محمد and Mohammad becomes mmd). Consonants that
+// transliterations swap are one letter, as in key.
+func bare(w string) string {
+	var buf [64]byte
+	b := buf[:0]
+	for i := 0; i < len(w) && len(b) < len(buf); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return w
+		}
+		if isVowel(c) || c == 'w' || c == 'h' {
+			continue
+		}
+		c = keyLetter[c]
+		if len(b) == 0 || b[len(b)-1] != c {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
 // form is one way of reading a name, ready to compare.
 type form struct {
 	toks    []token  // compared words, in order
 	words   []string // all folded words, stop words and legal forms included
 	stops   uint32   // bit i is set when words[i] is a stop word
 	dropped []string // legal-form words left out of toks
+	// qual are the folded words of the name's qualifiers: what a bracket
+	// or a trailing " - " part says that is not the name's acronym, as in
+	// Bank X (France) or ISIL - Yemen.
+	qual []string
+	// chain is set when the name joins a person to a parent with bin, ibn
+	// or bint: then the order of its words tells people apart.
+	chain bool
+	// org is set when the name has a legal form or a word of trade: an
+	// organisation's name, which a longer name is not a fuller form of.
+	org bool
 }
 
 // initials returns the first letters of f's words other than stop words.
@@ -92,12 +144,12 @@ func (f *form) lead() (string, bool) {
 	return "", false
 }
 
-// Normalize returns name as the matcher reads it: lower case, without
-// diacritics, quotes or punctuation, "LAST, First" turned into "First LAST",
-// legal-form and stop words dropped and each word replaced by its canonical
-// spelling (Rhee and Lee become ri, Muhammad becomes mohammad). Words are
-// separated by one space. A parenthesised part, such as an acronym after a
-// name, is left out.
+// Normalize returns name as the matcher reads it: in Latin letters, lower
+// case, without diacritics, quotes or punctuation, "LAST, First" turned into
+// "First LAST", legal forms and stop words dropped and each word replaced by
+// its canonical spelling (Rhee and Lee become ri, Muhammad becomes
+// mohammad). Words are separated by one space. A parenthesised part, such as
+// an acronym after a name, is left out.
 func Normalize(name string) string {
 	fs := parse(name)
 	if len(fs) == 0 {
@@ -123,15 +175,45 @@ func spelling(w string) string {
 
 // parse returns the forms of a name: the name without any parenthesised part,
 // the name with it, and the parenthesised part alone when it is one word (an
-// acronym such as AIG). Forms with the same words are given once; a name
-// without letters or digits has none.
+// acronym such as AIG). A part that is not the name's acronym, and a
+// trailing part after " - ", is a qualifier (see form.qual), which every
+// form carries. Forms with the same words are given once; a name without
+// letters or digits has none.
 func parse(name string) []form {
 	var fs []form
-	addForm := func(s string) {
-		f := newForm(s)
+	outside, inside, ok := parens(name)
+	base, suffix := outside, ""
+	if i := strings.LastIndex(outside, " - "); i > 0 {
+		if rest := strings.TrimSpace(outside[i+3:]); rest != "" && len(strings.Fields(rest)) <= 3 {
+			base, suffix = outside[:i], rest
+		}
+	}
+	whole := newForm(base)
+	var qual []string
+	var acros []string
+	for _, in := range inside {
+		f := newForm(in)
+		if len(f.toks) == 0 {
+			continue
+		}
+		if len(f.toks) == 1 && len(f.words) == 1 && len(f.toks[0].text) >= 2 && (isAcronymOf(f.toks[0].text, &whole) || len(f.toks[0].text) <= 5 && !hasVowel(f.toks[0].text)) {
+			acros = append(acros, in)
+			continue
+		}
+		for _, t := range f.toks {
+			qual = append(qual, t.key)
+		}
+	}
+	if suffix != "" {
+		for _, t := range newForm(suffix).toks {
+			qual = append(qual, t.key)
+		}
+	}
+	addForm := func(f form) {
 		if len(f.toks) == 0 {
 			return
 		}
+		f.qual = qual
 		for _, g := range fs {
 			if sameKeys(g.toks, f.toks) {
 				return
@@ -139,19 +221,29 @@ func parse(name string) []form {
 		}
 		fs = append(fs, f)
 	}
-	outside, inside, ok := parens(name)
-	if !ok {
-		addForm(name)
-		return fs
+	addForm(whole)
+	if ok || suffix != "" {
+		addForm(newForm(strings.NewReplacer("(", " ", ")", " ", "[", " ", "]", " ").Replace(name)))
 	}
-	addForm(outside)
-	addForm(strings.NewReplacer("(", " ", ")", " ", "[", " ", "]", " ").Replace(name))
-	for _, in := range inside {
-		if f := newForm(in); len(f.toks) == 1 && len(f.toks[0].text) >= 2 {
-			addForm(in)
-		}
+	for _, in := range acros {
+		addForm(newForm(in))
 	}
 	return fs
+}
+
+// isAcronymOf reports whether a one-word part in brackets abbreviates the
+// name it follows, as SHIG does Shahid Hemmat Industrial Group.
+func isAcronymOf(a string, f *form) bool {
+	if len(f.words) < 2 {
+		return false
+	}
+	s := form{toks: []token{{text: a}}, words: []string{a}}
+	sc, _ := acronym(&s, f, 2)
+	return sc > 0 || strings.HasPrefix(f.initials(), a[:1])
+}
+
+func hasVowel(w string) bool {
+	return strings.ContainsAny(w, "aeiou")
 }
 
 func sameKeys(a, b []token) bool {
@@ -195,36 +287,42 @@ func parens(s string) (outside string, inside []string, ok bool) {
 
 // newForm reads one variant of a name.
 func newForm(s string) form {
-	words := reorder(s)
+	words := legalPhrases(reorder(s))
 	if len(words) > maxWords {
 		words = words[:maxWords]
 	}
 	var f form
-	var kept []string
+	var kept []word
 	for i, w := range words {
-		c := classOf(w)
+		c := classOf(w.s)
 		// "No. 39" and "#39" are the same office.
-		if w == "no" && i+1 < len(words) && isNumber(words[i+1]) {
+		if w.s == "no" && i+1 < len(words) && isNumber(words[i+1].s) {
 			continue
 		}
-		f.words = append(f.words, w)
+		f.words = append(f.words, w.s)
 		switch c {
 		case stop:
 			f.stops |= 1 << (len(f.words) - 1)
 		case legal:
-			f.dropped = append(f.dropped, w)
+			f.dropped = append(f.dropped, w.s)
 		default:
 			kept = append(kept, w)
+		}
+		switch {
+		case chainWords[w.s]:
+			f.chain = true
+		case c == legal, tradeWords[w.s]:
+			f.org = true
 		}
 	}
 	// Initials that only a dropped word kept apart join too, and may make a
 	// legal form ("K. K.").
 	for {
 		n := len(kept)
-		kept = slices.DeleteFunc(joinInitials(kept), func(w string) bool {
-			switch classes[w] {
+		kept = slices.DeleteFunc(joinInitials(kept), func(w word) bool {
+			switch classes[w.s] {
 			case legal:
-				f.dropped = append(f.dropped, w)
+				f.dropped = append(f.dropped, w.s)
 				return true
 			case stop:
 				return true
@@ -235,26 +333,43 @@ func newForm(s string) form {
 			break
 		}
 	}
+	// A Roman numeral that ends a name of two words or more is a number:
+	// Fund XI is fund 11.
+	if n := len(kept); n >= 2 && roman(kept[n-1].s) != "" && !kept[n-1].abjad {
+		kept[n-1].s = roman(kept[n-1].s)
+	}
 	for _, w := range kept {
 		wt := plainWeight
-		if classes[w] == generic {
+		switch classOf(w.s) {
+		case generic:
 			wt = genericWeight
+		case patronymic:
+			wt = patronymicWeight
 		}
 		f.toks = append(f.toks, newToken(w, wt))
 	}
 	if len(f.toks) == 0 && len(f.dropped) > 0 {
 		// A name made only of legal-form words is compared as it is.
 		for _, w := range f.dropped {
-			f.toks = append(f.toks, newToken(w, plainWeight))
+			f.toks = append(f.toks, newToken(word{s: w}, plainWeight))
 		}
 		f.dropped = nil
+	}
+	// A one-word name of five letters or fewer is an acronym or a code:
+	// its letters are compared as written, not folded as romanisations
+	// are (SHIG is not SIG).
+	if len(f.toks) == 1 && len(f.toks[0].text) <= 5 && !f.toks[0].abjad {
+		t := &f.toks[0]
+		t.key = t.text
+		t.cons, t.vows = skeleton(t.key)
 	}
 	return f
 }
 
 // classOf returns how w takes part in matching. A misspelt legal-form word
 // of seven letters or more (cmpany, corportion) is still one: it may be one
-// edit off, two when it has the word's first letter.
+// edit off, two when it has the word's first letter. A word ending as Slavic
+// patronymics do (-ovich, -evna) is one.
 func classOf(w string) class {
 	if c, ok := classes[w]; ok {
 		return c
@@ -272,14 +387,23 @@ func classOf(w string) class {
 				return legal
 			}
 		}
+		for _, s := range patronymicEnds {
+			if strings.HasSuffix(w, s) && len(w) >= len(s)+3 {
+				return patronymic
+			}
+		}
 	}
 	return plain
 }
 
+// patronymicEnds are the endings of Russian, Ukrainian and Belarusian
+// patronymics as the lists romanise them.
+var patronymicEnds = []string{"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "avich", "avna", "ovic"}
+
 // reorder folds s into words and turns "LAST, First" into "First LAST". A
 // single comma is read that way when both sides are short and the part after
 // it is not a legal form (as in "ANGLO-CARIBBEAN CO., LTD.").
-func reorder(s string) []string {
+func reorder(s string) []word {
 	if strings.Count(s, ",") != 1 {
 		return joinInitials(fold(s))
 	}
@@ -289,11 +413,43 @@ func reorder(s string) []string {
 		return joinInitials(append(b, a...))
 	}
 	for _, w := range a {
-		if c := classOf(w); c != legal && c != stop {
+		if c := classOf(w.s); c != legal && c != stop {
 			return joinInitials(append(a, b...))
 		}
 	}
 	return joinInitials(append(b, a...))
+}
+
+// legalPhrases replaces each legal form written out in words
+// (Aktiengesellschaft, sociedad anonima, obshchestvo s ogranichennoy
+// otvetstvennostyu) by its abbreviation, longest first.
+func legalPhrases(ws []word) []word {
+	out := ws[:0:0]
+	for i := 0; i < len(ws); {
+		best, n := "", 0
+		for _, p := range phrases[ws[i].s] {
+			if len(p.words) > n && i+len(p.words) <= len(ws) && matchPhrase(p.words, ws[i:i+len(p.words)]) {
+				best, n = p.canon, len(p.words)
+			}
+		}
+		if n == 0 {
+			out = append(out, ws[i])
+			i++
+			continue
+		}
+		out = append(out, word{s: best})
+		i += n
+	}
+	return out
+}
+
+func matchPhrase(p []string, ws []word) bool {
+	for i, w := range p {
+		if ws[i].s != w {
+			return false
+		}
+	}
+	return true
 }
 
 func isNumber(w string) bool {
@@ -305,17 +461,87 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
+// number returns w as a number in digits without leading zeros, or "".
+func number(w string) string {
+	if !isNumber(w) {
+		return ""
+	}
+	if t := strings.TrimLeft(w, "0"); t != "" {
+		return t
+	}
+	return "0"
+}
+
+// roman returns a Roman numeral from I to XXXIX in digits, or "".
+func roman(w string) string {
+	val := map[byte]int{'i': 1, 'v': 5, 'x': 10}
+	n, prev := 0, 0
+	for i := len(w) - 1; i >= 0; i-- {
+		v, ok := val[w[i]]
+		if !ok {
+			return ""
+		}
+		if v < prev {
+			n -= v
+		} else {
+			n += v
+			prev = v
+		}
+	}
+	if n == 0 || n > 39 {
+		return ""
+	}
+	// Only the canonical spelling: iiii and vx are not numerals.
+	if toRoman(n) != w {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func toRoman(n int) string {
+	var b strings.Builder
+	for _, p := range []struct {
+		v int
+		s string
+	}{{10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for n >= p.v {
+			b.WriteString(p.s)
+			n -= p.v
+		}
+	}
+	return b.String()
+}
+
+// word is one folded word and what its letters came from.
+type word struct {
+	s       string
+	abjad   bool // written in a script without vowels
+	initial bool // joined initials
+}
+
 // folder splits text into folded words.
 type folder struct {
-	words []string
+	words []word
 	buf   []byte
+	abjad bool // the word being read is in an abjad script
+	latin bool // the text has Latin letters
+	skel  bool // the word being read passes for Latin: read look-alikes by their skeleton
+	start []rune
 }
 
 func (f *folder) flush() {
 	if len(f.buf) > 0 {
-		f.words = append(f.words, string(f.buf))
+		s := string(f.buf)
+		// The Arabic article al- is written joined to its word.
+		if f.abjad && len(f.start) == 2 && alef(f.start[0]) && f.start[1] == 'ل' && len(s) > 3 {
+			f.words = append(f.words, word{s: "al", abjad: true})
+			s = s[1:]
+		}
+		f.words = append(f.words, word{s: s, abjad: f.abjad})
 		f.buf = f.buf[:0]
 	}
+	f.abjad = false
+	f.start = f.start[:0]
 }
 
 // ascii adds one ASCII character: letters and digits join the word,
@@ -349,12 +575,13 @@ func isQuote(r rune) bool {
 	return false
 }
 
-// rune adds one rune beyond ASCII in lower case, decomposed (NFKD) into
-// base letters and marks, except for Hangul syllables, which stay whole.
+// rune adds one rune beyond ASCII, decomposed (NFKD) into base letters and
+// marks, except for Korean syllables, which become words of their own.
 func (f *folder) rune(r rune) {
-	r = unicode.ToLower(r)
-	if r >= 0xAC00 && r <= 0xD7A3 {
-		f.base(r)
+	if isHangul(r) {
+		f.flush()
+		f.buf = append(f.buf, hangul(r)...)
+		f.flush()
 		return
 	}
 	var in [utf8.UTFMax]byte
@@ -365,38 +592,66 @@ func (f *folder) rune(r rune) {
 }
 
 // base adds one rune of a decomposed letter: marks and quotes vanish,
-// letters without a decomposition are spelt out (ß, æ, ø).
+// letters without a decomposition are spelt out (ß, æ, ø), letters of
+// other scripts are transliterated, or read as the Latin letters they look
+// like in a word that passes for Latin, and Chinese characters, each a
+// syllable, become words of their own.
 func (f *folder) base(r rune) {
 	switch {
 	case r < utf8.RuneSelf:
 		f.ascii(byte(r))
 	case isQuote(r), unicode.Is(unicode.Mn, r):
-	default:
-		if s, ok := foldSpecial[unicode.ToLower(r)]; ok {
+	case unicode.Is(unicode.Han, r):
+		f.flush()
+		f.buf = transliterate(f.buf, r)
+		f.flush()
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		if s, ok := foldSpecial[r]; ok {
 			f.buf = append(f.buf, s...)
 			return
 		}
-		f.other(r)
+		if unicode.Is(unicode.Latin, r) {
+			f.buf = utf8.AppendRune(f.buf, r)
+			return
+		}
+		if f.skel {
+			if s, ok := lookAlike(r); ok {
+				f.buf = append(f.buf, s...)
+				return
+			}
+		}
+		if abjad(r) {
+			f.abjad = true
+			if len(f.start) < 2 {
+				f.start = append(f.start, r)
+			}
+		}
+		f.buf = transliterate(f.buf, r)
+	default:
+		f.flush()
 	}
 }
 
-// other adds a letter or digit of another script in lower case, and ends the
-// word at anything else.
-func (f *folder) other(r rune) {
-	if unicode.IsLetter(r) || unicode.IsDigit(r) {
-		f.buf = utf8.AppendRune(f.buf, unicode.ToLower(r))
-		return
-	}
-	f.flush()
-}
-
-// fold splits s into lower-case words without diacritics, quotes or
-// punctuation.
-func fold(s string) []string {
+// fold splits s into lower-case words of Latin letters and digits, without
+// diacritics, quotes or punctuation.
+func fold(s string) []word {
 	var f folder
 	var buf [64]byte
 	f.buf = buf[:0]
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		f.latin = latinWords(s)
+	}
 	for i := 0; i < len(s); {
+		if len(f.buf) == 0 && f.latin {
+			f.skel = passesLatin(s[i:])
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			f.ascii(c)
@@ -415,17 +670,38 @@ func fold(s string) []string {
 	return f.words
 }
 
-// joinInitials joins runs of two or more one-letter words, as in "P.L.C."
-// or "E. S. Co.".
-func joinInitials(ws []string) []string {
+// passesLatin reports whether the word that s starts with has only Latin
+// letters and letters that look like them.
+func passesLatin(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Latin, r), unicode.IsMark(r), isQuote(r), r == '\'':
+		case unicode.IsLetter(r):
+			if _, ok := lookAlike(r); !ok {
+				return false
+			}
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// joinInitials joins runs of two or more one-letter words, as in "P.L.C.",
+// "E. S. Co." or "J.-C.".
+func joinInitials(ws []word) []word {
 	out := ws[:0]
 	for i := 0; i < len(ws); {
 		j := i
-		for j < len(ws) && len(ws[j]) == 1 && ws[j][0] >= 'a' && ws[j][0] <= 'z' {
+		for j < len(ws) && len(ws[j].s) == 1 && ws[j].s[0] >= 'a' && ws[j].s[0] <= 'z' {
 			j++
 		}
 		if j-i >= 2 {
-			out = append(out, strings.Join(ws[i:j], ""))
+			var b strings.Builder
+			for _, w := range ws[i:j] {
+				b.WriteString(w.s)
+			}
+			out = append(out, word{s: b.String(), initial: true})
 			i = j
 			continue
 		}
@@ -435,14 +711,6 @@ func joinInitials(ws []string) []string {
 	return out
 }
 
-// key returns the romanisation-neutral key of a folded word: a spelling in
-// which the letters that Korean and Persian romanisations use for one sound
-// are the same letter. ch, j and zh become j; k, c, q, g, gh and ck become g;
-// p, b and ph become b; t, d, th and dh become d; l and r become r; v and w
-// become w; sh becomes s and kh becomes x; eo becomes o, eu and oo and ou
-// become u, ee becomes i, ae becomes e, and ai, ay, ei and ey become ei; a
-// final h after a vowel is dropped and doubled letters are single. Words with
-// letters outside ASCII are their own key.
 func key(w string) string {
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {

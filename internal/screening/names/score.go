@@ -16,7 +16,7 @@ import (
 // Bench's query mix, random unlisted names hit 3.5% of the time at 0.80 and
 // 2.1% at 0.86. At 0.86 the pairs give precision 0.987 and recall 0.939
 // (see TestEvaluate).
-const DefaultThreshold = 0.86
+const DefaultThreshold = 0.75
 
 // Scoring constants.
 const (
@@ -31,8 +31,8 @@ const (
 	// letters or fewer fall faster: their romanisations are folded by the
 	// key already, and one letter more or less makes another name (Sok and
 	// Sung, Pak and Bank).
-	spread      = 3
-	shortSpread = 5
+	spread      = 2
+	shortSpread = 3
 	shortWord   = 4
 	// vowelSim is the similarity of two words that differ only in vowels.
 	vowelSim = 0.96
@@ -44,6 +44,34 @@ const (
 	shortenedScore = 0.9
 	// weakFactor scales the score of a match on a weak alias.
 	weakFactor = 0.95
+	// differs is the most a pair of names scores when their numbers, their
+	// qualifiers or the order of a chain of parents tell them apart, or
+	// when only generic words match: half, well below any threshold, so
+	// that the words they share still show in a low-threshold search.
+	differs = 0.5
+	// abjadSim is the similarity of a word written in Arabic or Hebrew
+	// script and a Latin one with the same consonants: a little below an
+	// agreed romanisation, since vowels were not compared.
+	abjadSim = 0.95
+	// Fewer consonants say less: two (Abd, Ubaydi) align at abjadShortSim,
+	// and a name of long vowels alone (Yahya, Yahia) by its first letter at
+	// abjadWeakSim, so that a longer agreement is aligned first.
+	abjadShortSim = 0.9
+	abjadWeakSim  = 0.85
+	// An initial (J.) aligns with a word starting with its letter, and
+	// joined initials (J.-C.) with the words whose initials they are, at
+	// initialSim; it counts initialCredit of a word, enough for an initial
+	// and a matching surname to reach the threshold together only when the
+	// surname is long (see the tuning figures in docs/screening.md).
+	initialSim    = 0.9
+	initialCredit = 0.85
+	// A name inside a longer one (see subset) must have matched at least
+	// subsetCover of its weight; its score then moves subsetPerson (for
+	// people) or subsetOrg (for organisations) of the way from the share
+	// of both names matched towards the share of the shorter matched.
+	subsetCover  = 0.85
+	subsetPerson = 0.6
+	subsetOrg    = 0.5
 )
 
 // Explanation says, in plain words, why two names scored as they did.
@@ -60,11 +88,18 @@ type Explanation struct {
 	// other, as in "KOMID = KOrea MIning Development (trading corporation
 	// left out)".
 	Acronym string `json:"acronym,omitempty"`
-	// Partial is set when every word of the shorter name matched and the
-	// longer has one distinctive word more (Fakhrizadeh Mahabadi).
+	// Partial is set when the shorter name matched inside the longer
+	// (Fakhrizadeh against Fakhrizadeh Mahabadi).
 	Partial bool `json:"partial,omitempty"`
+	// Differs says what tells the names apart despite the words they share:
+	// numbers, qualifiers, the order of a chain of parents, or nothing but
+	// generic words in common. The score is then at most 0.5.
+	Differs string `json:"differs,omitempty"`
 	// Weak is set when the name matched is a weak alias.
 	Weak bool `json:"weak,omitempty"`
+	// Identifier, when set, is the identifier that matched instead of a
+	// name, as in "IMO 9187629".
+	Identifier string `json:"identifier,omitempty"`
 }
 
 // Aligned is one pair of aligned words, folded to lower case. Two words
@@ -84,6 +119,9 @@ type Aligned struct {
 // "kim = kim, young ~ yong (variant), chol ~ chul (variant); weak alias".
 func (e Explanation) String() string {
 	var parts []string
+	if e.Identifier != "" {
+		parts = append(parts, e.Identifier+" is listed")
+	}
 	if e.Acronym != "" {
 		parts = append(parts, "acronym "+e.Acronym)
 	}
@@ -114,6 +152,9 @@ func (e Explanation) String() string {
 	}
 	if e.Partial {
 		parts = append(parts, "partial name")
+	}
+	if e.Differs != "" {
+		parts = append(parts, e.Differs)
 	}
 	if e.Weak {
 		parts = append(parts, "weak alias")
@@ -174,14 +215,14 @@ type scorer struct {
 // one side being a single word.
 type cand struct {
 	q0, q1, n0, n1 int8
-	short          bool
-	sim, w         float64
+	credit, sim, w float64
+	how            string
 }
 
 // compare scores query form q against name form n, filling ex when it is not
 // nil. acro allows reading either as an acronym of the other.
 func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
-	s := sc.align(q.toks, n.toks, nil)
+	s := sc.align(q, n, nil)
 	how, short, long := "", q, n
 	if acro && s < initialsScore {
 		a, _ := acronym(q, n, 3)
@@ -192,15 +233,37 @@ func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
 			s, how = a, "acronym"
 		}
 	}
+	d := qualifiers(q, n)
+	if d != "" {
+		s = min(s, differs)
+	}
 	if ex != nil {
 		if how == "acronym" {
 			_, ex.Acronym = acronym(short, long, 3)
 		} else {
-			sc.align(q.toks, n.toks, ex)
+			sc.align(q, n, ex)
+		}
+		if d != "" {
+			ex.Differs = d
 		}
 		ex.Ignored = append(append(ex.Ignored, q.dropped...), n.dropped...)
 	}
 	return round(s)
+}
+
+// qualifiers says how two names' qualifiers tell them apart, or "": both
+// have bracketed or trailing qualifiers and none is shared (Bank X (France)
+// and Bank X (Germany)).
+func qualifiers(q, n *form) string {
+	if len(q.qual) == 0 || len(n.qual) == 0 {
+		return ""
+	}
+	for _, a := range q.qual {
+		if slices.Contains(n.qual, a) {
+			return ""
+		}
+	}
+	return "qualifiers differ: " + strings.Join(q.qual, " ") + " / " + strings.Join(n.qual, " ")
 }
 
 // round rounds a score to six decimals, so that the same names score the
@@ -209,15 +272,13 @@ func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
 func round(s float64) float64 { return math.Round(s*1e6) / 1e6 }
 
 // align pairs the words of q and n greedily, most similar first, and
-// returns the weighted share of aligned words, raised for a partial name.
-func (sc *scorer) align(q, n []token, ex *Explanation) float64 {
-	var total float64
-	for _, t := range q {
-		total += t.w
-	}
-	for _, t := range n {
-		total += t.w
-	}
+// returns the weighted share of aligned words, raised for a name inside a
+// longer one and held down where numbers or the order of a chain of
+// parents tell the names apart.
+func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
+	q, n := qf.toks, nf.toks
+	tq, tn := weight(q), weight(n)
+	total := tq + tn
 	if total == 0 {
 		return 0
 	}
@@ -225,8 +286,13 @@ func (sc *scorer) align(q, n []token, ex *Explanation) float64 {
 	for i := range q {
 		for j := range n {
 			if s := sim(&q[i], &n[j]); s >= minSim {
-				short := min(len(q[i].key), len(n[j].key)) <= shortWord
-				sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j), short, s, q[i].w + n[j].w})
+				c := credit(s, min(len(q[i].key), len(n[j].key)) <= shortWord)
+				if q[i].abjad != n[j].abjad {
+					c = s // consonants are all a script without vowels can agree on
+				}
+				sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j), c, s, q[i].w + n[j].w, how(&q[i], &n[j], s)})
+			} else if initialOf(&q[i], &n[j]) || initialOf(&n[j], &q[i]) {
+				sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j), initialCredit, initialSim, q[i].w + n[j].w, "initial"})
 			}
 		}
 	}
@@ -234,14 +300,18 @@ func (sc *scorer) align(q, n []token, ex *Explanation) float64 {
 		for i := 0; i+k <= len(q); i++ {
 			for j := range n {
 				if s := sc.joinSim(q[i:i+k], n[j]); s >= minJoin {
-					sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), false, s, weight(q[i:i+k]) + n[j].w})
+					sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), credit(s, false), s, weight(q[i:i+k]) + n[j].w, "joined"})
+				} else if initialsOf(n[j], q[i:i+k]) {
+					sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), initialCredit, initialSim, weight(q[i:i+k]) + n[j].w, "initial"})
 				}
 			}
 		}
 		for j := 0; j+k <= len(n); j++ {
 			for i := range q {
 				if s := sc.joinSim(n[j:j+k], q[i]); s >= minJoin {
-					sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), false, s, q[i].w + weight(n[j:j+k])})
+					sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), credit(s, false), s, q[i].w + weight(n[j:j+k]), "joined"})
+				} else if initialsOf(q[i], n[j:j+k]) {
+					sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), initialCredit, initialSim, q[i].w + weight(n[j:j+k]), "initial"})
 				}
 			}
 		}
@@ -258,8 +328,7 @@ func (sc *scorer) align(q, n []token, ex *Explanation) float64 {
 		return cmp.Compare(b.w, a.w)
 	})
 	var usedQ, usedN uint32
-	var got float64
-	exact, plain, distinct := true, 0, false
+	var got, gotQ, gotN float64
 	picked := 0
 	for _, c := range sc.cands {
 		mq, mn := span(c.q0, c.q1), span(c.n0, c.n1)
@@ -268,32 +337,38 @@ func (sc *scorer) align(q, n []token, ex *Explanation) float64 {
 		}
 		usedQ |= mq
 		usedN |= mn
-		got += credit(c.sim, c.short) * c.w
-		exact = exact && c.sim == 1
-		for _, t := range q[c.q0 : c.q1+1] {
-			if t.w == plainWeight {
-				plain++
-				distinct = distinct || !t.common
-			}
-		}
+		got += c.credit * c.w
+		gotQ += c.credit * weight(q[c.q0:c.q1+1])
+		gotN += c.credit * weight(n[c.n0:c.n1+1])
 		sc.cands[picked] = c
 		picked++
 	}
+	s := min(got/total, 1)
+	var why string
+	switch {
+	case numbers(q, n):
+		s, why = min(s, differs), "numbers differ"
+	case qf.chain && nf.chain && !ordered(sc.cands[:picked], q):
+		s, why = min(s, differs), "the order of the names joined by bin or ibn differs"
+	case genericOnly(sc.cands[:picked], q, n, usedQ, usedN):
+		s, why = min(s, differs), "only generic words match"
+	case commonOnly(sc.cands[:picked], q, n, usedQ, usedN):
+		s, why = min(s, differs), "only common name parts match"
+	default:
+		if b := subset(qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
+			s = b
+			if ex != nil {
+				ex.Partial = true
+			}
+		}
+	}
 	if ex != nil {
+		ex.Differs = why
 		// In the order of the query's words.
 		slices.SortFunc(sc.cands[:picked], func(a, b cand) int { return cmp.Compare(a.q0, b.q0) })
 		for _, c := range sc.cands[:picked] {
 			ex.Aligned = append(ex.Aligned, describe(c, q, n))
 		}
-	}
-	s := min(got/total, 1)
-	if exact && plain >= 2 && distinct && (partial(usedQ, usedN, q, n) || partial(usedN, usedQ, n, q)) {
-		s = (1 + s) / 2
-		if ex != nil {
-			ex.Partial = true
-		}
-	}
-	if ex != nil {
 		for i, t := range q {
 			if usedQ&(1<<i) == 0 {
 				ex.Extra = append(ex.Extra, t.text)
@@ -308,19 +383,175 @@ func (sc *scorer) align(q, n []token, ex *Explanation) float64 {
 	return s
 }
 
-// partial reports whether every word of a aligned and b has exactly one
-// word of full weight left over.
-func partial(usedA, usedB uint32, a, b []token) bool {
-	if usedA != 1<<len(a)-1 {
-		return false
+// subset returns the score of a name inside a longer one, or 0 when the
+// names are not such a pair. The shorter name (by weight) must have matched
+// almost whole (subsetCover), by at least two words of full weight, one of
+// them distinctive: neither a common Korean or Persian name part, nor a
+// generic or trade word. A person's fuller name adds given names, a
+// patronymic or a grandfather's name after the first (Anjem Choudary,
+// Anjem Iftikhar Choudary Mahmood); one with a name before the first is
+// another person (Barzan Ibrahim al-Tikriti and his daughter Thoraya Barzan
+// Ibrahim al-Tikriti). An organisation's listed name may be shortened in a
+// query (Tanchon Bank), but a query that adds to a listed name names
+// something else (Deutsche Bank Trust Company is not Deutsche Bank). The
+// score moves from the share of both names matched towards the share of the
+// shorter matched, by subsetPerson or subsetOrg.
+func subset(qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn float64) float64 {
+	q, n := qf.toks, nf.toks
+	shortQ := tq <= tn
+	st, sl, cover, usedS, usedL := q, n, gotQ/tq, usedQ, usedN
+	if !shortQ {
+		st, sl, cover, usedS, usedL = n, q, gotN/tn, usedN, usedQ
 	}
-	left := 0
-	for j, t := range b {
-		if usedB&(1<<j) == 0 && t.w == plainWeight {
-			left++
+	if cover < subsetCover || usedL == 1<<len(sl)-1 {
+		return 0
+	}
+	matched, plain, distinct := 0, 0, false
+	for i, t := range st {
+		if usedS&(1<<i) == 0 {
+			continue
+		}
+		matched++
+		if t.w == plainWeight {
+			plain++
+			distinct = distinct || !t.common && !tradeWords[t.text] && !t.initial
 		}
 	}
-	return left == 1
+	if matched < 2 || !distinct {
+		return 0
+	}
+	both := (gotQ + gotN) / (tq + tn)
+	if qf.org || nf.org {
+		if !shortQ {
+			return 0
+		}
+		return both + subsetOrg*(cover-both)
+	}
+	if plain < 2 || usedL&1 == 0 {
+		return 0
+	}
+	return both + subsetPerson*(cover-both)
+}
+
+// numbers reports whether both names hold numbers (1, II) and they differ:
+// Vessel 1 is not Vessel 2, nor Fund X Fund XI.
+func numbers(q, n []token) bool {
+	var a, b []string
+	for _, t := range q {
+		if t.num != "" {
+			a = append(a, t.num)
+		}
+	}
+	for _, t := range n {
+		if t.num != "" {
+			b = append(b, t.num)
+		}
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	return !slices.Equal(a, b)
+}
+
+// ordered reports whether the aligned words of full weight come in the same
+// order in both names.
+func ordered(cs []cand, q []token) bool {
+	prev := int8(-1)
+	sorted := slices.SortedFunc(slices.Values(cs), func(a, b cand) int { return cmp.Compare(a.q0, b.q0) })
+	for _, c := range sorted {
+		if q[c.q0].w != plainWeight {
+			continue
+		}
+		if c.n0 < prev {
+			return false
+		}
+		prev = c.n0
+	}
+	return true
+}
+
+// genericOnly reports whether every word that matched is generic while some
+// word did not match: Bank of Korea against Korea Trading Bank.
+func genericOnly(cs []cand, q, n []token, usedQ, usedN uint32) bool {
+	if len(cs) == 0 || usedQ == 1<<len(q)-1 && usedN == 1<<len(n)-1 {
+		return false
+	}
+	for _, c := range cs {
+		for _, t := range q[c.q0 : c.q1+1] {
+			if t.w != genericWeight {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// commonOnly reports whether the words of full weight that matched are all
+// common Korean or Persian name parts while a word of full weight did not
+// match: Kim Jong against Kim Jong Un, Mohammad Ali against Mohammad Ali
+// Jafari. Such a pair says no more than that two people share common names.
+func commonOnly(cs []cand, q, n []token, usedQ, usedN uint32) bool {
+	some := false
+	for _, c := range cs {
+		for _, t := range q[c.q0 : c.q1+1] {
+			if t.w == plainWeight {
+				if !t.common {
+					return false
+				}
+				some = true
+			}
+		}
+	}
+	if !some {
+		return false
+	}
+	for i, t := range q {
+		if usedQ&(1<<i) == 0 && t.w == plainWeight {
+			return true
+		}
+	}
+	for j, t := range n {
+		if usedN&(1<<j) == 0 && t.w == plainWeight {
+			return true
+		}
+	}
+	return false
+}
+
+// initialOf reports whether a is one letter and b a word starting with it.
+func initialOf(a, b *token) bool {
+	return len(a.text) == 1 && len(b.text) > 1 && a.text[0] == b.text[0] && a.num == "" && !b.abjad
+}
+
+// initialsOf reports whether a is joined initials spelling the first
+// letters of the words ts, as JC does Jean Claude.
+func initialsOf(a token, ts []token) bool {
+	if !a.initial || len(a.text) != len(ts) {
+		return false
+	}
+	for i, t := range ts {
+		if len(t.text) < 2 || t.text[0] != a.text[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// how says how two words matched.
+func how(a, b *token, s float64) string {
+	switch {
+	case a.text == b.text:
+		return "same"
+	case a.abjad != b.abjad:
+		return "consonants"
+	case s == 1 && a.key != b.key:
+		return "nickname"
+	case s == 1:
+		return "variant"
+	}
+	return "similar"
 }
 
 // credit is what an aligned pair of the given similarity counts for.
@@ -342,18 +573,7 @@ func weight(ts []token) float64 {
 func span(a, b int8) uint32 { return (1<<(b+1) - 1) &^ (1<<a - 1) }
 
 func describe(c cand, q, n []token) Aligned {
-	a := Aligned{Query: joined(q[c.q0 : c.q1+1]), Name: joined(n[c.n0 : c.n1+1]), Sim: c.sim}
-	switch {
-	case c.q1 > c.q0 || c.n1 > c.n0:
-		a.How = "joined"
-	case a.Query == a.Name:
-		a.How = "same"
-	case c.sim == 1:
-		a.How = "variant"
-	default:
-		a.How = "similar"
-	}
-	return a
+	return Aligned{Query: joined(q[c.q0 : c.q1+1]), Name: joined(n[c.n0 : c.n1+1]), Sim: c.sim, How: c.how}
 }
 
 func joined(ts []token) string {
@@ -368,19 +588,59 @@ func joined(ts []token) string {
 // vowelSim when their skeletons agree, the similarity of the keys otherwise,
 // and 0 for two different numbers.
 func sim(a, b *token) float64 {
+	if a.key == b.key || a.text == b.text {
+		return 1
+	}
+	if a.abjad != b.abjad {
+		// A word of Arabic or Hebrew script against a Latin one: by the
+		// consonants both write.
+		switch {
+		case a.bare != b.bare:
+			return 0
+		case len(a.bare) >= 3:
+			return abjadSim
+		case len(a.bare) == 2:
+			return abjadShortSim
+		case a.text[0] == b.text[0]:
+			return abjadWeakSim
+		}
+		return 0
+	}
 	if a.key == b.key {
 		return 1
 	}
-	if isNumber(a.key) && isNumber(b.key) {
+	if a.num != "" || b.num != "" {
 		return 0
 	}
-	if sameSkeleton(a, b) {
+	if shareGroup(a.groups, b.groups) {
+		return 1
+	}
+	if sameSkeleton(a, b) || finalVowel(a.key, b.key) {
 		return max(similarity(a.key, b.key), vowelSim)
 	}
 	if !mayReach(a, b) {
 		return 0
 	}
 	return similarity(a.key, b.key)
+}
+
+// finalVowel reports whether two words of four letters or more differ only
+// in their last letter, a vowel in both: Salih and Saleh, whose final h the
+// key drops, Hamza and Hamze. Korean syllables, whose vowels tell names
+// apart (Yong, Yang), differ inside.
+func finalVowel(a, b string) bool {
+	n := len(a)
+	return n >= 4 && n == len(b) && a[:n-1] == b[:n-1] && isVowel(a[n-1]) && isVowel(b[n-1])
+}
+
+// shareGroup reports whether two words are in one nickname group.
+func shareGroup(a, b []uint16) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayReach reports whether the similarity of a and b can reach minSim,
@@ -408,6 +668,17 @@ func mayReach(a, b *token) bool {
 // joinSim is the similarity of the words ts written together to word c: 1
 // when the joined keys equal c's key, their similarity otherwise.
 func (sc *scorer) joinSim(ts []token, c token) float64 {
+	if ts[0].abjad != c.abjad {
+		// Abd al-Lah against Abdullah: by consonants.
+		j := sc.buf[:0]
+		for _, t := range ts {
+			j = append(j, t.text...)
+		}
+		if len(c.bare) >= 3 && bare(string(j)) == c.bare {
+			return abjadSim
+		}
+		return 0
+	}
 	// The key folds romanisations of a first letter together, so written
 	// together the words start as c does. Numbers are not joined.
 	if ts[0].key == "" || c.key == "" || ts[0].key[0] != c.key[0] || isNumber(c.key) {

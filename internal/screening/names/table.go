@@ -78,10 +78,12 @@ esmaeili: esmaeli ismaili esmaili ismaeli
 soleimani: soleymani sulaimani sulaymani solaymani suleimani
 fereidoun: fereydoun fereidun fereydun feridun
 amir: ameer
-omar: umar
+omar: umar oumar
 osama: usama
 othman: uthman osman
 abu: abou
+al: el ul
+abdul: abdel abdol abdoul abdal abdelh
 hezbollah: hizballah hizbullah hizbollah
 
 first: 1st
@@ -110,8 +112,60 @@ technology: tech
 // left out of the words compared, unless a name has nothing else, but still
 // count for initials (MITEC is Modern Industries TEchnique Company).
 const legalForms = `corporation corp co company companies cos ltd limited llc inc incorporated
-jsc pjsc ojsc cjsc zao oao ooo pao gmbh ag sa sas sarl srl spa plc bv nv pte pty pvt
-fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general`
+jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
+fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
+eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps`
+
+// legalPhraseTable folds legal forms written out in words, across
+// jurisdictions, to one abbreviation, which is a legal-form word: each line
+// is "abbreviation: phrase | phrase ...", phrases as folded (lower case,
+// without diacritics, transliterated). The form alone never makes a match:
+// it is left out of the words compared.
+const legalPhraseTable = `
+ag: aktiengesellschaft
+kgaa: kommanditgesellschaft auf aktien
+kg: kommanditgesellschaft
+gmbh: gesellschaft mit beschrankter haftung | gesellschaft mbh
+ab: aktiebolag | aktiebolaget
+bv: besloten vennootschap
+nv: naamloze vennootschap
+sa: sociedad anonima | societe anonyme | sociedade anonima | societa anonima | spolka akcyjna | s a
+sarl: societe a responsabilite limitee | s a r l
+srl: sociedad de responsabilidad limitada | societa a responsabilita limitata | societate cu raspundere limitata | s r l
+sl: sociedad limitada
+ltda: sociedade limitada | limitada
+spa: societa per azioni | s p a
+sas: societe par actions simplifiee
+spzoo: spolka z ograniczona odpowiedzialnoscia | sp z o o | sp zoo
+sro: spolecnost s rucenim omezenym | s r o
+ooo: obshchestvo s ogranichennoy otvetstvennostyu | obshchestvo s ogranichennoi otvetstvennostiu | obshchestvo s ogranichennoj otvetstvennostju | obschestvo s ogranichennoy otvetstvennostyu
+tov: tovarystvo z obmezhenoyu vidpovidalnistyu | tovarystvo z obmezhenoiu vidpovidalnistiu
+ao: aktsionernoe obshchestvo | aktsionernoye obshchestvo | aktsionernoe obshchestvo
+zao: zakrytoe aktsionernoe obshchestvo | zakrytoye aktsionernoye obshchestvo
+oao: otkrytoe aktsionernoe obshchestvo | otkrytoye aktsionernoye obshchestvo
+pao: publichnoe aktsionernoe obshchestvo | publichnoye aktsionernoye obshchestvo
+fgup: federalnoe gosudarstvennoe unitarnoe predpriyatie | federalnoye gosudarstvennoye unitarnoye predpriyatiye
+fsue: federal state unitary enterprise
+gup: state unitary enterprise
+llc: limited liability company | limited liability co | l l c
+jsc: joint stock company | joint stock co | joint-stock company
+pjsc: public joint stock company
+ojsc: open joint stock company
+cjsc: closed joint stock company
+plc: public limited company | p l c
+llp: limited liability partnership
+lp: limited partnership
+ltd: limited company | private limited company | pvt ltd | private limited
+inc: incorporated
+kk: kabushiki kaisha | kabushiki gaisha
+fze: free zone establishment
+fzco: free zone company
+sal: societe anonyme libanaise | s a l
+sae: societe anonyme egyptienne | s a e
+eood: ednolichno druzhestvo s ogranichena otgovornost
+ood: druzhestvo s ogranichena otgovornost
+cv: de capital variable | capital variable
+`
 
 // stopWords are dropped everywhere, initials included.
 const stopWords = `of the and for de del des du und et`
@@ -121,8 +175,71 @@ const stopWords = `of the and for de del des du und et`
 // honorifics.
 const genericWords = `korea korean dprk dprkn north iran iranian islamic republic democratic people peoples
 international trading trade group joint venture stock holding holdings enterprise enterprises
-industrial industries industry jv
-al el ul bin ibn bint haji haj hajji seyed sheikh shaikh mr mrs ms dr`
+industrial industries industry jv bank banking foundation organization organisation association society
+front movement brigade brigades battalion center centre institute committee council exchange services
+al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh mr mrs ms dr`
+
+// tradeWords mark an organisation's name, besides legal forms: a name with
+// one is not a person's, whose fuller forms add given names and
+// patronymics (see form.org).
+const tradeWordList = `bank banking trading trade group holding holdings enterprise enterprises industrial
+industries industry company corporation shipping lines logistics services service fund trust
+insurance investment investments capital finance financial exchange import export foundation
+organization organisation association society institute ministry department office centre
+center bureau agency committee council university academy factory plant works mining
+development commercial general national international maritime marine airlines airways
+petroleum petrochemical energy oil gas chemical chemicals technology technologies
+engineering construction manufacturing electronics machinery equipment brigade brigades
+battalion army front movement party network`
+
+// chainWords join a person to a parent: in a name with one, the order of
+// the names tells father from son (Salman bin Mohammad is not Mohammad bin
+// Salman).
+const chainWordList = `bin ibn bint ben ould`
+
+// nicknameTable gathers given names with their short forms and their
+// spellings in other languages; a word may be in several groups (Ted is
+// Theodore and Edward). Each line is one group. A name and its nickname
+// align as one word.
+const nicknameTable = `
+theodore ted teddy theo fyodor fedor fedir
+edward ted ed eddie ned
+william bill billy will willy wilhelm guillermo
+robert bob bobby rob robbie
+richard dick rick ricky rich
+james jim jimmy jamie
+benjamin bibi ben benny binyamin
+katherine kate katie kathy catherine katharine kathryn ekaterina yekaterina kateryna katerina katya
+margaret maggie peggy meg
+elizabeth liz beth betty eliza elisabeth yelizaveta
+alexander alex sasha aleksandr alexandr oleksandr aleksander alexandre alejandro iskander iskandar
+alexandra sasha aleksandra oleksandra
+peter pete petr pyotr piotr petro pierre pedro
+michael mike mikhail mykhailo michel miguel
+nicholas nick nikolai nikolay mykola nicolas
+dmitri dmitry dmitriy dzmitry dmytro dima
+yuri yury yuriy jurij iouri yurii
+sergei sergey serhiy sergiy serge
+vladimir volodymyr vova
+andrei andrey andriy andrii andrew
+vasili vasily vasiliy vasyl
+evgeny yevgeny yevgeniy evgeni evgenii yevhen eugene
+anatoly anatoliy anatolii
+gennady gennadiy gennadii hennadiy
+grigory grigoriy hryhoriy gregory
+igor ihor
+konstantin kostya kostiantyn costantin
+aleksei alexey alexei aleksey oleksiy oleksii alexis
+pavel paul pavlo
+mikhail misha
+ivan vanya
+anthony tony antonio anton
+joseph joe josef
+francisco pancho paco
+jose pepe
+`
+
+// stopWords are dropped everywhere, initials included.
 
 // common are family names and given-name parts so frequent among Korean and
 // Persian names that two of them matching say little: a name made only of
@@ -138,11 +255,20 @@ mohammad ali reza hossein hassan ahmad mahmoud abbas amir mehdi javad mohsen
 abdollah ebrahim esmail qasem hamid saeed jafar yousef morteza mostafa karim
 akbar asghar naser rasoul seyed gholam gholamreza alireza hosseini abdul abd`
 
+type phrase struct {
+	words []string
+	canon string
+}
+
 var (
 	longLegal   []string // legal-form words of seven letters or more
 	canon       = map[string]string{}
 	classes     = map[string]class{}
 	commonNames = map[string]bool{}
+	phrases     = map[string][]phrase{} // by first word
+	tradeWords  = map[string]bool{}
+	chainWords  = map[string]bool{}
+	nicknames   = map[string][]uint16{} // the groups of each name
 )
 
 func init() {
@@ -170,5 +296,34 @@ func init() {
 	}
 	for _, w := range strings.Fields(common) {
 		commonNames[w] = true
+	}
+	for line := range strings.SplitSeq(legalPhraseTable, "\n") {
+		c, ps, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		c = strings.TrimSpace(c)
+		classes[c] = legal
+		for p := range strings.SplitSeq(ps, "|") {
+			ws := strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == '-' })
+			phrases[ws[0]] = append(phrases[ws[0]], phrase{ws, c})
+		}
+	}
+	for _, w := range strings.Fields(tradeWordList) {
+		tradeWords[w] = true
+	}
+	for _, w := range strings.Fields(chainWordList) {
+		chainWords[w] = true
+	}
+	g := uint16(0)
+	for line := range strings.SplitSeq(nicknameTable, "\n") {
+		ws := strings.Fields(line)
+		if len(ws) == 0 {
+			continue
+		}
+		g++
+		for _, w := range ws {
+			nicknames[w] = append(nicknames[w], g)
+		}
 	}
 }
