@@ -86,5 +86,10 @@ func TestHeldOut(t *testing.T) {
 	}
 	ps = append(ps, hand...)
 	report(t, "held-out split", Of(ps, Held), names.DefaultThreshold)
+	if th := os.Getenv("SURETY_EVAL_THRESHOLD"); th != "" {
+		var v float64
+		fmt.Sscan(th, &v)
+		report(t, "held-out split at "+th, Of(ps, Held), v)
+	}
 	t.Logf("aliases left out as other names: %v", Unrelated(un, ofac))
 }

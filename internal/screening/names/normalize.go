@@ -201,12 +201,12 @@ func parse(name string) []form {
 			continue
 		}
 		for _, t := range f.toks {
-			qual = append(qual, t.key)
+			qual = append(qual, t.text)
 		}
 	}
 	if suffix != "" {
 		for _, t := range newForm(suffix).toks {
-			qual = append(qual, t.key)
+			qual = append(qual, t.text)
 		}
 	}
 	addForm := func(f form) {

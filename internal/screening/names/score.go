@@ -69,7 +69,11 @@ const (
 	// subsetCover of its weight; its score then moves subsetPerson (for
 	// people) or subsetOrg (for organisations) of the way from the share
 	// of both names matched towards the share of the shorter matched.
+	// substitution is taken off a pair of people's names for each word of
+	// one standing unmatched against a word of the other.
+	substitution = 0.05
 	subsetCover  = 0.85
+	subsetSim    = 0.95
 	subsetPerson = 0.6
 	subsetOrg    = 0.5
 )
@@ -259,8 +263,10 @@ func qualifiers(q, n *form) string {
 		return ""
 	}
 	for _, a := range q.qual {
-		if slices.Contains(n.qual, a) {
-			return ""
+		for _, b := range n.qual {
+			if key(spelling(a)) == key(spelling(b)) {
+				return ""
+			}
 		}
 	}
 	return "qualifiers differ: " + strings.Join(q.qual, " ") + " / " + strings.Join(n.qual, " ")
@@ -350,12 +356,14 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		s, why = min(s, differs), "numbers differ"
 	case qf.chain && nf.chain && !ordered(sc.cands[:picked], q):
 		s, why = min(s, differs), "the order of the names joined by bin or ibn differs"
-	case genericOnly(sc.cands[:picked], q, n, usedQ, usedN):
+	case genericOnly(sc.cands[:picked], q, n, usedQ, usedN, qf.org || nf.org):
 		s, why = min(s, differs), "only generic words match"
 	case commonOnly(sc.cands[:picked], q, n, usedQ, usedN):
 		s, why = min(s, differs), "only common name parts match"
+	case picked > 0 && !qf.org && !nf.org && substituted(q, usedQ, n, usedN) > 0:
+		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
 	default:
-		if b := subset(qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
+		if b := subset(sc.cands[:picked], qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
 			s = b
 			if ex != nil {
 				ex.Partial = true
@@ -395,8 +403,10 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 // query (Tanchon Bank), but a query that adds to a listed name names
 // something else (Deutsche Bank Trust Company is not Deutsche Bank). The
 // score moves from the share of both names matched towards the share of the
-// shorter matched, by subsetPerson or subsetOrg.
-func subset(qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn float64) float64 {
+// shorter matched, by subsetPerson or subsetOrg. Every pair aligned must be
+// the same word or an agreed variant of it (subsetSim): a name inside a
+// longer one is a fuller form of it only if what it says agrees.
+func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn float64) float64 {
 	q, n := qf.toks, nf.toks
 	shortQ := tq <= tn
 	st, sl, cover, usedS, usedL := q, n, gotQ/tq, usedQ, usedN
@@ -407,6 +417,11 @@ func subset(qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn float64) float
 		return 0
 	}
 	matched, plain, distinct := 0, 0, false
+	for _, c := range cs {
+		if c.sim < subsetSim {
+			return 0
+		}
+	}
 	for i, t := range st {
 		if usedS&(1<<i) == 0 {
 			continue
@@ -472,20 +487,57 @@ func ordered(cs []cand, q []token) bool {
 	return true
 }
 
-// genericOnly reports whether every word that matched is generic while some
-// word did not match: Bank of Korea against Korea Trading Bank.
-func genericOnly(cs []cand, q, n []token, usedQ, usedN uint32) bool {
+// genericOnly reports whether every word that matched is generic while
+// some word did not match: Bank of Korea against Korea Trading Bank. In an
+// organisation's name the words of trade count as generic here: Korea
+// Development Bank is not Korea United Development Bank.
+func genericOnly(cs []cand, q, n []token, usedQ, usedN uint32, org bool) bool {
 	if len(cs) == 0 || usedQ == 1<<len(q)-1 && usedN == 1<<len(n)-1 {
 		return false
 	}
 	for _, c := range cs {
 		for _, t := range q[c.q0 : c.q1+1] {
-			if t.w != genericWeight {
+			if t.w != genericWeight && !(org && tradeWords[t.text]) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// substituted counts the words of full weight that stand unmatched in both
+// of two people's names, pair for pair: a name put in another's place, as
+// one link of a chain of parents (Yusuf Abdul Karim against Yusuf Jalal
+// Karim). A name left out of one is a shorter form; a name replaced is
+// another person.
+func substituted(q []token, usedQ uint32, n []token, usedN uint32) int {
+	return min(unmatched(q, usedQ), unmatched(n, usedN))
+}
+
+func unmatched(ts []token, used uint32) int {
+	k := 0
+	for i, t := range ts {
+		if used&(1<<i) == 0 && t.w == plainWeight {
+			k++
+		}
+	}
+	return k
+}
+
+// substitutes writes the words standing unmatched in both names.
+func substitutes(q []token, usedQ uint32, n []token, usedN uint32) string {
+	var a, b []string
+	for i, t := range q {
+		if usedQ&(1<<i) == 0 && t.w == plainWeight {
+			a = append(a, t.text)
+		}
+	}
+	for j, t := range n {
+		if usedN&(1<<j) == 0 && t.w == plainWeight {
+			b = append(b, t.text)
+		}
+	}
+	return strings.Join(a, " ") + " / " + strings.Join(b, " ")
 }
 
 // commonOnly reports whether the words of full weight that matched are all

@@ -1,6 +1,11 @@
 package names
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
 
 // variants folds spellings of one name, syllable or word to one canonical
 // spelling, applied per word after case and diacritics are folded. Each line
@@ -255,6 +260,39 @@ mohammad ali reza hossein hassan ahmad mahmoud abbas amir mehdi javad mohsen
 abdollah ebrahim esmail qasem hamid saeed jafar yousef morteza mostafa karim
 akbar asghar naser rasoul seyed gholam gholamreza alireza hosseini abdul abd`
 
+// countryWords returns the words of the English names of the ISO 3166
+// countries, as golang.org/x/text names them (Laos, Syria, South Korea),
+// folded, without the words that name no one country (south, united,
+// islands). A country's name in an organisation's says where it is, not
+// which it is: the Bank of Laos and a Laos trading bank are not one.
+func countryWords() []string {
+	skip := map[string]bool{}
+	for _, w := range strings.Fields(`and of the south north east west united states kingdom republic
+democratic people peoples new saint st island islands federated federation central african arab
+sar china kinshasa brazzaville outlying us british virgin heard mcdonald minor territories
+equatorial guinea french polynesia caledonia sao tome principe isle man
+martin vincent lucia helena jordan chad georgia salvador israel barthelemy christmas
+norfolk marshall cook ivory coast cape verde`) {
+		skip[w] = true
+	}
+	names := display.English.Regions()
+	var ws []string
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			r, err := language.ParseRegion(string([]rune{a, b}))
+			if err != nil || !r.IsCountry() {
+				continue
+			}
+			for _, w := range fold(names.Name(r)) {
+				if len(w.s) >= 3 && !skip[w.s] {
+					ws = append(ws, w.s)
+				}
+			}
+		}
+	}
+	return ws
+}
+
 type phrase struct {
 	words []string
 	canon string
@@ -293,6 +331,11 @@ func init() {
 	}
 	for _, w := range strings.Fields(genericWords) {
 		classes[w] = generic
+	}
+	for _, w := range countryWords() {
+		if _, ok := classes[w]; !ok {
+			classes[w] = generic
+		}
 	}
 	for _, w := range strings.Fields(common) {
 		commonNames[w] = true
