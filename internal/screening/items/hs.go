@@ -119,8 +119,8 @@ var hsTable = []hsRow{
 	{"2844", "radioactive elements and isotopes, including uranium", "uranium|enriched uranium|uranium hexafluoride|plutonium|isotope"},
 	{"2845", "other isotopes, including heavy water", "heavy water|isotope"},
 	{"2846", "compounds of rare-earth metals", "rare earth|rare earth oxide"},
-	{"29", "organic chemicals", "organic chemical|dimethylhydrazine|udmh|methanol|ethanol|benzene|toluene|xylene|acetone|ethylene glycol|formaldehyde|~salt|~sulphur|~sulfur|~alcohol|~antibiotic|~sugar"},
-	{"2928", "organic derivatives of hydrazine", "dimethylhydrazine|udmh|unsymmetrical dimethylhydrazine"},
+	{"29", "organic chemicals", "organic chemical|dimethylhydrazine|dimethyl hydrazine|udmh|methanol|ethanol|benzene|toluene|xylene|acetone|ethylene glycol|formaldehyde|~salt|~sulphur|~sulfur|~alcohol|~antibiotic|~sugar"},
+	{"2928", "organic derivatives of hydrazine", "dimethylhydrazine|udmh|unsymmetrical dimethylhydrazine|dimethyl hydrazine|unsymmetrical dimethyl hydrazine|methyl hydrazine|monomethyl hydrazine|monomethylhydrazine|mmh|heptyl"},
 	{"30", "pharmaceutical products", "medicine|medicament|pharmaceutical|vaccine|antibiotic|insulin|bandage|first aid kit|~drug|~tablet|~wadding"},
 	{"31", "fertilisers", "fertiliser|fertilizer|urea|potash|ammonium nitrate|ammonium sulphate|ammonium sulfate|superphosphate|compound fertilizer"},
 	{"3102", "nitrogenous fertilisers", "urea|ammonium nitrate|ammonium sulphate|ammonium sulfate|nitrogen fertilizer|nitrogen fertiliser"},
@@ -468,6 +468,10 @@ type hsWord struct {
 // parts, in the same chapter. A description naming nothing the table knows
 // is no mismatch.
 func Check(desc, hs string) (Mismatch, bool) {
+	return check(desc, hs, nil)
+}
+
+func check(desc, hs string, nom *Nomenclature) (Mismatch, bool) {
 	ix := hsIx()
 	code := hsDigits(hs)
 	if len(code) < 6 {
@@ -599,7 +603,7 @@ func Check(desc, hs string) (Mismatch, bool) {
 	} else {
 		m.Why = fmt.Sprintf("'%s' describes %s (%s)", m.Words, what, strings.Join(shown, "/"))
 	}
-	m.Why += " but is declared under " + hsUnder(code)
+	m.Why += " but is declared under " + hsUnder(code, nom)
 	return m, true
 }
 
@@ -627,10 +631,16 @@ func hsShow(c string) string {
 	return c[:4] + "." + c[4:6] + "." + c[6:]
 }
 
-// hsUnder says what a declared code covers, by the most specific row of the
-// table it falls in: "8802.60, spacecraft and launch vehicles" or "8802.40,
+// hsUnder says what a declared code covers, by the nomenclature when one is
+// given and has its chapter, else by the most specific row of the table it
+// falls in: "8802.60, spacecraft and launch vehicles" or "8802.40,
 // in heading 88.02, aircraft and spacecraft".
-func hsUnder(code string) string {
+func hsUnder(code string, nom *Nomenclature) string {
+	if nom != nil {
+		if s, ok := nom.under(code); ok {
+			return s
+		}
+	}
 	ix := hsIx()
 	shown := hsShow(code[:min(len(code), 6)])
 	if len(code) > 6 {

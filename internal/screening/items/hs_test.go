@@ -1,9 +1,7 @@
 package items
 
 import (
-	"encoding/csv"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -63,6 +61,12 @@ var mismatchCases = []struct {
 	{"Mining drill bits", "820713", false, nil},
 	{"Frozen fish fillets", "030489", false, nil},
 	{"Men's wool suits", "620311", false, nil},
+	{"Unsymmetrical dimethyl hydrazine (UDMH)", "292800", false, nil},
+	{"Dimethyl hydrazine", "292800", false, nil},
+	{"UDMH", "292800", false, nil},
+	{"Turbofan engines", "841112", false, nil},
+	{"Ammonium perchlorate", "282990", false, nil},
+	{"Aluminium powder", "760310", false, nil},
 
 	{"mining equipment", "880260", true, []string{"84.30", "84.74", "8802.60"}},
 	{"agricultural tractors", "871000", true, []string{"87.01", "8710.00"}},
@@ -81,6 +85,7 @@ var mismatchCases = []struct {
 	{"Frozen fish", "360200", true, []string{"03.03", "3602.00"}},
 	{"Seaweed", "880260", true, []string{"12.12", "8802.60"}},
 	{"Tea and coffee", "930690", true, []string{"09.01", "09.02", "9306.90"}},
+	{"Dimethyl hydrazine", "282510", true, []string{"29.28", "2825.10"}},
 }
 
 func TestMismatch(t *testing.T) {
@@ -134,7 +139,7 @@ func TestMismatchWhy(t *testing.T) {
 		{"950300", "9503.00, in chapter 95, toys, games and sports equipment"},
 		{"999999", "9999.99, which is in no HS chapter"},
 	} {
-		if got := hsUnder(s.code); got != s.under {
+		if got := hsUnder(s.code, nil); got != s.under {
 			t.Errorf("hsUnder(%s) = %q, want %q", s.code, got, s.under)
 		}
 	}
@@ -187,46 +192,53 @@ func TestHSTable(t *testing.T) {
 	}
 }
 
-// nomenclature reads the HS 2022 nomenclature from the reference data: code
+// nomenclature loads the HS 2022 nomenclature from the reference data: code
 // to description, and the 6-digit subheadings in order.
-func nomenclature(t *testing.T) (map[string]string, [][2]string) {
+func nomenclature(t *testing.T) (*Nomenclature, [][2]string) {
 	t.Helper()
-	f, err := os.Open(testenv.SharedData(t, "hs/harmonized-system-2022.csv"))
+	nom, err := LoadNomenclature(testenv.SharedData(t, "hs/harmonized-system-2022.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes := map[string]string{}
 	var subs [][2]string
-	for _, r := range recs[1:] {
-		codes[r[1]] = r[2]
-		if r[4] == "6" {
-			subs = append(subs, [2]string{r[1], r[2]})
+	for c, d := range nom.desc {
+		if len(c) == 6 {
+			subs = append(subs, [2]string{c, d})
 		}
 	}
-	return codes, subs
+	slices.SortFunc(subs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	return nom, subs
 }
 
 // TestHSTableNomenclature checks the table against the real HS 2022: every
 // code in it exists (chapter 77 is reserved and has none), and it has every
 // chapter of the nomenclature but Comtrade's 99, which is not an HS chapter.
 func TestHSTableNomenclature(t *testing.T) {
-	codes, _ := nomenclature(t)
+	nom, _ := nomenclature(t)
 	ours := map[string]bool{}
 	for _, r := range hsTable {
 		ours[r.code] = true
-		if _, ok := codes[r.code]; !ok && r.code != "77" {
+		if _, ok := nom.Describe(r.code); !ok && r.code != "77" {
 			t.Errorf("%s (%s) is not in HS 2022", r.code, r.desc)
 		}
 	}
-	for c := range codes {
+	for c, d := range nom.desc {
 		if len(c) == 2 && c != "99" && !ours[c] {
-			t.Errorf("chapter %s (%s) is missing from the table", c, codes[c])
+			t.Errorf("chapter %s (%s) is missing from the table", c, d)
 		}
+	}
+	if nom.Len() < 6900 {
+		t.Errorf("%d codes, want the 6,940 of HS 2022", nom.Len())
+	}
+	// The nomenclature names a declared code in its own words, and says
+	// when a code is none of its subheadings.
+	m, ok := nom.Check("Mining equipment", "880260")
+	if !ok || !strings.Contains(m.Why, "declared under 8802.60, Spacecraft") {
+		t.Errorf("with the nomenclature: %q", m.Why)
+	}
+	m, ok = nom.Check("Mining equipment", "880299")
+	if !ok || !strings.Contains(m.Why, "8802.99, which is no HS 2022 subheading; 88.02 is ") {
+		t.Errorf("with the nomenclature, an unknown subheading: %q", m.Why)
 	}
 }
 
@@ -272,6 +284,25 @@ func TestMismatchNomenclature(t *testing.T) {
 	}
 	if float64(caught) < 0.95*float64(moved) {
 		t.Errorf("only %d of %d moved subheadings flagged", caught, moved)
+	}
+}
+
+func TestParseNomenclature(t *testing.T) {
+	n, err := ParseNomenclature(strings.NewReader("section,hscode,description,parent,level\nXVII,88,\"Aircraft, spacecraft\",TOTAL,2\nXVII,8802,Other aircraft,88,4\nXVII,880260,Spacecraft,8802,6\n"))
+	if err != nil || n.Len() != 3 {
+		t.Fatalf("ParseNomenclature = %v, %v", n, err)
+	}
+	if d, ok := n.Describe("88"); !ok || d != "Aircraft, spacecraft" {
+		t.Errorf("88 is %q", d)
+	}
+	for in, want := range map[string]string{
+		"a,b\n": "line 1: header",
+		"section,hscode,description,parent,level\nI,8X,Animals,TOTAL,2\n": `line 2: hscode "8X"`,
+		"section,hscode,description,parent,level\n":                       "no codes",
+	} {
+		if _, err := ParseNomenclature(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseNomenclature(%q) = %v, want %q", in, err, want)
+		}
 	}
 }
 

@@ -21,6 +21,10 @@ type Match struct {
 	// Matched is the text of the description the pattern matched; empty
 	// for an HS prefix.
 	Matched string `json:"matched,omitempty"`
+	// Item is the item of the control list the rule comes from, for the
+	// rules of the MTCR Annex and the UN Register that a category's source
+	// cites, as in "MTCR 3.A.1" or "UN Register VII".
+	Item string `json:"item,omitempty"`
 }
 
 // Rules are an agreement's controlled-item categories compiled once, ready
@@ -37,6 +41,7 @@ type categoryRules struct {
 	id       string
 	hs       []string
 	patterns []pattern
+	annex    []*compiled // the rules of the items or categories its source cites
 }
 
 type pattern struct {
@@ -45,29 +50,40 @@ type pattern struct {
 	needles []string // lower-case ASCII; nil when no such set is known
 }
 
-// Compile compiles the controlled-item categories of spec. Patterns that do
-// not compile (agreement validation rejects them) never match.
+// Compile compiles the controlled-item categories of spec: each category's
+// own HS prefixes and patterns, and the rules of the MTCR Annex items or UN
+// Register categories its source cites (see mtcrAnnex and unRegister).
+// Patterns that do not compile (agreement validation rejects them) never
+// match.
 func Compile(spec *agreement.Spec) *Rules {
 	r := &Rules{}
 	for _, c := range spec.Items {
-		cr := categoryRules{id: c.ID}
+		cr := categoryRules{id: c.ID, annex: annexRules(c.Source.MTCR, c.Source.UNRegister)}
 		for _, h := range c.HS {
 			cr.hs = append(cr.hs, agreement.HSDigits(h))
 		}
 		for _, p := range c.Patterns {
-			re, err := regexp.Compile("(?i)" + p)
-			if err != nil {
-				continue
+			if pt := newPattern(p); pt != nil {
+				cr.patterns = append(cr.patterns, *pt)
 			}
-			var needles []string
-			if tree, err := syntax.Parse(p, syntax.Perl|syntax.FoldCase); err == nil {
-				needles = required(tree)
-			}
-			cr.patterns = append(cr.patterns, pattern{text: p, re: re, needles: needles})
 		}
 		r.cats = append(r.cats, cr)
 	}
 	return r
+}
+
+// newPattern compiles a pattern case-insensitive with its needles, or
+// returns nil.
+func newPattern(p string) *pattern {
+	re, err := regexp.Compile("(?i)" + p)
+	if err != nil {
+		return nil
+	}
+	var needles []string
+	if tree, err := syntax.Parse(p, syntax.Perl|syntax.FoldCase); err == nil {
+		needles = required(tree)
+	}
+	return &pattern{text: p, re: re, needles: needles}
 }
 
 // required returns strings, in lower-case ASCII, of which a text must hold
@@ -132,7 +148,9 @@ func (p *pattern) find(desc, lower string) []int {
 // Classify matches an item, by its description and HS code, against the
 // controlled-item categories, by HS code prefix and by description pattern,
 // and returns every rule that fired, in the agreement's order of categories
-// and, within one, prefixes before patterns. It returns nil when none fired.
+// and, within one, the category's own prefixes, its own patterns, then the
+// rules of the control list it cites, each naming its item. It returns nil
+// when none fired.
 func (r *Rules) Classify(desc, hs string) []Match {
 	code := hsDigits(hs)
 	lower := ""
@@ -150,6 +168,11 @@ func (r *Rules) Classify(desc, hs string) []Match {
 			p := &c.patterns[i]
 			if loc := p.find(desc, lower); loc != nil {
 				ms = append(ms, Match{Category: c.id, Rule: "pattern '" + p.text + "'", Matched: desc[loc[0]:loc[1]]})
+			}
+		}
+		for _, a := range c.annex {
+			if m, ok := a.match(code, desc, lower); ok {
+				ms = append(ms, Match{Category: c.id, Rule: a.rule(code), Matched: m, Item: a.source + " " + a.item})
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package items
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,19 +34,117 @@ func TestClassify(t *testing.T) {
 			{Category: "mtcr-cat1", Rule: "hs_prefix 930690"},
 			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|nodong|scud|hwasong)\b'`, Matched: "Rodong"},
 			{Category: "mtcr-cat1", Rule: "pattern 'missile (guidance set|airframe|body)'", Matched: "missile airframe"},
+			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "Rodong", Item: "MTCR 1.A.1"},
 			{Category: "mtcr-cat2", Rule: "pattern 'missile'", Matched: "missile"},
-			{Category: "arms", Rule: "hs_prefix 9306", Matched: ""},
+			{Category: "arms", Rule: "hs_prefix 930690"},
+			{Category: "arms", Rule: "UN Register VII missiles and missile launchers (hs_prefix 930690)", Matched: "missile", Item: "UN Register VII"},
 		}},
-		{item{"UDMH in drums", "292800"}, []Match{
-			{Category: "mtcr-cat2", Rule: `pattern '\b(udmh|dimethylhydrazine|nitrogen tetroxide|red fuming nitric acid)\b'`, Matched: "UDMH"},
+		{item{"Hydrazine hydrate", "2825.10"}, []Match{
+			{Category: "mtcr-cat2", Rule: "hs_prefix 282510"},
+			{Category: "mtcr-cat2", Rule: "MTCR 4.C.2.a hydrazine", Matched: "Hydrazine", Item: "MTCR 4.C.2.a"},
 		}},
-		{item{"Hydrazine hydrate", "2825.10"}, []Match{{Category: "mtcr-cat2", Rule: "hs_prefix 282510"}}},
 		{item{"Women's cotton blouses", "620630"}, nil},
 		{item{"Anthracite", "270111"}, nil},
 	} {
 		got := Compile(spec).Classify(c.item.Description, c.item.HSCode)
 		if diff := cmp.Diff(c.want, got); diff != "" {
 			t.Errorf("Classify(%q, %s) (-want +got):\n%s", c.item.Description, c.item.HSCode, diff)
+		}
+	}
+}
+
+// TestMissileItems checks the goods of the MTCR Annex that a missile
+// programme buys abroad, each with its item number, under the 1993
+// agreement's two MTCR categories, and goods that look like them but are
+// not.
+func TestMissileItems(t *testing.T) {
+	r := Compile(israelDPRK(t))
+	for _, c := range []struct {
+		desc, hs, item string // item "" for none
+	}{
+		{"Turbofan engines", "841112", "MTCR 3.A.1"},
+		{"Turbojet engine, 1.2 kN", "841111", "MTCR 3.A.1"},
+		{"Nose cone for launch vehicle", "880790", "MTCR 2.A.1"},
+		{"Rocket stage interstage skirt", "880390", "MTCR 2.A.1"},
+		{"Ammonium perchlorate, 200 micron", "282990", "MTCR 4.C.4.b"},
+		{"Potassium perchlorate", "282990", "MTCR 4.C.4.b"},
+		{"Aluminium powder", "760310", "MTCR 4.C.2.c"},
+		{"Spherical aluminium powder", "381590", "MTCR 4.C.2.c"},
+		{"Carbon fibre prepreg, epoxy", "681519", "MTCR 6.C.1"},
+		{"Filament winding machine", "847989", "MTCR 6.B.1"},
+		{"Flow-forming machine, 3 rollers", "846390", "MTCR 3.B.3"},
+		{"Maraging steel plate, 4 mm", "722690", "MTCR 6.C.8"},
+		{"UDMH (unsymmetrical dimethylhydrazine)", "292800", "MTCR 4.C.2.b"},
+		{"Nitrogen tetroxide", "281129", "MTCR 4.C.4.a"},
+		{"Turbopump assembly", "841381", "MTCR 3.A.5"},
+		{"Fibre-optic gyroscope", "901420", "MTCR 9.A.3"},
+		{"Transporter-erector-launcher chassis", "870590", "MTCR 12.A.1"},
+		{"Landing gear for airliner", "880720", ""},
+		{"Aluminium foil", "760711", ""},
+		{"Steel plate, hot rolled", "720851", ""},
+		{"Winding machine for yarn", "844590", ""},
+	} {
+		var items []string
+		for _, m := range r.Classify(c.desc, c.hs) {
+			if strings.HasPrefix(m.Item, "MTCR") {
+				items = append(items, m.Item)
+			}
+			if m.Item != "" && !strings.Contains(m.Rule, m.Item) {
+				t.Errorf("%q: rule %q does not cite %s", c.desc, m.Rule, m.Item)
+			}
+		}
+		switch {
+		case c.item == "" && len(items) > 0:
+			t.Errorf("%q under %s falls in %v, want no MTCR item", c.desc, c.hs, items)
+		case c.item != "" && !slices.Contains(items, c.item):
+			t.Errorf("%q under %s falls in %v, want %s", c.desc, c.hs, items, c.item)
+		}
+	}
+}
+
+// TestRegister checks the UN Register categories: arms of categories I–VII
+// fall in the 1993 agreement's arms category, sporting and hunting guns,
+// pistols and air guns do not.
+func TestRegister(t *testing.T) {
+	r := Compile(israelDPRK(t))
+	for _, c := range []struct {
+		desc, hs string
+		arms     bool
+	}{
+		{"Main battle tank T-62", "871000", true},
+		{"152 mm self-propelled howitzer", "930110", true},
+		{"Multiple rocket launcher", "930120", true},
+		{"Frigate", "890610", true},
+		{"Hunting rifles", "930320", false},
+		{"Sporting shotguns", "930320", false},
+		{"Pistols, 9 mm", "930200", false},
+		{"Air rifles", "930420", false},
+		{"Shotgun cartridges", "930621", false},
+	} {
+		arms := slices.ContainsFunc(r.Classify(c.desc, c.hs), func(m Match) bool { return m.Category == "arms" })
+		if arms != c.arms {
+			t.Errorf("%q under %s: in arms %v, want %v", c.desc, c.hs, arms, c.arms)
+		}
+	}
+}
+
+// TestAnnexPatterns checks that every rule of the annex tables compiles
+// and names its item.
+func TestAnnexPatterns(t *testing.T) {
+	for _, r := range append(slices.Clone(mtcrCompiled), registerCompiled...) {
+		if r.item == "" || r.what == "" || len(r.hs) == 0 && r.pat == nil {
+			t.Errorf("rule %+v is incomplete", r.annexRule)
+		}
+	}
+	items := map[int]bool{}
+	for _, r := range mtcrAnnex {
+		n := 0
+		fmt.Sscanf(r.item, "%d", &n)
+		items[n] = true
+	}
+	for _, n := range []int{1, 2, 3, 4, 6, 9, 10, 11, 12, 14, 15, 17, 18, 19} {
+		if !items[n] {
+			t.Errorf("MTCR item %d has no rule", n)
 		}
 	}
 }
