@@ -14,6 +14,7 @@ import (
 // name.
 const (
 	SignalList        = "list_hit"
+	SignalMixed       = "mixed_script"
 	SignalItem        = "item_hit"
 	SignalMismatch    = "mismatch"
 	SignalDestination = "destination"
