@@ -33,3 +33,28 @@ func TestBenchScreenRun(t *testing.T) {
 		t.Error("a run on a missing directory succeeded")
 	}
 }
+
+// TestScreenEval runs "surety screen eval" on the reference data: both
+// splits are reported, by case.
+func TestScreenEval(t *testing.T) {
+	dir := testenv.SharedData(t, "")
+	cmd := newScreenEvalCmd()
+	var out strings.Builder
+	cmd.SetOut(&out)
+	cmd.SetArgs([]string{"--data", dir})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"tuning split: ", "held-out split: ", "original script", "similar entry", "aliases left out as other names altogether: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output does not say %q:\n%s", want, out.String())
+		}
+	}
+	cmd = newScreenEvalCmd()
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"--data", filepath.Join(t.TempDir(), "none")})
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "give --data") {
+		t.Errorf("missing data: %v", err)
+	}
+}

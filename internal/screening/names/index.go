@@ -127,17 +127,24 @@ const (
 const (
 	// shortlist is how many names, ranked by the keys they share with the
 	// query, are scored at most; names sharing less than cutoff of the
-	// first's weight are not.
+	// first's weight are not. Measured with `surety bench screen` (9,000
+	// queries): 32 names find 92.7% of the perturbed listed names, 16 find
+	// 92.3% and 64 find 93.0% for about twice the scoring; a cutoff of 0.3
+	// finds 92.9% for a third more scoring, 0.7 finds 92.0%.
 	shortlist = 32
 	cutoff    = 0.5
-	// deleteWeight scales the weight of a key with a letter deleted.
+	// deleteWeight scales the weight of a key with a letter deleted: a
+	// word one letter off counts about as much as it scores (fuzzyShort).
 	deleteWeight = 0.7
 	// bigKey is the number of names above which a key (al, mohammad) is not
-	// looked up, when the query has a rarer word to go by.
+	// looked up, when the query has a rarer word to go by: about 4% of the
+	// 27,500 names of the UN and OFAC lists, which such a key would touch
+	// for little weight in every query that has it.
 	bigKey = 1000
 	// sizeWeight divides a name's shared weight by 1 + sizeWeight for each
 	// word it has more or fewer than the query, so that of the names sharing
-	// a query's words the closest in length are scored first.
+	// a query's words the closest in length are scored first: a word more
+	// or fewer costs a quarter, less than a shared distinctive word gives.
 	sizeWeight = 0.25
 )
 
@@ -588,11 +595,14 @@ func (ix *Index) gather(s *search, qf []form) {
 // Credits assumed, when bounding a name's score, for a query word that
 // shares with it only a key within an edit (short words one letter apart
 // score about 0.7), and for one sharing no key at all (two letters apart or
-// more).
+// more). They are upper bounds of what Score gives such words, so that the
+// filter drops no name that could reach the threshold: a long word two
+// letters off scores at most 0.6 (Jaro-Winkler 0.8 and spread 2), a short
+// one 0.4 (shortSpread 3).
 const (
 	fuzzyShort    = 0.7
 	unsharedLong  = 0.6
-	unsharedShort = 0.2
+	unsharedShort = 0.4
 )
 
 // possible reports whether a name of size words, reached exactly by the
