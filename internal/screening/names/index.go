@@ -275,13 +275,23 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	if len(t.key) >= 4 {
 		keys = appendDeletes(keys, tagDelete, t.key)
 	}
-	// Two words written together with a letter off (Dan Chun, Tanchon).
-	if i+2 <= len(toks) {
-		if j := joinText(toks[i : i+2]); len(j) >= 5 {
-			keys = appendDeletes(keys, tagDelete, j)
-		}
+	// Two short words written together with a letter off (Dan Chun,
+	// Tanchon): syllables of Korean and Chinese names.
+	if shortPair(toks, i) {
+		keys = appendDeletes(keys, tagDelete, joinText(toks[i:i+2]))
 	}
 	return keys
+}
+
+// shortPair reports whether words i and i+1 are both syllable-short (at
+// most shortWord letters) and together long enough (five letters) for a
+// deletion to leave a distinctive key.
+func shortPair(toks []token, i int) bool {
+	if i+2 > len(toks) {
+		return false
+	}
+	a, b := len(toks[i].key), len(toks[i+1].key)
+	return a <= shortWord && b <= shortWord && a+b >= 5
 }
 
 // minBare is the fewest consonants a word is looked up by when written in
@@ -564,12 +574,10 @@ func (ix *Index) gather(s *search, qf []form) {
 			}
 			// Written together with a letter off, as a name has it in
 			// one word or two.
-			if i+2 <= len(f.toks) {
-				if j := joinText(f.toks[i : i+2]); len(j) >= 5 {
-					s.keys = appendDeletes(s.keys[:0], tagDelete, j)
-					for _, k := range s.keys {
-						visit(k, w*deleteWeight, bit(0)|bit(1), true)
-					}
+			if shortPair(f.toks, i) {
+				s.keys = appendDeletes(s.keys[:0], tagDelete, joinText(f.toks[i:i+2]))
+				for _, k := range s.keys {
+					visit(k, w*deleteWeight, bit(0)|bit(1), true)
 				}
 			}
 			// Names with the word and a letter more.

@@ -340,10 +340,10 @@ func newForm(s string) form {
 	}
 	for _, w := range kept {
 		wt := plainWeight
-		switch classOf(w.s) {
-		case generic:
+		switch {
+		case classes[w.s] == generic:
 			wt = genericWeight
-		case patronymic:
+		case isPatronymic(w.s):
 			wt = patronymicWeight
 		}
 		f.toks = append(f.toks, newToken(w, wt))
@@ -387,13 +387,21 @@ func classOf(w string) class {
 				return legal
 			}
 		}
-		for _, s := range patronymicEnds {
-			if strings.HasSuffix(w, s) && len(w) >= len(s)+3 {
-				return patronymic
-			}
+		if isPatronymic(w) {
+			return patronymic
 		}
 	}
 	return plain
+}
+
+// isPatronymic reports whether w ends as a Slavic patronymic does.
+func isPatronymic(w string) bool {
+	for _, s := range patronymicEnds {
+		if len(w) >= len(s)+3 && strings.HasSuffix(w, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // patronymicEnds are the endings of Russian, Ukrainian and Belarusian
@@ -474,11 +482,17 @@ func number(w string) string {
 
 // roman returns a Roman numeral from I to XXXIX in digits, or "".
 func roman(w string) string {
-	val := map[byte]int{'i': 1, 'v': 5, 'x': 10}
 	n, prev := 0, 0
 	for i := len(w) - 1; i >= 0; i-- {
-		v, ok := val[w[i]]
-		if !ok {
+		var v int
+		switch w[i] {
+		case 'i':
+			v = 1
+		case 'v':
+			v = 5
+		case 'x':
+			v = 10
+		default:
 			return ""
 		}
 		if v < prev {
