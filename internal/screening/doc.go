@@ -18,19 +18,25 @@
 //
 // # Declarations and risk
 //
-// [Screen] screens a [Declaration] against a [Context]: the agreement, the
-// index of the list editions in force at the declaration's log time, the
-// references lifted by relief then, and the obligations then in force. Its
-// [Result] holds the parties' hits, each item's controlled-item matches
-// ([items.Rules.Classify]) and
-// HS mismatch ([Item.Mismatch], by Surety's own short table of the HS 2022
-// chapters and the headings it needs), the reasons in plain words and the
-// risk:
+// [Screen] screens a [Declaration] against a [Context]: the agreement and
+// its controlled-item rules compiled once ([items.Compile]), the index of the
+// list editions in force at the declaration's log time, the references
+// lifted by relief then, and the obligations then in force. Its [Result]
+// holds the parties' and the vessel's hits, each with what the party's date
+// of birth, identifier or country says of it ([Identity]), each item's
+// controlled-item matches citing their MTCR or UN Register item
+// ([items.Rules.Classify]) and HS mismatch ([items.Check]), the reasons in
+// plain words and the risk:
 //
 //	risk = min(1, Σ w_k·x_k), rounded to six decimals
 //
-//	x_list        the best score of a party's hit at or above the threshold
-//	              (verification.match_threshold, else DefaultThreshold); 0 without
+//	x_list        the best score of a party's or the vessel's hit at or above
+//	              the threshold (verification.match_threshold, else
+//	              names.DefaultThreshold); 1 for a hit confirmed by a date of
+//	              birth, identifier, country or IMO number; 0 for a cleared
+//	              hit, and without one
+//	x_mixed       1 when a party's or the vessel's name mixes Latin letters
+//	              with look-alikes of another script; weighed by list_hit
 //	x_item        1 when an item falls in a controlled-item category
 //	x_mismatch    1 when an item's description names goods its HS code does not cover
 //	x_destination 1 when the destination or the end user's country is a destination
@@ -46,6 +52,5 @@
 // the same declaration and context give the same JSON bytes.
 //
 // The package takes values and returns values. It imports no storage, HTTP or
-// log code; reading files is left to [LoadUN], [LoadOFAC] and [Bench], which
-// only open the paths they are given.
+// log code, and reads no file.
 package screening
