@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // Split says whether a pair may be tuned on.
@@ -183,9 +184,18 @@ func Best(pairs []Pair, scores []float64, floor float64) Result {
 
 // Of returns the pairs of one split.
 func Of(pairs []Pair, s Split) []Pair {
+	return where(pairs, func(p Pair) bool { return p.Split == s })
+}
+
+// WithCase returns the pairs of one case.
+func WithCase(pairs []Pair, c string) []Pair {
+	return where(pairs, func(p Pair) bool { return p.Case == c })
+}
+
+func where(pairs []Pair, keep func(Pair) bool) []Pair {
 	var out []Pair
 	for _, p := range pairs {
-		if p.Split == s {
+		if keep(p) {
 			out = append(out, p)
 		}
 	}
@@ -196,31 +206,11 @@ func Of(pairs []Pair, s Split) []Pair {
 func Cases(pairs []Pair) []string {
 	var cs []string
 	for _, p := range pairs {
-		if !contains(cs, p.Case) {
+		if !slices.Contains(cs, p.Case) {
 			cs = append(cs, p.Case)
 		}
 	}
 	return cs
-}
-
-// WithCase returns the pairs of one case.
-func WithCase(pairs []Pair, c string) []Pair {
-	var out []Pair
-	for _, p := range pairs {
-		if p.Case == c {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // split assigns a split by an FNV-1a hash of the key, salted so that the
