@@ -74,7 +74,9 @@ type ItemResult struct {
 	Mismatch *items.Mismatch `json:"mismatch,omitempty"`
 }
 
-// namesPerRole is how many hits Screen keeps for each party.
+// namesPerRole is how many hits Screen keeps for each party: the best
+// speaks for the risk, and two more let the inspector see what else the
+// name is near.
 const namesPerRole = 3
 
 // Screen screens a declaration and scores its risk as the package

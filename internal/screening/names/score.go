@@ -22,10 +22,14 @@ const DefaultThreshold = 0.75
 
 // Scoring constants.
 const (
-	// minSim is the least similarity at which two words align at all.
+	// minSim is the least similarity at which two words align at all:
+	// below 0.8 Jaro-Winkler pairs unrelated words of shared letters
+	// (Hassan, Hussein's key hosein and Hashem), and with spread 2 such a
+	// pair would count less than half a word anyway.
 	minSim = 0.8
 	// minJoin is the least similarity at which two or three adjacent words
-	// of one name align with one word of the other (Won Ho and Wonho).
+	// of one name align with one word of the other (Won Ho and Wonho):
+	// higher than minSim, since a join takes several words at once.
 	minJoin = 0.9
 	// spread is how fast a pair's credit falls below a similarity of 1:
 	// credit is 1 - spread*(1-sim), so a pair at minSim counts 0.6 of a
@@ -37,15 +41,22 @@ const (
 	spread      = 2
 	shortSpread = 3
 	shortWord   = 4
-	// vowelSim is the similarity of two words that differ only in vowels.
+	// vowelSim is the similarity of two words that differ only in vowels
+	// that transliterations swap (Hejazi, Hijazi): just under an agreed
+	// variant (1), so that an exact spelling is aligned first.
 	vowelSim = 0.96
 	// Acronym scores: initials, leading syllables of all words, and leading
 	// syllables with trailing legal-form or generic words left out (KOMID,
-	// Korea Mining Development Trading Corporation).
+	// Korea Mining Development Trading Corporation). Each is a hit at the
+	// threshold, and each step down says a looser reading: an acronym is
+	// strong evidence, but not the name itself.
 	initialsScore  = 0.95
 	syllablesScore = 0.93
 	shortenedScore = 0.9
-	// weakFactor scales the score of a match on a weak alias.
+	// weakFactor scales the score of a match on a weak alias, which the
+	// lists say is too broad to identify its holder alone: an exact match
+	// on one (0.95) still hits, a loose one drops below the threshold
+	// sooner.
 	weakFactor = 0.95
 	// differs is the most a pair of names scores when their numbers, their
 	// qualifiers or the order of a chain of parents tell them apart, or
