@@ -63,7 +63,7 @@ func TestTuning(t *testing.T) {
 	sc := Scores(tp, score)
 	best := Best(tp, sc, 0.5)
 	// The default threshold is the best on the tuning split at or above
-	// 0.75, below which more than about 5% of the unlisted names of
+	// 0.75, below which more than one in fifteen of the unlisted names of
 	// surety bench screen hit (see names.DefaultThreshold).
 	chosen := Best(tp, sc, 0.75)
 	t.Logf("tuning split, best threshold from 0.75: %s", chosen)
