@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/surety/surety/internal/screening/eval"
 	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/screening/names"
 )
@@ -43,9 +44,8 @@ func (r BenchResult) String() string {
 // ofac/{sdn,alt,add}.csv), indexes them and runs n queries, a third each of
 // listed names or aliases, listed names perturbed (a letter dropped or
 // swapped, a romanisation variant, words reordered, a legal form added) and
-// random names built from Korean, Persian and trade syllables. It runs on
-// the calling goroutine and is deterministic apart from the timings. An n
-// of 0 or less means 30,000.
+// names not listed (eval.UnlistedName). It runs on the calling goroutine and
+// is deterministic apart from the timings. An n of 0 or less means 30,000.
 func BenchScreenRun(dir string, n int) (BenchResult, error) {
 	var r BenchResult
 	if n <= 0 {
@@ -124,7 +124,7 @@ func benchQueries(n int, eds ...lists.Edition) []benchQuery {
 		case 1:
 			s = perturb(rng, names[rng.IntN(len(names))])
 		default:
-			s = randomName(rng)
+			s = eval.UnlistedName(rng)
 		}
 		qs[i] = benchQuery{s, k}
 	}
@@ -161,27 +161,4 @@ func perturb(rng *rand.Rand, s string) string {
 		}
 	}
 	return s
-}
-
-var (
-	koreanSurnames = []string{"Kim", "Ri", "Pak", "Choe", "Jong", "Kang", "Jo", "Yun", "Jang", "Han", "Hwang", "Ko"}
-	koreanSyll     = []string{"yong", "chol", "su", "il", "nam", "song", "hyok", "myong", "kwang", "jin", "ho", "chun", "sok", "won", "hak", "gil", "bom", "ryong", "dae", "hui"}
-	persianFirst   = []string{"Mohammad", "Ali", "Reza", "Hossein", "Hassan", "Mehdi", "Amir", "Javad", "Saeed", "Omid", "Farid", "Babak", "Kaveh", "Dariush", "Parviz"}
-	persianSyll    = []string{"ka", "ri", "mi", "za", "de", "ha", "sha", "ba", "na", "far", "pour", "zadeh", "ni", "vand", "dust", "ra", "ta", "lo", "gh", "es"}
-	tradeWords     = []string{"Golden", "Star", "Ocean", "United", "Eastern", "Pacific", "Bright", "Silver", "Harbor", "Lotus", "Summit", "Crystal", "Delta", "Phoenix", "Jade"}
-	tradeKinds     = []string{"Trading Co", "Logistics LLC", "Shipping Ltd", "Electronics", "Machinery Corp", "Import Export", "Holdings", "Textiles"}
-)
-
-// randomName builds a name that is most likely not listed.
-func randomName(rng *rand.Rand) string {
-	pick := func(s []string) string { return s[rng.IntN(len(s))] }
-	switch rng.IntN(3) {
-	case 0:
-		return pick(koreanSurnames) + " " + pick(koreanSyll) + " " + pick(koreanSyll)
-	case 1:
-		last := pick(persianSyll) + pick(persianSyll) + pick(persianSyll)
-		return pick(persianFirst) + " " + strings.ToUpper(last[:1]) + last[1:]
-	default:
-		return pick(tradeWords) + " " + pick(tradeWords) + " " + pick(tradeKinds)
-	}
 }

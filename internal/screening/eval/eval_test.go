@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"sync"
@@ -47,6 +48,20 @@ func report(tb testing.TB, title string, pairs []Pair, threshold float64) Result
 	return all
 }
 
+// unlistedBest returns the best score against the lists of each of n
+// unlisted names drawn with TuningSeed.
+func unlistedBest(un, ofac lists.Edition, n int) []float64 {
+	ix := names.NewIndex(un, ofac)
+	rng := rand.New(rand.NewPCG(TuningSeed[0], TuningSeed[1]))
+	best := make([]float64, n)
+	for i := range best {
+		if hits := ix.Search(names.Query{Name: UnlistedName(rng), Threshold: 0.5, Limit: 1}); len(hits) > 0 {
+			best[i] = hits[0].Score
+		}
+	}
+	return best
+}
+
 func TestTuning(t *testing.T) {
 	un, ofac := loadReal(t)
 	ps := FromLists(un, ofac)
@@ -61,27 +76,19 @@ func TestTuning(t *testing.T) {
 	ps = append(append(ps, hand...), tuned...)
 	tp := Of(ps, Tuning)
 	sc := Scores(tp, score)
-	best := Best(tp, sc, 0.5)
-	// The default threshold is the best on the tuning split at or above
-	// 0.75, below which more than one in fifteen of the unlisted names of
-	// surety bench screen hit (see names.DefaultThreshold).
-	chosen := Best(tp, sc, 0.75)
-	t.Logf("tuning split, best threshold from 0.75: %s", chosen)
+	unlisted := unlistedBest(un, ofac, 3000)
+	// The default threshold is the one the tuning split chooses with at
+	// most MostUnlisted of unlisted names hitting.
+	chosen := Choose(tp, sc, unlisted)
+	t.Logf("tuning split, best threshold with at most %.1f%% of unlisted names hitting: %s", 100*MostUnlisted, chosen)
 	if chosen.Threshold != names.DefaultThreshold {
 		t.Errorf("the tuning split chooses %v, but the default threshold is %v", chosen.Threshold, names.DefaultThreshold)
 	}
-	t.Logf("tuning split, best threshold: %s", best)
-	for th := 0.60; th < 0.9; th += 0.02 {
-		t.Logf("  %s", Measure(tp, sc, th))
+	t.Logf("tuning split, best threshold whatever hits: %s", Best(tp, sc, 0.51))
+	for th := 0.52; th < 0.9; th += 0.02 {
+		t.Logf("  %s; unlisted names hit %.1f%%", Measure(tp, sc, th), 100*Share(unlisted, th))
 	}
 	report(t, "tuning split at the default threshold", tp, names.DefaultThreshold)
-	if os.Getenv("SURETY_EVAL_DUMP") != "" {
-		f, _ := os.Create(os.Getenv("SURETY_EVAL_DUMP"))
-		defer f.Close()
-		for i, p := range tp {
-			fmt.Fprintf(f, "%v\t%.3f\t%s\t%s\t%s\n", p.Same, sc[i], p.Case, p.A, p.B)
-		}
-	}
 }
 
 func TestHeldOut(t *testing.T) {
@@ -93,11 +100,11 @@ func TestHeldOut(t *testing.T) {
 	}
 	ps = append(ps, hand...)
 	r := report(t, "held-out split", Of(ps, Held), names.DefaultThreshold)
-	// A little under what docs/screening.md reports (precision 0.947,
-	// F1 0.754), so that a change that makes the matcher worse on names it
+	// A little under what docs/screening.md reports (precision 0.936,
+	// F1 0.778), so that a change that makes the matcher worse on names it
 	// was not tuned on fails here.
-	if r.Precision < 0.93 || r.F1 < 0.74 || r.Pairs < 10000 {
-		t.Errorf("held out: %s; want precision at least 0.93 and F1 at least 0.74", r)
+	if r.Precision < 0.92 || r.F1 < 0.765 || r.Pairs < 10000 {
+		t.Errorf("held out: %s; want precision at least 0.92 and F1 at least 0.765", r)
 	}
 	if th := os.Getenv("SURETY_EVAL_THRESHOLD"); th != "" {
 		var v float64

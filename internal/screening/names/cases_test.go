@@ -70,6 +70,27 @@ func TestCases(t *testing.T) {
 		{"a development bank", "Laos Development Bank", "Laos United Development Bank", false, "only generic words match"},
 		{"an acronym is not folded", "SHKT", "SOLENT KALEB TRADING (SKT)", false, ""},
 		{"common name parts", "Kim Yong", "Kim Yong Chol", false, "only common name parts match"},
+		// Known names are other names, not misspellings of one another.
+		{"Korean syllables", "Kim Myong Hak", "Kim Kyong Hak", false, "only in query: myong; only in listed name: kyong"},
+		{"Korean family names", "Kang Su Bom", "Jang Su Bom", false, "only in query: kang; only in listed name: jang"},
+		{"Hassan and Hossein", "Hassan Kavandi", "Hossein Kavandi", false, "names differ"},
+		{"the DPRK's initial r", "Ri Ryong Su", "Ri Yong Su", true, ""},
+		{"a misspelt surname", "Ahmad Tubaiqi", "Ahmad Tubaigy", true, ""},
+		{"a surname three letters off", "Omid Baradani", "Omid Bandari", false, ""},
+		// Abd al-X, however written.
+		{"Abd al- in one word", "Abdelmajid al-Qasimi", "ABD AL-MAJID AL-QASIMI", true, "abd = abd, majid = majid"},
+		{"Abdul left out", "Basir Noorzai", "ABDUL BASIR NOORZAI", true, "partial name"},
+		{"Abd al- joined in Arabic script", "عبدالمنان حقانی", "Abdul Manan Haqani", true, ""},
+		// Arabic script: a long vowel first, and the letters romanised z or th.
+		{"Ali in Arabic script", "علي كاظم", "Ali Kathim", true, "consonants"},
+		// Titles, the Persian ezafe and more legal forms.
+		{"a title", "Shaykh Faris al-Nuwairi", "Faris al-Nuwairi", true, ""},
+		{"the ezafe", "Sherkat-e Hamlo Naql-e Daryaei", "Hamlo Naql Daryaei Company", true, ""},
+		{"OOO, spelt otherwise", "Obshchestvo s Ogranichennoi Otvetstvennostyu Belgrad", "OOO Belgrad", true, "ignored: ooo ooo"},
+		{"a Turkish company", "Belgrad Ticaret Limited Sirketi", "Belgrad Ticaret Ltd", true, "ignored: ltd ltd"},
+		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},
+		{"a Serbian company", "Belgrad Promet DOO", "Belgrad Promet d.o.o.", true, "ignored: doo doo"},
+		{"a branch is another organisation", "Orveline Shipping", "Orveline", false, "the query adds shipping to the listed name"},
 	} {
 		s, ex := Score(c.a, c.b)
 		if got := s >= DefaultThreshold; got != c.same {

@@ -79,7 +79,8 @@ func newToken(wd word, w float64) token {
 // abjads write for long vowels or transliterations add to other letters
 // (kh, sh, th): the part of a name that Arabic or Hebrew script and a Latin
 // spelling share (mhmd for محمد and Mohammad becomes mmd). Consonants that
-// transliterations swap are one letter, as in key.
+// transliterations swap are one letter, as in key, and z is d: ظ, ض and ذ
+// are written z, d, dh or th (كاظم, Kazim, Kathim).
 func bare(w string) string {
 	var buf [64]byte
 	b := buf[:0]
@@ -92,6 +93,9 @@ func bare(w string) string {
 			continue
 		}
 		c = keyLetter[c]
+		if c == 'z' {
+			c = 'd'
+		}
 		if len(b) == 0 || b[len(b)-1] != c {
 			b = append(b, c)
 		}
@@ -287,7 +291,7 @@ func parens(s string) (outside string, inside []string, ok bool) {
 
 // newForm reads one variant of a name.
 func newForm(s string) form {
-	words := legalPhrases(reorder(s))
+	words := servantOf(legalPhrases(reorder(s)))
 	if len(words) > maxWords {
 		words = words[:maxWords]
 	}
@@ -843,7 +847,7 @@ func skeleton(k string) (cons, vows string) {
 // vowels that transliterations swap for one another: a and e, e and i, o
 // and u, u and e. Hejazi and Hijazi do; Hyoksin and Hyoksong do not.
 func sameSkeleton(a, b *token) bool {
-	if a.cons == "" || a.cons != b.cons || len(a.vows) != len(b.vows) {
+	if a.cons == "" || a.cons != b.cons || len(a.vows) != len(b.vows) || !sameShape(a.key, b.key) {
 		return false
 	}
 	for i := 0; i < len(a.vows); i++ {
@@ -876,3 +880,86 @@ var keyLetter = func() [128]byte {
 	}
 	return t
 }()
+
+// sameShape reports whether two keys alternate consonants and runs of
+// vowels in the same order: a vowel put for a vowel keeps the shape
+// (Hejazi, Hijazi), letters moved across one another do not (Delta and
+// Trade, Lotus and Lourdes, whose consonants and vowels are the same).
+func sameShape(a, b string) bool {
+	i, j := 0, 0
+	for {
+		i, j = skipNG(a, i), skipNG(b, j)
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		va, vb := isVowel(a[i]), isVowel(b[j])
+		if va != vb {
+			return false
+		}
+		i++
+		j++
+		for va && i < len(a) && isVowel(a[i]) {
+			i++
+		}
+		for vb && j < len(b) && isVowel(b[j]) {
+			j++
+		}
+	}
+}
+
+// skipNG skips a g after n at i, one sound that skeleton leaves out.
+func skipNG(k string, i int) int {
+	if i > 0 && i < len(k) && k[i] == 'g' && k[i-1] == 'n' {
+		return i + 1
+	}
+	return i
+}
+
+// servantOf writes each Arabic name of the form Abd al-X, servant of X, as
+// the two words abd and X, however it is split or spelt: Abd al-Majid,
+// Abdel Majid, Abdul Majid, Abdelmajid and Abdulmajid are all abd majid,
+// Abd ar-Rahman and Abdurrahman abd rahman, in Arabic script too. Written
+// with its article, such a name would match the article to another al of
+// the name and leave its parts unmatched; written in one word, it would not
+// match the X of a name that leaves Abd out (Abdul Basir, Basir).
+// Abdullah and Abdallah stay one word.
+func servantOf(ws []word) []word {
+	out := ws[:0:0]
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		abd := w.abjad && bare(w.s) == "bd" || !w.abjad && abdWords[w.s]
+		if abd {
+			out = append(out, word{s: "abd", abjad: w.abjad})
+			if i+1 < len(ws) && ws[i+1].abjad == w.abjad && (articles[ws[i+1].s] || w.abjad && ws[i+1].s == "al") && i+2 < len(ws) {
+				i++ // the article
+			}
+			continue
+		}
+		if w.abjad && len(w.s) >= 6 && strings.HasPrefix(w.s, "bdl") {
+			// عبدالمنان: Abd, its article and X in one word.
+			out = append(out, word{s: "abd", abjad: true})
+			w.s = w.s[3:]
+		}
+		if !w.abjad {
+			for _, p := range abdPrefixes {
+				if rest := strings.TrimPrefix(w.s, p); len(rest) >= 3 && rest != w.s && !strings.HasPrefix(rest, "lah") && !strings.HasPrefix(rest, "llah") {
+					out = append(out, word{s: "abd"})
+					w.s = rest
+					break
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// abdWords are the spellings of Abd, servant, with or without the article
+// joined to it; abdPrefixes those that begin a word (Abdelmajid); articles
+// are the article al and the forms it takes before the sun letters
+// (ar-Rahman, as-Salam, ad-Din).
+var (
+	abdWords    = map[string]bool{"abd": true, "abdul": true, "abdel": true, "abdal": true, "abdol": true, "abdoul": true, "abdur": true, "abdus": true}
+	abdPrefixes = []string{"abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdus"}
+	articles    = map[string]bool{"al": true, "el": true, "ul": true, "ar": true, "ur": true, "as": true, "us": true, "ad": true, "ud": true, "an": true, "un": true, "az": true, "at": true, "ash": true}
+)

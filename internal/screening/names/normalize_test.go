@@ -117,3 +117,38 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestSameShape(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"hejazi", "hijazi", true},
+		{"soreimani", "sureimani", true},
+		{"derda", "drade", false},  // Delta and Trade
+		{"rodus", "rurdes", false}, // Lotus and Lourdes
+		{"hejazi", "hejaz", false},
+	} {
+		if got := sameShape(c.a, c.b); got != c.want {
+			t.Errorf("sameShape(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestServantOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"Abdelmajid al-Qasimi":           "abd majid al qasimi",
+		"ABD AL-MAJID AL-QASIMI":         "abd majid al qasimi",
+		"Abd ar-Rahman":                  "abd rahman",
+		"Abdurrahman":                    "abd rahman",
+		"Abdul Basir":                    "abd basir",
+		"Abdullah Khan":                  "abdollah khan",
+		"Abd al":                         "abd al",
+		"ABDALLAH AZZAM":                 "abdollah azzam",
+		"Sherkat-e Hamlo Naql-e Daryaei": "hamlo naql daryaei",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

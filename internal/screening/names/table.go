@@ -66,7 +66,7 @@ esmail: ismail ismael esmaeil ismaeel
 mehdi: mahdi
 morteza: mortaza murtaza
 reza: riza raza rida ridha
-seyed: seyyed sayed sayyed sayyid syed
+seyed: seyyed sayed sayyed sayyid syed seyyid
 saeed: said saied saeid
 baqer: bagher baqir
 hamid: hameed
@@ -119,7 +119,8 @@ technology: tech
 const legalForms = `corporation corp co company companies cos ltd limited llc inc incorporated
 jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
 fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
-eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps`
+eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps
+doo sherkat sirketi`
 
 // legalPhraseTable folds legal forms written out in words, across
 // jurisdictions, to one abbreviation, which is a legal-form word: each line
@@ -143,7 +144,7 @@ spa: societa per azioni | s p a
 sas: societe par actions simplifiee
 spzoo: spolka z ograniczona odpowiedzialnoscia | sp z o o | sp zoo
 sro: spolecnost s rucenim omezenym | s r o
-ooo: obshchestvo s ogranichennoy otvetstvennostyu | obshchestvo s ogranichennoi otvetstvennostiu | obshchestvo s ogranichennoj otvetstvennostju | obschestvo s ogranichennoy otvetstvennostyu
+ooo: obshchestvo s ogranichennoy otvetstvennostyu | obshchestvo s ogranichennoi otvetstvennostiu | obshchestvo s ogranichennoj otvetstvennostju | obschestvo s ogranichennoy otvetstvennostyu | obshchestvo s ogranichennoi otvetstvennostyu | obshchestvo s ogranichennoy otvetstvennostiu
 tov: tovarystvo z obmezhenoyu vidpovidalnistyu | tovarystvo z obmezhenoiu vidpovidalnistiu
 ao: aktsionernoe obshchestvo | aktsionernoye obshchestvo | aktsionernoe obshchestvo
 zao: zakrytoe aktsionernoe obshchestvo | zakrytoye aktsionernoye obshchestvo
@@ -153,14 +154,16 @@ fgup: federalnoe gosudarstvennoe unitarnoe predpriyatie | federalnoye gosudarstv
 fsue: federal state unitary enterprise
 gup: state unitary enterprise
 llc: limited liability company | limited liability co | l l c
-jsc: joint stock company | joint stock co | joint-stock company
+jsc: joint stock company | joint stock co | joint-stock company | joint stock corporation | private joint stock company | private joint stock corporation | sherkat sahami khass | sherkat sahami aam | sherkat sahami
 pjsc: public joint stock company
 ojsc: open joint stock company
 cjsc: closed joint stock company
 plc: public limited company | p l c
 llp: limited liability partnership
 lp: limited partnership
-ltd: limited company | private limited company | pvt ltd | private limited
+ltd: limited company | private limited company | pvt ltd | private limited | limited sirketi | ltd sti
+as: anonim sirketi
+doo: drustvo sa ogranicenom odgovornoscu | d o o
 inc: incorporated
 kk: kabushiki kaisha | kabushiki gaisha
 fze: free zone establishment
@@ -172,17 +175,21 @@ ood: druzhestvo s ogranichena otgovornost
 cv: de capital variable | capital variable
 `
 
-// stopWords are dropped everywhere, initials included.
-const stopWords = `of the and for de del des du und et`
+// stopWords are dropped everywhere, initials included; e and ye are the
+// Persian ezafe that joins a word to the next (Hafez-e Darya, Daryay-e
+// Aria), written as a word of its own once the hyphen is folded.
+const stopWords = `of the and for de del des du und et e ye`
 
 // genericWords are kept but weigh little: the country and trade words that
 // half the names on a DPRK or Iran list share, and name particles and
-// honorifics.
+// titles (Shaykh, Mullah, Mawlawi, Ustad, Haji, Dr), which one listing of
+// a person gives and another leaves out.
 const genericWords = `korea korean dprk dprkn north iran iranian islamic republic democratic people peoples
 international trading trade group joint venture stock holding holdings enterprise enterprises
 industrial industries industry jv bank banking foundation organization organisation association society
 front movement brigade brigades battalion center centre institute committee council exchange services
-al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh mr mrs ms dr`
+al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
+maulavi qari ustad ustadh mr mrs ms dr doctor`
 
 // tradeWords mark an organisation's name, besides legal forms: a name with
 // one is not a person's, whose fuller forms add given names and
@@ -244,12 +251,12 @@ francisco pancho paco
 jose pepe
 `
 
-// stopWords are dropped everywhere, initials included.
-
 // common are family names and given-name parts so frequent among Korean and
 // Persian names that two of them matching say little: a name made only of
 // them, such as Mohammad Ali or Kim Yong, is never read as a partial match of
-// a longer one. Spellings are canonical.
+// a longer one. Two of them that the key does not fold together are two
+// names, never one misspelt (Myong and Kyong, Hassan and Hossein; see sim).
+// Spellings are canonical.
 const common = `kim ri pak choe jo jong kang jang han oh yun im sin so ryu ro hwang hong song mun
 chon jon ko ku ju paek pae cha ra ho son yu min woo chu chi ji ryang ryom kwak
 il nam chol yong su jin hyok myong kwang chun sok won hak man chang sik ok hui
