@@ -183,11 +183,15 @@ const stopWords = `of the and for de del des du und et e ye`
 // genericWords are kept but weigh little: the country and trade words that
 // half the names on a DPRK or Iran list share, and name particles and
 // titles (Shaykh, Mullah, Mawlawi, Ustad, Haji, Dr), which one listing of
-// a person gives and another leaves out.
+// a person gives and another leaves out, and the words that name the kind
+// of institution in several languages (establishment and Anstalt,
+// directorate and department, plant, works, zavod and kombinat), which
+// translations of one organisation's name render differently.
 const genericWords = `korea korean dprk dprkn north iran iranian islamic republic democratic people peoples
 international trading trade group joint venture stock holding holdings enterprise enterprises
 industrial industries industry jv bank banking foundation organization organisation association society
 front movement brigade brigades battalion center centre institute committee council exchange services
+establishment anstalt directorate department administration authority office plant factory works kombinat zavod agency bureau
 al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
 maulavi qari ustad ustadh mr mrs ms dr doctor`
 
