@@ -21,6 +21,7 @@ import (
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -180,7 +181,7 @@ func benchDeclarations(agreement string, n int) ([][]byte, error) {
 
 // adoptFixtureList adopts the repository's list fixture.
 func adoptFixtureList(ctx context.Context, url, agreement, author string, k *keys.Signer) error {
-	ed, err := screening.Fixture()
+	ed, err := lists.Fixture()
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -68,10 +68,10 @@ func byteBar(w io.Writer, what string) (func(done, total int64), func()) {
 // files), or a canonical edition JSON file as Encode writes it. An OFAC
 // edition takes the date ofacDate, or, when that is empty, the day sdn.csv
 // was last modified.
-func loadEdition(path, ofacDate string, progress func(done, total int64)) (screening.Edition, error) {
+func loadEdition(path, ofacDate string, progress func(done, total int64)) (lists.Edition, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return screening.Edition{}, err
+		return lists.Edition{}, err
 	}
 	if fi.IsDir() || slices.Contains(ofacFiles, filepath.Base(path)) {
 		dir := path
@@ -81,31 +81,31 @@ func loadEdition(path, ofacDate string, progress func(done, total int64)) (scree
 		if ofacDate == "" {
 			st, err := os.Stat(filepath.Join(dir, "sdn.csv"))
 			if err != nil {
-				return screening.Edition{}, fmt.Errorf("%s is a directory but holds no OFAC sdn.csv: %w", path, err)
+				return lists.Edition{}, fmt.Errorf("%s is a directory but holds no OFAC sdn.csv: %w", path, err)
 			}
 			ofacDate = st.ModTime().UTC().Format(time.DateOnly)
 		}
-		return screening.LoadOFAC(dir, ofacDate, progress)
+		return lists.LoadOFAC(dir, ofacDate, progress)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return screening.Edition{}, err
+		return lists.Edition{}, err
 	}
 	switch t := bytes.TrimLeft(b, " \t\r\n\ufeff"); {
 	case bytes.HasPrefix(t, []byte("<")):
-		e, err := screening.ParseUN(bytes.NewReader(b), screening.Options{Size: int64(len(b)), Progress: progress})
+		e, err := lists.ParseUN(bytes.NewReader(b), lists.Options{Size: int64(len(b)), Progress: progress})
 		if err != nil {
-			return screening.Edition{}, fmt.Errorf("%s: %w", path, err)
+			return lists.Edition{}, fmt.Errorf("%s: %w", path, err)
 		}
 		return e, nil
 	case bytes.HasPrefix(t, []byte("{")):
-		e, err := screening.Decode(b)
+		e, err := lists.Decode(b)
 		if err != nil {
-			return screening.Edition{}, fmt.Errorf("%s: %w", path, err)
+			return lists.Edition{}, fmt.Errorf("%s: %w", path, err)
 		}
 		return e, nil
 	}
-	return screening.Edition{}, fmt.Errorf("%s is neither a UN list (XML), an OFAC directory (sdn.csv, alt.csv, add.csv) nor an edition (JSON)", path)
+	return lists.Edition{}, fmt.Errorf("%s is neither a UN list (XML), an OFAC directory (sdn.csv, alt.csv, add.csv) nor an edition (JSON)", path)
 }
 
 // ListSummary is what `surety lists import` prints.
@@ -121,7 +121,7 @@ type ListSummary struct {
 	ID    string  `json:"id,omitempty"`
 }
 
-func summarise(e screening.Edition, canon []byte) ListSummary {
+func summarise(e lists.Edition, canon []byte) ListSummary {
 	sum := sha256.Sum256(canon)
 	s := ListSummary{Source: e.Source, Date: e.Date, Entries: len(e.Entries), Kinds: map[string]int{}, Programs: map[string]int{}, SHA256: hex.EncodeToString(sum[:])}
 	for _, x := range e.Entries {
@@ -182,7 +182,7 @@ func newListsImportCmd() *cobra.Command {
 				}
 			}
 			progress, finish := byteBar(cmd.ErrOrStderr(), "parsing")
-			var e screening.Edition
+			var e lists.Edition
 			var err error
 			if format == "un-xml" {
 				e, err = importUN(args[0], date, progress)
@@ -191,13 +191,13 @@ func newListsImportCmd() *cobra.Command {
 				if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
 					dir = filepath.Dir(dir)
 				}
-				e, err = screening.LoadOFAC(dir, date, progress)
+				e, err = lists.LoadOFAC(dir, date, progress)
 			}
 			finish()
 			if err != nil {
 				return err
 			}
-			canon, err := screening.Encode(e)
+			canon, err := lists.Encode(e)
 			if err != nil {
 				return err
 			}
@@ -260,27 +260,27 @@ func newListsImportCmd() *cobra.Command {
 }
 
 // importUN parses a UN list file, with date standing in when it has none.
-func importUN(path, date string, progress func(done, total int64)) (screening.Edition, error) {
+func importUN(path, date string, progress func(done, total int64)) (lists.Edition, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return screening.Edition{}, err
+		return lists.Edition{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return screening.Edition{}, err
+		return lists.Edition{}, err
 	}
-	e, err := screening.ParseUN(f, screening.Options{Date: date, Size: fi.Size(), Progress: progress})
+	e, err := lists.ParseUN(f, lists.Options{Date: date, Size: fi.Size(), Progress: progress})
 	if err != nil {
-		return screening.Edition{}, fmt.Errorf("%s: %w", path, err)
+		return lists.Edition{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return e, nil
 }
 
 // adoptEdition uploads the canonical edition as a blob and submits
 // list.adopt for it.
-func adoptEdition(ctx context.Context, s *sender, id string, e screening.Edition) (client.Appended, error) {
-	canon, err := screening.Encode(e)
+func adoptEdition(ctx context.Context, s *sender, id string, e lists.Edition) (client.Appended, error) {
+	canon, err := lists.Encode(e)
 	if err != nil {
 		return client.Appended{}, err
 	}
@@ -329,19 +329,19 @@ func writeAtomic(path string, data []byte) (err error) {
 
 // diffJSON is `surety lists diff --output json`.
 type diffJSON struct {
-	Old     string            `json:"old"`
-	New     string            `json:"new"`
-	Added   []screening.Entry `json:"added"`
-	Removed []screening.Entry `json:"removed"`
-	Changed []changeJSON      `json:"changed"`
+	Old     string        `json:"old"`
+	New     string        `json:"new"`
+	Added   []lists.Entry `json:"added"`
+	Removed []lists.Entry `json:"removed"`
+	Changed []changeJSON  `json:"changed"`
 }
 
 type changeJSON struct {
-	Ref     string            `json:"ref"`
-	Name    string            `json:"name"`
-	OldName string            `json:"old_name,omitempty"`
-	Added   []screening.Alias `json:"added_aliases,omitempty"`
-	Removed []screening.Alias `json:"removed_aliases,omitempty"`
+	Ref     string        `json:"ref"`
+	Name    string        `json:"name"`
+	OldName string        `json:"old_name,omitempty"`
+	Added   []lists.Alias `json:"added_aliases,omitempty"`
+	Removed []lists.Alias `json:"removed_aliases,omitempty"`
 }
 
 func newListsDiffCmd() *cobra.Command {
@@ -358,7 +358,7 @@ func newListsDiffCmd() *cobra.Command {
 			if err := checkOutput(out); err != nil {
 				return err
 			}
-			var eds [2]screening.Edition
+			var eds [2]lists.Edition
 			for i, p := range args {
 				var err error
 				if eds[i], err = loadEdition(p, ofacDate, nil); err != nil {
@@ -368,7 +368,7 @@ func newListsDiffCmd() *cobra.Command {
 			if eds[0].Source != eds[1].Source {
 				return fmt.Errorf("%s is an edition of the %s list and %s of the %s list; compare two editions of one list", args[0], eds[0].Source, args[1], eds[1].Source)
 			}
-			c := screening.Diff(eds[0], eds[1])
+			c := lists.Diff(eds[0], eds[1])
 			if out == "text" {
 				_, err := io.WriteString(cmd.OutOrStdout(), c.String())
 				return err
@@ -378,10 +378,10 @@ func newListsDiffCmd() *cobra.Command {
 				j.Changed = append(j.Changed, changeJSON(ch))
 			}
 			if j.Added == nil {
-				j.Added = []screening.Entry{}
+				j.Added = []lists.Entry{}
 			}
 			if j.Removed == nil {
-				j.Removed = []screening.Entry{}
+				j.Removed = []lists.Entry{}
 			}
 			return writeJSON(cmd.OutOrStdout(), j)
 		},
@@ -405,8 +405,8 @@ func newListsFetchCmd() *cobra.Command {
 			var sources []string
 			switch source {
 			case "all":
-				sources = []string{screening.SourceUN, screening.SourceOFAC}
-			case screening.SourceUN, screening.SourceOFAC:
+				sources = []string{lists.SourceUN, lists.SourceOFAC}
+			case lists.SourceUN, lists.SourceOFAC:
 				sources = []string{source}
 			default:
 				return fmt.Errorf("--source %q is not known; use un, ofac or all", source)
@@ -417,7 +417,7 @@ func newListsFetchCmd() *cobra.Command {
 			for _, s := range sources {
 				var line string
 				var err error
-				if s == screening.SourceUN {
+				if s == lists.SourceUN {
 					line, err = fetchUN(cmd.Context(), cmd.ErrOrStderr(), un, dir)
 				} else {
 					line, err = fetchOFAC(cmd.Context(), cmd.ErrOrStderr(), strings.TrimSuffix(ofac, "/"), dir)
@@ -484,7 +484,7 @@ func fetchUN(ctx context.Context, w io.Writer, url, dir string) (string, error) 
 		return "", err
 	}
 	defer os.Remove(tmp)
-	e, err := screening.LoadUN(tmp, nil)
+	e, err := lists.LoadUN(tmp, nil)
 	if err != nil {
 		return "", fmt.Errorf("fetch consolidated.xml from %s: not a UN list: %w", url, err)
 	}
@@ -522,7 +522,7 @@ func fetchOFAC(ctx context.Context, w io.Writer, base, dir string) (string, erro
 		rs[i] = f
 	}
 	// The legacy CSV carries no date; any date does to check that it parses.
-	e, err := screening.ParseOFAC(rs[0], rs[1], rs[2], screening.Options{Date: time.Now().UTC().Format(time.DateOnly)})
+	e, err := lists.ParseOFAC(rs[0], rs[1], rs[2], lists.Options{Date: time.Now().UTC().Format(time.DateOnly)})
 	if err != nil {
 		return "", fmt.Errorf("fetch OFAC list from %s: not an SDN list: %w", base, err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/testenv"
@@ -40,7 +40,7 @@ func listServer(t *testing.T, broken *atomic.Bool) *httptest.Server {
 			w.Write([]byte("<html><body>Service unavailable</body></html>"))
 			return
 		}
-		w.Write(screening.FixtureXML())
+		w.Write(lists.FixtureXML())
 	})
 	mux.HandleFunc("GET /ofac/{file}", func(w http.ResponseWriter, r *http.Request) {
 		f, ok := testOFAC[r.PathValue("file")]
@@ -64,7 +64,7 @@ func TestListsFetch(t *testing.T) {
 	if code := run(args, &out, &errb); code != 0 {
 		t.Fatalf("fetch: exit %d: %s", code, errb.String())
 	}
-	want := map[string][]byte{"consolidated.xml": screening.FixtureXML()}
+	want := map[string][]byte{"consolidated.xml": lists.FixtureXML()}
 	for name, s := range testOFAC {
 		want[name] = []byte(s)
 	}
@@ -211,7 +211,7 @@ func TestListsImportAdopt(t *testing.T) {
 		t.Fatal(err)
 	}
 	xml := filepath.Join(dir, "un.xml")
-	if err := os.WriteFile(xml, screening.FixtureXML(), 0o644); err != nil {
+	if err := os.WriteFile(xml, lists.FixtureXML(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
@@ -231,7 +231,7 @@ func TestListsImportAdopt(t *testing.T) {
 	if _, err := client.New(srv.URL).Do(context.Background(), http.MethodGet, "/v1/blobs/"+s.SHA256, "", nil, &blob); err != nil {
 		t.Fatal(err)
 	}
-	ed, err := screening.Decode(blob)
+	ed, err := lists.Decode(blob)
 	if err != nil || ed.String() != "un 2026-02-27 (27 entries)" {
 		t.Errorf("blob: %v, %v", ed, err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
@@ -186,11 +186,11 @@ func (r *run) adopt(st store.Store) error {
 	if !r.s.Fixture {
 		return nil
 	}
-	ed, err := screening.Fixture()
+	ed, err := lists.Fixture()
 	if err != nil {
 		return err
 	}
-	canon, err := screening.Encode(ed)
+	canon, err := lists.Encode(ed)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,11 @@ type Party struct {
 	Name    string `json:"name"`
 	Address string `json:"address,omitempty"`
 	Country string `json:"country"`
+	// Born is a person's date of birth: YYYY-MM-DD, YYYY-MM or YYYY.
+	Born string `json:"born,omitempty"`
+	// ID is the party's identifier: a passport or national identity number
+	// for a person, a registration or tax number for a company.
+	ID string `json:"id,omitempty"`
 }
 
 // Item is one line of a declaration.
@@ -77,6 +82,7 @@ var (
 	flightRE  = regexp.MustCompile(`^[A-Z0-9]{2}[A-Z]?[0-9]{1,4}[A-Z]?$`)
 	imoRE     = regexp.MustCompile(`^[0-9]{7}$`)
 	currRE    = regexp.MustCompile(`^[A-Z]{3}$`)
+	bornRE    = regexp.MustCompile(`^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$`)
 	modeSites = map[string][]agreement.SiteKind{
 		"air":  {agreement.Airport},
 		"sea":  {agreement.Seaport},
@@ -159,6 +165,9 @@ func (d Declaration) Validate(spec *agreement.Spec) error {
 	party := func(field string, p Party, country bool) {
 		if strings.TrimSpace(p.Name) == "" {
 			bad(field+".name", "missing")
+		}
+		if p.Born != "" && !bornRE.MatchString(p.Born) {
+			bad(field+".born", "%q is not a date of birth; write YYYY-MM-DD, YYYY-MM or YYYY", p.Born)
 		}
 		if country && !agreement.IsCountry(p.Country) {
 			bad(field+".country", "%q is not an ISO 3166-1 alpha-2 country code", p.Country)

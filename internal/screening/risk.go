@@ -2,16 +2,19 @@ package screening
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening/items"
 )
 
 // The screening signals: the flags Screen sets and the signals its reasons
 // name.
 const (
 	SignalList        = "list_hit"
+	SignalMixed       = "mixed_script"
 	SignalItem        = "item_hit"
 	SignalMismatch    = "mismatch"
 	SignalDestination = "destination"
@@ -44,7 +47,7 @@ func (r Reason) String() string {
 // destination, or its end user's country, among their destinations: those
 // of kind no_transfer or licensed_transfer. It returns one phrase per
 // obligation, or nil.
-func prohibited(d Declaration, inForce []agreement.Obligation, items []ItemResult) []string {
+func prohibited(d Declaration, inForce []agreement.Obligation, results []ItemResult) []string {
 	var out []string
 	for _, o := range inForce {
 		if o.Kind != agreement.NoTransfer && o.Kind != agreement.LicensedTransfer {
@@ -62,8 +65,8 @@ func prohibited(d Declaration, inForce []agreement.Obligation, items []ItemResul
 		}
 		s := fmt.Sprintf("%s is named by %s (%s of %s)", strings.Join(where, " and "), o.ID, o.Kind, strings.Join(o.Items, ", "))
 		var in []string
-		for _, r := range items {
-			if slices.ContainsFunc(r.Matches, func(m ItemMatch) bool { return slices.Contains(o.Items, m.Category) }) {
+		for _, r := range results {
+			if slices.ContainsFunc(r.Matches, func(m items.Match) bool { return slices.Contains(o.Items, m.Category) }) {
 				in = append(in, fmt.Sprintf("items[%d]", r.Index))
 			}
 		}
@@ -100,4 +103,10 @@ func elsewhere(d Declaration) bool {
 // weigh returns the reason for a signal of the given weight and value.
 func weigh(signal string, w, x float64, text string) Reason {
 	return Reason{Signal: signal, Weight: w, Value: round(x), Contribution: round(w * x), Text: text}
+}
+
+// round rounds to six decimals, as the names package rounds scores, so that
+// the same declaration gives the same risk on every machine.
+func round(x float64) float64 {
+	return math.Round(x*1e6) / 1e6
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening/items"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 )
 
 // Context is what a declaration is screened against: the agreement, the
@@ -14,9 +17,16 @@ import (
 // the declaration's position in the log.
 type Context struct {
 	Spec *agreement.Spec
+	// Rules are the agreement's controlled-item categories, compiled once
+	// with items.Compile; nil when the agreement has none.
+	Rules *items.Rules
 	// Index holds the names of the list editions in force; nil when none
 	// has been adopted.
-	Index *Index
+	Index *names.Index
+	// Nomenclature, when set, names declared HS codes in the words of HS
+	// 2022. The log's projection leaves it nil, so that a replay depends on
+	// nothing outside the log.
+	Nomenclature *items.Nomenclature
 	// Lifted are the Refs lifted by sanctions relief.
 	Lifted map[string]bool
 	// InForce are the obligations in force at the declaration's log time.
@@ -44,22 +54,29 @@ type Result struct {
 	Flags []string `json:"flags"`
 }
 
-// NameHit is a hit of one of the declaration's parties on a list.
+// NameHit is a hit of one of the declaration's parties, or of its vessel,
+// on a list.
 type NameHit struct {
-	// Role is consignor, consignee or end_user.
+	// Role is consignor, consignee, end_user or vessel.
 	Role string `json:"role"`
-	Hit
+	names.Hit
+	// Identity says whether the party's date of birth, identifier or
+	// country confirms the hit or clears it; for a vessel, whether its IMO
+	// number does.
+	Identity *Identity `json:"identity,omitempty"`
 }
 
 // ItemResult is what screening found about one item.
 type ItemResult struct {
 	// Index is the item's index in the declaration.
-	Index    int         `json:"index"`
-	Matches  []ItemMatch `json:"matches,omitempty"`
-	Mismatch *Mismatch   `json:"mismatch,omitempty"`
+	Index    int             `json:"index"`
+	Matches  []items.Match   `json:"matches,omitempty"`
+	Mismatch *items.Mismatch `json:"mismatch,omitempty"`
 }
 
-// namesPerRole is how many hits Screen keeps for each party.
+// namesPerRole is how many hits Screen keeps for each party: the best
+// speaks for the risk, and two more let the inspector see what else the
+// name is near.
 const namesPerRole = 3
 
 // Screen screens a declaration and scores its risk as the package
@@ -73,43 +90,24 @@ func Screen(d Declaration, c Context) Result {
 	w := spec.Verification.Sampling.Weights
 	var r Result
 
-	// Names.
-	var best float64
-	var named []string
-	if c.Index != nil {
-		threshold := cmp.Or(spec.Verification.MatchThreshold, DefaultThreshold)
-		seen := map[string][]Hit{}
-		for _, p := range []struct {
-			role string
-			name string
-		}{{"consignor", d.Consignor.Name}, {"consignee", d.Consignee.Name}, {"end_user", d.EndUser.Name}} {
-			if strings.TrimSpace(p.name) == "" {
-				continue
-			}
-			hits, ok := seen[p.name]
-			if !ok {
-				hits = c.Index.Search(Query{Name: p.name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted})
-				seen[p.name] = hits
-			}
-			for _, h := range hits {
-				r.Names = append(r.Names, NameHit{Role: p.role, Hit: h})
-			}
-			if len(hits) > 0 {
-				h := hits[0]
-				best = max(best, h.Score)
-				named = append(named, fmt.Sprintf("%s %q matches %s %s %s at %.3f (%s)", strings.ReplaceAll(p.role, "_", " "), p.name, h.Source, h.Ref, h.Name, h.Score, h.Why))
-			}
-		}
-	}
-	if named != nil {
-		r.Reasons = append(r.Reasons, weigh(SignalList, w.ListHit, best, strings.Join(named, "; ")))
+	// Names, the vessel, and look-alike letters.
+	r.Names, r.Reasons = c.parties(d, spec)
+	if x, why := mixedScript(d); why != nil {
+		r.Reasons = append(r.Reasons, weigh(SignalMixed, w.ListHit, x, strings.Join(why, "; ")))
 	}
 
 	// Items.
 	var hit, mismatched []string
 	for i, it := range d.Items {
-		ir := ItemResult{Index: i, Matches: Classify(spec, it)}
-		if m, ok := it.Mismatch(); ok {
+		ir := ItemResult{Index: i}
+		if c.Rules != nil {
+			ir.Matches = c.Rules.Classify(it.Description, it.HSCode)
+		}
+		check := items.Check
+		if c.Nomenclature != nil {
+			check = c.Nomenclature.Check
+		}
+		if m, ok := check(it.Description, it.HSCode); ok {
 			ir.Mismatch = &m
 			mismatched = append(mismatched, fmt.Sprintf("items[%d]: %s", i, m.Why))
 		}
@@ -167,14 +165,156 @@ func Screen(d Declaration, c Context) Result {
 	return r
 }
 
+// parties screens the parties' names, their identifiers and the vessel
+// against the index, and returns their hits and the list reason: its value
+// is the best score of a hit not cleared, 1 for a hit confirmed by a date of
+// birth, an identifier or a country, or by a vessel's IMO number.
+func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reason) {
+	if c.Index == nil {
+		return nil, nil
+	}
+	threshold := cmp.Or(spec.Verification.MatchThreshold, names.DefaultThreshold)
+	var out []NameHit
+	var best float64
+	var said []string
+	note := func(role, what string, h NameHit) {
+		switch {
+		case h.Identity != nil && h.Identity.Status == Cleared:
+			said = append(said, fmt.Sprintf("%s %s would match %s %s %s at %.3f (%s), but is cleared: %s", role, what, h.Source, h.Ref, h.Name, h.Score, h.Why, h.Identity.Why))
+			return
+		case h.Identity != nil && h.Identity.Status == Confirmed:
+			best = 1
+			said = append(said, fmt.Sprintf("%s %s matches %s %s %s at %.3f (%s), confirmed: %s", role, what, h.Source, h.Ref, h.Name, h.Score, h.Why, h.Identity.Why))
+		default:
+			best = max(best, h.Score)
+			said = append(said, fmt.Sprintf("%s %s matches %s %s %s at %.3f (%s)", role, what, h.Source, h.Ref, h.Name, h.Score, h.Why))
+		}
+	}
+	seen := map[string][]names.Hit{}
+	for _, p := range []struct {
+		role  string
+		party Party
+	}{{"consignor", d.Consignor}, {"consignee", d.Consignee}, {"end_user", d.EndUser}} {
+		role := strings.ReplaceAll(p.role, "_", " ")
+		if id := strings.TrimSpace(p.party.ID); id != "" {
+			for _, typ := range partyIDs {
+				for _, h := range c.Index.Identified(typ, id, c.Lifted) {
+					nh := NameHit{Role: p.role, Hit: h, Identity: &Identity{Confirmed, "identifier " + id + " is the listed " + typ}}
+					out = append(out, nh)
+					note(role, fmt.Sprintf("%q by identifier", p.party.Name), nh)
+				}
+			}
+		}
+		name := p.party.Name
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		hits, ok := seen[name]
+		if !ok {
+			hits = c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted})
+			seen[name] = hits
+		}
+		spoken := false
+		for _, h := range hits {
+			nh := NameHit{Role: p.role, Hit: h}
+			if id := identify(p.party, c.Index.Entry(h)); id.Status != "" {
+				nh.Identity = &id
+			}
+			out = append(out, nh)
+			// The best hit not cleared speaks for the party, and so do
+			// the hits its particulars confirm or clear.
+			if nh.Identity != nil || !spoken {
+				note(role, fmt.Sprintf("%q", name), nh)
+				spoken = spoken || nh.Identity == nil || nh.Identity.Status == Confirmed
+			}
+		}
+	}
+	// The vessel: by its IMO number among listed vessels' numbers, and by
+	// its name among listed vessels, cleared when the listed vessel's IMO
+	// number is another.
+	if imo := d.Carrier.IMO; imo != "" {
+		for _, h := range c.Index.Identified(lists.IMO, imo, c.Lifted) {
+			nh := NameHit{Role: "vessel", Hit: h, Identity: &Identity{Confirmed, "IMO " + imo + " is the listed vessel's"}}
+			out = append(out, nh)
+			note("vessel", fmt.Sprintf("%q (IMO %s)", d.Carrier.Vessel, imo), nh)
+		}
+	}
+	if v := d.Carrier.Vessel; strings.TrimSpace(v) != "" {
+		for _, h := range c.Index.Search(names.Query{Name: v, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
+			if slices.ContainsFunc(out, func(x NameHit) bool { return x.Role == "vessel" && x.Ref == h.Ref }) {
+				continue
+			}
+			nh := NameHit{Role: "vessel", Hit: h}
+			if id := vesselIdentity(d.Carrier.IMO, c.Index.Entry(h)); id.Status != "" {
+				nh.Identity = &id
+			}
+			out = append(out, nh)
+			note("vessel", fmt.Sprintf("%q", v), nh)
+		}
+	}
+	if said == nil {
+		return out, nil
+	}
+	return out, []Reason{weigh(SignalList, spec.Verification.Sampling.Weights.ListHit, best, strings.Join(said, "; "))}
+}
+
+// partyIDs are the identifier types a party's ID is looked up as.
+var partyIDs = []string{lists.Passport, lists.NationalID, lists.Registration, lists.TaxID}
+
+// vesselIdentity clears a vessel's name hit when the listed vessel has an
+// IMO number and it is not the declared one: ships' names repeat, their IMO
+// numbers do not, and the number is painted on the hull for the inspector
+// to check.
+func vesselIdentity(imo string, e lists.Entry) Identity {
+	var listed []string
+	for _, id := range e.IDs {
+		if id.Type == lists.IMO {
+			listed = append(listed, id.Number)
+		}
+	}
+	if imo == "" || listed == nil {
+		return Identity{}
+	}
+	if slices.Contains(listed, imo) {
+		return Identity{Confirmed, "IMO " + imo + " is the listed vessel's"}
+	}
+	return Identity{Cleared, fmt.Sprintf("declared IMO %s, listed IMO %s", imo, strings.Join(listed, ", "))}
+}
+
+// mixedScript returns 1 and what it found when a party's or the vessel's
+// name mixes Latin letters with look-alike letters of another script.
+func mixedScript(d Declaration) (float64, []string) {
+	var why []string
+	for _, p := range []struct{ role, name string }{{"consignor", d.Consignor.Name}, {"consignee", d.Consignee.Name}, {"end user", d.EndUser.Name}, {"vessel", d.Carrier.Vessel}} {
+		if s, ok := names.MixedScript(p.name); ok {
+			why = append(why, p.role+" "+s)
+		}
+	}
+	if why == nil {
+		return 0, nil
+	}
+	return 1, why
+}
+
 // categories writes an item's matches grouped by category, as in
-// "mtcr-cat1 (hs_prefix 880260, pattern 'rocket (stage|motor|engine)')".
-func categories(ms []ItemMatch) string {
+// "mtcr-cat1 (hs_prefix 880260, pattern 'rocket (stage|motor|engine)', MTCR
+// 1.A.1 complete rocket systems: launch vehicles under HS 8802.60
+// (hs_prefix 880260))".
+func categories(ms []items.Match) string {
 	var parts []string
 	for i := 0; i < len(ms); {
 		j := i
 		var rules []string
+		var cited []string
 		for ; j < len(ms) && ms[j].Category == ms[i].Category; j++ {
+			// A control-list item is cited once, by the first rule of it
+			// that fired.
+			if it := ms[j].Item; it != "" {
+				if slices.Contains(cited, it) {
+					continue
+				}
+				cited = append(cited, it)
+			}
 			rules = append(rules, ms[j].Rule)
 		}
 		parts = append(parts, ms[i].Category+" ("+strings.Join(rules, ", ")+")")

@@ -11,8 +11,13 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening/items"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
+	"github.com/surety/surety/internal/testenv"
 )
 
 // israelDPRK loads the 1993 agreement from the examples.
@@ -64,69 +69,18 @@ func textiles() Declaration {
 	return d
 }
 
-func TestClassify(t *testing.T) {
-	spec := israelDPRK(t)
-	for _, c := range []struct {
-		item Item
-		want []ItemMatch
-	}{
-		{Item{Description: "Mining equipment", HSCode: "880260"}, []ItemMatch{{Category: "mtcr-cat1", Rule: "hs_prefix 880260"}}},
-		{Item{Description: "Rodong missile airframe sections", HSCode: "930690"}, []ItemMatch{
-			{Category: "mtcr-cat1", Rule: "hs_prefix 930690"},
-			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|nodong|scud|hwasong)\b'`, Matched: "Rodong"},
-			{Category: "mtcr-cat1", Rule: "pattern 'missile (guidance set|airframe|body)'", Matched: "missile airframe"},
-			{Category: "mtcr-cat2", Rule: "pattern 'missile'", Matched: "missile"},
-			{Category: "arms", Rule: "hs_prefix 9306", Matched: ""},
-		}},
-		{Item{Description: "UDMH in drums", HSCode: "292800"}, []ItemMatch{
-			{Category: "mtcr-cat2", Rule: `pattern '\b(udmh|dimethylhydrazine|nitrogen tetroxide|red fuming nitric acid)\b'`, Matched: "UDMH"},
-		}},
-		{Item{Description: "Hydrazine hydrate", HSCode: "2825.10"}, []ItemMatch{{Category: "mtcr-cat2", Rule: "hs_prefix 282510"}}},
-		{Item{Description: "Women's cotton blouses", HSCode: "620630"}, nil},
-		{Item{Description: "Anthracite", HSCode: "270111"}, nil},
-	} {
-		got := Classify(spec, c.item)
-		if diff := cmp.Diff(c.want, got); diff != "" {
-			t.Errorf("Classify(%q, %s) (-want +got):\n%s", c.item.Description, c.item.HSCode, diff)
-		}
-	}
-}
-
-// TestClassifyCache checks that an agreement's patterns are compiled once
-// and shared by concurrent callers, and that another spec gets its own.
-func TestClassifyCache(t *testing.T) {
-	spec := israelDPRK(t)
-	first := rules(spec)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for range 100 {
-				if rules(spec) != first {
-					t.Error("rules compiled twice for one spec")
-					return
-				}
-				if len(Classify(spec, Item{Description: "scud missile", HSCode: "010121"})) != 2 {
-					t.Error("Classify changed under concurrent use")
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	other := *spec
-	other.Items = other.Items[:1]
-	if rules(&other) == first || len(rules(&other).cats) != 1 {
-		t.Error("a second spec shares the first's rules")
-	}
-}
-
-func fixtureIx(t testing.TB) *Index {
+func fixtureIx(t testing.TB) *names.Index {
 	t.Helper()
-	ed, err := Fixture()
+	ed, err := lists.Fixture()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewIndex(ed)
+	return names.NewIndex(ed)
+}
+
+// context is the screening context of spec on 1994-03-01 against ix.
+func context(spec *agreement.Spec, ix *names.Index) Context {
+	return Context{Spec: spec, Rules: items.Compile(spec), Index: ix, InForce: inForce(spec)}
 }
 
 func TestScreenRodong(t *testing.T) {
@@ -135,7 +89,7 @@ func TestScreenRodong(t *testing.T) {
 	if err := d.Validate(spec); err != nil {
 		t.Fatalf("the test declaration is invalid: %v", err)
 	}
-	r := Screen(d, Context{Spec: spec, Index: fixtureIx(t), InForce: inForce(spec)})
+	r := Screen(d, context(spec, fixtureIx(t)))
 	if want := []string{"destination", "item_hit", "list_hit", "mismatch"}; !slices.Equal(r.Flags, want) {
 		t.Errorf("flags %v, want %v", r.Flags, want)
 	}
@@ -150,7 +104,7 @@ func TestScreenRodong(t *testing.T) {
 		t.Errorf("names %v, want %v", roles, want)
 	}
 	if len(r.Items) != 1 || r.Items[0].Index != 0 || r.Items[0].Mismatch == nil ||
-		!slices.Contains(r.Items[0].Matches, ItemMatch{Category: "mtcr-cat1", Rule: "hs_prefix 880260"}) {
+		!slices.Contains(r.Items[0].Matches, items.Match{Category: "mtcr-cat1", Rule: "hs_prefix 880260"}) {
 		t.Fatalf("items %+v", r.Items)
 	}
 	w := spec.Verification.Sampling.Weights
@@ -197,35 +151,22 @@ func TestScreenTextiles(t *testing.T) {
 	if err := d.Validate(spec); err != nil {
 		t.Fatalf("the test declaration is invalid: %v", err)
 	}
-	ix := fixtureIx(t)
-	if un, ofac, ok := realEditions(); ok {
-		ix = NewIndex(un, ofac)
-	}
-	r := Screen(d, Context{Spec: spec, Index: ix, InForce: inForce(spec)})
-	want := Result{Risk: 0, Reasons: []Reason{}, Flags: []string{}}
-	if diff := cmp.Diff(want, r); diff != "" {
-		t.Errorf("Screen (-want +got):\n%s", diff)
-	}
-	b, _ := json.Marshal(r)
-	if string(b) != `{"risk":0,"reasons":[],"flags":[]}` {
-		t.Errorf("JSON %s", b)
+	for _, ix := range []*names.Index{fixtureIx(t), realIndex(t)} {
+		r := Screen(d, context(spec, ix))
+		want := Result{Risk: 0, Reasons: []Reason{}, Flags: []string{}}
+		if diff := cmp.Diff(want, r, cmpopts.IgnoreUnexported(names.Hit{})); diff != "" {
+			t.Errorf("Screen (-want +got):\n%s", diff)
+		}
+		b, _ := json.Marshal(r)
+		if string(b) != `{"risk":0,"reasons":[],"flags":[]}` {
+			t.Errorf("JSON %s", b)
+		}
 	}
 }
-
-// realEditions returns the UN 2026 and OFAC lists when the reference data
-// is there.
-func realEditions() (un, ofac Edition, ok bool) {
-	if _, err := findSharedData(); err != nil {
-		return un, ofac, false
-	}
-	eds, err := realLists()
-	return eds[0], eds[1], err == nil
-}
-
 func TestScreenLifted(t *testing.T) {
 	spec := israelDPRK(t)
-	ix := fixtureIx(t)
-	c := Context{Spec: spec, Index: ix, InForce: inForce(spec), Lifted: map[string]bool{"KPe.001": true}}
+	c := context(spec, fixtureIx(t))
+	c.Lifted = map[string]bool{"KPe.001": true}
 	r := Screen(rodong(), c)
 	for _, n := range r.Names {
 		if n.Ref == "KPe.001" {
@@ -299,7 +240,9 @@ func TestScreenDeterministic(t *testing.T) {
 		d := rodong()
 		d.Items = append(d.Items, textiles().Items...)
 		d.Transit = []string{"CN"}
-		r := Screen(d, Context{Spec: spec, Index: fixtureIx(t), InForce: inForce(spec), Amendments: 1})
+		c := context(spec, fixtureIx(t))
+		c.Amendments = 1
+		r := Screen(d, c)
 		b, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)
@@ -341,73 +284,35 @@ func declaration10() Declaration {
 func BenchmarkScreen(b *testing.B) {
 	spec := israelDPRK(b)
 	d := declaration10()
-	run := func(b *testing.B, ix *Index) {
-		c := Context{Spec: spec, Index: ix, InForce: inForce(spec), Amendments: 1}
-		Screen(d, c) // compile the agreement's patterns
+	run := func(b *testing.B, ix *names.Index) {
+		c := context(spec, ix)
+		c.Amendments = 1
 		for b.Loop() {
 			Screen(d, c)
 		}
 	}
 	b.Run("fixture", func(b *testing.B) { run(b, fixtureIx(b)) })
-	b.Run("un+ofac", func(b *testing.B) {
-		loadReal(b)
-		run(b, realIndex())
-	})
+	b.Run("un+ofac", func(b *testing.B) { run(b, realIndex(b)) })
 }
 
-// TestPatternNeedles checks the words Classify looks for before running a
-// pattern: what they are for the agreement's patterns, and that no
-// description a pattern matches is skipped, whatever its case or script.
-func TestPatternNeedles(t *testing.T) {
-	spec := israelDPRK(t)
-	got := map[string][]string{}
-	for _, c := range rules(spec).cats {
-		for _, p := range c.patterns {
-			got[p.text] = p.needles
-		}
+var reference struct {
+	once sync.Once
+	ix   *names.Index
+	err  error
+}
+
+// realIndex indexes the UN 2026 and OFAC lists once, skipping the test
+// without the reference data.
+func realIndex(tb testing.TB) *names.Index {
+	tb.Helper()
+	dir := testenv.SharedData(tb, "")
+	reference.once.Do(func() {
+		var un, ofac lists.Edition
+		un, ofac, reference.err = lists.Reference(dir)
+		reference.ix = names.NewIndex(un, ofac)
+	})
+	if reference.err != nil {
+		tb.Fatal(reference.err)
 	}
-	want := map[string][]string{
-		"ballistic missile":                                                      {"ballistic missile"},
-		`\b(rodong|nodong|scud|hwasong)\b`:                                       {"rodong", "nodong", "scud", "hwasong"},
-		"rocket (stage|motor|engine)":                                            {"rocket "},
-		"re-?entry vehicle":                                                      {"entry vehicle"},
-		"missile (guidance set|airframe|body)":                                   {"missile "},
-		"gyroscope|accelerometer|inertial (navigation|measurement)":              {"gyroscope", "accelerometer", "navigation", "measurement"},
-		"propellant|turbopump":                                                   {"propellant", "turbopump"},
-		`\b(udmh|dimethylhydrazine|nitrogen tetroxide|red fuming nitric acid)\b`: {"udmh", "dimethylhydrazine", "nitrogen tetroxide", "red fuming nitric acid"},
-		`transporter[- ]erector|\btel\b`:                                         {"transporter", "tel"},
-		"missile":                                                                {"missile"},
-		`\b(battle tank|armou?red (combat|personnel) vehicle)\b`:                 {"battle tank", " vehicle"},
-		// The parser factors mortar|multiple into m(?:ortar|ultiple).
-		"howitzer|artillery|mortar|multiple rocket launcher":         {"howitzer", "artillery", "ortar", "ultiple rocket launcher"},
-		"missile launcher|warship|attack helicopter|combat aircraft": {"missile launcher", "warship", "attack helicopter", "combat aircraft"},
-	}
-	if diff := cmp.Diff(want, got, cmp.Transformer("sort", func(s []string) []string {
-		s = slices.Clone(s)
-		slices.Sort(s)
-		return s
-	})); diff != "" {
-		t.Errorf("needles (-want +got):\n%s", diff)
-	}
-	for _, desc := range []string{
-		"Ballistic Missile body", "NODONG-1 engine", "Scud-B", "rocket stage", "Rocket  motor", "reentry vehicle",
-		"Re-Entry Vehicle", "missile guidance set", "MISSILE AIRFRAME", "Gyroscope", "Inertial Measurement unit",
-		"solid propellant", "TURBOPUMP", "udmh", "Dimethylhydrazine", "Red Fuming Nitric Acid", "Transporter-erector",
-		"TEL chassis", "main battle tank", "Armored personnel vehicle", "Howitzer", "attack helicopter",
-		"ROC\u212aET MOTOR", "\u017fcud missile", "Hwasong-15 re-entry vehicle",
-	} {
-		for _, s := range []string{desc, strings.ToUpper(desc), strings.ToLower(desc)} {
-			for _, c := range rules(spec).cats {
-				for _, p := range c.patterns {
-					lower := ""
-					if isASCII(s) {
-						lower = strings.ToLower(s)
-					}
-					if p.re.MatchString(s) && p.find(s, lower) == nil {
-						t.Errorf("pattern %q matches %q but its needles %q skip it", p.text, s, p.needles)
-					}
-				}
-			}
-		}
-	}
+	return reference.ix
 }

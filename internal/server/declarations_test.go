@@ -19,6 +19,7 @@ import (
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
@@ -53,11 +54,11 @@ func newWorld(t *testing.T) *world {
 	w.url = srv.URL
 	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
 	w.must(w.send("surety.local/il-kp-1993", "operator", statement.TypeAdopt, "adopt", string(body)))
-	ed, err := screening.Fixture()
+	ed, err := lists.Fixture()
 	if err != nil {
 		t.Fatal(err)
 	}
-	blob, err := screening.Encode(ed)
+	blob, err := lists.Encode(ed)
 	if err != nil {
 		t.Fatal(err)
 	}

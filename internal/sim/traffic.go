@@ -10,6 +10,9 @@ import (
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/items"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 )
 
 // The traffic model's pools: the DPRK's usual exports, its exporters and
@@ -175,12 +178,13 @@ type lane struct {
 // screener screens lanes against an agreement with the fixture list.
 type screener struct {
 	spec  *agreement.Spec
-	index *screening.Index
+	rules *items.Rules
+	index *names.Index
 	force []agreement.Obligation
 }
 
 func newScreener(spec *agreement.Spec, start *agreement.When, tl *agreement.Timeline) (*screener, error) {
-	ed, err := screening.Fixture()
+	ed, err := lists.Fixture()
 	if err != nil {
 		return nil, err
 	}
@@ -188,11 +192,11 @@ func newScreener(spec *agreement.Spec, start *agreement.When, tl *agreement.Time
 	if start.At != nil {
 		force = tl.InForce(*start.At)
 	}
-	return &screener{spec: spec, index: screening.NewIndex(ed), force: force}, nil
+	return &screener{spec: spec, rules: items.Compile(spec), index: names.NewIndex(ed), force: force}, nil
 }
 
 func (s *screener) screen(d screening.Declaration) screening.Result {
-	return screening.Screen(d, screening.Context{Spec: s.spec, Index: s.index, InForce: s.force})
+	return screening.Screen(d, screening.Context{Spec: s.spec, Rules: s.rules, Index: s.index, InForce: s.force})
 }
 
 // lanes draws the trading relationships of one mode at a site and screens

@@ -212,7 +212,7 @@ func (c *Context) screen(d *Declaration, tl *agreement.Timeline, t time.Time, co
 	}
 	d.Lists = lists
 	d.Screening = screening.Screen(d.Body, screening.Context{
-		Spec: c.Spec, Index: ix, Lifted: lf, InForce: tl.InForce(t),
+		Spec: c.Spec, Rules: c.proj.rules(c.Spec), Index: ix, Lifted: lf, InForce: tl.InForce(t),
 		Late: d.Late, Amendments: len(d.Amendments),
 	})
 	if !committed {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 )
@@ -49,7 +49,7 @@ func applyListAdopt(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if b.Source != screening.SourceUN && b.Source != screening.SourceOFAC {
+	if b.Source != lists.SourceUN && b.Source != lists.SourceOFAC {
 		return fmt.Errorf("%w: source %q is not known; use un or ofac", ErrInvalid, b.Source)
 	}
 	data, err := c.KV.Blob(sum)

@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/items"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 )
@@ -104,8 +106,10 @@ func Types() []string {
 type Projector struct {
 	mu       sync.Mutex
 	spec     *agreement.Spec
-	editions map[[32]byte]screening.Edition
-	index    *screening.Index
+	editions map[[32]byte]lists.Edition
+	index    *names.Index
+	items    *items.Rules // compiled from itemsOf
+	itemsOf  *agreement.Spec
 	indexKey string
 }
 

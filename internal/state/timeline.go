@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
-	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/screening/items"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 )
 
 // Timeline resolves the agreement's milestones with the conditions the log
@@ -45,18 +47,18 @@ func VerifiedSteps(kv KV) ([]VerifiedStep, error) {
 }
 
 // edition decodes a list edition, once per blob.
-func (p *Projector) edition(sum [32]byte, data []byte) (screening.Edition, error) {
+func (p *Projector) edition(sum [32]byte, data []byte) (lists.Edition, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if ed, ok := p.editions[sum]; ok {
 		return ed, nil
 	}
-	ed, err := screening.Decode(data)
+	ed, err := lists.Decode(data)
 	if err != nil {
 		return ed, err
 	}
 	if p.editions == nil {
-		p.editions = map[[32]byte]screening.Edition{}
+		p.editions = map[[32]byte]lists.Edition{}
 	}
 	p.editions[sum] = ed
 	return ed, nil
@@ -64,17 +66,17 @@ func (p *Projector) edition(sum [32]byte, data []byte) (screening.Edition, error
 
 // names returns the name index of the list editions in force, built once
 // per set of editions, and their names. It is nil when no list is adopted.
-func (p *Projector) names(kv KV) (*screening.Index, []string, error) {
-	lists, err := Lists(kv)
+func (p *Projector) names(kv KV) (*names.Index, []string, error) {
+	adopted, err := Lists(kv)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(lists) == 0 {
+	if len(adopted) == 0 {
 		return nil, nil, nil
 	}
-	var names, sums []string
-	for _, l := range lists {
-		names = append(names, l.Source+" "+l.Date)
+	var named, sums []string
+	for _, l := range adopted {
+		named = append(named, l.Source+" "+l.Date)
 		sums = append(sums, l.SHA256)
 	}
 	slices.Sort(sums)
@@ -83,11 +85,11 @@ func (p *Projector) names(kv KV) (*screening.Index, []string, error) {
 	if p.indexKey == key {
 		ix := p.index
 		p.mu.Unlock()
-		return ix, names, nil
+		return ix, named, nil
 	}
 	p.mu.Unlock()
-	var eds []screening.Edition
-	for _, l := range lists {
+	var eds []lists.Edition
+	for _, l := range adopted {
 		raw, err := decodeSum(l.SHA256)
 		if err != nil {
 			return nil, nil, err
@@ -102,9 +104,20 @@ func (p *Projector) names(kv KV) (*screening.Index, []string, error) {
 		}
 		eds = append(eds, ed)
 	}
-	ix := screening.NewIndex(eds...)
+	ix := names.NewIndex(eds...)
 	p.mu.Lock()
 	p.index, p.indexKey = ix, key
 	p.mu.Unlock()
-	return ix, names, nil
+	return ix, named, nil
+}
+
+// rules returns the compiled controlled-item rules of spec, compiled once
+// per adopted agreement.
+func (p *Projector) rules(spec *agreement.Spec) *items.Rules {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.itemsOf != spec {
+		p.items, p.itemsOf = items.Compile(spec), spec
+	}
+	return p.items
 }

@@ -71,7 +71,7 @@ type KeyRevokeBody struct {
 type ClockTickBody struct{}
 
 // ListAdoptBody is the body of list.adopt: an edition, stored as a blob in
-// the canonical JSON encoding of screening.Encode, named by its SHA-256.
+// the canonical JSON encoding of lists.Encode, named by its SHA-256.
 type ListAdoptBody struct {
 	// Source is "un" or "ofac".
 	Source string `json:"source"`

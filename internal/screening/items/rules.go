@@ -1,0 +1,189 @@
+package items
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/surety/surety/internal/agreement"
+)
+
+// Match is a controlled-item category an item falls in, and the rule
+// of the category that put it there.
+type Match struct {
+	// Category is the category's id in the agreement.
+	Category string `json:"category"`
+	// Rule is the rule that fired: "hs_prefix 930690" (the prefix's
+	// digits) or "pattern 'ballistic missile'" (the pattern as written).
+	Rule string `json:"rule"`
+	// Matched is the text of the description the pattern matched; empty
+	// for an HS prefix.
+	Matched string `json:"matched,omitempty"`
+	// Item is the item of the control list the rule comes from, for the
+	// rules of the MTCR Annex and the UN Register that a category's source
+	// cites, as in "MTCR 3.A.1" or "UN Register VII".
+	Item string `json:"item,omitempty"`
+}
+
+// Rules are an agreement's controlled-item categories compiled once, ready
+// to match: HS prefixes as digits, and patterns compiled case-insensitive,
+// each with the words of which a description must hold one to match it, so
+// that the usual item, which matches no pattern, costs a few substring
+// searches. Rules do not change once compiled and are safe for concurrent
+// use.
+type Rules struct {
+	cats []categoryRules
+}
+
+type categoryRules struct {
+	id       string
+	hs       []string
+	patterns []pattern
+	annex    []*compiled // the rules of the items or categories its source cites
+}
+
+type pattern struct {
+	text    string // as written in the agreement
+	re      *regexp.Regexp
+	needles []string // lower-case ASCII; nil when no such set is known
+}
+
+// Compile compiles the controlled-item categories of spec: each category's
+// own HS prefixes and patterns, and the rules of the MTCR Annex items or UN
+// Register categories its source cites (see mtcrAnnex and unRegister).
+// Patterns that do not compile (agreement validation rejects them) never
+// match.
+func Compile(spec *agreement.Spec) *Rules {
+	r := &Rules{}
+	for _, c := range spec.Items {
+		cr := categoryRules{id: c.ID, annex: annexRules(c.Source.MTCR, c.Source.UNRegister)}
+		for _, h := range c.HS {
+			cr.hs = append(cr.hs, agreement.HSDigits(h))
+		}
+		for _, p := range c.Patterns {
+			if pt := newPattern(p); pt != nil {
+				cr.patterns = append(cr.patterns, *pt)
+			}
+		}
+		r.cats = append(r.cats, cr)
+	}
+	return r
+}
+
+// newPattern compiles a pattern case-insensitive with its needles, or
+// returns nil.
+func newPattern(p string) *pattern {
+	re, err := regexp.Compile("(?i)" + p)
+	if err != nil {
+		return nil
+	}
+	var needles []string
+	if tree, err := syntax.Parse(p, syntax.Perl|syntax.FoldCase); err == nil {
+		needles = required(tree)
+	}
+	return &pattern{text: p, re: re, needles: needles}
+}
+
+// required returns strings, in lower-case ASCII, of which a text must hold
+// at least one for the expression to match it; nil when it knows none. It
+// reads literals, concatenations (the child whose shortest string is
+// longest), alternations (all children's), groups and repeats of at least
+// one.
+func required(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if !isASCII(s) {
+			return nil
+		}
+		return []string{strings.ToLower(s)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if n := required(sub); n != nil && (best == nil || shortest(n) > shortest(best)) {
+				best = n
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			n := required(sub)
+			if n == nil {
+				return nil
+			}
+			all = append(all, n...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(ss []string) int {
+	n := len(ss[0])
+	for _, s := range ss[1:] {
+		n = min(n, len(s))
+	}
+	return n
+}
+
+// find returns where the pattern matches the description, or nil. lower is
+// the description in lower case when it is all ASCII, else empty: then
+// the needles, which assume ASCII case folding, are not used.
+func (p *pattern) find(desc, lower string) []int {
+	if p.needles != nil && lower != "" && !slices.ContainsFunc(p.needles, func(n string) bool { return strings.Contains(lower, n) }) {
+		return nil
+	}
+	return p.re.FindStringIndex(desc)
+}
+
+// Classify matches an item, by its description and HS code, against the
+// controlled-item categories, by HS code prefix and by description pattern,
+// and returns every rule that fired, in the agreement's order of categories
+// and, within one, the category's own prefixes, its own patterns, then the
+// rules of the control list it cites, each naming its item. It returns nil
+// when none fired.
+func (r *Rules) Classify(desc, hs string) []Match {
+	code := hsDigits(hs)
+	lower := ""
+	if isASCII(desc) {
+		lower = strings.ToLower(desc)
+	}
+	var ms []Match
+	for _, c := range r.cats {
+		for _, h := range c.hs {
+			if strings.HasPrefix(code, h) {
+				ms = append(ms, Match{Category: c.id, Rule: "hs_prefix " + h})
+			}
+		}
+		for i := range c.patterns {
+			p := &c.patterns[i]
+			if loc := p.find(desc, lower); loc != nil {
+				ms = append(ms, Match{Category: c.id, Rule: "pattern '" + p.text + "'", Matched: desc[loc[0]:loc[1]]})
+			}
+		}
+		for _, a := range c.annex {
+			if m, ok := a.match(code, desc, lower); ok {
+				ms = append(ms, Match{Category: c.id, Rule: a.rule(code), Matched: m, Item: a.source + " " + a.item})
+			}
+		}
+	}
+	return ms
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

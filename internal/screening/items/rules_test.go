@@ -1,0 +1,236 @@
+package items
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/surety/surety/internal/agreement"
+)
+
+// israelDPRK loads the 1993 agreement from the examples.
+func israelDPRK(t testing.TB) *agreement.Spec {
+	t.Helper()
+	spec, err := agreement.Load(filepath.Join("..", "..", "..", "examples", "israel-dprk-1993.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func TestClassify(t *testing.T) {
+	spec := israelDPRK(t)
+	for _, c := range []struct {
+		item item
+		want []Match
+	}{
+		{item{"Mining equipment", "880260"}, []Match{{Category: "mtcr-cat1", Rule: "hs_prefix 880260"}}},
+		{item{"Rodong missile airframe sections", "930690"}, []Match{
+			{Category: "mtcr-cat1", Rule: "hs_prefix 930690"},
+			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|nodong|scud|hwasong)\b'`, Matched: "Rodong"},
+			{Category: "mtcr-cat1", Rule: "pattern 'missile (guidance set|airframe|body)'", Matched: "missile airframe"},
+			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "Rodong", Item: "MTCR 1.A.1"},
+			{Category: "mtcr-cat2", Rule: "pattern 'missile'", Matched: "missile"},
+			{Category: "arms", Rule: "hs_prefix 930690"},
+			{Category: "arms", Rule: "UN Register VII missiles and missile launchers (hs_prefix 930690)", Matched: "missile", Item: "UN Register VII"},
+		}},
+		{item{"Hydrazine hydrate", "2825.10"}, []Match{
+			{Category: "mtcr-cat2", Rule: "hs_prefix 282510"},
+			{Category: "mtcr-cat2", Rule: "MTCR 4.C.2.a hydrazine", Matched: "Hydrazine", Item: "MTCR 4.C.2.a"},
+		}},
+		{item{"Women's cotton blouses", "620630"}, nil},
+		{item{"Anthracite", "270111"}, nil},
+	} {
+		got := Compile(spec).Classify(c.item.Description, c.item.HSCode)
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("Classify(%q, %s) (-want +got):\n%s", c.item.Description, c.item.HSCode, diff)
+		}
+	}
+}
+
+// TestMissileItems checks the goods of the MTCR Annex that a missile
+// programme buys abroad, each with its item number, under the 1993
+// agreement's two MTCR categories, and goods that look like them but are
+// not.
+func TestMissileItems(t *testing.T) {
+	r := Compile(israelDPRK(t))
+	for _, c := range []struct {
+		desc, hs, item string // item "" for none
+	}{
+		{"Turbofan engines", "841112", "MTCR 3.A.1"},
+		{"Turbojet engine, 1.2 kN", "841111", "MTCR 3.A.1"},
+		{"Nose cone for launch vehicle", "880790", "MTCR 2.A.1"},
+		{"Rocket stage interstage skirt", "880390", "MTCR 2.A.1"},
+		{"Ammonium perchlorate, 200 micron", "282990", "MTCR 4.C.4.b"},
+		{"Potassium perchlorate", "282990", "MTCR 4.C.4.b"},
+		{"Aluminium powder", "760310", "MTCR 4.C.2.c"},
+		{"Spherical aluminium powder", "381590", "MTCR 4.C.2.c"},
+		{"Carbon fibre prepreg, epoxy", "681519", "MTCR 6.C.1"},
+		{"Filament winding machine", "847989", "MTCR 6.B.1"},
+		{"Flow-forming machine, 3 rollers", "846390", "MTCR 3.B.3"},
+		{"Maraging steel plate, 4 mm", "722690", "MTCR 6.C.8"},
+		{"UDMH (unsymmetrical dimethylhydrazine)", "292800", "MTCR 4.C.2.b"},
+		{"Nitrogen tetroxide", "281129", "MTCR 4.C.4.a"},
+		{"Turbopump assembly", "841381", "MTCR 3.A.5"},
+		{"Fibre-optic gyroscope", "901420", "MTCR 9.A.3"},
+		{"Transporter-erector-launcher chassis", "870590", "MTCR 12.A.1"},
+		{"Landing gear for airliner", "880720", ""},
+		{"Aluminium foil", "760711", ""},
+		{"Steel plate, hot rolled", "720851", ""},
+		{"Winding machine for yarn", "844590", ""},
+	} {
+		var items []string
+		for _, m := range r.Classify(c.desc, c.hs) {
+			if strings.HasPrefix(m.Item, "MTCR") {
+				items = append(items, m.Item)
+			}
+			if m.Item != "" && !strings.Contains(m.Rule, m.Item) {
+				t.Errorf("%q: rule %q does not cite %s", c.desc, m.Rule, m.Item)
+			}
+		}
+		switch {
+		case c.item == "" && len(items) > 0:
+			t.Errorf("%q under %s falls in %v, want no MTCR item", c.desc, c.hs, items)
+		case c.item != "" && !slices.Contains(items, c.item):
+			t.Errorf("%q under %s falls in %v, want %s", c.desc, c.hs, items, c.item)
+		}
+	}
+}
+
+// TestRegister checks the UN Register categories: arms of categories I–VII
+// fall in the 1993 agreement's arms category, sporting and hunting guns,
+// pistols and air guns do not.
+func TestRegister(t *testing.T) {
+	r := Compile(israelDPRK(t))
+	for _, c := range []struct {
+		desc, hs string
+		arms     bool
+	}{
+		{"Main battle tank T-62", "871000", true},
+		{"152 mm self-propelled howitzer", "930110", true},
+		{"Multiple rocket launcher", "930120", true},
+		{"Frigate", "890610", true},
+		{"Hunting rifles", "930320", false},
+		{"Sporting shotguns", "930320", false},
+		{"Pistols, 9 mm", "930200", false},
+		{"Air rifles", "930420", false},
+		{"Shotgun cartridges", "930621", false},
+	} {
+		arms := slices.ContainsFunc(r.Classify(c.desc, c.hs), func(m Match) bool { return m.Category == "arms" })
+		if arms != c.arms {
+			t.Errorf("%q under %s: in arms %v, want %v", c.desc, c.hs, arms, c.arms)
+		}
+	}
+}
+
+// TestAnnexPatterns checks that every rule of the annex tables compiles
+// and names its item.
+func TestAnnexPatterns(t *testing.T) {
+	for _, r := range append(slices.Clone(mtcrCompiled), registerCompiled...) {
+		if r.item == "" || r.what == "" || len(r.hs) == 0 && r.pat == nil {
+			t.Errorf("rule %+v is incomplete", r.annexRule)
+		}
+	}
+	items := map[int]bool{}
+	for _, r := range mtcrAnnex {
+		n := 0
+		fmt.Sscanf(r.item, "%d", &n)
+		items[n] = true
+	}
+	for _, n := range []int{1, 2, 3, 4, 6, 9, 10, 11, 12, 14, 15, 17, 18, 19} {
+		if !items[n] {
+			t.Errorf("MTCR item %d has no rule", n)
+		}
+	}
+}
+
+// TestRulesConcurrent checks that one compiled set of rules serves
+// concurrent callers alike, and that rules compiled from another spec are
+// its own.
+func TestRulesConcurrent(t *testing.T) {
+	spec := israelDPRK(t)
+	r := Compile(spec)
+	want := r.Classify("scud missile", "010121")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				if got := r.Classify("scud missile", "010121"); !cmp.Equal(got, want) {
+					t.Error("Classify changed under concurrent use")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	other := *spec
+	other.Items = other.Items[:1]
+	if len(Compile(&other).cats) != 1 {
+		t.Error("rules of a spec with one category have more")
+	}
+}
+
+// TestPatternNeedles checks the words Classify looks for before running a
+// pattern: what they are for the agreement's patterns, and that no
+// description a pattern matches is skipped, whatever its case or script.
+func TestPatternNeedles(t *testing.T) {
+	spec := israelDPRK(t)
+	got := map[string][]string{}
+	for _, c := range Compile(spec).cats {
+		for _, p := range c.patterns {
+			got[p.text] = p.needles
+		}
+	}
+	want := map[string][]string{
+		"ballistic missile":                                                      {"ballistic missile"},
+		`\b(rodong|nodong|scud|hwasong)\b`:                                       {"rodong", "nodong", "scud", "hwasong"},
+		"rocket (stage|motor|engine)":                                            {"rocket "},
+		"re-?entry vehicle":                                                      {"entry vehicle"},
+		"missile (guidance set|airframe|body)":                                   {"missile "},
+		"gyroscope|accelerometer|inertial (navigation|measurement)":              {"gyroscope", "accelerometer", "navigation", "measurement"},
+		"propellant|turbopump":                                                   {"propellant", "turbopump"},
+		`\b(udmh|dimethylhydrazine|nitrogen tetroxide|red fuming nitric acid)\b`: {"udmh", "dimethylhydrazine", "nitrogen tetroxide", "red fuming nitric acid"},
+		`transporter[- ]erector|\btel\b`:                                         {"transporter", "tel"},
+		"missile":                                                                {"missile"},
+		`\b(battle tank|armou?red (combat|personnel) vehicle)\b`:                 {"battle tank", " vehicle"},
+		// The parser factors mortar|multiple into m(?:ortar|ultiple).
+		"howitzer|artillery|mortar|multiple rocket launcher":         {"howitzer", "artillery", "ortar", "ultiple rocket launcher"},
+		"missile launcher|warship|attack helicopter|combat aircraft": {"missile launcher", "warship", "attack helicopter", "combat aircraft"},
+	}
+	if diff := cmp.Diff(want, got, cmp.Transformer("sort", func(s []string) []string {
+		s = slices.Clone(s)
+		slices.Sort(s)
+		return s
+	})); diff != "" {
+		t.Errorf("needles (-want +got):\n%s", diff)
+	}
+	for _, desc := range []string{
+		"Ballistic Missile body", "NODONG-1 engine", "Scud-B", "rocket stage", "Rocket  motor", "reentry vehicle",
+		"Re-Entry Vehicle", "missile guidance set", "MISSILE AIRFRAME", "Gyroscope", "Inertial Measurement unit",
+		"solid propellant", "TURBOPUMP", "udmh", "Dimethylhydrazine", "Red Fuming Nitric Acid", "Transporter-erector",
+		"TEL chassis", "main battle tank", "Armored personnel vehicle", "Howitzer", "attack helicopter",
+		"ROC\u212aET MOTOR", "\u017fcud missile", "Hwasong-15 re-entry vehicle",
+	} {
+		for _, s := range []string{desc, strings.ToUpper(desc), strings.ToLower(desc)} {
+			for _, c := range Compile(spec).cats {
+				for _, p := range c.patterns {
+					lower := ""
+					if isASCII(s) {
+						lower = strings.ToLower(s)
+					}
+					if p.re.MatchString(s) && p.find(s, lower) == nil {
+						t.Errorf("pattern %q matches %q but its needles %q skip it", p.text, s, p.needles)
+					}
+				}
+			}
+		}
+	}
+}
+
+// item is a description and HS code.
+type item struct{ Description, HSCode string }

@@ -1,0 +1,205 @@
+package names
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/surety/surety/internal/screening/lists"
+)
+
+// The cases of the issue "Screening that holds out of sample", each tried
+// on names invented for the test. same pairs must score at least the
+// threshold, different ones below it.
+func TestCases(t *testing.T) {
+	for _, c := range []struct {
+		what, a, b string
+		same       bool
+		why        string // a part of the explanation, when set
+	}{
+		// Other scripts.
+		{"Cyrillic", "Boris Velikanov", "Борис Великанов", true, "velikanov = velikanov"},
+		{"Cyrillic, reordered", "VELIKANOV, Boris", "Борис Великанов", true, ""},
+		{"Cyrillic, another surname", "Boris Velikanov", "Борис Маликов", false, ""},
+		{"Arabic", "Karim Haddadin", "كريم حدادين", true, "consonants"},
+		{"Arabic with the article", "Samir al-Qutaibi", "سمير القتيبي", true, "al = al"},
+		{"Arabic, another surname", "Karim Haddadin", "كريم منصور", false, ""},
+		{"Chinese", "Wang Jianguo", "王建国", true, "wang = wang"},
+		{"Chinese, another given name", "王建国", "Wang Jianhua", false, ""},
+		{"Korean", "Pak Chol Min", "박철민", true, "chol"},
+		{"Korean, ch", "Choe Song Gun", "최성근", true, "choe"},
+		{"Korean, another given name", "박철민", "Pak Chol Nam", false, ""},
+		{"Greek", "Dimitrios Kalogeropoulos", "Δημήτριος Καλογερόπουλος", true, ""},
+		// Look-alike letters.
+		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
+		{"a whole word of look-alikes", "ТАЕGU Silver Trading", "Taegu Silver Trading", true, ""},
+		// Legal forms.
+		{"Aktiengesellschaft", "Nordlicht Maschinenbau Aktiengesellschaft", "Nordlicht Maschinenbau AG", true, "ignored: ag ag"},
+		{"Limited", "Kestrel Shipping Limited", "Kestrel Shipping Ltd", true, ""},
+		{"Sociedad Anonima", "Minera del Sur Sociedad Anónima", "Minera del Sur S.A.", true, "ignored: sa sa"},
+		{"OOO", "Obshchestvo s ogranichennoy otvetstvennostyu Belgrad", "OOO Belgrad", true, "ignored: ooo ooo"},
+		{"GmbH", "Haldane Instruments Gesellschaft mit beschränkter Haftung", "Haldane Instruments GmbH", true, ""},
+		{"the form alone", "Aktiengesellschaft", "Nordlicht Maschinenbau AG", false, ""},
+		{"the form alone, in words", "Limited Liability Company", "Kestrel LLC", false, ""},
+		{"the same form, another name", "Kestrel Shipping Ltd", "Osprey Shipping Ltd", false, ""},
+		// Qualifiers.
+		{"countries", "Banque Orveline (France)", "Banque Orveline (Germany)", false, "qualifiers differ: france / germany"},
+		{"cities", "Orveline Bank (Paris)", "Orveline Bank (Lyon)", false, "qualifiers differ"},
+		{"a branch after a dash", "Jund Orvel - Yemen", "Jund Orvel - Libya", false, "qualifiers differ"},
+		{"Roman numerals", "Halvard Growth Fund X", "Halvard Growth Fund XI", false, "numbers differ"},
+		{"numbers", "Marisol 1", "Marisol 2", false, "numbers differ"},
+		{"a numeral and a number", "Halvard Growth Fund XI", "Halvard Growth Fund 11", true, ""},
+		{"a subsidiary", "Calder Bank Trust Company", "Calder Bank", false, ""},
+		{"the same country", "Banque Orveline (France)", "Banque Orveline France", true, ""},
+		// Arabic names.
+		{"bin, swapped", "Faris bin Khalid al-Nuwairi", "Khalid bin Faris al-Nuwairi", false, "the order of the names joined by bin or ibn differs"},
+		{"bin, in order", "AL-NUWAIRI, Faris bin Khalid", "Faris bin Khalid al-Nuwairi", true, ""},
+		{"a patronymic chain, one link off", "Yusuf Abdul Karim Wardak", "Yusuf Jalal Karim Wardak", false, ""},
+		{"nisbas", "Tariq Hamid al-Mosuli", "Tariq Hamid al-Tikriti", false, ""},
+		// People's names.
+		{"Ted", "Ted Halloway", "Theodore Halloway", true, "ted ~ theodore (nickname)"},
+		{"Bibi", "Bibi Marcovich", "Benjamin Marcovich", true, "nickname"},
+		{"Bill", "Bill Marston", "William Marston", true, ""},
+		{"another given name", "Bill Marston", "Robert Marston", false, ""},
+		{"initials", "J.-C. Vandermeer", "Jean-Claude Vandermeer", true, "jc ~ jean+claude (initial"},
+		{"initials, spaced", "A. K. Sorensen", "Anders Kristian Sorensen", true, ""},
+		{"other initials", "P. L. Sorensen", "Anders Kristian Sorensen", false, ""},
+		{"inside a longer name", "ANSEL CORRIGAN", "ANSEL TIMOTHY CORRIGAN BRAMLEY", true, "partial name"},
+		// Generic words and acronyms.
+		{"a bank of a country", "Bank of Laos", "Laos Trading Bank", false, "only generic words match"},
+		{"a development bank", "Laos Development Bank", "Laos United Development Bank", false, "only generic words match"},
+		{"an acronym is not folded", "SHKT", "SOLENT KALEB TRADING (SKT)", false, ""},
+		{"common name parts", "Kim Yong", "Kim Yong Chol", false, "only common name parts match"},
+		// Known names are other names, not misspellings of one another.
+		{"Korean syllables", "Kim Myong Hak", "Kim Kyong Hak", false, "only in query: myong; only in listed name: kyong"},
+		{"Korean family names", "Kang Su Bom", "Jang Su Bom", false, "only in query: kang; only in listed name: jang"},
+		{"Hassan and Hossein", "Hassan Kavandi", "Hossein Kavandi", false, "names differ"},
+		{"the DPRK's initial r", "Ri Ryong Su", "Ri Yong Su", true, ""},
+		{"a misspelt surname", "Ahmad Tubaiqi", "Ahmad Tubaigy", true, ""},
+		{"a surname three letters off", "Omid Baradani", "Omid Bandari", false, ""},
+		// Abd al-X, however written.
+		{"Abd al- in one word", "Abdelmajid al-Qasimi", "ABD AL-MAJID AL-QASIMI", true, "abd = abd, majid = majid"},
+		{"Abdul left out", "Basir Noorzai", "ABDUL BASIR NOORZAI", true, "partial name"},
+		{"Abd al- joined in Arabic script", "عبدالمنان حقانی", "Abdul Manan Haqani", true, ""},
+		// Arabic script: a long vowel first, and the letters romanised z or th.
+		{"Ali in Arabic script", "علي كاظم", "Ali Kathim", true, "consonants"},
+		// Titles, the Persian ezafe and more legal forms.
+		{"a title", "Shaykh Faris al-Nuwairi", "Faris al-Nuwairi", true, ""},
+		{"the ezafe", "Sherkat-e Hamlo Naql-e Daryaei", "Hamlo Naql Daryaei Company", true, ""},
+		{"OOO, spelt otherwise", "Obshchestvo s Ogranichennoi Otvetstvennostyu Belgrad", "OOO Belgrad", true, "ignored: ooo ooo"},
+		{"a Turkish company", "Belgrad Ticaret Limited Sirketi", "Belgrad Ticaret Ltd", true, "ignored: ltd ltd"},
+		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},
+		{"a Serbian company", "Belgrad Promet DOO", "Belgrad Promet d.o.o.", true, "ignored: doo doo"},
+		{"a branch is another organisation", "Orveline Shipping", "Orveline", false, "the query adds shipping to the listed name"},
+	} {
+		s, ex := Score(c.a, c.b)
+		if got := s >= DefaultThreshold; got != c.same {
+			t.Errorf("%s: Score(%q, %q) = %v (%s), want same %v", c.what, c.a, c.b, s, ex, c.same)
+			continue
+		}
+		if c.why != "" && !strings.Contains(ex.String(), c.why) {
+			t.Errorf("%s: Score(%q, %q): why is %q, want it to say %q", c.what, c.a, c.b, ex, c.why)
+		}
+	}
+}
+
+func TestMixedScript(t *testing.T) {
+	for name, want := range map[string]string{
+		"Кorea Мining Ѕevelopment Trading Corporation": "Cyrillic К (U+041A) for K, Cyrillic М (U+041C) for M, Cyrillic Ѕ (U+0405) for S",
+		"Taegu Silvеr Trading":                         "Cyrillic е (U+0435) for E",
+		"ТАЕGU Silver Trading":                         "Cyrillic Т (U+0422) for T",
+	} {
+		got, ok := MixedScript(name)
+		if !ok || !strings.Contains(got, want) {
+			t.Errorf("MixedScript(%q) = %q, %v, want it to name %s", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"Taegu Silver Trading", "Борис Великанов", "Dandong 丹东 Trading", "Boris Великанов", "كريم حدادين", "Ŝtefan Ćosić"} {
+		if got, ok := MixedScript(name); ok {
+			t.Errorf("MixedScript(%q) = %q, want none", name, got)
+		}
+	}
+}
+
+// invented is an edition of invented entries for the index cases.
+func invented() lists.Edition {
+	return lists.Edition{Source: lists.SourceUN, Date: "2026-02-27", Entries: []lists.Entry{
+		{Ref: "XXe.001", Kind: lists.Entity, Name: "KESTREN BANK AND KESTREN BANK INTERNATIONAL", Parts: []string{"KESTREN BANK", "KESTREN BANK INTERNATIONAL"}},
+		{Ref: "XXe.002", Kind: lists.Entity, Name: "TANGSOL COMMERCIAL BANK"},
+		{Ref: "XXe.003", Kind: lists.Entity, Name: "LAOS UNITED DEVELOPMENT BANK"},
+		{Ref: "XXe.004", Kind: lists.Entity, Name: "SALVOR SHIPPING", IDs: []lists.ID{{Type: lists.IMOCompany, Number: "5000017"}}},
+		{Ref: "XXv.001", Kind: lists.Vessel, Name: "SALVOR STAR", IDs: []lists.ID{{Type: lists.IMO, Number: "9074729"}}},
+		{Ref: "XXi.001", Kind: lists.Individual, Name: "SALVOR STARR"},
+	}}
+}
+
+func TestSearchCases(t *testing.T) {
+	ix := NewIndex(invented())
+	// A joined name: each part is a name of the entry.
+	hits := ix.Search(Query{Name: "Kestren Bank"})
+	if len(hits) != 1 || hits[0].Ref != "XXe.001" || hits[0].Score != 1 || hits[0].Matched != "KESTREN BANK" || hits[0].Name != "KESTREN BANK AND KESTREN BANK INTERNATIONAL" {
+		t.Errorf("Kestren Bank: %+v", hits)
+	}
+	// Two words written together with a letter off reach the name, which
+	// the candidate filter used to drop before scoring it.
+	if hits := ix.Search(Query{Name: "Dang Sol Commercial Bank"}); len(hits) != 1 || hits[0].Ref != "XXe.002" {
+		t.Errorf("Dang Sol Commercial Bank: %v", refs(hits))
+	}
+	if hits := ix.Search(Query{Name: "Tangsol Commercial Bank", Threshold: 0.5}); len(hits) == 0 || hits[0].Ref != "XXe.002" {
+		t.Errorf("Tangsol Commercial Bank: %v", refs(hits))
+	}
+	// Generic words alone do not make a hit.
+	for _, q := range []string{"Laos Development Bank", "Bank of Laos"} {
+		if hits := ix.Search(Query{Name: q}); len(hits) != 0 {
+			t.Errorf("%s hits %v (%s)", q, refs(hits), hits[0].Why)
+		}
+	}
+	// A vessel's name among vessels only.
+	hits = ix.Search(Query{Name: "Salvor Star", Kind: lists.Vessel})
+	if len(hits) != 1 || hits[0].Ref != "XXv.001" {
+		t.Errorf("vessel Salvor Star: %v", refs(hits))
+	}
+	if all := ix.Search(Query{Name: "Salvor Star"}); len(all) < 2 {
+		t.Errorf("Salvor Star of any kind: %v", refs(all))
+	}
+	// Identifiers are looked up exactly, by type.
+	hits = ix.Identified(lists.IMO, "9074729", nil)
+	if len(hits) != 1 || hits[0].Ref != "XXv.001" || hits[0].Score != 1 || hits[0].Why.String() != "IMO 9074729 is listed" {
+		t.Errorf("IMO 9074729: %+v", hits)
+	}
+	if e := ix.Entry(hits[0]); e.Ref != "XXv.001" || e.IDs[0].Number != "9074729" {
+		t.Errorf("Entry of the hit: %+v", e)
+	}
+	if hits := ix.Identified(lists.IMO, "5000017", nil); len(hits) != 0 {
+		t.Errorf("a company number read as a vessel's: %v", refs(hits))
+	}
+	if hits := ix.Identified(lists.IMO, "9074729", map[string]bool{"XXv.001": true}); len(hits) != 0 {
+		t.Errorf("a lifted vessel hits: %v", refs(hits))
+	}
+}
+
+// TestSearchRealCases tries the issue's own examples on the UN and OFAC
+// lists.
+func TestSearchRealCases(t *testing.T) {
+	_, _, ix := loadReal(t)
+	for q, want := range map[string]string{
+		"Bank Sepah":               "IRe.",
+		"Dan Chun Commercial Bank": "KPe.003",
+		"SHIG":                     "IRe.067",
+		"Кorea Мining Ѕevelopment Trading Corporation": "KPe.001",
+		"Ѕhahid Нemmat Industrial Group":               "IRe.067",
+	} {
+		hits := ix.Search(Query{Name: q, Limit: 3})
+		if len(hits) == 0 || !strings.HasPrefix(hits[0].Ref, want) {
+			t.Errorf("Search(%q) = %v, want %s first", q, refs(hits), want)
+		}
+		if q == "SHIG" && slices.ContainsFunc(hits, func(h Hit) bool { return h.Name == "SPECIAL INDUSTRIES GROUP (SIG)" || h.Matched == "SIG" }) {
+			t.Errorf("SHIG hits SIG: %v", refs(hits))
+		}
+	}
+	for _, q := range []string{"Korea Development Bank", "Bank of Korea"} {
+		if hits := ix.Search(Query{Name: q}); len(hits) != 0 {
+			t.Errorf("Search(%q) = %v (%s), want nothing", q, refs(hits), hits[0].Why)
+		}
+	}
+}

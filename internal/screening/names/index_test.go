@@ -1,0 +1,247 @@
+package names
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/surety/surety/internal/screening/lists"
+)
+
+func fixtureIndex(t *testing.T) *Index {
+	t.Helper()
+	ed, err := lists.Fixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewIndex(ed)
+}
+
+func refs(hits []Hit) []string {
+	var r []string
+	for _, h := range hits {
+		r = append(r, h.Ref)
+	}
+	return r
+}
+
+func TestSearchFixture(t *testing.T) {
+	ix := fixtureIndex(t)
+	for _, c := range []struct {
+		query, first, why string
+	}{
+		{"Korea Mining Development Trading Corp", "KPe.001", "korea = korea, mining = mining, development = development, trading = trading; ignored: corp corporation"},
+		// The fixture has no KOMID alias: this is the acronym at work.
+		{"KOMID", "KPe.001", "acronym KOMID = KOrea MIning Development (trading corporation left out); ignored: corporation"},
+		{"K.O.M.I.D.", "KPe.001", "acronym KOMID = KOrea MIning Development (trading corporation left out); ignored: corporation"},
+		{"Korea Ryonbong Corp", "KPe.002", "korea = korea, ryonbong = ryonbong; ignored: corp general corporation"},
+		{"Tanchon Bank", "KPe.003", "tanchon = tanchon, bank = bank; only in listed name: commercial; partial name"},
+		{"CH'ANGGWANG SINYONG CO., LTD.", "KPe.001", "changgwang = changgwang, sinyong = sinyong; ignored: co ltd corporation"},
+		{"KIM, Young-Chul", "KPi.024", "young ~ yong (variant), chul ~ chol (variant), kim = kim"},
+		{"Li Wonho", "KPi.033", "li ~ ri (variant), wonho ~ won+ho (joined)"},
+		{"Ghasem Soleymani", "IRi.039", "ghasem ~ qasem (variant), soleymani ~ soleimani (variant)"},
+		{"SHIG", "IRe.067", "shig = shig"},
+		{"Shahid Hemat Industries Group", "IRe.067", "shahid = shahid, hemat ~ hemmat (variant), industries ~ industrial (0.92), group = group"},
+		{"Atomic Energy Organization of Iran", "IRe.006", "atomic = atomic, energy = energy, organization ~ organisation (0.97), iran = iran"},
+		{"Fakhrizadeh, Mohsen", "IRi.016", "mohsen = mohsen, fakhrizadeh = fakhrizadeh; only in listed name: mahabadi; partial name"},
+	} {
+		hits := fixtureIndex(t).Search(Query{Name: c.query})
+		if len(hits) == 0 || hits[0].Ref != c.first {
+			t.Errorf("Search(%q) = %v, want %s first", c.query, refs(hits), c.first)
+			continue
+		}
+		if got := hits[0].Why.String(); got != c.why {
+			t.Errorf("Search(%q): why is %q, want %q", c.query, got, c.why)
+		}
+		if hits[0].Source != lists.SourceUN || hits[0].Score < DefaultThreshold || hits[0].Score > 1 {
+			t.Errorf("Search(%q): hit %+v", c.query, hits[0])
+		}
+	}
+	for _, q := range []string{"John Smith", "Kim Jong Nam", "Korea Hyoksin Trading", "CMC", "Samsung Electronics", ""} {
+		if hits := ix.Search(Query{Name: q}); len(hits) != 0 {
+			t.Errorf("Search(%q) = %v (%s), want nothing", q, refs(hits), hits[0].Why)
+		}
+	}
+}
+
+func TestSearchHit(t *testing.T) {
+	// The primary name and an alias both score 1: the primary name is the
+	// hit.
+	hits := fixtureIndex(t).Search(Query{Name: "Qasem Sulaimani"})
+	want := Hit{
+		Score: 1, Source: lists.SourceUN, Ref: "IRi.039", Kind: lists.Individual, Name: "QASEM SOLEIMANI", Matched: "QASEM SOLEIMANI",
+		Programs: []string{"Iran"},
+		Why:      Explanation{Aligned: []Aligned{{"qasem", "qasem", 1, "same"}, {"sulaimani", "soleimani", 1, "variant"}}},
+	}
+	if len(hits) != 1 {
+		t.Fatalf("hits %v", refs(hits))
+	}
+	if diff := cmp.Diff(want, hits[0], cmpopts.IgnoreUnexported(Hit{})); diff != "" {
+		t.Errorf("hit (-want +got):\n%s", diff)
+	}
+	// A weak alias scores a little less.
+	hits = fixtureIndex(t).Search(Query{Name: "Haji Qassem"})
+	if len(hits) != 1 || hits[0].Score != weakFactor || !hits[0].Why.Weak || !strings.HasSuffix(hits[0].Why.String(), "; weak alias") {
+		t.Errorf("weak alias hit %+v", hits)
+	}
+}
+
+func TestSearchLimitThreshold(t *testing.T) {
+	ix := fixtureIndex(t)
+	all := ix.Search(Query{Name: "Shahid Bank Industries Group Shipping", Threshold: 0.01, Limit: 100})
+	if len(all) < 3 {
+		t.Fatalf("low threshold found only %v", refs(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Score > all[i-1].Score || all[i].Score == all[i-1].Score && all[i].Ref < all[i-1].Ref {
+			t.Errorf("hits out of order: %s %v before %s %v", all[i-1].Ref, all[i-1].Score, all[i].Ref, all[i].Score)
+		}
+		if all[i].Ref == all[i-1].Ref {
+			t.Errorf("%s hit twice", all[i].Ref)
+		}
+	}
+	if got := ix.Search(Query{Name: "Shahid Bank Industries Group Shipping", Threshold: 0.01, Limit: 2}); !slices.Equal(refs(got), refs(all[:2])) {
+		t.Errorf("limit 2 gave %v, want %v", refs(got), refs(all[:2]))
+	}
+	if got := ix.Search(Query{Name: "Shahid Bank Industries Group Shipping", Threshold: 0.01, Limit: -1}); len(got) != min(10, len(all)) {
+		t.Errorf("limit -1 gave %d hits, want the default", len(got))
+	}
+	for _, h := range ix.Search(Query{Name: "Shahid Bank Industries Group Shipping", Threshold: 0.5, Limit: 100}) {
+		if h.Score < 0.5 {
+			t.Errorf("hit %s below the threshold: %v", h.Ref, h.Score)
+		}
+	}
+}
+
+// TestSearchLifted lifts KOMID's listing, as at an agreement's milestone,
+// and restores it, as on snapback.
+func TestSearchLifted(t *testing.T) {
+	ix := fixtureIndex(t)
+	q := Query{Name: "Korea Mining Development Trading Corporation", Threshold: 0.3, Limit: 100}
+	before := refs(ix.Search(q))
+	if !slices.Contains(before, "KPe.001") {
+		t.Fatalf("KPe.001 not found: %v", before)
+	}
+	q.Lifted = map[string]bool{"KPe.001": true, "KPe.002": false}
+	lifted := refs(ix.Search(q))
+	if want := slices.DeleteFunc(slices.Clone(before), func(r string) bool { return r == "KPe.001" }); !slices.Equal(lifted, want) {
+		t.Errorf("with KPe.001 lifted: %v, want %v", lifted, want)
+	}
+	if hits := ix.Search(Query{Name: "KOMID", Lifted: q.Lifted}); len(hits) != 0 {
+		t.Errorf("lifted KOMID still hits by acronym: %v", refs(hits))
+	}
+	q.Lifted = nil
+	if after := refs(ix.Search(q)); !slices.Equal(after, before) {
+		t.Errorf("after snapback: %v, want %v", after, before)
+	}
+}
+
+// TestSearchUN checks the required facts on the UN list of 2026-02-27.
+func TestSearchUN(t *testing.T) {
+	un, _, _ := loadReal(t)
+	ix := NewIndex(un)
+	for q, ref := range map[string]string{
+		"Korea Mining Development Trading Corp": "KPe.001",
+		"KOMID":                                 "KPe.001",
+		"Green Pine Associated Corp":            "KPe.010",
+		"Ri Won Ho":                             "KPi.033",
+		"Shahid Hemmat Industrial Group":        "IRe.067",
+		"Atomic Energy Organization of Iran":    "IRe.006",
+	} {
+		hits := ix.Search(Query{Name: q})
+		if len(hits) == 0 || hits[0].Ref != ref {
+			t.Errorf("Search(%q) = %v, want %s first", q, refs(hits), ref)
+		}
+	}
+	hits := ix.Search(Query{Name: "KOMID"})
+	if len(hits) == 0 || hits[0].Matched != `"KOMID"` || hits[0].Score != 1 {
+		t.Errorf("KOMID should hit the UN alias exactly: %+v", hits)
+	}
+}
+
+// TestSearchReal searches every primary name of the UN and OFAC lists and
+// expects its own entry among the hits, and a few facts across both lists.
+func TestSearchReal(t *testing.T) {
+	un, ofac, ix := loadReal(t)
+	var missed []string
+	n := 0
+	for _, ed := range []lists.Edition{un, ofac} {
+		for _, e := range ed.Entries {
+			n++
+			hits := ix.Search(Query{Name: e.Name, Limit: 50})
+			if !slices.Contains(refs(hits), e.Ref) {
+				missed = append(missed, fmt.Sprintf("%s %q", e.Ref, e.Name))
+			}
+		}
+	}
+	// Names such as "HASSAN" are shared by more entries than are scored.
+	if len(missed) > n/1000 {
+		t.Errorf("%d of %d names do not find their own entry: %v", len(missed), n, missed)
+	}
+	hits := ix.Search(Query{Name: "Korea Mining Development Trading Corp", Limit: 3})
+	if got := refs(hits); len(got) < 2 || !slices.Contains(got[:2], "KPe.001") || !slices.Contains(got[:2], "OFAC-9345") {
+		t.Errorf("KOMID in both lists: %v", got)
+	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	ix := fixtureIndex(t)
+	queries := []string{"KOMID", "Kim Yong Chol", "Tanchon Bank", "Ri Won Ho", "Bank Sepah", "Green Pine"}
+	want := make([][]Hit, len(queries))
+	for i, q := range queries {
+		want[i] = ix.Search(Query{Name: q})
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				k := (i + g) % len(queries)
+				if got := ix.Search(Query{Name: queries[k]}); !cmp.Equal(got, want[k], cmpopts.IgnoreUnexported(Hit{})) {
+					t.Errorf("concurrent Search(%q) differs", queries[k])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestScore(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		hit  bool
+		why  string
+	}{
+		{"KOMID", "Korea Mining Development Trading Corporation", true, "acronym KOMID = KOrea MIning Development (trading corporation left out); ignored: corporation"},
+		{"MODLEX", "Ministry of Defense Logistics Export", true, "acronym MODLEX = Ministry Of Defense Logistics EXport"},
+		{"IRISL", "Islamic Republic of Iran Shipping Lines", true, "acronym IRISL = initials of islamic republic of iran shipping lines"},
+		{"Ri Won Ho", "Li Wonho", true, "ri ~ li (variant), won+ho ~ wonho (joined)"},
+		{"CHAGHAZARDY, Mohammad Kazem", "CHAGHAZARDI, Mahammadkazem", true, "mohammad+kazem ~ mahammadkazem (joined, 0.92), chaghazardy ~ chaghazardi (0.96)"},
+		{"Kim Jong Un", "Kim Jong Nam", false, "kim = kim, jong = jong; only in query: un; only in listed name: nam; only common name parts match"},
+		{"Mohammad Ali", "Mohammad Ali Jafari", false, "mohammad = mohammad, ali = ali; only in listed name: jafari; only common name parts match"},
+		{"Choe Myong Chun", "CMC", false, "only in query: choe myong chun; only in listed name: cmc"},
+		{"Pacific Phoenix Logistics", "PPL", false, "only in query: pacific phoenix logistics; only in listed name: ppl"},
+		{"KIM", "Kim Il Man", false, "kim = kim; only in listed name: il man; only common name parts match"},
+		{"Hejazi", "Hijazi", true, "hejazi ~ hijazi (0.96)"},
+		{"", "KOMID", false, "nothing in common"},
+	} {
+		s, ex := Score(c.a, c.b)
+		if (s >= DefaultThreshold) != c.hit || s < 0 || s > 1 {
+			t.Errorf("Score(%q, %q) = %v, want a hit: %v", c.a, c.b, s, c.hit)
+		}
+		if got := ex.String(); got != c.why {
+			t.Errorf("Score(%q, %q): why is %q, want %q", c.a, c.b, got, c.why)
+		}
+	}
+	// The score is rounded to six decimals.
+	s, _ := Score("Korea Kwangson Banking Corporation", "Korea Kwangsong Trading Corporation")
+	if s != math.Round(s*1e6)/1e6 {
+		t.Errorf("score %v is not rounded", s)
+	}
+}

@@ -1,0 +1,154 @@
+package names
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"KOREA MINING DEVELOPMENT TRADING CORP.":     "korea mining development trading",
+		"Korea Mining Development Trading Co., Ltd.": "korea mining development trading",
+		"KIM, Yong Chol":                 "yong chol kim",
+		"Ch’oe Ch’un-sik":                "choe chun sik",
+		"CH'O'NGSONG YO'NHAP":            "chongsong yonhap",
+		"Rhee Su-yong":                   "ri su yong",
+		"Muhammad Husain":                "mohammad hossein",
+		"Hôssein Šalimi":                 "hossein salimi",
+		`"KOMID"`:                        "komid",
+		"ＫＯＭＩＤ":                          "komid",
+		"ANGLO-CARIBBEAN CO., LTD.":      "anglo caribbean",
+		"FIRST EAST EXPORT BANK, P.L.C.": "first east export bank",
+		"E. S. Co.":                      "es",
+		"OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)": "ocean maritime management",
+		"Office No. 39":                    "office 39",
+		"2ND ACADEMY OF NATURAL SCIENCES":  "second academy natural sciences",
+		"Straße":                           "strasse",
+		"DOLPHIN TRADING CMOPANY":          "dolphin trading",
+		"CORPORATION":                      "corporation",
+		"Jin Tiesan (金铁三)":                 "jin tiesan",
+		"金铁三":                              "jin tie san",
+		"":                                 "",
+		"---":                              "",
+		"JOINT STOCK COMPANY \"SIBERIAN\"": "siberian",
+		"The Ministry of Defence and Armed Forces Logistics": "ministry defence armed forces logistics",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestVariants checks the romanisation table and key together: spellings
+// of one name share a key, and different names do not.
+func TestVariants(t *testing.T) {
+	k := func(w string) string { return newToken(word{s: w}, 1).key }
+	for _, group := range [][]string{
+		{"ri", "li", "rhee", "yi", "lee"},
+		{"pak", "park", "bak"},
+		{"jong", "chong", "jeong", "chung"},
+		{"kim", "gim"},
+		{"choe", "choi"},
+		{"mohammad", "muhammad", "mohamed", "mohammed"},
+		{"hossein", "hosein", "husain", "hussein"},
+		{"qasem", "ghasem", "kasem"},
+		{"ryong", "lyong", "ryeong"},
+		{"pyongyang", "phyongyang", "pyeongyang"},
+		{"chol", "cheol", "chul"},
+		{"soleimani", "soleymani", "sulaymani"},
+	} {
+		for _, w := range group[1:] {
+			if k(w) != k(group[0]) {
+				t.Errorf("key(%s) = %s, key(%s) = %s", w, k(w), group[0], k(group[0]))
+			}
+		}
+	}
+	for _, p := range [][2]string{{"kim", "kang"}, {"yong", "yang"}, {"chol", "chun"}, {"hassan", "hossein"}, {"sok", "song"}} {
+		if k(p[0]) == k(p[1]) {
+			t.Errorf("%s and %s share the key %s", p[0], p[1], k(p[0]))
+		}
+	}
+	// A canonical spelling is not itself a variant of another, so that
+	// normalising twice changes nothing.
+	for v, c := range canon {
+		if cc, ok := canon[c]; ok && cc != c {
+			t.Errorf("%s -> %s -> %s", v, c, cc)
+		}
+	}
+}
+
+func TestSkeleton(t *testing.T) {
+	tok := func(w string) *token { t := newToken(word{s: w}, 1); return &t }
+	for _, p := range [][2]string{{"hejazi", "hijazi"}, {"rashidi", "rashedi"}, {"dehghan", "dahqan"}, {"ebrahimi", "ibrahimi"}} {
+		if !sameSkeleton(tok(p[0]), tok(p[1])) {
+			t.Errorf("%s and %s should differ only in vowels", p[0], p[1])
+		}
+	}
+	for _, p := range [][2]string{{"hyoksin", "hyoksong"}, {"chongchongang", "chongjin"}, {"daedong", "daesong"}, {"yong", "yang"}} {
+		if sameSkeleton(tok(p[0]), tok(p[1])) {
+			t.Errorf("%s and %s should not share a skeleton", p[0], p[1])
+		}
+	}
+}
+
+// FuzzNormalize checks that normalising never panics, gives valid UTF-8 in
+// lower case, is idempotent, and that a name scores 1 against itself and
+// between 0 and 1 against anything.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"KIM, Yong Chol", "KOMID", "Ch’oe (CH'O'E) Co., Ltd.", "a) b) c;", "ＫＯ\u0301Ｍ", "\xff\xfe", "Office No. 39", "P.L.C.", "al-Hajj 'Abd-al"} {
+		f.Add(s, "Korea Mining Development Trading Corporation")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		n := Normalize(a)
+		if !utf8.ValidString(n) || strings.ToLower(n) != n {
+			t.Fatalf("Normalize(%q) = %q", a, n)
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("Normalize(%q) = %q, but Normalize(%q) = %q", a, n, n, again)
+		}
+		if s, _ := Score(a, b); s < 0 || s > 1 {
+			t.Fatalf("Score(%q, %q) = %v", a, b, s)
+		}
+		if n != "" {
+			if s, ex := Score(a, a); s != 1 {
+				t.Fatalf("Score(%q, itself) = %v: %s", a, s, ex)
+			}
+		}
+	})
+}
+
+func TestSameShape(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"hejazi", "hijazi", true},
+		{"soreimani", "sureimani", true},
+		{"derda", "drade", false},  // Delta and Trade
+		{"rodus", "rurdes", false}, // Lotus and Lourdes
+		{"hejazi", "hejaz", false},
+	} {
+		if got := sameShape(c.a, c.b); got != c.want {
+			t.Errorf("sameShape(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestServantOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"Abdelmajid al-Qasimi":           "abd majid al qasimi",
+		"ABD AL-MAJID AL-QASIMI":         "abd majid al qasimi",
+		"Abd ar-Rahman":                  "abd rahman",
+		"Abdurrahman":                    "abd rahman",
+		"Abdul Basir":                    "abd basir",
+		"Abdullah Khan":                  "abdollah khan",
+		"Abd al":                         "abd al",
+		"ABDALLAH AZZAM":                 "abdollah azzam",
+		"Sherkat-e Hamlo Naql-e Daryaei": "hamlo naql daryaei",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

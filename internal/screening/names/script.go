@@ -1,0 +1,159 @@
+package names
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-unidecode"
+	"go.mau.fi/util/confusable"
+)
+
+// Names written in other scripts are read in Latin letters: Cyrillic, Greek,
+// Arabic, Hebrew, Chinese and the rest by transliteration (go-unidecode),
+// Korean syllable by syllable, so that each becomes a word as Korean names
+// are romanised (김영철, Kim Yong Chol). Arabic and Hebrew write few vowels,
+// so their words are compared by consonants alone (see token.bare).
+//
+// A name that mixes Latin letters with letters of another script that look
+// like them (Cyrillic К for K) is read by the look-alikes' Latin skeleton
+// (Unicode TR39, go.mau.fi/util/confusable) rather than by their sound, so
+// that "Кorea" is Korea and not Dzorea, and such a name is a risk of its own
+// (MixedScript): honest names do not do it.
+
+// lookAlike returns the Latin letters a letter of another script looks
+// like, by its TR39 skeleton, and false when its skeleton is not Latin
+// letters.
+func lookAlike(r rune) (string, bool) {
+	if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) || !unicode.IsLetter(r) {
+		return "", false
+	}
+	s := confusable.Skeleton(string(r))
+	if s == "" || s == string(r) {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
+}
+
+// latinWords reports whether s holds a Latin letter.
+func latinWords(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Latin, r) })
+}
+
+// MixedScript reports whether a name mixes Latin letters with letters of
+// another script that look like Latin ones, and says which: an evader's way
+// of writing a listed name that reads the same and matches nothing. Names
+// written wholly in another script, or with a word in another script beside
+// Latin words that does not pass for Latin, are not mixed.
+func MixedScript(name string) (string, bool) {
+	if !latinWords(name) {
+		return "", false
+	}
+	var found []string
+	scripts := map[string]bool{}
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) }) {
+		var alike []rune
+		latin, other := false, false
+		for _, r := range w {
+			switch {
+			case unicode.Is(unicode.Latin, r):
+				latin = true
+			case unicode.IsLetter(r):
+				if _, ok := lookAlike(r); ok {
+					alike = append(alike, r)
+				} else {
+					other = true
+				}
+			}
+		}
+		// A word of look-alikes alone passes for Latin among Latin words;
+		// a word with letters that do not is another script's word.
+		if len(alike) == 0 || !latin && other {
+			continue
+		}
+		for _, r := range alike {
+			s := scriptOf(r)
+			scripts[s] = true
+			found = append(found, fmt.Sprintf("%s %c (U+%04X) for %s", s, r, r, mustAlike(r)))
+		}
+	}
+	if found == nil {
+		return "", false
+	}
+	found = slices.Compact(found)
+	return fmt.Sprintf("%q mixes Latin letters with look-alike letters of another script: %s", name, strings.Join(found, ", ")), true
+}
+
+func mustAlike(r rune) string {
+	s, _ := lookAlike(r)
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// scriptOf names the script of a letter, among those whose letters pass for
+// Latin.
+func scriptOf(r rune) string {
+	for _, s := range []string{"Cyrillic", "Greek", "Armenian", "Cherokee", "Coptic", "Georgian"} {
+		if unicode.Is(unicode.Scripts[s], r) {
+			return s
+		}
+	}
+	return "non-Latin"
+}
+
+// mixed reports whether a name's look-alike letters are read by their Latin
+// skeleton: the name has Latin letters and a look-alike letter in a word
+// that otherwise passes for Latin.
+func mixed(name string) bool {
+	_, ok := MixedScript(name)
+	return ok
+}
+
+// abjad reports whether a letter belongs to a script that mostly leaves
+// vowels unwritten.
+func abjad(r rune) bool {
+	return unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana)
+}
+
+// transliterate spells a letter of another script in lower-case Latin
+// letters and digits, dropping what transliteration marks with punctuation
+// (the Arabic ayn's `, the hamza's ').
+func transliterate(buf []byte, r rune) []byte {
+	for _, c := range []byte(unidecode.Unidecode(string(r))) {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			buf = append(buf, c)
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+		}
+	}
+	return buf
+}
+
+// hangul spells a Korean syllable as a word. go-unidecode writes ㅊ as c;
+// the romanisations write it ch, as in Choe and Chol.
+func hangul(r rune) string {
+	s := string(transliterate(nil, r))
+	if (r-0xAC00)/588 == 14 && strings.HasPrefix(s, "c") {
+		s = "ch" + s[1:]
+	}
+	return s
+}
+
+// isHangul reports whether r is a precomposed Korean syllable.
+func isHangul(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
+
+// alef reports whether r is an Arabic alef, with or without hamza or madda.
+func alef(r rune) bool {
+	switch r {
+	case 'ا', 'أ', 'إ', 'آ', 'ٱ':
+		return true
+	}
+	return false
+}

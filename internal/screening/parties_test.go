@@ -1,0 +1,168 @@
+package screening
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
+)
+
+// invented is an edition of invented entries: a vessel with its IMO
+// number, a person with a date of birth and a passport, a company.
+func invented() *names.Index {
+	return names.NewIndex(lists.Edition{Source: lists.SourceOFAC, Date: "2026-02-27", Entries: []lists.Entry{
+		{Ref: "OFAC-90001", Kind: lists.Vessel, Name: "SALVOR STAR", IDs: []lists.ID{{Type: lists.IMO, Number: "9074729"}}, Programs: []string{"DPRK"}},
+		{Ref: "OFAC-90002", Kind: lists.Individual, Name: "KESTREN, Orval", Born: []string{"1961-04-02"}, IDs: []lists.ID{{Type: lists.Passport, Number: "P 123 456", Country: "Ruritania"}}, Countries: []string{"Democratic People's Republic of Korea"}},
+		{Ref: "OFAC-90003", Kind: lists.Entity, Name: "TANGSOL TRADING COMPANY", Countries: []string{"Korea, North"}},
+		{Ref: "OFAC-90004", Kind: lists.Vessel, Name: "MARISOL", IDs: []lists.ID{{Type: lists.IMO, Number: "9123453"}}},
+	}})
+}
+
+func plain() Declaration {
+	d := textiles()
+	d.Consignee = Party{Name: "Dandong Huaxin Apparel Co., Ltd.", Country: "CN"}
+	d.EndUser = d.Consignee
+	d.Carrier = Carrier{Vessel: "Pacific Wren", IMO: "9320154"}
+	return d
+}
+
+func reason(r Result, signal string) (Reason, bool) {
+	i := slices.IndexFunc(r.Reasons, func(x Reason) bool { return x.Signal == signal })
+	if i < 0 {
+		return Reason{}, false
+	}
+	return r.Reasons[i], true
+}
+
+// TestScreenVessel screens the carrier: by IMO number whatever name it is
+// declared under, and by name among listed vessels, cleared when the listed
+// vessel's IMO number is another.
+func TestScreenVessel(t *testing.T) {
+	spec := israelDPRK(t)
+	c := context(spec, invented())
+	if r := Screen(plain(), c); slices.Contains(r.Flags, SignalList) {
+		t.Fatalf("an unlisted vessel hits: %+v", r.Names)
+	}
+	// A listed vessel renamed: its IMO number gives it away.
+	d := plain()
+	d.Carrier = Carrier{Vessel: "Bright Morning", IMO: "9074729"}
+	r := Screen(d, c)
+	x, ok := reason(r, SignalList)
+	if !ok || x.Value != 1 || !strings.Contains(x.Text, `vessel "Bright Morning" (IMO 9074729) matches ofac OFAC-90001 SALVOR STAR`) || !strings.Contains(x.Text, "IMO 9074729 is listed") {
+		t.Errorf("renamed vessel: %+v", x)
+	}
+	if len(r.Names) != 1 || r.Names[0].Role != "vessel" || r.Names[0].Identity == nil || r.Names[0].Identity.Status != Confirmed {
+		t.Errorf("names %+v", r.Names)
+	}
+	// The listed name with the listed number.
+	d.Carrier.Vessel = "Salvor Star"
+	if r = Screen(d, c); len(r.Names) != 1 || r.Names[0].Ref != "OFAC-90001" {
+		t.Errorf("listed vessel under its name and number: %+v", r.Names)
+	}
+	// The listed name on another ship: cleared by the number.
+	d.Carrier = Carrier{Vessel: "Marisol", IMO: "9320154"}
+	r = Screen(d, c)
+	if slices.Contains(r.Flags, SignalList) {
+		x, _ := reason(r, SignalList)
+		if x.Value != 0 || !strings.Contains(x.Text, "cleared: declared IMO 9320154, listed IMO 9123453") {
+			t.Errorf("another ship named Marisol: %+v", x)
+		}
+	}
+	// A lifted vessel does not hit by its number.
+	d.Carrier = Carrier{Vessel: "Bright Morning", IMO: "9074729"}
+	c.Lifted = map[string]bool{"OFAC-90001": true}
+	if r = Screen(d, c); len(r.Names) != 0 {
+		t.Errorf("lifted vessel hits: %+v", r.Names)
+	}
+}
+
+// TestScreenIdentity checks that a date of birth, an identifier or a
+// country the entry lists confirms a name hit, and that a date of birth the
+// entry's cannot be clears it.
+func TestScreenIdentity(t *testing.T) {
+	spec := israelDPRK(t)
+	c := context(spec, invented())
+	d := plain()
+	d.EndUser = Party{Name: "Orval Kestren", Country: "CN", Born: "1961-04-02"}
+	r := Screen(d, c)
+	x, _ := reason(r, SignalList)
+	if x.Value != 1 || !strings.Contains(x.Text, "confirmed: born 1961-04-02, listed 1961-04-02") {
+		t.Errorf("same date of birth: %+v", x)
+	}
+	d.EndUser.Born = "1987"
+	r = Screen(d, c)
+	x, _ = reason(r, SignalList)
+	if x.Value != 0 || !strings.Contains(x.Text, "cleared: born 1987, listed 1961-04-02") {
+		t.Errorf("another date of birth: %+v", x)
+	}
+	if len(r.Names) != 1 || r.Names[0].Identity == nil || r.Names[0].Identity.Status != Cleared {
+		t.Errorf("cleared hit not kept with its reason: %+v", r.Names)
+	}
+	d.EndUser.Born = "1960"
+	if r = Screen(d, c); r.Names[0].Identity == nil || r.Names[0].Identity.Status != Confirmed {
+		t.Errorf("a year within one of a listed date: %+v", r.Names)
+	}
+	// The passport number finds the entry under another name.
+	d.EndUser = Party{Name: "O. Smith", Country: "CN", ID: "P123456"}
+	r = Screen(d, c)
+	x, _ = reason(r, SignalList)
+	if x.Value != 1 || !strings.Contains(x.Text, `end user "O. Smith" by identifier matches ofac OFAC-90002`) {
+		t.Errorf("identifier: %+v", x)
+	}
+	// The country confirms a company's hit.
+	d.EndUser = Party{Name: "Tangsol Trading Co", Country: "KP"}
+	r = Screen(d, c)
+	if x, _ = reason(r, SignalList); x.Value != 1 || !strings.Contains(x.Text, "confirmed: country KP is listed") {
+		t.Errorf("country: %+v", x)
+	}
+	d.EndUser.Country = "CN"
+	if x, _ = reason(Screen(d, c), SignalList); strings.Contains(x.Text, "confirmed") || strings.Contains(x.Text, "cleared") {
+		t.Errorf("another country neither confirms nor clears: %+v", x)
+	}
+}
+
+// TestScreenMixedScript flags a party's name that mixes Latin letters with
+// look-alikes of another script, which still finds the listed entity.
+func TestScreenMixedScript(t *testing.T) {
+	spec := israelDPRK(t)
+	d := plain()
+	d.Consignee = Party{Name: "Кorea Мining Ѕevelopment Trading Corporation", Country: "IR"}
+	r := Screen(d, context(spec, fixtureIx(t)))
+	x, ok := reason(r, SignalMixed)
+	if !ok || x.Weight != spec.Verification.Sampling.Weights.ListHit || x.Value != 1 || !strings.Contains(x.Text, "Cyrillic К (U+041A) for K") {
+		t.Errorf("mixed script: %+v", x)
+	}
+	if !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.001" }) {
+		t.Errorf("the look-alike name does not hit KOMID: %+v", r.Names)
+	}
+	if r.Risk < 0.99 {
+		t.Errorf("risk %v, want the list hit and the look-alike letters to raise it to 1", r.Risk)
+	}
+}
+
+// TestScreenMissileItems checks that a reason cites the MTCR item of each
+// item that falls in a category.
+func TestScreenMissileItems(t *testing.T) {
+	spec := israelDPRK(t)
+	d := plain()
+	d.Items = []Item{
+		{Description: "Turbofan engines", HSCode: "841112", Quantity: 2, Unit: "pcs", WeightKg: 900, Value: Value{Amount: 10, Currency: "USD"}},
+		{Description: "UDMH (unsymmetrical dimethylhydrazine)", HSCode: "292800", Quantity: 20, Unit: "drums", WeightKg: 4000, Value: Value{Amount: 10, Currency: "USD"}},
+		{Description: "Hunting rifles", HSCode: "930320", Quantity: 20, Unit: "pcs", WeightKg: 80, Value: Value{Amount: 10, Currency: "USD"}},
+	}
+	r := Screen(d, context(spec, fixtureIx(t)))
+	x, ok := reason(r, SignalItem)
+	for _, want := range []string{`items[0] "Turbofan engines" (HS 841112) falls in mtcr-cat2 (MTCR 3.A.1 turbojet and turbofan engines`, `items[1] "UDMH (unsymmetrical dimethylhydrazine)" (HS 292800) falls in mtcr-cat2 (`, "MTCR 4.C.2.b hydrazine derivatives"} {
+		if !ok || !strings.Contains(x.Text, want) {
+			t.Errorf("item reason %q does not say %q", x.Text, want)
+		}
+	}
+	if strings.Contains(x.Text, "items[2]") {
+		t.Errorf("hunting rifles fall in a category: %q", x.Text)
+	}
+	if _, ok := reason(r, SignalMismatch); ok {
+		t.Errorf("a mismatch among items declared under their own codes: %+v", r.Reasons)
+	}
+}
