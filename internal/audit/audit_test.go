@@ -16,8 +16,8 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	_ "modernc.org/sqlite" // to tamper with the server's database
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/audit"
-	"github.com/surety/surety/internal/cli"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/statement"
@@ -47,7 +47,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{dir: t.TempDir(), logKey: key(t, "surety.local/il-kp-1993"), urls: map[string]string{}}
 	for _, name := range []string{"il-witness", "kp-witness"} {
 		k := key(t, name)
-		u, stop, err := cli.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, name), e.logKey.VKey())
+		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, name), e.logKey.VKey())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,8 +59,8 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func (e *env) serve(t *testing.T, db string) *cli.Running {
-	r, err := cli.Serve(context.Background(), cli.ServeConfig{
+func (e *env) serve(t *testing.T, db string) *app.Running {
+	r, err := app.Serve(context.Background(), app.ServeConfig{
 		Agreement: example, DB: "sqlite:" + filepath.Join(e.dir, db), Addr: "127.0.0.1:0",
 		LogKey: e.logKey, Witnesses: e.urls, Interval: time.Hour,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -73,7 +73,7 @@ func (e *env) serve(t *testing.T, db string) *cli.Running {
 }
 
 // fill appends n clock ticks and publishes a checkpoint.
-func (e *env) fill(t *testing.T, r *cli.Running, prefix string, n int) {
+func (e *env) fill(t *testing.T, r *app.Running, prefix string, n int) {
 	c := client.New(r.URL)
 	for i := range n {
 		env, err := statement.Sign(e.logKey, statement.Payload{Type: "clock.tick", Agreement: "il-kp-1993",
@@ -90,7 +90,7 @@ func (e *env) fill(t *testing.T, r *cli.Running, prefix string, n int) {
 	}
 }
 
-func (e *env) config(r *cli.Running, state string) audit.Config {
+func (e *env) config(r *app.Running, state string) audit.Config {
 	c := audit.Config{Server: r.URL, Agreement: "il-kp-1993", LogKey: e.logKey.VKey(), Dir: state}
 	for _, w := range e.witnesses {
 		c.Witnesses = append(c.Witnesses, w.VKey())
@@ -240,7 +240,7 @@ func logSigned(t *testing.T, e *env, cp []byte) []byte {
 func TestReplayCatchesTamperedVerdict(t *testing.T) {
 	e := newEnv(t)
 	clk := time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC)
-	r, err := cli.Serve(context.Background(), cli.ServeConfig{
+	r, err := app.Serve(context.Background(), app.ServeConfig{
 		Agreement: example, DB: "sqlite:" + filepath.Join(e.dir, "log.db"), Addr: "127.0.0.1:0",
 		LogKey: e.logKey, Witnesses: e.urls, Interval: time.Hour, Now: func() time.Time { return clk },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

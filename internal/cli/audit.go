@@ -8,6 +8,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/audit"
 	"github.com/surety/surety/internal/keys"
 )
@@ -90,7 +91,7 @@ func newRebuildCmd() *cobra.Command {
 		Short: "Drop the projected state and replay the log into it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openStore(cmd.Context(), db)
+			st, err := app.OpenStore(cmd.Context(), db)
 			if err != nil {
 				return err
 			}

@@ -18,10 +18,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
-	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -179,17 +179,6 @@ func benchDeclarations(agreement string, n int) ([][]byte, error) {
 	return envs, nil
 }
 
-// adoptFixtureList adopts the repository's list fixture.
-func adoptFixtureList(ctx context.Context, url, agreement, author string, k *keys.Signer) error {
-	ed, err := lists.Fixture()
-	if err != nil {
-		return err
-	}
-	s := &sender{key: k, author: author, agreement: agreement, client: client.New(url)}
-	_, err = adoptEdition(ctx, s, "list-"+ed.Source+"-"+ed.Date, ed)
-	return err
-}
-
 func newBenchIngestCmd() *cobra.Command {
 	var server, keyPath, agreementFile, db, out string
 	var n, c int
@@ -212,7 +201,7 @@ func newBenchIngestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			logPr := logPrincipal(spec)
+			logPr := app.LogPrincipal(spec)
 			var k *keys.Signer
 			if keyPath != "" {
 				k, err = keys.Load(keyPath)
@@ -234,7 +223,7 @@ func newBenchIngestCmd() *cobra.Command {
 				if db == "" {
 					db = "sqlite:" + filepath.Join(dir, "bench.db")
 				}
-				r, err := Serve(ctx, ServeConfig{Agreement: agreementFile, DB: db, Addr: "127.0.0.1:0", LogKey: k, Now: clk.now,
+				r, err := app.Serve(ctx, app.ServeConfig{Agreement: agreementFile, DB: db, Addr: "127.0.0.1:0", LogKey: k, Now: clk.now,
 					Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 				if err != nil {
 					return err
@@ -258,7 +247,7 @@ func newBenchIngestCmd() *cobra.Command {
 			var dres *IngestResult
 			var sres *SelectionResult
 			if decls {
-				if err := adoptFixtureList(ctx, server, spec.ID, logPr.ID, k); err != nil {
+				if err := app.AdoptFixtureList(ctx, &app.Sender{Key: k, Author: logPr.ID, Agreement: spec.ID, Client: client.New(server)}); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "signing %d ten-item declarations…\n", n)

@@ -10,17 +10,18 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
 
 // SelectionResult is what the sealed selection of logged declarations
 // costs the server: the selector's decisions stored sealed and committed
-// to, in rounds of up to server.MaxSealedBatch, and after departure
+// to, in rounds of up to api.MaxSealedBatch, and after departure
 // revealed, in rounds as large. The selector's own work (its VRF proofs
 // and signatures) is left out, as the signing of the declarations is.
 type SelectionResult struct {
@@ -56,14 +57,14 @@ func BenchSelection(ctx context.Context, url, agreement string, clk *benchClock,
 	if err != nil {
 		return SelectionResult{}, err
 	}
-	s := &sender{key: k, author: "il-selector", agreement: agreement, client: client.New(url), now: clk.now}
-	sealed := s.signed()
+	s := &app.Sender{Key: k, Author: "il-selector", Agreement: agreement, Client: client.New(url), Now: clk.now}
+	sealed := s.Signed()
 	var res SelectionResult
 	var commitTime, revealTime time.Duration
 	const page = 10000 // the most GET /v1/selections/pending and /v1/sealed/due answer
 	for {
-		var pending []server.PendingSelection
-		if err := s.client.Get(ctx, fmt.Sprintf("/v1/selections/pending?limit=%d", page), &pending); err != nil {
+		var pending []state.Pending
+		if err := s.Client.Get(ctx, fmt.Sprintf("/v1/selections/pending?limit=%d", page), &pending); err != nil {
 			return res, err
 		}
 		if len(pending) == 0 {
@@ -85,9 +86,9 @@ func BenchSelection(ctx context.Context, url, agreement string, clk *benchClock,
 		}
 		start := time.Now()
 		var posts []func() error
-		for part := range slices.Chunk(ds, server.MaxSealedBatch) {
+		for part := range slices.Chunk(ds, api.MaxSealedBatch) {
 			posts = append(posts, func() error {
-				var answer server.SealedAnswer
+				var answer api.SealedAnswer
 				if err := sealed.Post(ctx, "/v1/sealed/selections", part, &answer); err != nil {
 					return err
 				}
@@ -100,7 +101,7 @@ func BenchSelection(ctx context.Context, url, agreement string, clk *benchClock,
 		if err := all(posts); err != nil {
 			return res, err
 		}
-		if err := sendAll(ctx, s, statement.TypeCommit, fmt.Sprintf("bench-sel-%d", time.Now().UnixNano()), rounds(ms),
+		if err := sendAll(ctx, s, statement.TypeCommit, fmt.Sprintf("bench-sel-%d", time.Now().UnixNano()), app.Rounds(ms),
 			func(part []statement.Commitment) any { return statement.CommitBody{Commitments: part} }); err != nil {
 			return res, err
 		}
@@ -118,7 +119,7 @@ func BenchSelection(ctx context.Context, url, agreement string, clk *benchClock,
 		if len(due) == 0 {
 			break
 		}
-		if err := sendAll(ctx, s, statement.TypeReveal, fmt.Sprintf("bench-reveal-%d", time.Now().UnixNano()), rounds(due),
+		if err := sendAll(ctx, s, statement.TypeReveal, fmt.Sprintf("bench-reveal-%d", time.Now().UnixNano()), app.Rounds(due),
 			func(part []statement.Decision) any { return statement.RevealBody{Decisions: part} }); err != nil {
 			return res, err
 		}
@@ -133,11 +134,11 @@ func BenchSelection(ctx context.Context, url, agreement string, clk *benchClock,
 // sendAll sends the statements of a round at once, from several clients,
 // as a busy selector would, so that the server checks one while it
 // sequences another.
-func sendAll[T any](ctx context.Context, s *sender, typ, id string, parts [][]T, body func([]T) any) error {
+func sendAll[T any](ctx context.Context, s *app.Sender, typ, id string, parts [][]T, body func([]T) any) error {
 	var fns []func() error
 	for i, part := range parts {
 		fns = append(fns, func() error {
-			_, err := s.send(ctx, typ, fmt.Sprintf("%s-%d", id, i), body(part))
+			_, err := s.Send(ctx, typ, fmt.Sprintf("%s-%d", id, i), body(part))
 			return err
 		})
 	}

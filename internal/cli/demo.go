@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,18 +17,19 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-
 	"github.com/surety/surety/examples"
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
@@ -61,7 +63,7 @@ type DemoConfig struct {
 // Demo is a running demonstration: the server, the witnesses and what the
 // year did.
 type Demo struct {
-	Run        *Running
+	Run        *app.Running
 	KeyDir     string
 	Periods    int
 	stops      []func()
@@ -71,7 +73,7 @@ type Demo struct {
 	deniedSeen bool
 	// denied are the consignments whose inspectors were turned away and
 	// have not left yet: the inspectors come back for them.
-	denied []server.QueueItem
+	denied []api.QueueItem
 }
 
 // Close stops the server and the witnesses.
@@ -140,7 +142,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	witnesses := map[string]string{}
 	for _, w := range []string{"il-witness", "kp-witness"} {
-		u, stop, err := StartWitness(signers[w], "127.0.0.1:0", filepath.Join(cfg.Dir, "witness-"+w), signers["operator"].VKey())
+		u, stop, err := app.StartWitness(signers[w], "127.0.0.1:0", filepath.Join(cfg.Dir, "witness-"+w), signers["operator"].VKey())
 		if err != nil {
 			return nil, err
 		}
@@ -149,16 +151,16 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 	}
 	clk := &simClock{t: demoStart.Add(-24 * time.Hour)}
 	dbPath := filepath.Join(cfg.Dir, "surety.db")
-	d.Run, err = Serve(ctx, ServeConfig{Agreement: agrPath, DB: "sqlite:" + dbPath, Addr: cfg.Addr, LogKey: signers["operator"],
+	d.Run, err = app.Serve(ctx, app.ServeConfig{Agreement: agrPath, DB: "sqlite:" + dbPath, Addr: cfg.Addr, LogKey: signers["operator"],
 		Witnesses: witnesses, Now: clk.now, Logger: quiet})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("%w (a demo already in %s? remove it, or give --dir)", err, cfg.Dir)
 	}
-	as := func(id string) *sender {
-		return &sender{key: signers[id], author: id, agreement: spec.ID, client: client.New(d.Run.URL), now: clk.now}
+	as := func(id string) *app.Sender {
+		return &app.Sender{Key: signers[id], Author: id, Agreement: spec.ID, Client: client.New(d.Run.URL), Now: clk.now}
 	}
-	if err := adoptFixtureList(ctx, d.Run.URL, spec.ID, "operator", signers["operator"]); err != nil && !isConflict(err) {
+	if err := app.AdoptFixtureList(ctx, &app.Sender{Key: signers["operator"], Author: "operator", Agreement: spec.ID, Client: client.New(d.Run.URL), Now: clk.now}); err != nil && !isConflict(err) {
 		d.Close()
 		return nil, err
 	}
@@ -167,7 +169,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 		d.Close()
 		return nil, err
 	}
-	sel := &Selector{Sender: as("il-selector"), VRF: vrf, Logger: quiet}
+	sel := &app.Selector{Sender: as("il-selector"), VRF: vrf, Logger: quiet}
 	fmt.Fprintf(cfg.Out, "Surety demo: the 1993 offer, %s to %s, in %s\n", demoStart.Format(time.DateOnly), cfg.Until.Format(time.DateOnly), cfg.Dir)
 	fmt.Fprintf(cfg.Out, "log %s at %s, cosigned by witnesses il-witness and kp-witness\n\n", spec.Origin(), d.Run.URL)
 	if err := d.drive(ctx, cfg, clk, as, sel); err != nil {
@@ -182,7 +184,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 }
 
 func isConflict(err error) bool {
-	var p *client.Problem
+	var p *api.Problem
 	return errors.As(err, &p) && p.Status == 409
 }
 
@@ -248,7 +250,7 @@ func declaration(r *rand.Rand, site string, departure time.Time) screening.Decla
 }
 
 // drive runs the simulated days.
-func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func(string) *sender, sel *Selector) error {
+func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func(string) *app.Sender, sel *app.Selector) error {
 	r := rand.New(rand.NewPCG(1993, 7))
 	c := client.New(d.Run.URL)
 	week := 0
@@ -270,7 +272,7 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 				id := fmt.Sprintf("d-%s-%s-%d", day.Format("20060102"), site, i)
 				decl := declaration(r, site, dep)
 				decl.Seals = []string{fmt.Sprintf("KP-%s-%d", day.Format("060102"), 100*len(site)+i)}
-				if _, err := as("kp-export-authority").send(ctx, statement.TypeDeclare, id, decl); err != nil {
+				if _, err := as("kp-export-authority").Send(ctx, statement.TypeDeclare, id, decl); err != nil {
 					return fmt.Errorf("declaration %s: %w", id, err)
 				}
 				d.declared++
@@ -281,7 +283,7 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			// mining equipment.
 			clk.set(day.Add(9 * time.Hour))
 			rod := examples.Rodong(day.Add(40 * time.Hour))
-			if _, err := as("kp-export-authority").send(ctx, statement.TypeDeclare, "d-rodong-attempt", rod); err != nil {
+			if _, err := as("kp-export-authority").Send(ctx, statement.TypeDeclare, "d-rodong-attempt", rod); err != nil {
 				return err
 			}
 			d.declared++
@@ -310,7 +312,7 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			return err
 		}
 		clk.set(day.Add(23 * time.Hour))
-		if _, err := as("operator").send(ctx, statement.TypeClockTick, "tick-"+day.Format("20060102"), statement.ClockTickBody{}); err != nil {
+		if _, err := as("operator").Send(ctx, statement.TypeClockTick, "tick-"+day.Format("20060102"), statement.ClockTickBody{}); err != nil {
 			return err
 		}
 		if day.Sub(demoStart) >= time.Duration(week+1)*7*24*time.Hour {
@@ -338,10 +340,10 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 // inspect has the inspectors inspect every queued consignment. What they
 // find is what the crate holds; at Nampo, during the denial, the DPRK turns
 // them away.
-func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as func(string) *sender, day time.Time) error {
+func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as func(string) *app.Sender, day time.Time) error {
 	inspectors := map[string][]string{"fnj": {"il-insp-fnj-1", "il-insp-fnj-2"}, "kpnam": {"il-insp-nam-1", "il-insp-nam-2"}}
 	for _, site := range []string{"fnj", "kpnam"} {
-		q, err := queue(ctx, as(inspectors[site][0]), site)
+		q, err := as(inspectors[site][0]).Queue(ctx, site)
 		if err != nil {
 			return err
 		}
@@ -363,7 +365,7 @@ func (d *Demo) inspect(ctx context.Context, c *client.Client, clk *simClock, as 
 				b.Seals, b.SealsFound = nil, nil
 				d.denied = append(d.denied, s)
 			}
-			if _, err := as(inspectors[site][i%2]).send(ctx, statement.TypeReport, "r-"+s.Declaration, b); err != nil {
+			if _, err := as(inspectors[site][i%2]).Send(ctx, statement.TypeReport, "r-"+s.Declaration, b); err != nil {
 				return fmt.Errorf("report on %s: %w", s.Declaration, err)
 			}
 			d.reported[b.Outcome]++
@@ -384,16 +386,16 @@ func intact(seals []string) []statement.SealCheck {
 
 // reinspect has the inspectors inspect, before it leaves, each consignment
 // whose inspection was denied: that cures the denial.
-func (d *Demo) reinspect(ctx context.Context, as func(string) *sender) error {
+func (d *Demo) reinspect(ctx context.Context, as func(string) *app.Sender) error {
 	for i, s := range d.denied {
 		var decl state.Declaration
-		if err := as("il-insp-nam-1").client.Get(ctx, "/v1/declarations/"+s.Declaration, &decl); err != nil {
+		if err := as("il-insp-nam-1").Client.Get(ctx, "/v1/declarations/"+s.Declaration, &decl); err != nil {
 			return err
 		}
-		now := as("il-insp-nam-1").now()
+		now := as("il-insp-nam-1").Now()
 		b := statement.ReportBody{Declaration: s.Declaration, Site: s.Site, Outcome: statement.Cleared, Start: now, End: now.Add(2 * time.Hour),
 			SealsFound: intact(decl.Body.Seals), Seals: []string{fmt.Sprintf("IL-CURE-%04d", i+1)}}
-		if _, err := as("il-insp-nam-1").send(ctx, statement.TypeReport, "r2-"+s.Declaration, b); err != nil {
+		if _, err := as("il-insp-nam-1").Send(ctx, statement.TypeReport, "r2-"+s.Declaration, b); err != nil {
 			return fmt.Errorf("second report on %s: %w", s.Declaration, err)
 		}
 		d.reported[statement.Cleared]++
@@ -404,7 +406,7 @@ func (d *Demo) reinspect(ctx context.Context, as func(string) *sender) error {
 
 // pay has Israel pay the tranches that are due, one of them late, and the
 // DPRK acknowledge what it received.
-func (d *Demo) pay(ctx context.Context, c *client.Client, as func(string) *sender, day time.Time) error {
+func (d *Demo) pay(ctx context.Context, c *client.Client, as func(string) *app.Sender, day time.Time) error {
 	var in state.Incentives
 	if err := c.Get(ctx, "/v1/incentives", &in); err != nil {
 		return err
@@ -413,11 +415,11 @@ func (d *Demo) pay(ctx context.Context, c *client.Client, as func(string) *sende
 		switch {
 		case t.Status == compliance.TrancheDue && (t.ID != latePayment || !day.Before(t.Due.Add(latePaymentBy))):
 			b := statement.PaymentBody{Tranche: t.ID, Amount: t.Amount, Currency: t.Currency, Reference: "Bank of Israel transfer " + t.ID}
-			if _, err := as("il-treasury").send(ctx, statement.TypePayment, "pay-"+t.ID, b); err != nil {
+			if _, err := as("il-treasury").Send(ctx, statement.TypePayment, "pay-"+t.ID, b); err != nil {
 				return fmt.Errorf("payment of %s: %w", t.ID, err)
 			}
 		case t.Status == compliance.TranchePaid && t.Receipt == nil && day.After(t.Payment.Time):
-			if _, err := as("kp-export-authority").send(ctx, statement.TypeReceipt, "receipt-"+t.ID, statement.ReceiptBody{Tranche: t.ID}); err != nil {
+			if _, err := as("kp-export-authority").Send(ctx, statement.TypeReceipt, "receipt-"+t.ID, statement.ReceiptBody{Tranche: t.ID}); err != nil {
 				return fmt.Errorf("receipt of %s: %w", t.ID, err)
 			}
 		}
@@ -439,7 +441,7 @@ func (d *Demo) status(ctx context.Context, c *client.Client, w io.Writer, day ti
 	}
 	verdict := ""
 	for n := d.Periods + 1; ; n++ {
-		var v server.VerdictsResponse
+		var v api.VerdictsResponse
 		if err := c.Get(ctx, fmt.Sprintf("/v1/periods/%d/verdicts", n), &v); err != nil {
 			break
 		}
@@ -451,7 +453,7 @@ func (d *Demo) status(ctx context.Context, c *client.Client, w io.Writer, day ti
 		verdict = fmt.Sprintf("  period %d: %s", n, strings.Join(vs, ", "))
 	}
 	fmt.Fprintf(w, "%s  declared %4d  selected %4d  inspected %4d  denied %2d  tranches: %s%s\n", day.Format(time.DateOnly), d.declared, d.selected,
-		d.reported[statement.Cleared]+d.reported[statement.Prohibited], d.reported[statement.AccessDenied], orNone(strings.Join(tr, ", ")), verdict)
+		d.reported[statement.Cleared]+d.reported[statement.Prohibited], d.reported[statement.AccessDenied], cmp.Or(strings.Join(tr, ", "), "none"), verdict)
 	return nil
 }
 
@@ -493,10 +495,10 @@ func (d *Demo) news(ctx context.Context, c *client.Client, w io.Writer, from, to
 func (d *Demo) summary(ctx context.Context, w io.Writer, spec *agreement.Spec) error {
 	c := client.New(d.Run.URL)
 	fmt.Fprintf(w, "\nPeriod verdicts and the detection probability each period stated\n")
-	tw := table(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PERIOD\tFROM\tDPRK\tISRAEL\tDECLARED\tSELECTED\tINSPECTED\tDETECTION M=1\tM=3\tM=5\tAT STAKE\tDETERS\tREASON")
 	for n := 1; ; n++ {
-		var v server.VerdictsResponse
+		var v api.VerdictsResponse
 		if err := c.Get(ctx, fmt.Sprintf("/v1/periods/%d/verdicts", n), &v); err != nil {
 			break
 		}

@@ -16,8 +16,8 @@ import (
 
 	"github.com/surety/surety/examples"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/client"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
@@ -121,7 +121,7 @@ func (e evader) about(id string) map[string]any {
 	e.t.Helper()
 	out := map[string]any{}
 	var d state.Declaration
-	var sr server.SelectionResponse
+	var sr api.SelectionResponse
 	for _, p := range []string{"/v1/declarations/" + id, "/v1/declarations/" + id + "/selection"} {
 		code, b := e.get(p)
 		if code != http.StatusOK {
@@ -140,7 +140,7 @@ func (e evader) about(id string) map[string]any {
 	if code != http.StatusOK {
 		e.t.Fatalf("GET statement %d: %d", d.Index, code)
 	}
-	var er server.EntryResponse
+	var er api.EntryResponse
 	if err := json.Unmarshal(b, &er); err != nil {
 		e.t.Fatal(err)
 	}
@@ -301,7 +301,7 @@ func TestEvader(t *testing.T) {
 			}
 		}
 		// The inspectorate knows: its queue is the selected ones.
-		q, err := queue(ctx, s.as("il-insp-fnj-1"), "fnj")
+		q, err := s.as("il-insp-fnj-1").Queue(ctx, "fnj")
 		if err != nil || len(q) != selected {
 			t.Fatalf("round %d: the fnj queue has %d; %d were selected (%v)", round, len(q), selected, err)
 		}

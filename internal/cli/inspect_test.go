@@ -16,37 +16,38 @@ import (
 
 	"github.com/surety/surety/examples"
 
+	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
 
 type site struct {
 	t   *testing.T
-	r   *Running
+	r   *app.Running
 	clk *simClock
 }
 
 func startSite(t *testing.T) *site {
 	clk := &simClock{t: time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC)}
 	k, _ := keys.Derive("demo", "surety.local/il-kp-1993")
-	r, err := Serve(context.Background(), ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
+	r, err := app.Serve(context.Background(), app.ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
 		DB: "sqlite:" + filepath.Join(t.TempDir(), "s.db"), Addr: "127.0.0.1:0", LogKey: k, Interval: time.Hour,
 		Now: clk.now, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Close)
-	if err := adoptFixtureList(context.Background(), r.URL, "il-kp-1993", "operator", k); err != nil {
+	if err := app.AdoptFixtureList(context.Background(), &app.Sender{Key: k, Author: "operator", Agreement: "il-kp-1993", Client: client.New(r.URL), Now: clk.now}); err != nil {
 		t.Fatal(err)
 	}
 	return &site{t: t, r: r, clk: clk}
 }
 
-func (s *site) as(principal string) *sender {
+func (s *site) as(principal string) *app.Sender {
 	name := principal
 	if principal == "operator" {
 		name = "surety.local/il-kp-1993"
@@ -55,20 +56,20 @@ func (s *site) as(principal string) *sender {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	return &sender{key: k, author: principal, agreement: "il-kp-1993", client: client.New(s.r.URL), now: s.clk.now}
+	return &app.Sender{Key: k, Author: principal, Agreement: "il-kp-1993", Client: client.New(s.r.URL), Now: s.clk.now}
 }
 
 func (s *site) ok(typ, id string, from string, body any) {
 	s.t.Helper()
-	if _, err := s.as(from).send(context.Background(), typ, id, body); err != nil {
+	if _, err := s.as(from).Send(context.Background(), typ, id, body); err != nil {
 		s.t.Fatalf("%s %s: %v", typ, id, err)
 	}
 }
 
 func (s *site) refused(typ, id, from string, body any, status int, msg string) {
 	s.t.Helper()
-	_, err := s.as(from).send(context.Background(), typ, id, body)
-	var p *client.Problem
+	_, err := s.as(from).Send(context.Background(), typ, id, body)
+	var p *api.Problem
 	if !errors.As(err, &p) || p.Status != status || !strings.Contains(p.Detail, msg) {
 		s.t.Errorf("%s %s by %s: got %v; want %d mentioning %q", typ, id, from, err, status, msg)
 	}
@@ -78,7 +79,7 @@ func (s *site) refused(typ, id, from string, body any, status int, msg string) {
 // inspector.
 func (s *site) revealOf(inspector, site, decl string) *statement.Decision {
 	s.t.Helper()
-	q, err := queue(context.Background(), s.as(inspector), site)
+	q, err := s.as(inspector).Queue(context.Background(), site)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -91,13 +92,13 @@ func (s *site) revealOf(inspector, site, decl string) *statement.Decision {
 	return nil
 }
 
-func (s *site) selector() *Selector {
+func (s *site) selector() *app.Selector {
 	k, _ := keys.Derive("demo", "il-selector")
 	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	sel := NewSelector(s.r.URL, "il-kp-1993", k, "", vrf, s.clk.now)
+	sel := app.NewSelector(s.r.URL, "il-kp-1993", k, "", vrf, s.clk.now)
 	sel.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	return sel
 }
@@ -122,24 +123,24 @@ func TestSelectQueueReport(t *testing.T) {
 	}
 	for who, why := range map[string]string{"il-insp-fnj-1": "inspects at [fnj], not at kpnam", "il-treasury": "only the inspectorate reads",
 		"kp-export-authority": "only the inspectorate reads"} {
-		_, err := queue(ctx, s.as(who), "kpnam")
-		if p, ok := errors.AsType[*client.Problem](err); !ok || p.Status != 403 || !strings.Contains(p.Detail, why) {
+		_, err := s.as(who).Queue(ctx, "kpnam")
+		if p, ok := errors.AsType[*api.Problem](err); !ok || p.Status != 403 || !strings.Contains(p.Detail, why) {
 			t.Errorf("%s read the kpnam queue: %v; want 403: %s", who, err, why)
 		}
 	}
 	// A signature made with another principal's key, or too old, does
 	// not pass.
 	forged := s.as("il-insp-nam-1")
-	forged.key = s.as("il-insp-fnj-1").key
-	if _, err := queue(ctx, forged, "kpnam"); !isStatus(err, 401, "does not verify with a current key of il-insp-nam-1") {
+	forged.Key = s.as("il-insp-fnj-1").Key
+	if _, err := forged.Queue(ctx, "kpnam"); !isStatus(err, 401, "does not verify with a current key of il-insp-nam-1") {
 		t.Errorf("a queue read signed with another key: %v; want 401", err)
 	}
 	stale := s.as("il-insp-nam-1")
-	stale.now = func() time.Time { return s.clk.now().Add(-10 * time.Minute) }
-	if _, err := queue(ctx, stale, "kpnam"); !isStatus(err, 401, "more than 5m0s from the server's time") {
+	stale.Now = func() time.Time { return s.clk.now().Add(-10 * time.Minute) }
+	if _, err := stale.Queue(ctx, "kpnam"); !isStatus(err, 401, "more than 5m0s from the server's time") {
 		t.Errorf("a queue read signed ten minutes ago: %v; want 401", err)
 	}
-	q, err := queue(ctx, s.as("il-insp-nam-1"), "kpnam")
+	q, err := s.as("il-insp-nam-1").Queue(ctx, "kpnam")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestSelectQueueReport(t *testing.T) {
 	s.refused(statement.TypeReport, "r-0", "il-insp-fnj-1", report, 403, "inspects at [fnj], not at kpnam")
 	s.ok(statement.TypeReport, "r-1", "il-insp-nam-1", report)
 	s.refused(statement.TypeReport, "r-2", "il-insp-nam-2", report, 409, "revealed already")
-	if q, err := queue(ctx, s.as("il-insp-nam-1"), "kpnam"); err != nil || len(q) != 0 {
+	if q, err := s.as("il-insp-nam-1").Queue(ctx, "kpnam"); err != nil || len(q) != 0 {
 		t.Errorf("queue after the report: %v %v", q, err)
 	}
 
@@ -233,7 +234,7 @@ func TestSelectionRules(t *testing.T) {
 	wrongP.Selected = good.U < 0.9
 	lie := good
 	lie.Selected = !good.Selected
-	sealed := s.as("il-selector").signed()
+	sealed := s.as("il-selector").Signed()
 	for _, c := range []struct {
 		name string
 		c    *client.Client
@@ -244,7 +245,7 @@ func TestSelectionRules(t *testing.T) {
 		{"wrong p", sealed, wrongP, 422, "projected selection probability"},
 		{"lie", sealed, lie, 422, "selected is"},
 	} {
-		var answer server.SealedAnswer
+		var answer api.SealedAnswer
 		err := c.c.Post(ctx, "/v1/sealed/selections", []statement.Decision{c.body}, &answer)
 		if err != nil || len(answer.Stored) != 0 || len(answer.Refused) != 1 || answer.Refused[0].Status != c.code || !strings.Contains(answer.Refused[0].Detail, c.msg) {
 			t.Errorf("%s: %+v, %v; want refused with %d mentioning %q", c.name, answer, err, c.code, c.msg)
@@ -257,14 +258,14 @@ func TestSelectionRules(t *testing.T) {
 		msg  string
 	}{
 		{"unsigned", client.New(s.r.URL), 401, "sign the request"},
-		{"not the selector", s.as("il-insp-fnj-1").signed(), 403, "is not the inspectorate's selector"},
+		{"not the selector", s.as("il-insp-fnj-1").Signed(), 403, "is not the inspectorate's selector"},
 	} {
 		err := c.c.Post(ctx, "/v1/sealed/selections", []statement.Decision{good}, nil)
-		if p, ok := errors.AsType[*client.Problem](err); !ok || p.Status != c.code || !strings.Contains(p.Detail, c.msg) {
+		if p, ok := errors.AsType[*api.Problem](err); !ok || p.Status != c.code || !strings.Contains(p.Detail, c.msg) {
 			t.Errorf("%s: %v; want %d mentioning %q", c.name, err, c.code, c.msg)
 		}
 	}
-	var answer server.SealedAnswer
+	var answer api.SealedAnswer
 	if err := sealed.Post(ctx, "/v1/sealed/selections", []statement.Decision{good}, &answer); err != nil || len(answer.Stored) != 1 {
 		t.Fatalf("the good decision: %+v, %v", answer, err)
 	}
@@ -315,7 +316,7 @@ func TestDeadlinesAndChallenges(t *testing.T) {
 	if _, _, n, err := s.selector().Run(ctx); err != nil || n != 1 {
 		t.Fatalf("revealed %d after departure: %v", n, err)
 	}
-	var sr server.SelectionResponse
+	var sr api.SelectionResponse
 	if err := client.New(s.r.URL).Get(ctx, "/v1/declarations/d-1/selection", &sr); err != nil {
 		t.Fatal(err)
 	}
@@ -353,6 +354,6 @@ func mustLeaf(t *testing.T, h string) [32]byte {
 }
 
 func isStatus(err error, status int, detail string) bool {
-	p, ok := errors.AsType[*client.Problem](err)
+	p, ok := errors.AsType[*api.Problem](err)
 	return ok && p.Status == status && strings.Contains(p.Detail, detail)
 }

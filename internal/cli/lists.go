@@ -18,10 +18,10 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening/lists"
-	"github.com/surety/surety/internal/statement"
 )
 
 // The official addresses of the lists.
@@ -214,7 +214,7 @@ func newListsImportCmd() *cobra.Command {
 				if author == "" {
 					author = k.Name
 				}
-				a, err := adoptEdition(cmd.Context(), &sender{key: k, author: author, agreement: agr, client: client.New(server)}, id, e)
+				a, err := (&app.Sender{Key: k, Author: author, Agreement: agr, Client: client.New(server)}).AdoptEdition(cmd.Context(), id, e)
 				if err != nil {
 					return err
 				}
@@ -275,27 +275,6 @@ func importUN(path, date string, progress func(done, total int64)) (lists.Editio
 		return lists.Edition{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return e, nil
-}
-
-// adoptEdition uploads the canonical edition as a blob and submits
-// list.adopt for it.
-func adoptEdition(ctx context.Context, s *sender, id string, e lists.Edition) (client.Appended, error) {
-	canon, err := lists.Encode(e)
-	if err != nil {
-		return client.Appended{}, err
-	}
-	sum, err := s.client.PutBlob(ctx, canon)
-	if err != nil {
-		return client.Appended{}, fmt.Errorf("upload edition: %w", err)
-	}
-	if want := sha256.Sum256(canon); sum != hex.EncodeToString(want[:]) {
-		return client.Appended{}, fmt.Errorf("upload edition: the server names the blob %s, but its SHA-256 is %x", sum, want)
-	}
-	a, err := s.send(ctx, statement.TypeListAdopt, id, statement.ListAdoptBody{Source: e.Source, Date: e.Date, SHA256: sum, Entries: len(e.Entries)})
-	if err != nil {
-		return client.Appended{}, fmt.Errorf("submit list.adopt: %w", err)
-	}
-	return a, nil
 }
 
 // writeAtomic writes data to path through a temporary file in the same

@@ -11,10 +11,11 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/report"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -80,7 +81,7 @@ func newReportCmd() *cobra.Command {
 // adoptedLogKey returns the verifier key of the log principal in the
 // agreement the server's log adopted, as the server says.
 func adoptedLogKey(ctx context.Context, c *client.Client) (string, error) {
-	var e server.EntryResponse
+	var e api.EntryResponse
 	if err := c.Get(ctx, "/v1/statements/0", &e); err != nil {
 		return "", err
 	}
@@ -92,7 +93,7 @@ func adoptedLogKey(ctx context.Context, c *client.Client) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, pub, err := keys.ParsePublic(logPrincipal(spec).Key)
+	_, pub, err := keys.ParsePublic(app.LogPrincipal(spec).Key)
 	if err != nil {
 		return "", fmt.Errorf("the adopted agreement's log key: %w", err)
 	}

@@ -1,41 +1,12 @@
 package cli
 
 import (
-	"context"
-	"encoding/json"
-	"time"
-
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/statement"
 )
-
-// sender signs statements as one principal and submits them.
-type sender struct {
-	key       *keys.Signer
-	author    string
-	agreement string
-	client    *client.Client
-	now       func() time.Time
-}
-
-func (s *sender) send(ctx context.Context, typ, id string, body any) (client.Appended, error) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return client.Appended{}, err
-	}
-	now := time.Now
-	if s.now != nil {
-		now = s.now
-	}
-	env, err := statement.Sign(s.key, statement.Payload{Type: typ, Agreement: s.agreement, ID: id, Author: s.author, Time: now(), Body: b})
-	if err != nil {
-		return client.Appended{}, err
-	}
-	return s.client.Submit(ctx, env)
-}
 
 // principalFlags adds --key, --author, --server and --agreement.
 type principalFlags struct {
@@ -50,7 +21,7 @@ func (p *principalFlags) add(cmd *cobra.Command) {
 	_ = cmd.MarkFlagRequired("key")
 }
 
-func (p *principalFlags) sender() (*sender, error) {
+func (p *principalFlags) sender() (*app.Sender, error) {
 	k, err := keys.Load(p.key)
 	if err != nil {
 		return nil, err
@@ -59,13 +30,5 @@ func (p *principalFlags) sender() (*sender, error) {
 	if author == "" {
 		author = k.Name
 	}
-	return &sender{key: k, author: author, agreement: p.agreement, client: client.New(p.server)}, nil
-}
-
-// signed returns the sender's client signing its requests (RFC 9421) as
-// the sender's principal, for the sealed endpoints.
-func (s *sender) signed() *client.Client {
-	c := s.client.Signing(s.author, s.key.Key)
-	c.Now = s.now
-	return c
+	return &app.Sender{Key: k, Author: author, Agreement: p.agreement, Client: client.New(p.server)}, nil
 }

@@ -1,16 +1,10 @@
 package cli
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -18,29 +12,11 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
-	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
-	"github.com/surety/surety/internal/server"
-	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
-	"github.com/surety/surety/internal/store/postgres"
-	"github.com/surety/surety/internal/store/sqlite"
 )
-
-// openStore opens the store a --db flag names: sqlite:PATH (or a bare
-// path), or a postgres:// URL.
-func openStore(ctx context.Context, db string) (store.Store, error) {
-	switch {
-	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
-		return postgres.Open(ctx, db)
-	case strings.HasPrefix(db, "sqlite:"):
-		return sqlite.Open(strings.TrimPrefix(db, "sqlite:"))
-	case strings.Contains(db, "://"):
-		return nil, fmt.Errorf("--db %q: use sqlite:PATH or a postgres:// URL", db)
-	}
-	return sqlite.Open(db)
-}
 
 // newLogger logs as text on a terminal and as JSON otherwise.
 func newLogger(w *os.File) *slog.Logger {
@@ -50,183 +26,8 @@ func newLogger(w *os.File) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, nil))
 }
 
-// ServeConfig is what a log server needs.
-type ServeConfig struct {
-	Agreement string // the agreement file
-	DB        string
-	Addr      string
-	LogKey    *keys.Signer
-	Witnesses map[string]string // witness principal id → URL
-	Interval  time.Duration
-	Now       func() time.Time
-	Logger    *slog.Logger
-}
-
-// Running is a started log server.
-type Running struct {
-	Spec      *agreement.Spec
-	Store     store.Store
-	Log       *ledger.Log
-	Publisher *ledger.Publisher
-	Server    *server.Server
-	URL       string
-
-	http   *http.Server
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-// Close stops the server, the publisher and the log, and closes the store.
-func (r *Running) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = r.http.Shutdown(ctx)
-	r.cancel()
-	<-r.done
-	r.Log.Close()
-	_ = r.Store.Close()
-}
-
-// Serve opens the store and the log, adopts the agreement if the log is
-// new, and serves it on cfg.Addr until Close.
-func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
-	doc, err := os.ReadFile(cfg.Agreement)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := agreement.Parse(cfg.Agreement, doc)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a valid agreement:\n%w", cfg.Agreement, err)
-	}
-	if cfg.LogKey.Name != spec.Origin() {
-		return nil, fmt.Errorf("the log key is named %q, but the agreement's log origin is %q; use the key of the log principal", cfg.LogKey.Name, spec.Origin())
-	}
-	logPr := logPrincipal(spec)
-	if _, pub, _ := keys.ParsePublic(logPr.Key); !pub.Equal(cfg.LogKey.Public()) {
-		return nil, fmt.Errorf("the log key does not match principal %s's key in the agreement", logPr.ID)
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	st, err := openStore(ctx, cfg.DB)
-	if err != nil {
-		return nil, err
-	}
-	l, err := ledger.Open(ctx, ledger.Options{Store: st, Log: spec.ID, Now: cfg.Now, Logger: cfg.Logger})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	r := &Running{Spec: spec, Store: st, Log: l}
-	fail := func(err error) (*Running, error) {
-		l.Close()
-		st.Close()
-		return nil, err
-	}
-	if err := adopt(ctx, l, spec, doc, cfg.LogKey, logPr.ID, cfg.Now); err != nil {
-		return fail(err)
-	}
-	var peers []*ledger.WitnessPeer
-	for _, p := range spec.Parties {
-		for _, pr := range p.Principals {
-			if !slices.Contains(pr.Duties, agreement.Witness) {
-				continue
-			}
-			name, _, _ := keys.ParsePublic(pr.Key)
-			if name == "" {
-				name = pr.ID
-			}
-			u, ok := cfg.Witnesses[pr.ID]
-			if !ok {
-				cfg.Logger.Warn("serve: no URL for witness; its cosignature will be missing", "witness", pr.ID, "hint", "pass --witness "+pr.ID+"=URL")
-				continue
-			}
-			peers = append(peers, &ledger.WitnessPeer{Name: name, URL: u})
-		}
-	}
-	for id := range cfg.Witnesses {
-		if !slices.ContainsFunc(peers, func(p *ledger.WitnessPeer) bool { return p.URL == cfg.Witnesses[id] }) {
-			return fail(fmt.Errorf("--witness %s: the agreement has no witness principal %s", id, id))
-		}
-	}
-	r.Publisher = &ledger.Publisher{Log: l, Origin: spec.Origin(), Signer: cfg.LogKey.Note(), Witnesses: peers}
-	if _, err := r.Publisher.Publish(ctx, true); err != nil {
-		return fail(err)
-	}
-	r.Server = server.New(l, r.Publisher, cfg.Logger)
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fail(err)
-	}
-	r.URL = "http://" + ln.Addr().String()
-	r.http = &http.Server{Handler: r.Server, ReadHeaderTimeout: 10 * time.Second}
-	pctx, cancel := context.WithCancel(context.Background())
-	r.cancel, r.done = cancel, make(chan struct{})
-	interval := cfg.Interval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	go func() {
-		defer close(r.done)
-		r.Publisher.Run(pctx, interval)
-	}()
-	go func() {
-		if err := r.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			cfg.Logger.Error("serve: http", "err", err)
-		}
-	}()
-	return r, nil
-}
-
-func logPrincipal(spec *agreement.Spec) agreement.Principal {
-	for _, p := range spec.Parties {
-		for _, pr := range p.Principals {
-			if slices.Contains(pr.Duties, agreement.LogKey) {
-				return pr
-			}
-		}
-	}
-	return agreement.Principal{}
-}
-
-// adopt appends agreement.adopt to a new log, or checks that an existing
-// log adopted this very document.
-func adopt(ctx context.Context, l *ledger.Log, spec *agreement.Spec, doc []byte, key *keys.Signer, author string, now func() time.Time) error {
-	h, err := l.Head(ctx)
-	if err != nil {
-		return err
-	}
-	if h.Size > 0 {
-		var adopted []byte
-		err := l.Store().View(ctx, func(tx store.ReadTx) error {
-			var err error
-			adopted, err = tx.Get(spec.ID, "agreement", "document")
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("the log of %s has entries but no adopted agreement: %w", spec.ID, err)
-		}
-		if string(adopted) != string(doc) {
-			return fmt.Errorf("the log of %s adopted a different version of the agreement document; serve the adopted one (GET /v1/agreement) or start a new log", spec.ID)
-		}
-		return nil
-	}
-	if now == nil {
-		now = time.Now
-	}
-	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
-	env, err := statement.Sign(key, statement.Payload{Type: statement.TypeAdopt, Agreement: spec.ID, ID: "adopt", Author: author, Time: now(), Body: body})
-	if err != nil {
-		return err
-	}
-	if _, err := l.Append(ctx, env); err != nil {
-		return fmt.Errorf("adopt the agreement: %w", err)
-	}
-	return nil
-}
-
 func newServeCmd() *cobra.Command {
-	var cfg ServeConfig
+	var cfg app.ServeConfig
 	var logKey string
 	var witnesses []string
 	cmd := &cobra.Command{
@@ -254,7 +55,7 @@ func newServeCmd() *cobra.Command {
 			cfg.Logger = newLogger(os.Stderr)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			r, err := Serve(ctx, cfg)
+			r, err := app.Serve(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
@@ -48,7 +48,7 @@ func VerifySelection(ctx context.Context, srv, agr, decl, logKey string) (lines 
 	if err := c.Get(ctx, "/v1/declarations/"+url.PathEscape(decl), &d); err != nil {
 		return lines, false, err
 	}
-	var sr server.SelectionResponse
+	var sr api.SelectionResponse
 	if err := c.Get(ctx, "/v1/declarations/"+url.PathEscape(decl)+"/selection", &sr); err != nil {
 		return lines, false, err
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/httpsig"
 )
 
@@ -45,20 +46,8 @@ func New(base string) *Client {
 	return &Client{Base: strings.TrimSuffix(base, "/"), HTTP: &http.Client{}}
 }
 
-// Problem is a problem+json answer.
-type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-}
-
-func (p *Problem) Error() string {
-	return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail)
-}
-
 // Do sends a request and decodes a JSON answer into out (if not nil). A
-// non-2xx answer is returned as *Problem.
+// non-2xx answer is returned as *api.Problem.
 func (c *Client) Do(ctx context.Context, method, path, contentType string, body []byte, out any) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, bytes.NewReader(body))
 	if err != nil {
@@ -89,7 +78,7 @@ func (c *Client) Do(ctx context.Context, method, path, contentType string, body 
 		return resp.StatusCode, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if resp.StatusCode >= 300 {
-		p := &Problem{Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode), Detail: string(bytes.TrimSpace(b))}
+		p := &api.Problem{Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode), Detail: string(bytes.TrimSpace(b))}
 		if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 			_ = json.Unmarshal(b, p)
 		}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/decimal"
 )
 
 // Probability is a declaration's selection probability under the sampling
@@ -19,5 +20,5 @@ func Probability(s agreement.Sampling, risk float64) float64 {
 		gain = 1
 	}
 	p := math.Min(s.Cap, math.Max(s.Floor, gain*risk))
-	return math.Round(p*1e6) / 1e6
+	return decimal.Round6(p)
 }

@@ -22,14 +22,14 @@ import (
 
 	"github.com/surety/surety/examples"
 
-	"github.com/surety/surety/internal/cli"
+	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/report"
-	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -40,7 +40,7 @@ const agr = "il-kp-1993"
 // site is a live server of the 1993 agreement on a log clock the test sets.
 type site struct {
 	t   *testing.T
-	r   *cli.Running
+	r   *app.Running
 	c   *client.Client
 	mu  sync.Mutex
 	now time.Time
@@ -53,7 +53,7 @@ func (s *site) set(t time.Time) { s.mu.Lock(); s.now = t; s.mu.Unlock() }
 func start(t *testing.T) *site {
 	s := &site{t: t, now: time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC)}
 	k, _ := keys.Derive("demo", "surety.local/"+agr)
-	r, err := cli.Serve(context.Background(), cli.ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
+	r, err := app.Serve(context.Background(), app.ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
 		DB: "sqlite:" + filepath.Join(t.TempDir(), "s.db"), Addr: "127.0.0.1:0", LogKey: k, Interval: time.Hour,
 		Now: s.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *site) send(typ, id, from string, body any) client.Appended {
 }
 
 // queue reads a site's sealed queue, signed as an inspector.
-func (s *site) queue(inspector, site string) []server.QueueItem {
+func (s *site) queue(inspector, site string) []api.QueueItem {
 	s.t.Helper()
 	k, err := keys.Derive("demo", inspector)
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *site) queue(inspector, site string) []server.QueueItem {
 	}
 	c := s.c.Signing(inspector, k.Key)
 	c.Now = s.clock
-	var q []server.QueueItem
+	var q []api.QueueItem
 	if err := c.Get(context.Background(), "/v1/sites/"+site+"/queue", &q); err != nil {
 		s.t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func closedPeriod(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel := cli.NewSelector(s.r.URL, agr, k, "", vrf, s.clock)
+	sel := app.NewSelector(s.r.URL, agr, k, "", vrf, s.clock)
 	sel.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	sel.Rand = rand.NewChaCha8([32]byte{}) // the same salts each run, for the golden report
 	if _, _, _, err := sel.Run(ctx); err != nil {

@@ -2,11 +2,11 @@ package screening
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/decimal"
 	"github.com/surety/surety/internal/screening/items"
 )
 
@@ -102,11 +102,5 @@ func elsewhere(d Declaration) bool {
 
 // weigh returns the reason for a signal of the given weight and value.
 func weigh(signal string, w, x float64, text string) Reason {
-	return Reason{Signal: signal, Weight: w, Value: round(x), Contribution: round(w * x), Text: text}
-}
-
-// round rounds to six decimals, as the names package rounds scores, so that
-// the same declaration gives the same risk on every machine.
-func round(x float64) float64 {
-	return math.Round(x*1e6) / 1e6
+	return Reason{Signal: signal, Weight: w, Value: decimal.Round6(x), Contribution: decimal.Round6(w * x), Text: text}
 }

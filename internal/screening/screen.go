@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/decimal"
 	"github.com/surety/surety/internal/screening/items"
 	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/screening/names"
@@ -161,7 +162,7 @@ func Screen(d Declaration, c Context) Result {
 		r.Flags = append(r.Flags, x.Signal)
 	}
 	slices.Sort(r.Flags)
-	r.Risk = round(min(1, sum))
+	r.Risk = decimal.Round6(min(1, sum))
 	return r
 }
 

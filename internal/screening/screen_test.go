@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/decimal"
 	"github.com/surety/surety/internal/screening/items"
 	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/screening/names"
@@ -116,7 +117,7 @@ func TestScreenRodong(t *testing.T) {
 	}
 	for _, x := range r.Reasons {
 		wv, ok := wantReasons[x.Signal]
-		if !ok || x.Weight != wv[0] || x.Value != wv[1] || x.Contribution != round(wv[0]*wv[1]) {
+		if !ok || x.Weight != wv[0] || x.Value != wv[1] || x.Contribution != decimal.Round6(wv[0]*wv[1]) {
 			t.Errorf("reason %+v, want weight %v value %v", x, wv[0], wv[1])
 		}
 		if s := x.String(); !strings.HasPrefix(s, x.Signal+" +") {

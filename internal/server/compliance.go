@@ -8,31 +8,17 @@ import (
 	"strconv"
 
 	"github.com/surety/surety/internal/agreement"
-	"github.com/surety/surety/internal/compliance"
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 )
-
-// VerdictsResponse is a closed period's verdicts with the history of every
-// period's verdicts before and after it.
-type VerdictsResponse struct {
-	state.Period
-	History []VerdictLine `json:"history"`
-}
-
-// VerdictLine is one party's verdict in one period.
-type VerdictLine struct {
-	Period  int                  `json:"period"`
-	Party   string               `json:"party"`
-	Verdict compliance.Judgement `json:"verdict"`
-}
 
 func (s *Server) getVerdicts(w http.ResponseWriter, r *http.Request) error {
 	n, err := strconv.Atoi(r.PathValue("period"))
 	if err != nil || n < 1 {
 		return badRequest("period %q is not a period number (1, 2, …)", r.PathValue("period"))
 	}
-	var out VerdictsResponse
+	var out api.VerdictsResponse
 	err = s.Log.View(r.Context(), func(kv state.KV) error {
 		p, found, err := state.LoadPeriod(kv, n)
 		if err != nil {
@@ -45,7 +31,7 @@ func (s *Server) getVerdicts(w http.ResponseWriter, r *http.Request) error {
 		ps, err := state.Periods(kv)
 		for _, p := range ps {
 			for _, v := range p.Verdicts {
-				out.History = append(out.History, VerdictLine{Period: p.N, Party: v.Party, Verdict: v.Verdict})
+				out.History = append(out.History, api.VerdictLine{Period: p.N, Party: v.Party, Verdict: v.Verdict})
 			}
 		}
 		return err

@@ -5,22 +5,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/state"
 )
-
-// DeclarationSummary is a declaration in a listing.
-type DeclarationSummary struct {
-	ID          string                  `json:"id"`
-	Index       uint64                  `json:"index"`
-	Site        string                  `json:"site"`
-	Departure   time.Time               `json:"departure"`
-	Destination string                  `json:"destination"`
-	Status      state.DeclarationStatus `json:"status"`
-	Risk        float64                 `json:"risk"`
-	P           float64                 `json:"p"`
-	Flags       []string                `json:"flags"`
-	Selected    *bool                   `json:"selected,omitempty"`
-}
 
 // limitParam reads the limit query parameter: a whole number from 1 to
 // 10,000, def when absent.
@@ -68,7 +55,7 @@ func (s *Server) getDeclarations(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	out := []DeclarationSummary{}
+	out := []api.DeclarationSummary{}
 	err = s.Log.View(r.Context(), func(kv state.KV) error {
 		ds, err := state.Declarations(kv, q.Get("site"), from, to, q.Get("flag"), limit)
 		if err != nil {
@@ -79,7 +66,7 @@ func (s *Server) getDeclarations(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			out = append(out, DeclarationSummary{ID: d.ID, Index: d.Index, Site: d.Body.Site, Departure: d.Body.Departure,
+			out = append(out, api.DeclarationSummary{ID: d.ID, Index: d.Index, Site: d.Body.Site, Departure: d.Body.Departure,
 				Destination: d.Body.Destination, Status: d.Status, Risk: d.Screening.Risk, P: d.P, Flags: d.Flags, Selected: v.Selected})
 		}
 		return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/surety/surety/examples"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/screening"
@@ -150,7 +151,7 @@ func TestDeclarationsScreened(t *testing.T) {
 		t.Errorf("a declaration by the benefactor's treasury: %d %s", code, b)
 	}
 
-	var list []server.DeclarationSummary
+	var list []api.DeclarationSummary
 	_, lb := (&fixture{url: w.url}).get(t, "/v1/declarations?agreement=il-kp-1993&flag=list_hit")
 	_ = json.Unmarshal(lb, &list)
 	if len(list) != 1 || list[0].ID != "d-rodong" {
@@ -175,7 +176,7 @@ func TestAmendAndWithdraw(t *testing.T) {
 	if r.Status != state.Amended || r.Body.Site != "kpnam" || len(r.Amendments) != 1 || !slices.Contains(r.Flags, "amended") {
 		t.Errorf("after amendment: %+v", r)
 	}
-	var list []server.DeclarationSummary
+	var list []api.DeclarationSummary
 	_, lb := (&fixture{url: w.url}).get(t, "/v1/declarations?site=fnj")
 	_ = json.Unmarshal(lb, &list)
 	if len(list) != 0 {
@@ -189,7 +190,7 @@ func TestAmendAndWithdraw(t *testing.T) {
 	if code, b := w.send("kp-export-authority", "kp-export-authority", statement.TypeWithdraw, "w-2", string(wb)); code != 409 {
 		t.Errorf("withdrawing twice: %d %s", code, b)
 	}
-	var pending []server.PendingSelection
+	var pending []state.Pending
 	_, pb := (&fixture{url: w.url}).get(t, "/v1/selections/pending")
 	_ = json.Unmarshal(pb, &pending)
 	if len(pending) != 0 {

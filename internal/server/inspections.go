@@ -6,21 +6,14 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 )
 
-// SelectionResponse is a declaration's selection (its commitment, and the
-// decision once revealed) and inspection. Before the reveal it tells a
-// selected consignment from no other.
-type SelectionResponse struct {
-	Selection  *state.Selection  `json:"selection,omitempty"`
-	Inspection *state.Inspection `json:"inspection,omitempty"`
-}
-
 func (s *Server) getSelection(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	var out SelectionResponse
+	var out api.SelectionResponse
 	err := s.Log.View(r.Context(), func(kv state.KV) error {
 		sel, found, err := state.LoadSelection(kv, id)
 		if err != nil || !found {
@@ -62,16 +55,12 @@ func (s *Server) getAssurance(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, a)
 }
 
-// PendingSelection is a declaration awaiting its selection commitment:
-// what the selector needs to decide it.
-type PendingSelection = state.Pending
-
 func (s *Server) getPendingSelections(w http.ResponseWriter, r *http.Request) error {
 	limit, err := limitParam(r, 1000)
 	if err != nil {
 		return err
 	}
-	out := []PendingSelection{}
+	out := []state.Pending{}
 	err = s.Log.View(r.Context(), func(kv state.KV) error {
 		ds, err := state.Unselected(kv, limit)
 		out = append(out, ds...)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/httpsig"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
@@ -97,24 +98,6 @@ func selector(pr *state.Principal) error {
 func decisionKey(decl string) string    { return "decision/" + decl }
 func queueKey(site, decl string) string { return "queue/" + site + "/" + decl }
 
-// SealedAnswer says which of a batch of decisions the server stored
-// sealed, and why it refused the others.
-type SealedAnswer struct {
-	Stored  []string  `json:"stored"`
-	Refused []Refusal `json:"refused"`
-}
-
-// Refusal is a decision the server did not store, with the problem.
-type Refusal struct {
-	Declaration string `json:"declaration"`
-	Status      int    `json:"status"`
-	Detail      string `json:"detail"`
-}
-
-// MaxSealedBatch is the most decisions one POST /v1/sealed/selections
-// stores.
-const MaxSealedBatch = 1000
-
 // postSealed stores the selector's decisions, to which its
 // selection.commit statements will commit: signed by the selector, each
 // well formed, with the declaration's p, on a declaration still awaiting
@@ -133,10 +116,10 @@ func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("the body is more than 4 MiB")
 	}
 	var batch []json.RawMessage
-	if err := json.Unmarshal(raw, &batch); err != nil || len(batch) == 0 || len(batch) > MaxSealedBatch {
-		return badRequest("the body must be a JSON array of 1 to %d decisions (selection.reveal bodies)", MaxSealedBatch)
+	if err := json.Unmarshal(raw, &batch); err != nil || len(batch) == 0 || len(batch) > api.MaxSealedBatch {
+		return badRequest("the body must be a JSON array of 1 to %d decisions (selection.reveal bodies)", api.MaxSealedBatch)
 	}
-	answer := SealedAnswer{Stored: []string{}, Refused: []Refusal{}}
+	answer := api.SealedAnswer{Stored: []string{}, Refused: []api.Refusal{}}
 	var values []store.Sealed
 	err = s.Log.View(r.Context(), func(kv state.KV) error {
 		spec, err := s.spec(kv)
@@ -154,7 +137,7 @@ func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
 				if code == http.StatusInternalServerError {
 					return err
 				}
-				answer.Refused = append(answer.Refused, Refusal{Declaration: b.Declaration, Status: code, Detail: err.Error()})
+				answer.Refused = append(answer.Refused, api.Refusal{Declaration: b.Declaration, Status: code, Detail: err.Error()})
 				continue
 			}
 			values = append(values, store.Sealed{Key: decisionKey(d.ID), Value: one})
@@ -174,22 +157,6 @@ func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return writeJSON(w, http.StatusOK, answer)
-}
-
-// QueueItem is a consignment in a site's sealed queue: selected, and not
-// yet inspected.
-type QueueItem struct {
-	Declaration string `json:"declaration"`
-	Site        string `json:"site"`
-	// Deadline is the consignment's departure: the inspection is due
-	// before it.
-	Deadline time.Time `json:"deadline"`
-	// Reveal is the decision the inspection report reveals; it is absent
-	// once revealed (by the report of inspectors turned away).
-	Reveal *statement.Decision `json:"reveal,omitempty"`
-	// Denied says an earlier report was turned away: the inspection may
-	// still cure it before the deadline.
-	Denied bool `json:"denied,omitempty"`
 }
 
 // queued lists the decisions in a site's sealed queue that open their
@@ -274,13 +241,13 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := []QueueItem{}
+	q := []api.QueueItem{}
 	err = s.queued(r, site, func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error {
 		_, denied, err := state.LoadInspection(kv, d.ID)
 		if err != nil {
 			return err
 		}
-		it := QueueItem{Declaration: d.ID, Site: site, Deadline: d.Body.Departure, Denied: denied}
+		it := api.QueueItem{Declaration: d.ID, Site: site, Deadline: d.Body.Departure, Denied: denied}
 		if sel.Reveal == nil {
 			it.Reveal = &b
 		}
@@ -290,7 +257,7 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(q, func(a, b QueueItem) int { return a.Deadline.Compare(b.Deadline) })
+	slices.SortStableFunc(q, func(a, b api.QueueItem) int { return a.Deadline.Compare(b.Deadline) })
 	return writeJSON(w, http.StatusOK, q)
 }
 

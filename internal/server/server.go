@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
@@ -142,17 +143,6 @@ var statuses = []struct {
 	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
 }
 
-// Problem is an RFC 9457 problem details object.
-type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-}
-
-// ProblemBase prefixes problem type names.
-const ProblemBase = "https://surety.local/problems/"
-
 // classify returns the HTTP status and problem kind of an error.
 func classify(err error) (status int, kind string) {
 	var he *Error
@@ -168,10 +158,10 @@ func classify(err error) (status int, kind string) {
 }
 
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
-	p := Problem{Detail: err.Error()}
+	p := api.Problem{Detail: err.Error()}
 	var kind string
 	p.Status, kind = classify(err)
-	p.Type = ProblemBase + kind
+	p.Type = api.ProblemBase + kind
 	p.Title = http.StatusText(p.Status)
 	if p.Status == http.StatusInternalServerError {
 		s.Logger.Error("server: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -188,12 +178,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// AppendResponse is the answer to POST /v1/statements.
-type AppendResponse struct {
-	Index    uint64 `json:"index"`
-	LeafHash string `json:"leaf_hash"`
 }
 
 func (s *Server) postStatement(w http.ResponseWriter, r *http.Request) error {
@@ -216,16 +200,7 @@ func (s *Server) postStatement(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		s.appends.WithLabelValues("appended").Inc()
 	}
-	return writeJSON(w, status, AppendResponse{Index: res.Index, LeafHash: hex.EncodeToString(res.LeafHash[:])})
-}
-
-// EntryResponse is the answer to GET /v1/statements/{index}.
-type EntryResponse struct {
-	Index     uint64            `json:"index"`
-	LeafHash  string            `json:"leaf_hash"`
-	Time      time.Time         `json:"time"`
-	Statement json.RawMessage   `json:"statement"`
-	Payload   statement.Payload `json:"payload"`
+	return writeJSON(w, status, api.AppendResponse{Index: res.Index, LeafHash: hex.EncodeToString(res.LeafHash[:])})
 }
 
 func (s *Server) getStatement(w http.ResponseWriter, r *http.Request) error {
@@ -242,7 +217,7 @@ func (s *Server) getStatement(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lh := ledger.LeafHash(es[0])
-	return writeJSON(w, http.StatusOK, EntryResponse{Index: i, LeafHash: hex.EncodeToString(lh[:]), Time: e.Time, Statement: e.Envelope, Payload: e.Statement.Payload})
+	return writeJSON(w, http.StatusOK, api.EntryResponse{Index: i, LeafHash: hex.EncodeToString(lh[:]), Time: e.Time, Statement: e.Envelope, Payload: e.Statement.Payload})
 }
 
 func (s *Server) agreementParam(r *http.Request) error {
@@ -261,14 +236,6 @@ func uintParam(r *http.Request, name string) (uint64, error) {
 	return n, nil
 }
 
-// ProofResponse is the answer to the proof endpoints.
-type ProofResponse struct {
-	Index *uint64  `json:"index,omitempty"`
-	Size  uint64   `json:"size"`
-	Old   *uint64  `json:"old,omitempty"`
-	Proof [][]byte `json:"proof"`
-}
-
 func (s *Server) getInclusion(w http.ResponseWriter, r *http.Request) error {
 	if err := s.agreementParam(r); err != nil {
 		return err
@@ -285,7 +252,7 @@ func (s *Server) getInclusion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, ProofResponse{Index: &i, Size: n, Proof: p})
+	return writeJSON(w, http.StatusOK, api.ProofResponse{Index: &i, Size: n, Proof: p})
 }
 
 func (s *Server) getConsistency(w http.ResponseWriter, r *http.Request) error {
@@ -304,7 +271,7 @@ func (s *Server) getConsistency(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, ProofResponse{Old: &old, Size: n, Proof: p})
+	return writeJSON(w, http.StatusOK, api.ProofResponse{Old: &old, Size: n, Proof: p})
 }
 
 func (s *Server) postCheckpoint(w http.ResponseWriter, r *http.Request) error {
@@ -369,12 +336,6 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// BlobResponse is the answer to POST /v1/blobs.
-type BlobResponse struct {
-	SHA256 string `json:"sha256"`
-	Size   int    `json:"size"`
-}
-
 func (s *Server) postBlob(w http.ResponseWriter, r *http.Request) error {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBlob+1))
 	if err != nil {
@@ -384,7 +345,7 @@ func (s *Server) postBlob(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Log.Store().PutBlob(r.Context(), sum, b); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, BlobResponse{SHA256: hex.EncodeToString(sum[:]), Size: len(b)})
+	return writeJSON(w, http.StatusCreated, api.BlobResponse{SHA256: hex.EncodeToString(sum[:]), Size: len(b)})
 }
 
 func (s *Server) getBlob(w http.ResponseWriter, r *http.Request) error {

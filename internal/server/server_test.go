@@ -16,6 +16,7 @@ import (
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 
+	"github.com/surety/surety/internal/api"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/server"
@@ -96,11 +97,11 @@ func TestProblems(t *testing.T) {
 		{"invalid body", f.sign(t, "clock.tick", "c", `{"a":1}`), 422, "invalid"},
 	} {
 		code, b := f.post(t, "/v1/statements", c.body)
-		var p server.Problem
+		var p api.Problem
 		if err := json.Unmarshal(b, &p); err != nil {
 			t.Fatalf("%s: not problem+json: %s", c.name, b)
 		}
-		if code != c.status || p.Status != c.status || p.Type != server.ProblemBase+c.kind || p.Detail == "" {
+		if code != c.status || p.Status != c.status || p.Type != api.ProblemBase+c.kind || p.Detail == "" {
 			t.Errorf("%s: %d %+v, want %d %s", c.name, code, p, c.status, c.kind)
 		}
 	}
@@ -141,12 +142,12 @@ func TestTilesAndProofs(t *testing.T) {
 	if lh := ledger.LeafHash(es[44]); !bytes.Equal(lh[:], part[44*32:]) {
 		t.Errorf("tile and entry bundle disagree")
 	}
-	var e server.EntryResponse
+	var e api.EntryResponse
 	_, b := f.get(t, "/v1/statements/300")
 	if err := json.Unmarshal(b, &e); err != nil || e.Payload.ID != "t299" {
 		t.Fatalf("statement 300: %s", b)
 	}
-	var p server.ProofResponse
+	var p api.ProofResponse
 	_, b = f.get(t, "/v1/proof/inclusion?agreement=il-kp-1993&index=300&size=301")
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatal(err)
@@ -172,7 +173,7 @@ func TestTilesAndProofs(t *testing.T) {
 func TestBlobs(t *testing.T) {
 	f := start(t)
 	code, b := f.post(t, "/v1/blobs", []byte("evidence photo"))
-	var r server.BlobResponse
+	var r api.BlobResponse
 	if err := json.Unmarshal(b, &r); err != nil || code != 201 || r.Size != 14 {
 		t.Fatalf("%d %s", code, b)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/compliance"
+	"github.com/surety/surety/internal/decimal"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -103,7 +104,7 @@ func applyDelivery(c *Context, e Entry) error {
 			return err
 		}
 	}
-	if n := len(d.Installment); n > 0 && d.Installment[n-1].Shortfall > 0 && round6(d.Delivered) >= d.Installment[n-1].Owed {
+	if n := len(d.Installment); n > 0 && d.Installment[n-1].Shortfall > 0 && decimal.Round6(d.Delivered) >= d.Installment[n-1].Owed {
 		return c.cure(&e, d.From, d.ID, "", fmt.Sprintf("the shortfall of %s was made up by %s", d.ID, e.Statement.ID))
 	}
 	return nil
@@ -170,11 +171,11 @@ func installmentEnd(c *Context, at time.Time, key string) error {
 	inst := installment(*c.incentive(id))
 	from := agreement.Duration{N: inst.N * (n - 1), Unit: inst.Unit}.AddTo(*d.Start)
 	to := agreement.Duration{N: inst.N * n, Unit: inst.Unit}.AddTo(*d.Start)
-	owed := round6(d.PerInstall * float64(n))
-	got := round6(d.Delivered)
+	owed := decimal.Round6(d.PerInstall * float64(n))
+	got := decimal.Round6(d.Delivered)
 	ins := compliance.Installment{N: n, From: from, To: to, Owed: owed, Delivered: got}
 	if got < owed {
-		ins.Shortfall = round6(owed - got)
+		ins.Shortfall = decimal.Round6(owed - got)
 	}
 	// While a finding holds the deliveries, a shortfall is no breach: the
 	// benefactor may wait for the close; what it still owes counts at the
@@ -199,10 +200,6 @@ func lastSlash(s string) int {
 		}
 	}
 	return -1
-}
-
-func round6(x float64) float64 {
-	return float64(int64(x*1e6+0.5)) / 1e6
 }
 
 func (c *Context) incentive(id string) *agreement.Incentive {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/surety/surety/internal/decimal"
 	"github.com/surety/surety/internal/screening/lists"
 )
 
@@ -444,7 +445,7 @@ func (ix *Index) Search(q Query) []Hit {
 		for fi := range qf {
 			sc := s.sc.compare(&qf[fi], &nm.f, nm.acro, nil)
 			if nm.weak {
-				sc = round(sc * weakFactor)
+				sc = decimal.Round6(sc * weakFactor)
 			}
 			if sc < threshold {
 				continue

@@ -3,9 +3,10 @@ package names
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
+
+	"github.com/surety/surety/internal/decimal"
 )
 
 // DefaultThreshold is the score at and above which a name is a hit. It is
@@ -289,7 +290,10 @@ func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
 		}
 		ex.Ignored = append(append(ex.Ignored, q.dropped...), n.dropped...)
 	}
-	return round(s)
+	// Six decimals: the same names score the same on every machine,
+	// whatever floating-point operations it fuses, and a name scores
+	// exactly 1 against itself.
+	return decimal.Round6(s)
 }
 
 // qualifiers says how two names' qualifiers tell them apart, or "": both
@@ -308,11 +312,6 @@ func qualifiers(q, n *form) string {
 	}
 	return "qualifiers differ: " + strings.Join(q.qual, " ") + " / " + strings.Join(n.qual, " ")
 }
-
-// round rounds a score to six decimals, so that the same names score the
-// same on every machine whatever floating-point operations it fuses, and a
-// name scores exactly 1 against itself.
-func round(s float64) float64 { return math.Round(s*1e6) / 1e6 }
 
 // align pairs the words of q and n greedily, most similar first, and
 // returns the weighted share of aligned words, raised for a name inside a

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/statement"
+)
+
+// Sender signs statements as one principal and submits them.
+type Sender struct {
+	Key       *keys.Signer
+	Author    string
+	Agreement string
+	Client    *client.Client
+	// Now is the clock the statements are signed at; nil means time.Now.
+	Now func() time.Time
+}
+
+// Send signs a statement of type typ with the id and body, and submits it.
+func (s *Sender) Send(ctx context.Context, typ, id string, body any) (client.Appended, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return client.Appended{}, err
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	env, err := statement.Sign(s.Key, statement.Payload{Type: typ, Agreement: s.Agreement, ID: id, Author: s.Author, Time: now(), Body: b})
+	if err != nil {
+		return client.Appended{}, err
+	}
+	return s.Client.Submit(ctx, env)
+}
+
+// Signed returns the sender's client signing its requests (RFC 9421) as
+// the sender's principal, for the sealed endpoints.
+func (s *Sender) Signed() *client.Client {
+	c := s.Client.Signing(s.Author, s.Key.Key)
+	c.Now = s.Now
+	return c
+}
+
+// Queue reads a site's sealed queue, signed as the sender's principal.
+func (s *Sender) Queue(ctx context.Context, site string) ([]api.QueueItem, error) {
+	var q []api.QueueItem
+	err := s.Signed().Get(ctx, "/v1/sites/"+url.PathEscape(site)+"/queue", &q)
+	return q, err
+}
+
+// AdoptEdition uploads a list edition in its canonical encoding and adopts
+// it into the log with list.adopt, as statement id.
+func (s *Sender) AdoptEdition(ctx context.Context, id string, e lists.Edition) (client.Appended, error) {
+	canon, err := lists.Encode(e)
+	if err != nil {
+		return client.Appended{}, err
+	}
+	sum, err := s.Client.PutBlob(ctx, canon)
+	if err != nil {
+		return client.Appended{}, fmt.Errorf("upload edition: %w", err)
+	}
+	if want := sha256.Sum256(canon); sum != hex.EncodeToString(want[:]) {
+		return client.Appended{}, fmt.Errorf("upload edition: the server names the blob %s, but its SHA-256 is %x", sum, want)
+	}
+	a, err := s.Send(ctx, statement.TypeListAdopt, id, statement.ListAdoptBody{Source: e.Source, Date: e.Date, SHA256: sum, Entries: len(e.Entries)})
+	if err != nil {
+		return client.Appended{}, fmt.Errorf("submit list.adopt: %w", err)
+	}
+	return a, nil
+}
+
+// AdoptFixtureList adopts the repository's list fixture as the sender.
+func AdoptFixtureList(ctx context.Context, s *Sender) error {
+	ed, err := lists.Fixture()
+	if err != nil {
+		return err
+	}
+	_, err = s.AdoptEdition(ctx, "list-"+ed.Source+"-"+ed.Date, ed)
+	return err
+}
