@@ -1,26 +1,40 @@
 package examples
 
 import (
+	"sync"
 	"time"
 
+	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/traffic"
 )
 
-// Rodong is the 1993 case's suspect consignment: missile parts declared as
-// mining equipment under HS 8802.60, from KOMID at Nampo to a listed
-// Iranian end user.
-func Rodong(departure time.Time) screening.Declaration {
-	return screening.Declaration{
-		Site: "kpnam", Departure: departure, Mode: "sea",
-		Carrier:     screening.Carrier{Vessel: "Kang Nam 1", IMO: "9134103"},
-		Consignor:   screening.Party{Name: "Korea Mining Development Trading Corporation", Country: "KP"},
-		Consignee:   screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
-		EndUser:     screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
-		Destination: "IR", Seals: []string{"KP-NAM-0931"},
-		Items: []screening.Item{{Description: "mining equipment", HSCode: "880260", Quantity: 4, Unit: "pcs",
-			WeightKg: 12000, Value: screening.Value{Amount: 900000, Currency: "USD"}}},
+// model1993 is the 1993 agreement's traffic model.
+var model1993 = sync.OnceValue(func() *traffic.Model {
+	doc, err := Files.ReadFile("israel-dprk-1993.yaml")
+	if err != nil {
+		panic(err)
 	}
-}
+	spec, err := agreement.Parse("israel-dprk-1993.yaml", doc)
+	if err != nil {
+		panic(err)
+	}
+	tdoc, err := Files.ReadFile("israel-dprk-1993.traffic.yaml")
+	if err != nil {
+		panic(err)
+	}
+	m, err := traffic.Parse(spec, "israel-dprk-1993.traffic.yaml", tdoc)
+	if err != nil {
+		panic(err)
+	}
+	return m
+})
+
+// Rodong is the 1993 case's suspect consignment, leaving at departure, as
+// the traffic model's evader disguises it: missile parts declared as mining
+// equipment under HS 8802.60, from KOMID at Nampo to a listed Iranian end
+// user.
+func Rodong(departure time.Time) screening.Declaration { return model1993().Disguised(departure) }
 
 // Garments is an ordinary consignment: blouses by air from Sunan to China.
 func Garments(departure time.Time) screening.Declaration {

@@ -4,7 +4,7 @@ package examples
 
 import "embed"
 
-// Files holds examples/*.yaml.
+// Files holds examples/*.yaml: the agreements and their traffic models.
 //
 //go:embed *.yaml
 var Files embed.FS

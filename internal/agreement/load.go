@@ -77,9 +77,45 @@ func Load(path string) (*Spec, error) {
 // positions. On failure the error is Problems, listing every problem found:
 // all unknown fields, or the first type error, or every semantic error.
 func Parse(name string, data []byte) (*Spec, error) {
+	var s Spec
+	idx, err := decode(name, data, &s, "agreement", `"surety: v1"`)
+	if err != nil {
+		return nil, err
+	}
+	if ps := s.Validate(); len(ps) > 0 {
+		return nil, idx.locate(ps)
+	}
+	s.notes = idx.locate(s.readings())
+	return &s, nil
+}
+
+// Decode decodes a YAML document of one mapping into v, a pointer to a
+// struct with json tags, as strictly as Parse decodes an agreement, and
+// validates it: every unknown field, or the first type error, or every
+// problem validate finds (by path, as Spec.Validate gives them), located in
+// the file. what names the document in messages, e.g. "traffic model".
+func Decode(name string, data []byte, v any, what string, validate func() Problems) error {
+	idx, err := decode(name, data, v, what, "")
+	if err != nil {
+		return err
+	}
+	if ps := validate(); len(ps) > 0 {
+		return idx.locate(ps)
+	}
+	return nil
+}
+
+// decode parses data and decodes it into v; first names the field a
+// document starts with, if any.
+func decode(name string, data []byte, v any, what, first string) (index, error) {
+	idx := index{name: name, pos: map[string]Pos{}}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, Problems{yamlProblem(name, err)}
+		return idx, Problems{yamlProblem(name, err)}
+	}
+	a := "a " + what
+	if strings.ContainsRune("aeiou", rune(what[0])) {
+		a = "an " + what
 	}
 	var body ast.Node
 	for _, d := range f.Docs {
@@ -87,44 +123,48 @@ func Parse(name string, data []byte) (*Spec, error) {
 			continue
 		}
 		if body != nil {
-			return nil, Problems{{Pos: nodePos(name, d.Body), Msg: "a file holds one agreement; remove the second document or split the file"}}
+			return idx, Problems{{Pos: nodePos(name, d.Body), Msg: "a file holds one " + what + "; remove the second document or split the file"}}
 		}
 		body = d.Body
 	}
 	if body == nil {
-		return nil, Problems{{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: "the file is empty; an agreement starts with \"surety: v1\""}}
+		msg := "the file is empty; it holds " + a
+		if first != "" {
+			msg = "the file is empty; " + a + " starts with " + first
+		}
+		return idx, Problems{{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: msg}}
 	}
 	if _, ok := body.(*ast.MappingNode); !ok {
 		if _, ok := body.(*ast.MappingValueNode); !ok {
-			return nil, Problems{{Pos: nodePos(name, body), Msg: "an agreement is a mapping of fields, starting with \"surety: v1\""}}
+			msg := a + " is a mapping of fields"
+			if first != "" {
+				msg += ", starting with " + first
+			}
+			return idx, Problems{{Pos: nodePos(name, body), Msg: msg}}
 		}
 	}
-	idx := index{name: name, pos: map[string]Pos{}}
 	var ps Problems
-	idx.walk(body, "", reflect.TypeOf(Spec{}), &ps)
+	idx.walk(body, "", reflect.TypeOf(v).Elem(), &ps)
 	if len(ps) > 0 {
-		return nil, ps
+		return idx, ps
 	}
-	var s Spec
-	if err := yaml.NodeToValue(body, &s); err != nil {
-		return nil, Problems{idx.typeProblem(err)}
+	if err := yaml.NodeToValue(body, v); err != nil {
+		return idx, Problems{idx.typeProblem(err)}
 	}
-	if ps := s.Validate(); len(ps) > 0 {
-		for i := range ps {
-			ps[i].Pos = idx.lookup(ps[i].Path)
-		}
-		sort.SliceStable(ps, func(i, j int) bool {
-			a, b := ps[i].Pos, ps[j].Pos
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
-		return nil, ps
+	return idx, nil
+}
+
+// locate gives each problem its position in the file, and sorts them in
+// file order.
+func (x index) locate(ps Problems) Problems {
+	for i := range ps {
+		ps[i].Pos = x.lookup(ps[i].Path)
 	}
-	s.notes = s.readings()
-	for i := range s.notes {
-		s.notes[i].Pos = idx.lookup(s.notes[i].Path)
-	}
-	sort.SliceStable(s.notes, func(i, j int) bool { return s.notes[i].Pos.Line < s.notes[j].Pos.Line })
-	return &s, nil
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i].Pos, ps[j].Pos
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+	return ps
 }
 
 func yamlProblem(name string, err error) Problem {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,11 +19,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/traffic"
 )
 
 func newBenchCmd() *cobra.Command {
@@ -143,35 +145,47 @@ func signTicks(k *keys.Signer, agreement, author string, n int) ([][]byte, error
 	return envs, firstErr
 }
 
-// benchDeclarations signs n ten-item declarations as the 1993 agreement's
-// declarant, with parties and goods drawn from small pools.
-func benchDeclarations(agreement string, n int) ([][]byte, error) {
-	k, err := keys.Derive("demo", "kp-export-authority")
+// benchDeclarations signs n ten-item declarations as the undertaker's
+// declarant, drawn from the agreement's traffic model at its first site:
+// each the lines of ten consignments in one.
+func benchDeclarations(tm *traffic.Model, n int) ([][]byte, error) {
+	spec := tm.Spec()
+	v := tm.Volumes()[0]
+	site := tm.Site(v.Site)
+	var declarant string
+	for _, p := range spec.Parties {
+		for _, pr := range p.Principals {
+			if p.ID == tm.Evader.Party && slices.Contains(pr.Duties, agreement.Declarant) && declarant == "" {
+				declarant = pr.ID
+			}
+		}
+	}
+	k, err := keys.Derive("demo", declarant)
 	if err != nil {
 		return nil, err
 	}
-	// Ten items from the demo's pools of DPRK exports, to the demo's buyers.
-	goods := append(slices.Clone(demoGoods["air"]), demoGoods["sea"]...)[:10]
+	country := ""
+	for _, s := range spec.Sites {
+		if s.ID == v.Site {
+			country = s.Country
+		}
+	}
 	now := time.Now()
 	run := fmt.Sprintf("%x", now.UnixNano())
+	rng := rand.New(rand.NewPCG(1, 2))
 	envs := make([][]byte, n)
 	for i := range n {
-		to := demoBuyers[i%len(demoBuyers)]
-		d := screening.Declaration{
-			Site: "kpnam", Departure: now.Add(72 * time.Hour), Mode: "sea",
-			Carrier:     screening.Carrier{Vessel: "Kang Nam 1", IMO: "9134103"},
-			Consignor:   screening.Party{Name: "Korea General Trading Corporation", Country: "KP"},
-			Consignee:   to,
-			EndUser:     to,
-			Destination: to.Country,
-			Items:       goods,
+		d := site.Declaration(rng, country, v.Mode, now.Add(72*time.Hour))
+		for len(d.Items) < 10 {
+			d.Items = append(d.Items, site.Declaration(rng, country, v.Mode, d.Departure).Items...)
 		}
+		d.Items = d.Items[:10]
 		body, err := json.Marshal(d)
 		if err != nil {
 			return nil, err
 		}
-		envs[i], err = statement.Sign(k, statement.Payload{Type: statement.TypeDeclare, Agreement: agreement,
-			ID: fmt.Sprintf("bench-decl-%s-%d", run, i), Author: "kp-export-authority", Time: now, Body: body})
+		envs[i], err = statement.Sign(k, statement.Payload{Type: statement.TypeDeclare, Agreement: spec.ID,
+			ID: fmt.Sprintf("bench-decl-%s-%d", run, i), Author: declarant, Time: now, Body: body})
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +265,11 @@ func newBenchIngestCmd() *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "signing %d ten-item declarations…\n", n)
-				denvs, err := benchDeclarations(spec.ID, n)
+				tm, err := traffic.Load(spec, agreementFile)
+				if err != nil {
+					return err
+				}
+				denvs, err := benchDeclarations(tm, n)
 				if err != nil {
 					return err
 				}

@@ -29,9 +29,9 @@ import (
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
-	"github.com/surety/surety/internal/screening"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/traffic"
 )
 
 // simClock is the demo's accelerated log clock.
@@ -74,6 +74,9 @@ type Demo struct {
 	// denied are the consignments whose inspectors were turned away and
 	// have not left yet: the inspectors come back for them.
 	denied []api.QueueItem
+	// traffic is the agreement's traffic model, which the declarations
+	// are drawn from.
+	traffic *traffic.Model
 }
 
 // Close stops the server and the witnesses.
@@ -115,6 +118,17 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	tdoc, err := fs.ReadFile(examples.Files, "israel-dprk-1993.traffic.yaml")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(traffic.Path(agrPath), tdoc, 0o644); err != nil {
+		return nil, err
+	}
+	tm, err := traffic.Parse(spec, traffic.Path(agrPath), tdoc)
+	if err != nil {
+		return nil, err
+	}
 	keyDir := filepath.Join(cfg.Dir, "keys")
 	signers := map[string]*keys.Signer{}
 	for _, p := range spec.Parties {
@@ -138,7 +152,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 			}
 		}
 	}
-	d := &Demo{KeyDir: keyDir, reported: map[statement.Outcome]int{}}
+	d := &Demo{KeyDir: keyDir, reported: map[statement.Outcome]int{}, traffic: tm}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	witnesses := map[string]string{}
 	for _, w := range []string{"il-witness", "kp-witness"} {
@@ -188,66 +202,9 @@ func isConflict(err error) bool {
 	return errors.As(err, &p) && p.Status == 409
 }
 
-// goods a DPRK exporter might plausibly ship, by mode.
-var demoGoods = map[string][]screening.Item{
-	"air": {
-		{Description: "women's cotton blouses", HSCode: "620630", Quantity: 1500, Unit: "pcs", WeightKg: 300, Value: screening.Value{Amount: 12000, Currency: "USD"}},
-		{Description: "men's wool suits", HSCode: "620311", Quantity: 400, Unit: "pcs", WeightKg: 480, Value: screening.Value{Amount: 18000, Currency: "USD"}},
-		{Description: "ginseng roots, dried", HSCode: "121120", Quantity: 150, Unit: "kg", WeightKg: 150, Value: screening.Value{Amount: 11000, Currency: "USD"}},
-		{Description: "pine mushrooms, dried", HSCode: "071239", Quantity: 200, Unit: "kg", WeightKg: 200, Value: screening.Value{Amount: 9000, Currency: "USD"}},
-		{Description: "oil paintings on canvas", HSCode: "970110", Quantity: 12, Unit: "pcs", WeightKg: 60, Value: screening.Value{Amount: 24000, Currency: "USD"}},
-	},
-	"sea": {
-		{Description: "anthracite coal", HSCode: "270111", Quantity: 3000, Unit: "t", WeightKg: 3000000, Value: screening.Value{Amount: 120000, Currency: "USD"}},
-		{Description: "iron ore concentrate", HSCode: "260111", Quantity: 2000, Unit: "t", WeightKg: 2000000, Value: screening.Value{Amount: 70000, Currency: "USD"}},
-		{Description: "zinc ingots", HSCode: "790111", Quantity: 200, Unit: "t", WeightKg: 200000, Value: screening.Value{Amount: 260000, Currency: "USD"}},
-		{Description: "frozen fish fillets", HSCode: "030489", Quantity: 40, Unit: "t", WeightKg: 40000, Value: screening.Value{Amount: 80000, Currency: "USD"}},
-		{Description: "magnesia clinker", HSCode: "251990", Quantity: 1500, Unit: "t", WeightKg: 1500000, Value: screening.Value{Amount: 90000, Currency: "USD"}},
-		{Description: "raw silk", HSCode: "500200", Quantity: 5, Unit: "t", WeightKg: 5000, Value: screening.Value{Amount: 150000, Currency: "USD"}},
-	},
-}
-
-var demoBuyers = []screening.Party{
-	{Name: "Dandong Jinhai Trading Co", Country: "CN"},
-	{Name: "Shenyang Northeast Import and Export Corp", Country: "CN"},
-	{Name: "Nakhodka Fish Processing", Country: "RU"},
-	{Name: "Niigata Sea Products", Country: "JP"},
-	{Name: "Hong Kong Pacific Minerals", Country: "HK"},
-	{Name: "Singapore Straits Commodities", Country: "SG"},
-}
-
-// imo builds a valid IMO ship number from six digits.
-func imo(base int) string {
-	s := fmt.Sprintf("%06d", base%1000000)
-	sum := 0
-	for i := range 6 {
-		sum += int(s[i]-'0') * (7 - i)
-	}
-	return fmt.Sprintf("%s%d", s, sum%10)
-}
-
-// declaration draws an ordinary consignment leaving site on day.
-func declaration(r *rand.Rand, site string, departure time.Time) screening.Declaration {
-	buyer := demoBuyers[r.IntN(len(demoBuyers))]
-	d := screening.Declaration{Site: site, Departure: departure,
-		Consignor: screening.Party{Name: "Korea General Trading Corporation", Country: "KP"},
-		Consignee: buyer, EndUser: buyer, Destination: buyer.Country}
-	mode := "sea"
-	if site == "fnj" {
-		mode = "air"
-		d.Carrier = screening.Carrier{Flight: []string{"JS151", "JS155", "JS221"}[r.IntN(3)]}
-	} else {
-		names := []string{"Mangyongbong", "Kang Nam 3", "Ryongsong", "Paekdusan"}
-		i := r.IntN(len(names))
-		d.Carrier = screening.Carrier{Vessel: names[i], IMO: imo(832200 + 17*i)}
-	}
-	d.Mode = mode
-	goods := demoGoods[mode]
-	for range 1 + r.IntN(2) {
-		d.Items = append(d.Items, goods[r.IntN(len(goods))])
-	}
-	return d
-}
+// demoShare is the share of the agreement's traffic the demo declares: a
+// fifth, so that the year runs in seconds.
+const demoShare = 0.2
 
 // drive runs the simulated days.
 func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func(string) *app.Sender, sel *app.Selector) error {
@@ -260,18 +217,16 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			return err
 		}
 		// The export authority declares the day's consignments, a day
-		// ahead of departure.
-		for _, site := range []string{"fnj", "kpnam"} {
-			n := 2 + r.IntN(3)
-			if site == "kpnam" {
-				n = 4 + r.IntN(5)
-			}
-			for i := range n {
+		// ahead of departure: a fifth of the agreement's traffic for the
+		// season, drawn from its traffic model.
+		for _, v := range d.traffic.Volumes() {
+			site := d.traffic.Site(v.Site)
+			for i := range traffic.Count(r, d.traffic.PerDay(v.Site, v.Mode, day)*demoShare) {
 				clk.set(day.Add(time.Duration(7*60+i*20) * time.Minute))
 				dep := day.Add(36*time.Hour + time.Duration(r.IntN(12))*time.Hour)
-				id := fmt.Sprintf("d-%s-%s-%d", day.Format("20060102"), site, i)
-				decl := declaration(r, site, dep)
-				decl.Seals = []string{fmt.Sprintf("KP-%s-%d", day.Format("060102"), 100*len(site)+i)}
+				id := fmt.Sprintf("d-%s-%s-%d", day.Format("20060102"), v.Site, i)
+				decl := site.Declaration(r, "KP", v.Mode, dep)
+				decl.Seals = []string{fmt.Sprintf("KP-%s-%d", day.Format("060102"), 100*len(v.Site)+i)}
 				if _, err := as("kp-export-authority").Send(ctx, statement.TypeDeclare, id, decl); err != nil {
 					return fmt.Errorf("declaration %s: %w", id, err)
 				}
@@ -279,10 +234,10 @@ func (d *Demo) drive(ctx context.Context, cfg DemoConfig, clk *simClock, as func
 			}
 		}
 		if day.Equal(rodongDay) {
-			// The attempt: Rodong engine sections for Iran, declared as
-			// mining equipment.
+			// The attempt: the traffic model's evader, Rodong engine
+			// sections for Iran, declared as mining equipment.
 			clk.set(day.Add(9 * time.Hour))
-			rod := examples.Rodong(day.Add(40 * time.Hour))
+			rod := d.traffic.Disguised(day.Add(40 * time.Hour))
 			if _, err := as("kp-export-authority").Send(ctx, statement.TypeDeclare, "d-rodong-attempt", rod); err != nil {
 				return err
 			}

@@ -24,6 +24,7 @@ import (
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/sim"
+	"github.com/surety/surety/internal/traffic"
 )
 
 func newSimulateCmd() *cobra.Command {
@@ -88,6 +89,9 @@ The same --seed gives the same figures on any number of cores.`,
 			s, err := loadAgreement(path)
 			if err != nil {
 				return err
+			}
+			if opts.Traffic, err = traffic.Load(s, path); err != nil {
+				return fmt.Errorf("%s: nothing to simulate: %w", path, err)
 			}
 			var rep simReport
 			if sweep == "" {

@@ -241,7 +241,7 @@ func (r *run) do(st store.Store, a action) error {
 		return nil
 	case "declare":
 		site := r.s.site(step.Routine.Site)
-		d := routineDeclaration(site, a.n, r.now.Add(72*time.Hour))
+		d := r.s.routineDeclaration(site, a.n, r.now.Add(72*time.Hour))
 		res, err := r.append(r.declarant(site.Party), statement.TypeDeclare, a.decl, d)
 		if err != nil {
 			return fmt.Errorf("routine declaration %s: %w", a.decl, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/traffic"
 )
 
 // Script is a scenario: an agreement, the seed its principals' keys are
@@ -38,6 +39,9 @@ type Script struct {
 	path string
 	spec *agreement.Spec
 	doc  []byte
+	// traffic is the agreement's traffic model, which routines draw
+	// their declarations from; nil when the agreement has none.
+	traffic *traffic.Model
 }
 
 // Step is one step of a script; exactly one of Type (a statement), Select,
@@ -114,6 +118,10 @@ func Load(path string) (*Script, error) {
 	s.spec, err = agreement.Parse(s.Agreement, s.doc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: agreement %s is not valid:\n%w", path, s.Agreement, err)
+	}
+	s.traffic, err = traffic.Load(s.spec, file)
+	if err != nil && !errors.Is(err, traffic.ErrNone) {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := s.check(); err != nil {
 		return nil, err
@@ -241,8 +249,8 @@ func (s *Script) checkStep(st *Step) error {
 		if len(s.inspectors(r.Site)) == 0 {
 			return fmt.Errorf("routine: no inspector of agreement %s is assigned to %s", s.spec.ID, r.Site)
 		}
-		if len(siteGoods(site)) == 0 {
-			return fmt.Errorf("routine: Surety has no ordinary goods leaving a %s in %s", site.Kind, site.Country)
+		if s.traffic == nil || s.traffic.Site(r.Site) == nil {
+			return fmt.Errorf("routine: the agreement's traffic model (%s) does not model %s; routines draw their declarations from it", traffic.Path(s.Agreement), r.Site)
 		}
 		if err := checkDuration(r.Every); err != nil {
 			return fmt.Errorf("routine: every: %w", err)

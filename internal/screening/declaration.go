@@ -154,7 +154,7 @@ func (d Declaration) Validate(spec *agreement.Spec) error {
 		if strings.TrimSpace(d.Carrier.Vessel) == "" {
 			bad("carrier.vessel", "missing; give the vessel's name")
 		}
-		if !validIMO(d.Carrier.IMO) {
+		if !ValidIMO(d.Carrier.IMO) {
 			bad("carrier.imo", "%q is not an IMO number (seven digits with a valid check digit)", d.Carrier.IMO)
 		}
 	case "road", "rail":
@@ -236,9 +236,9 @@ func containsKind(ks []agreement.SiteKind, k agreement.SiteKind) bool {
 	return false
 }
 
-// validIMO checks an IMO ship number: six digits weighted 7 to 2, whose
+// ValidIMO checks an IMO ship number: six digits weighted 7 to 2, whose
 // sum's last digit is the seventh.
-func validIMO(s string) bool {
+func ValidIMO(s string) bool {
 	if !imoRE.MatchString(s) {
 		return false
 	}

@@ -13,7 +13,7 @@ func benchSimulate(b *testing.B, o Options) {
 	var consignments float64
 	start := time.Now()
 	for b.Loop() {
-		r, err := Simulate(spec, o)
+		r, err := Simulate(spec, with(b, spec, o))
 		if err != nil {
 			b.Fatal(err)
 		}

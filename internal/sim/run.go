@@ -163,7 +163,7 @@ func (r *runner) period(run, k int, t *tally) (int, bool) {
 			var load float64
 			for mi := range s.modes {
 				md := &s.modes[mi]
-				rate := md.perDay * length
+				rate := md.perDay * length * s.season[k]
 				if rate <= 0 {
 					continue
 				}

@@ -16,6 +16,7 @@ import (
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/traffic"
 )
 
 // ErrInvalid reports options or an agreement the simulation cannot use.
@@ -43,6 +44,9 @@ const (
 
 // Options configure a simulation.
 type Options struct {
+	// Traffic is the agreement's traffic model: what its consignments are,
+	// and what the evader ships (traffic.Load).
+	Traffic *traffic.Model
 	// Runs is the number of simulated histories, Periods the verification
 	// periods in each.
 	Runs    int
@@ -239,9 +243,10 @@ type site struct {
 	last     float64 // the last day's length, in days
 	first    int     // the first slot
 	modes    []mode
-	load     float64 // expected inspector-hours a day at the lanes' p
-	floor    float64 // traffic share at the floor
-	cover    int     // the mode the adaptive evader ships by
+	load     float64   // expected inspector-hours a day at the lanes' p
+	floor    float64   // traffic share at the floor
+	cover    int       // the mode the adaptive evader ships by
+	season   []float64 // per period, the traffic's seasonality factor
 }
 
 type mode struct {
@@ -319,6 +324,10 @@ func check(spec *agreement.Spec, opts Options) error {
 		return bad("unsealed selection is read only by the peeking evader; simulate it with evader peeking")
 	case len(v.Traffic) == 0:
 		return bad("verification.traffic: the agreement states no traffic assumptions to simulate")
+	case opts.Traffic == nil:
+		return bad("no traffic model: give the agreement's (traffic.Load)")
+	case opts.Traffic.Agreement != spec.ID:
+		return bad("the traffic model is for %s, not %s", opts.Traffic.Agreement, spec.ID)
 	case !(v.ShiftHours > 0 && v.ShiftHours <= 24):
 		return bad("verification.shift_hours: %v must be in (0, 24]", v.ShiftHours)
 	case opts.Violations == 0 && v.Goal.Violations < 1:
@@ -365,7 +374,7 @@ func newModel(spec *agreement.Spec, opts Options) (*model, error) {
 		s := site{id: as.ID, name: as.Name, days: int(math.Ceil(length)), last: length - math.Ceil(length) + 1, first: m.slots}
 		var perDay, atFloor float64
 		for _, md := range t.Modes {
-			ls := sc.lanes(as, md.Mode, rng)
+			ls := sc.lanes(opts.Traffic.Site(as.ID), as, md.Mode, rng)
 			mp := meanP(ls)
 			s.load += md.PerDay * mp * md.HoursPerInspection
 			perDay += md.PerDay
@@ -388,8 +397,9 @@ func newModel(spec *agreement.Spec, opts Options) (*model, error) {
 		}
 		m.sites = append(m.sites, s)
 	}
-	m.coverFor(sc)
+	m.coverFor(sc, opts.Traffic.Cargo(time.Time{}))
 	m.calendar(tl, start)
+	m.seasons(opts.Traffic)
 	return m, nil
 }
 
@@ -417,23 +427,10 @@ func coverLane(ls []lane) lane {
 	return best
 }
 
-// truth is the Rodong cargo declared as what it is.
-var truth = screening.Declaration{
-	Consignor:   screening.Party{Name: "Korea Mining Development Trading Corporation", Country: "KP"},
-	Consignee:   screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
-	EndUser:     screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
-	Destination: "IR",
-	Items: []screening.Item{{
-		Description: "Rodong-1 ballistic missile airframe sections and rocket engine",
-		HSCode:      "930690", Quantity: 1, Unit: "set", WeightKg: 16000,
-		Value: screening.Value{Amount: 5e6, Currency: "USD"},
-	}},
-}
-
 // coverFor finds where the adaptive evader ships: the sites whose cover
 // has the least p over all sites, and describes each cover next to the
-// cargo declared as what it is.
-func (m *model) coverFor(sc *screener) {
+// evader's cargo declared as what it is (truth).
+func (m *model) coverFor(sc *screener, truth screening.Declaration) {
 	least := math.Inf(1)
 	for _, s := range m.sites {
 		if s.cover >= 0 {
@@ -532,6 +529,24 @@ func (m *model) day(ord int) time.Time {
 		t = s.to.AddDate(0, 0, -1)
 	}
 	return t
+}
+
+// seasons sets each site's seasonality factor per period, from the month
+// the period's midpoint falls in; without dated periods, 1.
+func (m *model) seasons(tm *traffic.Model) {
+	for i := range m.sites {
+		s := &m.sites[i]
+		s.season = make([]float64, m.periods)
+		for k := range s.season {
+			s.season[k] = 1
+			if k < len(m.dates) {
+				mid := m.dates[k].from.Add(m.dates[k].to.Sub(m.dates[k].from) / 2)
+				if ts := tm.Site(s.id); ts != nil && len(ts.Seasonality) == 12 {
+					s.season[k] = ts.Seasonality[mid.Month()-1]
+				}
+			}
+		}
+	}
 }
 
 // config is what one simulation of the model varies: the evader, the

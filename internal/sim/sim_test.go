@@ -8,10 +8,12 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/traffic"
 )
 
 func load(t testing.TB, name string) *agreement.Spec {
@@ -23,9 +25,25 @@ func load(t testing.TB, name string) *agreement.Spec {
 	return s
 }
 
+// files are the example agreements' files, by id.
+var files = map[string]string{"il-kp-1993": "israel-dprk-1993.yaml", "jcpoa-2015": "jcpoa-2015.yaml"}
+
+// with gives o the traffic model of spec's example, if it has none.
+func with(t testing.TB, spec *agreement.Spec, o Options) Options {
+	t.Helper()
+	if o.Traffic == nil && files[spec.ID] != "" {
+		m, err := traffic.Load(spec, "../../examples/"+files[spec.ID])
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Traffic = m
+	}
+	return o
+}
+
 func simulate(t testing.TB, spec *agreement.Spec, o Options) Result {
 	t.Helper()
-	r, err := Simulate(spec, o)
+	r, err := Simulate(spec, with(t, spec, o))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +106,7 @@ func TestSameSeedAnyWorkers(t *testing.T) {
 		}
 	}
 	sweep := func(workers int) []Point {
-		ps, err := Sweep(spec, Options{Runs: 100, Periods: 2, Seed: 3, Workers: workers}, []int{10, 20})
+		ps, err := Sweep(spec, with(t, spec, Options{Runs: 100, Periods: 2, Seed: 3, Workers: workers}), []int{10, 20})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +161,7 @@ func TestPeeking(t *testing.T) {
 				unsealed.Analytic, peeking.Analytic, *adaptive.Detection)
 		}
 	}
-	if _, err := Simulate(load(t, "israel-dprk-1993.yaml"), Options{Runs: 1, Periods: 1, Evader: Adaptive, Unsealed: true}); !errors.Is(err, ErrInvalid) {
+	if _, err := Simulate(load(t, "israel-dprk-1993.yaml"), with(t, load(t, "israel-dprk-1993.yaml"), Options{Runs: 1, Periods: 1, Evader: Adaptive, Unsealed: true})); !errors.Is(err, ErrInvalid) {
 		t.Errorf("unsealed with the adaptive evader: %v; want ErrInvalid", err)
 	}
 }
@@ -286,7 +304,7 @@ func TestTranches1993(t *testing.T) {
 // weighs the destination, and most trade passes at the floor.
 func TestLanesScreened(t *testing.T) {
 	spec := load(t, "israel-dprk-1993.yaml")
-	m, err := newModel(spec, Options{Runs: 1, Periods: 1})
+	m, err := newModel(spec, with(t, spec, Options{Runs: 1, Periods: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +315,11 @@ func TestLanesScreened(t *testing.T) {
 	listed := map[string]bool{"Korea Mining Development Trading Corporation": true, "Korea Ryonbong General Corporation": true, "Green Pine Associated Corporation": true}
 	var hits, destinations, mismatches int
 	for _, site := range spec.Sites {
-		ls := sc.lanes(site, map[string]string{"fnj": "air", "kpnam": "sea"}[site.ID], newLaneRand())
+		if !site.ExitPoint() {
+			continue
+		}
+		tm := with(t, spec, Options{}).Traffic
+		ls := sc.lanes(tm.Site(site.ID), site, map[string]string{"fnj": "air", "kpnam": "sea"}[site.ID], newLaneRand())
 		for _, l := range ls {
 			d := l.decl
 			d.Departure = m.dates[0].from
@@ -349,13 +371,13 @@ func newLaneRand() *rand.Rand { return rand.New(rand.NewPCG(laneSeed, laneSeed))
 func TestSweep(t *testing.T) {
 	spec := load(t, "israel-dprk-1993.yaml")
 	var calls, last int
-	ps, err := Sweep(spec, Options{Runs: 200, Periods: 2, Seed: 1, Progress: func(done, total int) {
+	ps, err := Sweep(spec, with(t, spec, Options{Runs: 200, Periods: 2, Seed: 1, Progress: func(done, total int) {
 		calls++
 		if done < last || total != 2*3*200 {
 			t.Errorf("progress %d of %d after %d", done, total, last)
 		}
 		last = done
-	}}, []int{5, 20, 300})
+	}}), []int{5, 20, 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +392,7 @@ func TestSweep(t *testing.T) {
 	if !(ps[3].Detection.Value < ps[4].Detection.Value && ps[4].Detection.Value < ps[5].Detection.Value) {
 		t.Errorf("adaptive detection does not grow with inspectors: %v, %v, %v", ps[3].Detection, ps[4].Detection, ps[5].Detection)
 	}
-	if _, err := Sweep(spec, Options{Runs: 1, Periods: 1, Evader: None}, []int{1}); !errors.Is(err, ErrInvalid) {
+	if _, err := Sweep(spec, with(t, spec, Options{Runs: 1, Periods: 1, Evader: None}), []int{1}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("sweeping the evader none: %v", err)
 	}
 }
@@ -384,9 +406,16 @@ func TestRejects(t *testing.T) {
 		{Runs: 1, Periods: 1, Violations: -1},
 		{Runs: 1, Periods: 1, Inspectors: -1},
 	} {
-		if _, err := Simulate(spec, o); !errors.Is(err, ErrInvalid) {
+		if _, err := Simulate(spec, with(t, spec, o)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%+v: %v", o, err)
 		}
+	}
+	if _, err := Simulate(spec, Options{Runs: 1, Periods: 1}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("no traffic model: %v", err)
+	}
+	other := with(t, load(t, "jcpoa-2015.yaml"), Options{Runs: 1, Periods: 1})
+	if _, err := Simulate(spec, other); !errors.Is(err, ErrInvalid) {
+		t.Errorf("another agreement's traffic model: %v", err)
 	}
 	if _, err := Simulate(load(t, "agreed-framework-1994.yaml"), Options{Runs: 1, Periods: 1}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("an agreement without traffic: %v", err)
@@ -399,7 +428,7 @@ func TestRunAllocations(t *testing.T) {
 	spec := load(t, "israel-dprk-1993.yaml")
 	const periods = 6
 	for _, ev := range []Evader{Adaptive, Naive} {
-		m, err := newModel(spec, Options{Runs: 1, Periods: periods})
+		m, err := newModel(spec, with(t, spec, Options{Runs: 1, Periods: periods}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -412,6 +441,25 @@ func TestRunAllocations(t *testing.T) {
 		run := 1
 		if n := testing.AllocsPerRun(20, func() { r.run(run, tl); run++ }); n > periods {
 			t.Errorf("%s: %v allocations a run of %d periods", ev, n, periods)
+		}
+	}
+}
+
+// Each agreement's simulation draws its own traffic and evader: under the
+// JCPOA, Iranian exporters at Iranian exit points, and an Iranian missile
+// cargo, which declared as what it is is selected for certain.
+func TestOwnTraffic(t *testing.T) {
+	spec := load(t, "jcpoa-2015.yaml")
+	r := simulate(t, spec, Options{Runs: 50, Periods: 2, Evader: Adaptive, Seed: 4})
+	if len(r.Covers) == 0 {
+		t.Fatal("no cover")
+	}
+	for _, c := range r.Covers {
+		if c.Site != "ika" && c.Site != "bandar-abbas" || !strings.Contains(c.Truth, "Shahid Bagheri Industrial Group") || c.TruthP != 1 {
+			t.Errorf("cover %+v: want an Iranian exit point and the Iranian evader's cargo, selected for certain", c)
+		}
+		if strings.Contains(c.Consignor, "Korea") || strings.Contains(c.Truth, "Rodong") {
+			t.Errorf("cover %+v: the DPRK's traffic under the JCPOA", c)
 		}
 	}
 }
