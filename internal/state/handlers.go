@@ -5,41 +5,45 @@ import (
 	"github.com/surety/surety/internal/statement"
 )
 
-// handlers are the apply steps of the statement types, with the duties
-// that may make each.
+// handlers are the apply steps of the statement types, with who may make
+// each: a principal holding one of the duties in a party of one of the
+// roles. This table is the authorization matrix docs/api.md prints and
+// TestMatrix tries cell by cell against a running server.
 var handlers = map[string]Handler{
 	statement.TypeAdopt:     {Apply: applyAdopt},
 	statement.TypeKeyAdd:    {Apply: applyKeyAdd},
 	statement.TypeKeyRevoke: {Apply: applyKeyRevoke},
-	statement.TypeClockTick: {Duties: duties(agreement.LogKey), Apply: applyClockTick},
+	statement.TypeClockTick: {Duties: duties(agreement.LogKey), Roles: roles(agreement.Operator), Apply: applyClockTick},
 
-	statement.TypeListAdopt: {Duties: duties(agreement.Coordinator, agreement.LogKey), Apply: applyListAdopt, Blobs: listBlobs},
+	statement.TypeListAdopt: {Duties: duties(agreement.Coordinator, agreement.LogKey), Roles: roles(agreement.Inspectorate, agreement.Operator), Apply: applyListAdopt, Blobs: listBlobs},
 
-	statement.TypeDeclare:  {Duties: duties(agreement.Declarant), Apply: applyDeclare},
-	statement.TypeAmend:    {Duties: duties(agreement.Declarant), Apply: applyAmend},
-	statement.TypeWithdraw: {Duties: duties(agreement.Declarant), Apply: applyWithdraw},
+	statement.TypeDeclare:  {Duties: duties(agreement.Declarant), Roles: roles(agreement.Undertaker), Apply: applyDeclare},
+	statement.TypeAmend:    {Duties: duties(agreement.Declarant), Roles: roles(agreement.Undertaker), Apply: applyAmend},
+	statement.TypeWithdraw: {Duties: duties(agreement.Declarant), Roles: roles(agreement.Undertaker), Apply: applyWithdraw},
 
-	statement.TypeCommit:       {Duties: duties(agreement.Selector), Apply: applyCommit},
-	statement.TypeReveal:       {Duties: duties(agreement.Selector), Apply: applyReveal},
-	statement.TypeReport:       {Duties: duties(agreement.Inspector), Apply: applyReport, Blobs: reportBlobs},
-	statement.TypeForceMajeure: {Duties: duties(agreement.Declarant, agreement.Envoy), Apply: applyForceMajeure},
-	statement.TypeAllegation:   {Duties: duties(agreement.Envoy, agreement.Coordinator), Apply: applyAllegation, Blobs: allegationBlobs},
-	statement.TypeChallenge:    {Duties: duties(agreement.Coordinator), Apply: applyChallenge},
-	statement.TypeResponse:     {Duties: duties(agreement.Declarant, agreement.Envoy), Apply: applyResponse},
+	statement.TypeCommit:       {Duties: duties(agreement.Selector), Roles: roles(agreement.Inspectorate), Apply: applyCommit},
+	statement.TypeReveal:       {Duties: duties(agreement.Selector), Roles: roles(agreement.Inspectorate), Apply: applyReveal},
+	statement.TypeReport:       {Duties: duties(agreement.Inspector), Roles: roles(agreement.Inspectorate), Apply: applyReport, Blobs: reportBlobs},
+	statement.TypeForceMajeure: {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker), Apply: applyForceMajeure},
+	statement.TypeAllegation:   {Duties: duties(agreement.Envoy, agreement.Coordinator), Roles: roles(agreement.Benefactor, agreement.Undertaker, agreement.Inspectorate, agreement.Observer), Apply: applyAllegation, Blobs: allegationBlobs},
+	statement.TypeChallenge:    {Duties: duties(agreement.Coordinator), Roles: roles(agreement.Inspectorate), Apply: applyChallenge},
+	statement.TypeResponse:     {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker), Apply: applyResponse},
 
-	statement.TypeLicenceRequest:  {Duties: duties(agreement.Declarant, agreement.Envoy), Apply: applyLicenceRequest, Blobs: licenceBlobs},
-	statement.TypeLicenceDecision: {Duties: duties(agreement.Approver), Apply: applyLicenceDecision},
+	statement.TypeLicenceRequest:  {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker), Apply: applyLicenceRequest, Blobs: licenceBlobs},
+	statement.TypeLicenceDecision: {Duties: duties(agreement.Approver), Roles: roles(agreement.Benefactor, agreement.Inspectorate, agreement.Observer), Apply: applyLicenceDecision},
 
-	statement.TypePayment:  {Duties: duties(agreement.Treasurer), Apply: applyPayment},
-	statement.TypeDelivery: {Duties: duties(agreement.Treasurer), Apply: applyDelivery},
-	statement.TypeReceipt:  {Duties: duties(agreement.Treasurer), Apply: applyReceipt},
+	statement.TypePayment:  {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Benefactor), Apply: applyPayment},
+	statement.TypeDelivery: {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Benefactor), Apply: applyDelivery},
+	statement.TypeReceipt:  {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Undertaker), Apply: applyReceipt},
 
-	statement.TypeVerified: {Duties: duties(agreement.Coordinator), Apply: applyVerified},
+	statement.TypeVerified: {Duties: duties(agreement.Coordinator), Roles: roles(agreement.Benefactor, agreement.Undertaker, agreement.Inspectorate, agreement.Observer), Apply: applyVerified},
 
-	statement.TypeDisputeRaise: {Duties: duties(agreement.Envoy), Apply: applyRaise},
-	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Apply: applyStep},
-	statement.TypeSnapback:     {Duties: duties(agreement.Envoy), Apply: applySnapback},
-	statement.TypeRemedy:       {Duties: duties(agreement.Envoy), Apply: applyRemedy},
+	statement.TypeDisputeRaise: {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRaise},
+	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyStep},
+	statement.TypeSnapback:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applySnapback},
+	statement.TypeRemedy:       {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRemedy},
 }
 
 func duties(ds ...agreement.Duty) []agreement.Duty { return ds }
+
+func roles(rs ...agreement.Role) []agreement.Role { return rs }

@@ -69,9 +69,11 @@ type Context struct {
 
 // Handler is the apply step of one statement type.
 type Handler struct {
-	// Duties lists the duties, any one of which lets a principal make the
-	// statement. Empty means the handler authorizes by itself.
+	// Duties lists the duties, any one of which lets a principal of one
+	// of Roles make the statement. Empty Duties means the handler
+	// authorizes by itself.
 	Duties []agreement.Duty
+	Roles  []agreement.Role
 	// Apply checks the statement against the state and updates it. It
 	// returns an error wrapping one of the rejections to refuse it.
 	Apply func(c *Context, e Entry) error
@@ -87,6 +89,31 @@ func BlobsOf(st *statement.Statement) ([][32]byte, error) {
 		return nil, nil
 	}
 	return h.Blobs(st)
+}
+
+// Permit says which principals may make a statement type: any holding one
+// of Duties in a party of one of Roles. Empty Duties means the apply step
+// decides (agreement.adopt: the log key; key.add and key.revoke: the
+// principal itself or an envoy or coordinator of its party).
+type Permit struct {
+	Type   string
+	Duties []agreement.Duty
+	Roles  []agreement.Role
+}
+
+// Permits returns the authorization matrix, by type.
+func Permits() []Permit {
+	var out []Permit
+	for _, t := range Types() {
+		out = append(out, Permit{Type: t, Duties: handlers[t].Duties, Roles: handlers[t].Roles})
+	}
+	return out
+}
+
+// Allowed reports whether a principal holding duty in a party of role may
+// make statements of the type, by the matrix alone.
+func (p Permit) Allowed(role agreement.Role, duty agreement.Duty) bool {
+	return slices.Contains(p.Duties, duty) && slices.Contains(p.Roles, role) && slices.Contains(agreement.Duties[role], duty)
 }
 
 // Types lists the statement types the projector applies.
@@ -156,8 +183,9 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 		if !pr.current(st.KeyID) {
 			return fmt.Errorf("%w: key %s is not a current key of %s", ErrForbidden, st.KeyID, st.Author)
 		}
-		if len(h.Duties) > 0 && !pr.holds(h.Duties...) {
-			return fmt.Errorf("%w: %s (%s of %s) may not make %s; it takes a principal with duty %v", ErrForbidden, st.Author, dutyNames(pr.Duties), pr.Party, st.Type, h.Duties)
+		if len(h.Duties) > 0 && (!pr.holds(h.Duties...) || !slices.Contains(h.Roles, pr.Role)) {
+			return fmt.Errorf("%w: %s (%s of %s, the %s) may not make %s; it takes a principal with duty %v of the %v", ErrForbidden,
+				st.Author, dutyNames(pr.Duties), pr.Party, pr.Role, st.Type, h.Duties, h.Roles)
 		}
 		c.Author = pr
 	}
