@@ -13,6 +13,13 @@ import (
 	"github.com/surety/surety/internal/statement"
 )
 
+// Agreement names the agreement whose log a server holds.
+type Agreement struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Origin string `json:"origin"`
+}
+
 // VerdictsResponse is a closed period's verdicts with the history of every
 // period's verdicts before and after it.
 type VerdictsResponse struct {

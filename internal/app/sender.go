@@ -24,10 +24,17 @@ type Sender struct {
 	Client    *client.Client
 	// Now is the clock the statements are signed at; nil means time.Now.
 	Now func() time.Time
+
+	checked bool // the server holds Agreement's log
 }
 
 // Send signs a statement of type typ with the id and body, and submits it.
+// Before its first statement it checks that the server holds the log of
+// the sender's agreement, so that nothing goes into another log.
 func (s *Sender) Send(ctx context.Context, typ, id string, body any) (client.Appended, error) {
+	if err := s.check(ctx); err != nil {
+		return client.Appended{}, err
+	}
 	b, err := json.Marshal(body)
 	if err != nil {
 		return client.Appended{}, err
@@ -44,11 +51,10 @@ func (s *Sender) Send(ctx context.Context, typ, id string, body any) (client.App
 }
 
 // Signed returns the sender's client signing its requests (RFC 9421) as
-// the sender's principal, for the sealed endpoints.
+// the sender's principal, for the sealed endpoints, at the wall clock's
+// time, which the server checks them against.
 func (s *Sender) Signed() *client.Client {
-	c := s.Client.Signing(s.Author, s.Key.Key)
-	c.Now = s.Now
-	return c
+	return s.Client.Signing(s.Author, s.Key.Key)
 }
 
 // Queue reads a site's sealed queue, signed as the sender's principal.
@@ -87,4 +93,20 @@ func AdoptFixtureList(ctx context.Context, s *Sender) error {
 	}
 	_, err = s.AdoptEdition(ctx, "list-"+ed.Source+"-"+ed.Date, ed)
 	return err
+}
+
+// check asks the server which agreement's log it holds.
+func (s *Sender) check(ctx context.Context) error {
+	if s.checked {
+		return nil
+	}
+	var a api.Agreement
+	if err := s.Client.Get(ctx, "/v1/agreement", &a); err != nil {
+		return fmt.Errorf("ask %s which log it holds: %w", s.Client.Base, err)
+	}
+	if a.ID != s.Agreement {
+		return fmt.Errorf("the server at %s holds the log of %s (%s), not %s; check --server and --agreement", s.Client.Base, a.ID, a.Title, s.Agreement)
+	}
+	s.checked = true
+	return nil
 }

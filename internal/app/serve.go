@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
@@ -98,17 +99,28 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	// Listen first: a taken address leaves nothing behind.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("%s is in use, by another server: choose another address with --addr HOST:PORT (127.0.0.1:0 picks a free port): %w", cfg.Addr, err)
+	}
+	if err != nil {
+		return nil, err
+	}
 	st, err := OpenStore(ctx, cfg.DB)
 	if err != nil {
+		ln.Close()
 		return nil, err
 	}
 	l, err := ledger.Open(ctx, ledger.Options{Store: st, Log: spec.ID, Now: cfg.Now, Logger: cfg.Logger})
 	if err != nil {
+		ln.Close()
 		st.Close()
 		return nil, err
 	}
 	r := &Running{Spec: spec, Store: st, Log: l}
 	fail := func(err error) (*Running, error) {
+		ln.Close()
 		l.Close()
 		st.Close()
 		return nil, err
@@ -144,10 +156,7 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		return fail(err)
 	}
 	r.Server = server.New(l, r.Publisher, cfg.Logger)
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fail(err)
-	}
+
 	r.URL = "http://" + ln.Addr().String()
 	r.http = &http.Server{Handler: r.Server, ReadHeaderTimeout: 10 * time.Second}
 	pctx, cancel := context.WithCancel(context.Background())

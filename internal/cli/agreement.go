@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/traffic"
 )
 
 func newAgreementCmd() *cobra.Command {
@@ -24,14 +25,20 @@ func newAgreementCmd() *cobra.Command {
 func newAgreementCheckCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check FILE...",
-		Short: "Validate agreement files; exit 1 and list every problem if any is invalid",
-		Args:  cobra.MinimumNArgs(1),
+		Short: "Validate agreement files and traffic models; exit 1 and list every problem if any is invalid",
+		Long: "check validates each agreement file, and each traffic model (NAME.traffic.yaml)\n" +
+			"against the agreement beside it (NAME.yaml), listing every problem with its\n" +
+			"file:line:col and how to fix it.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bad := 0
 			for _, path := range args {
-				spec, err := agreement.Load(path)
+				spec, err := checkFile(path)
 				if err == nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
+					if spec == nil {
+						continue
+					}
 					for _, n := range spec.Notes() {
 						fmt.Fprintf(cmd.OutOrStdout(), "%s: note: %s\n", n.Pos, n.Msg)
 					}
@@ -86,6 +93,24 @@ func newAgreementShowCmd() *cobra.Command {
 	}
 	outputFlag(cmd, &out)
 	return cmd
+}
+
+// checkFile loads an agreement, or a traffic model with the agreement
+// beside it; it returns the agreement, whose notes it has, or nil for a
+// traffic model.
+func checkFile(path string) (*agreement.Spec, error) {
+	base, ok := strings.CutSuffix(path, ".traffic.yaml")
+	if !ok {
+		return agreement.Load(path)
+	}
+	spec, err := agreement.Load(base + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("the agreement beside it, %s.yaml, is not valid: %w", base, err)
+	}
+	if _, err := traffic.Load(spec, base+".yaml"); err != nil {
+		return nil, err
+	}
+	return nil, nil
 }
 
 // loadAgreement loads an agreement, turning its problems into one error

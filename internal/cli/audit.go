@@ -71,7 +71,7 @@ func newAuditCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.Server, "server", "http://127.0.0.1:8080", "the log server's URL")
+	serverVar(cmd, &cfg.Server)
 	cmd.Flags().StringVar(&cfg.Agreement, "agreement", "", "agreement id")
 	cmd.Flags().StringVar(&cfg.LogKey, "log-key", "", "the log's verifier key, or a file holding it")
 	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness's verifier key, or a file holding it (repeatable)")

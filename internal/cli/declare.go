@@ -188,7 +188,7 @@ func newDeclareCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&keyPath, "key", "", "the declarant's private key file")
-	cmd.Flags().StringVar(&server, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(cmd, &server)
 	cmd.Flags().StringVar(&agr, "agreement", "il-kp-1993", "agreement id")
 	cmd.Flags().StringVar(&id, "id", "", "declaration (statement) id (default: generated)")
 	cmd.Flags().StringVar(&author, "author", "", "author principal (default: the key's name)")

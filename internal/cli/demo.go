@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -58,6 +59,10 @@ type DemoConfig struct {
 	Pace  time.Duration
 	Until time.Time
 	Out   io.Writer
+	// Exit says the demo stops after the year, rather than serving.
+	Exit bool
+	// Fresh removes an earlier demo's directory first.
+	Fresh bool
 }
 
 // Demo is a running demonstration: the server, the witnesses and what the
@@ -67,6 +72,7 @@ type Demo struct {
 	KeyDir     string
 	Periods    int
 	stops      []func()
+	witnesses  map[string]string // witness principal → URL
 	declared   int
 	selected   int
 	reported   map[statement.Outcome]int
@@ -81,7 +87,9 @@ type Demo struct {
 
 // Close stops the server and the witnesses.
 func (d *Demo) Close() {
-	d.Run.Close()
+	if d.Run != nil {
+		d.Run.Close()
+	}
 	for _, s := range d.stops {
 		s()
 	}
@@ -106,6 +114,14 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 	doc, err := fs.ReadFile(examples.Files, "israel-dprk-1993.yaml")
 	if err != nil {
 		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Dir, "surety.db")); err == nil {
+		if !cfg.Fresh {
+			return nil, fmt.Errorf("%s holds an earlier demo's log; give --fresh to start afresh, or another --dir", cfg.Dir)
+		}
+		if err := os.RemoveAll(cfg.Dir); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
@@ -161,6 +177,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 			return nil, err
 		}
 		witnesses[w] = u
+		d.witnesses = witnesses
 		d.stops = append(d.stops, stop)
 	}
 	clk := &simClock{t: demoStart.Add(-24 * time.Hour)}
@@ -169,7 +186,10 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 		Witnesses: witnesses, Now: clk.now, Logger: quiet})
 	if err != nil {
 		d.Close()
-		return nil, fmt.Errorf("%w (a demo already in %s? remove it, or give --dir)", err, cfg.Dir)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w (a demo already in %s? remove it, give another --dir, or --fresh)", err, cfg.Dir)
 	}
 	as := func(id string) *app.Sender {
 		return &app.Sender{Key: signers[id], Author: id, Agreement: spec.ID, Client: client.New(d.Run.URL), Now: clk.now}
@@ -190,7 +210,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 		d.Close()
 		return nil, err
 	}
-	if err := d.summary(ctx, cfg.Out, spec); err != nil {
+	if err := d.summary(ctx, cfg, spec); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -447,7 +467,8 @@ func (d *Demo) news(ctx context.Context, c *client.Client, w io.Writer, from, to
 
 // summary prints the year's verdicts, tranches and detection figures, and
 // how to audit the log.
-func (d *Demo) summary(ctx context.Context, w io.Writer, spec *agreement.Spec) error {
+func (d *Demo) summary(ctx context.Context, cfg DemoConfig, spec *agreement.Spec) error {
+	w := cfg.Out
 	c := client.New(d.Run.URL)
 	fmt.Fprintf(w, "\nPeriod verdicts and the detection probability each period stated\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -500,10 +521,40 @@ func (d *Demo) summary(ctx context.Context, w io.Writer, spec *agreement.Spec) e
 		return err
 	}
 	k := func(name string) string { return filepath.Join(d.KeyDir, strings.ReplaceAll(name, "/", "_")+".vkey") }
+	surety := command()
+	audit := fmt.Sprintf("%s audit --server %s --agreement %s --log-key %s --witness %s --witness %s --replay",
+		surety, d.Run.URL, spec.ID, k(spec.Origin()), k("il-witness"), k("kp-witness"))
+	if cfg.Exit {
+		fmt.Fprintf(w, "\nThe log is in %s. Serve it again with its witnesses, and audit it, replaying every verdict, with:\n", cfg.Dir)
+		serve := fmt.Sprintf("%s serve --agreement %s --db sqlite:%s --log-key %s --addr %s", surety,
+			filepath.Join(cfg.Dir, "israel-dprk-1993.yaml"), filepath.Join(cfg.Dir, "surety.db"),
+			filepath.Join(d.KeyDir, strings.ReplaceAll(spec.Origin(), "/", "_")+".key"), strings.TrimPrefix(d.Run.URL, "http://"))
+		for _, id := range []string{"il-witness", "kp-witness"} {
+			fmt.Fprintf(w, "  %s witness --key %s --addr %s --log %s --state %s &\n", surety, filepath.Join(d.KeyDir, id+".key"),
+				strings.TrimPrefix(d.witnesses[id], "http://"), k(spec.Origin()), filepath.Join(cfg.Dir, "witness-"+id))
+			serve += fmt.Sprintf(" --witness %s=%s", id, d.witnesses[id])
+		}
+		fmt.Fprintf(w, "  %s &\n  %s\n", serve, audit)
+		return nil
+	}
 	fmt.Fprintf(w, "\nThe API is at %s (try %s/v1/incentives or %s/log/%s/checkpoint).\n", d.Run.URL, d.Run.URL, d.Run.URL, spec.ID)
-	fmt.Fprintf(w, "Audit the log, replaying every verdict, with:\n  surety audit --server %s --agreement %s --log-key %s --witness %s --witness %s --replay\n",
-		d.Run.URL, spec.ID, k(spec.Origin()), k("il-witness"), k("kp-witness"))
+	fmt.Fprintf(w, "Audit the log, replaying every verdict, with:\n  %s\n", audit)
 	return nil
+}
+
+// command is how to run surety as this process was run: the binary's
+// name, or "go run ./cmd/surety" for a binary go run built.
+func command() string {
+	exe, err := os.Executable()
+	if err != nil || strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "go run ./cmd/surety"
+	}
+	if dir, _ := filepath.Split(exe); dir != "" {
+		if path, err := exec.LookPath(filepath.Base(exe)); err == nil && path == exe {
+			return filepath.Base(exe)
+		}
+	}
+	return exe
 }
 
 func newDemoCmd() *cobra.Command {
@@ -511,7 +562,7 @@ func newDemoCmd() *cobra.Command {
 	var fast, exit bool
 	var until string
 	cmd := &cobra.Command{
-		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--fast] [--until DATE] [--exit]",
+		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--fast] [--until DATE] [--exit] [--fresh]",
 		Short: "Run the 1993 deal end to end: a simulated year through the real system",
 		Long: "The demo generates keys for every principal of the 1993 agreement, starts the\n" +
 			"log server on an embedded SQLite database, two witnesses and the inspectorate's\n" +
@@ -535,6 +586,7 @@ func newDemoCmd() *cobra.Command {
 			if fast {
 				cfg.Pace = 0
 			}
+			cfg.Exit = exit
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			d, err := RunDemo(ctx, cfg)
@@ -556,5 +608,6 @@ func newDemoCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&fast, "fast", false, "run the year as fast as possible")
 	cmd.Flags().StringVar(&until, "until", "", "stop the simulated year at this date (YYYY-MM-DD)")
 	cmd.Flags().BoolVar(&exit, "exit", false, "exit after the year instead of serving")
+	cmd.Flags().BoolVar(&cfg.Fresh, "fresh", false, "remove an earlier demo in --dir first")
 	return cmd
 }

@@ -86,7 +86,7 @@ func newGetCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&srv, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(cmd, &srv)
 	cmd.Flags().StringVar(&keyPath, "key", "", "sign the request with this principal's private key file")
 	cmd.Flags().StringVar(&author, "author", "", "the signing principal (default: the key's name)")
 	cmd.Flags().BoolVar(&show, "show-request", false, "print the request and its signature fields to stderr")

@@ -274,7 +274,7 @@ func newChallengeCmd() *cobra.Command {
 			return writeJSON(cmd.OutOrStdout(), ch)
 		},
 	}
-	show.Flags().StringVar(&srv, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(show, &srv)
 	outputFlag(show, &out)
 	cmd.AddCommand(allege, request, respond, show)
 	return cmd

@@ -172,9 +172,9 @@ func newListsImportCmd() *cobra.Command {
 				return errors.New("--date is required for ofac-csv: the SDN CSV carries no date; give the day it was published, YYYY-MM-DD")
 			}
 			var k *keys.Signer
-			if server != "" || keyPath != "" {
-				if server == "" || keyPath == "" || agr == "" {
-					return errors.New("adopting an edition needs --server, --key and --agreement together")
+			if keyPath != "" {
+				if server == "" || agr == "" {
+					return errors.New("adopting an edition needs --key, --agreement and a server (--server or $SURETY_SERVER) together")
 				}
 				var err error
 				if k, err = keys.Load(keyPath); err != nil {
@@ -249,7 +249,7 @@ func newListsImportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "", "input format: un-xml or ofac-csv")
 	cmd.Flags().StringVar(&date, "date", "", "edition date, YYYY-MM-DD (required for ofac-csv; for un-xml only when the list has none)")
 	cmd.Flags().StringVar(&outPath, "out", "", "write the canonical edition JSON to this file")
-	cmd.Flags().StringVar(&server, "server", "", "server URL to adopt the edition on")
+	cmd.Flags().StringVar(&server, "server", os.Getenv("SURETY_SERVER"), "server URL to adopt the edition on (default $SURETY_SERVER)")
 	cmd.Flags().StringVar(&keyPath, "key", "", "private key file signing list.adopt")
 	cmd.Flags().StringVar(&agr, "agreement", "", "agreement id (with --server)")
 	cmd.Flags().StringVar(&id, "id", "", "statement id (default list-SOURCE-DATE)")

@@ -68,7 +68,7 @@ func newReportCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&srv, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(cmd, &srv)
 	cmd.Flags().StringVar(&agr, "agreement", "il-kp-1993", "agreement id")
 	cmd.Flags().IntVar(&period, "period", 0, "the closed period's number (1, 2, …)")
 	cmd.Flags().StringVar(&format, "format", "md", "md, json or html")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -21,11 +22,13 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // NewRoot returns the root command with every command group attached.
 func NewRoot() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "surety",
-		Short:         "Verify an incentive-for-verified-restraint agreement",
-		Long:          "Surety runs the verification of an agreement in which one side pays in stages,\nthe other refrains, and inspectors check: agreement as code, declarations and\nscreening, VRF-selected inspections, verdicts and incentives, all in a\nwitness-cosigned Merkle log.",
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Use:               "surety",
+		Short:             "Verify an incentive-for-verified-restraint agreement",
+		Long:              "Surety runs the verification of an agreement in which one side pays in stages,\nthe other refrains, and inspectors check: agreement as code, declarations and\nscreening, VRF-selected inspections, verdicts and incentives, all in a\nwitness-cosigned Merkle log.",
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: needServer,
+		Version:           version(),
 	}
 	root.AddCommand(
 		newAgreementCmd(),
@@ -52,6 +55,50 @@ func NewRoot() *cobra.Command {
 		newScenarioCmd(),
 	)
 	return root
+}
+
+// version is the module's version and the commit it was built from, as
+// the Go toolchain recorded them.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if rev != "" {
+		v += fmt.Sprintf(" (%.12s%s)", rev, modified)
+	}
+	return v + ", " + bi.GoVersion
+}
+
+// serverAnnotation marks the --server flags a command cannot do without.
+const serverAnnotation = "surety:server"
+
+// serverVar adds --server, the server's URL, to a command that needs one.
+// It has no default but $SURETY_SERVER, so that nothing is sent to a
+// server by accident.
+func serverVar(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVar(p, "server", os.Getenv("SURETY_SERVER"), "the server's URL (default $SURETY_SERVER)")
+	_ = cmd.Flags().SetAnnotation("server", serverAnnotation, []string{"required"})
+}
+
+// needServer refuses to run a command that needs a server without one.
+func needServer(cmd *cobra.Command, _ []string) error {
+	if f := cmd.Flags().Lookup("server"); f != nil && f.Annotations[serverAnnotation] != nil && f.Value.String() == "" {
+		return errors.New("no server: give --server URL or set SURETY_SERVER (surety serve listens on http://127.0.0.1:8080 by default)")
+	}
+	return nil
 }
 
 // Main runs the CLI with args and returns the process exit code.

@@ -16,7 +16,7 @@ type principalFlags struct {
 func (p *principalFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&p.key, "key", "", "the signing principal's private key file")
 	cmd.Flags().StringVar(&p.author, "author", "", "author principal (default: the key's name)")
-	cmd.Flags().StringVar(&p.server, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(cmd, &p.server)
 	cmd.Flags().StringVar(&p.agreement, "agreement", "il-kp-1993", "agreement id")
 	_ = cmd.MarkFlagRequired("key")
 }

@@ -28,6 +28,7 @@ func newLogger(w *os.File) *slog.Logger {
 
 func newServeCmd() *cobra.Command {
 	var cfg app.ServeConfig
+	var start string
 	var logKey string
 	var witnesses []string
 	cmd := &cobra.Command{
@@ -36,7 +37,10 @@ func newServeCmd() *cobra.Command {
 		Long: "Serve opens the log of the agreement (adopting it if the log is new), sequences\n" +
 			"statements with group commit, publishes a signed checkpoint every interval,\n" +
 			"asks the agreement's witnesses to cosign it, and serves the log as C2SP\n" +
-			"tlog-tiles under /log/<agreement>/.",
+			"tlog-tiles under /log/<agreement>/.\n\n" +
+			"The log's clock is the wall clock: a clock.tick closes every period of the\n" +
+			"agreement up to now. To run an agreement from its own dates (the 1993 offer\n" +
+			"from 1993), give --start.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			k, err := keys.Load(logKey)
@@ -53,6 +57,14 @@ func newServeCmd() *cobra.Command {
 				cfg.Witnesses[id] = u
 			}
 			cfg.Logger = newLogger(os.Stderr)
+			if start != "" {
+				t, err := time.Parse(time.RFC3339, start)
+				if err != nil {
+					return fmt.Errorf("--start %q: give the log's starting time in RFC 3339, e.g. 1993-08-01T00:00:00Z", start)
+				}
+				launch := time.Now()
+				cfg.Now = func() time.Time { return t.Add(time.Since(launch)) }
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			r, err := app.Serve(ctx, cfg)
@@ -72,6 +84,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's private key file (its name is the log origin)")
 	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness to ask for cosignatures: PRINCIPAL=URL (repeatable)")
 	cmd.Flags().DurationVar(&cfg.Interval, "checkpoint-interval", time.Second, "how often to publish a checkpoint")
+	cmd.Flags().StringVar(&start, "start", "", "run the log's clock from this time (RFC 3339), advancing with the wall clock, instead of the wall clock itself; a log never goes back in time, so a restart waits for its last entry's time")
 	_ = cmd.MarkFlagRequired("agreement")
 	_ = cmd.MarkFlagRequired("log-key")
 	return cmd

@@ -101,6 +101,6 @@ func newStatementSubmitCmd() *cobra.Command {
 			return writeJSON(cmd.OutOrStdout(), map[string]any{"index": a.Index, "leaf_hash": a.LeafHash, "existing": a.Existing})
 		},
 	}
-	cmd.Flags().StringVar(&server, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(cmd, &server)
 	return cmd
 }

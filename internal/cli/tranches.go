@@ -33,7 +33,7 @@ func newTranchesCmd() *cobra.Command {
 			return writeIncentives(cmd.OutOrStdout(), &in)
 		},
 	}
-	cmd.Flags().StringVar(&srv, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(cmd, &srv)
 	cmd.Flags().StringVar(&agr, "agreement", "il-kp-1993", "agreement id")
 	outputFlag(cmd, &out)
 	return cmd

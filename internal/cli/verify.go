@@ -170,7 +170,7 @@ func newVerifyCmd() *cobra.Command {
 			return nil
 		},
 	}
-	sel.Flags().StringVar(&srv, "server", "http://127.0.0.1:8080", "server URL")
+	serverVar(sel, &srv)
 	sel.Flags().StringVar(&agr, "agreement", "il-kp-1993", "agreement id")
 	sel.Flags().StringVar(&decl, "declaration", "", "declaration id")
 	sel.Flags().StringVar(&logKey, "log-key", "", "the log's verifier key, or a file holding it")

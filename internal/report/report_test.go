@@ -98,7 +98,6 @@ func (s *site) queue(inspector, site string) []api.QueueItem {
 		s.t.Fatal(err)
 	}
 	c := s.c.Signing(inspector, k.Key)
-	c.Now = s.clock
 	var q []api.QueueItem
 	if err := c.Get(context.Background(), "/v1/sites/"+site+"/queue", &q); err != nil {
 		s.t.Fatal(err)

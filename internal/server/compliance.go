@@ -105,6 +105,22 @@ func (s *Server) getMilestones(w http.ResponseWriter, r *http.Request) error {
 
 // spec returns the adopted agreement; before the adoption there is none to
 // answer about.
+// getAgreement names the agreement whose log the server holds.
+func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) error {
+	var out api.Agreement
+	err := s.Log.View(r.Context(), func(kv state.KV) error {
+		spec, err := s.spec(kv)
+		if err == nil {
+			out = api.Agreement{ID: spec.ID, Title: spec.Title, Origin: spec.Origin()}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) spec(kv state.KV) (*agreement.Spec, error) {
 	spec, err := s.Log.Projector().Spec(kv)
 	if err == nil && spec == nil {

@@ -25,7 +25,9 @@ import (
 // The server keeps them beside the log (store.PutSealed) and serves them
 // only to requests signed (RFC 9421) by the inspectorate's own principals.
 
-// SignatureAge is how old a request's signature may be.
+// SignatureAge is how far a request's signature may be from the server's
+// wall clock (not the log's, which may run from the agreement's own
+// dates).
 const SignatureAge = 5 * time.Minute
 
 // errUnauthorized answers a request to sealed data that is not signed by a
@@ -54,7 +56,7 @@ func (s *Server) signer(r *http.Request, allow func(*state.Principal) error) (*s
 			}
 		}
 		return keys, nil
-	}, s.Log.Now(), SignatureAge)
+	}, time.Now(), SignatureAge)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v; sign the request with a principal's key (RFC 9421), e.g. surety get --key FILE", errUnauthorized, err)
 	}

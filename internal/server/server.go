@@ -66,6 +66,7 @@ func New(l *ledger.Log, pub *ledger.Publisher, logger *slog.Logger) *Server {
 	s.handle("POST /v1/blobs", s.postBlob)
 	s.handle("GET /v1/blobs/{sum}", s.getBlob)
 	s.handle("GET /v1/state", s.getState)
+	s.handle("GET /v1/agreement", s.getAgreement)
 	s.handle("GET /v1/declarations", s.getDeclarations)
 	s.handle("GET /v1/declarations/{id}", s.getRecord(func(kv state.KV, id string) (any, error) {
 		d, err := state.LoadDeclaration(kv, id)
