@@ -21,6 +21,18 @@ type Dialect struct {
 	// transaction already takes the database's write lock, as SQLite's
 	// BEGIN IMMEDIATE does.
 	Lock string
+	// Send, if set, sends writes in one round trip on conn, inside the
+	// transaction open on it, and returns the first error. An Update then
+	// holds its writes back until the next read or the commit, and sends
+	// them with Send. Without it, each write runs when it is made.
+	Send func(ctx context.Context, conn *sql.Conn, writes []Write) error
+}
+
+// Write is a write an Update held back: a query of the dialect, with
+// numbered placeholders if the dialect numbers them, and its arguments.
+type Write struct {
+	Query string
+	Args  []any
 }
 
 // DB is the Store over database/sql that the sqlite and postgres packages
@@ -37,6 +49,7 @@ var _ Store = (*DB)(nil)
 // pool is a database handle with its prepared statements.
 type pool struct {
 	db    *sql.DB
+	text  [nQuery]string
 	stmts [nQuery]*sql.Stmt
 }
 
@@ -61,6 +74,7 @@ func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
 }
 
 func (p *pool) prepare(ctx context.Context, text []string) error {
+	copy(p.text[:], text)
 	for q, s := range text {
 		if s == "" {
 			continue
@@ -76,27 +90,32 @@ func (p *pool) prepare(ctx context.Context, text []string) error {
 
 // Update implements Store.
 func (db *DB) Update(ctx context.Context, log string, fn func(Tx) error) error {
-	stx, err := db.write.db.BeginTx(ctx, nil)
+	t := &tx{ctx: ctx, pool: db.write, log: log, next: -1, send: db.dialect.Send}
+	var err error
+	if t.send != nil {
+		// Held-back writes go out on the transaction's own connection.
+		if t.conn, err = db.write.db.Conn(ctx); err != nil {
+			return fmt.Errorf("store: begin update of log %s: %w", log, err)
+		}
+		defer t.conn.Close()
+		t.sql, err = t.conn.BeginTx(ctx, nil)
+	} else {
+		t.sql, err = db.write.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("store: begin update of log %s: %w", log, err)
 	}
-	defer stx.Rollback()
-	t := &tx{ctx: ctx, sql: stx, pool: db.write, log: log, next: -1}
-	if err := t.write(qCreate, log); err != nil {
-		return fmt.Errorf("store: create log %s: %w", log, err)
-	}
-	if db.dialect.Lock != "" {
-		if err := t.row(qLock, log).Scan(new(int64)); err != nil {
-			return fmt.Errorf("store: lock log %s: %w", log, err)
-		}
+	defer t.sql.Rollback()
+	if err := t.lock(); err != nil {
+		return fmt.Errorf("store: lock log %s: %w", log, err)
 	}
 	if err := fn(t); err != nil {
 		return err
 	}
-	if t.err != nil {
+	if err := t.flush(); err != nil || t.err != nil {
 		return fmt.Errorf("store: update of log %s: a write failed: %w", log, t.err)
 	}
-	if err := stx.Commit(); err != nil {
+	if err := t.sql.Commit(); err != nil {
 		return fmt.Errorf("store: commit update of log %s: %w", log, err)
 	}
 	return nil
@@ -167,7 +186,6 @@ const (
 	qEntries
 	qTile
 	qStatement
-	qStatementBySum
 	qCheckpoint
 	qGet
 	// The four scans of a kind's keys: adding 1 makes the lower bound
@@ -180,9 +198,16 @@ const (
 	qDump
 	qDumpAfter
 	qBlob
+	// qStatements is the first of len(chunks) queries, the i-th reading
+	// the statements of chunks[i] ids.
+	qStatements
+)
 
-	// Writes, prepared on the write pool only.
-	qCreate
+const (
+	// Writes, prepared on the write pool only, and the reads of an
+	// Update: qLock reads the head and, where the dialect says how, locks
+	// its row; qLast reads the last index.
+	qCreate = qStatements + query(len(chunks)) + iota
 	qLock
 	qLast
 	qPutTile
@@ -205,9 +230,9 @@ const (
 )
 
 // chunks are the numbers of rows Append inserts with one statement, largest
-// first. Every batch is a sum of them, the statements stay well under
-// SQLite's and PostgreSQL's limits on parameters, and there are few of them
-// to prepare.
+// first, and of ids Statements looks up with one. Every batch is a sum of
+// them, the statements stay well under SQLite's and PostgreSQL's limits on
+// parameters, and there are few of them to prepare.
 var chunks = [...]int{256, 64, 16, 4, 1}
 
 // page is how many state rows Scan and Dump read at a time. Reading a page
@@ -221,22 +246,22 @@ func (d Dialect) queries() [nQuery]string {
 		byKey = " ORDER BY key LIMIT ?"
 	)
 	q := [nQuery]string{
-		qHead:           "SELECT size, root, log_time FROM logs WHERE log = ?",
-		qEntries:        "SELECT data FROM entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
-		qTile:           "SELECT data FROM tiles WHERE log = ? AND level = ? AND idx = ?",
-		qStatement:      "SELECT idx, author, type, sum FROM statements WHERE log = ? AND id = ?",
-		qStatementBySum: "SELECT idx, id, author, type FROM statements WHERE log = ? AND sum = ? ORDER BY idx LIMIT 1",
-		qCheckpoint:     "SELECT note FROM checkpoints WHERE log = ?",
-		qGet:            "SELECT value FROM state WHERE log = ? AND kind = ? AND key = ?",
-		qScan:           state + ">= ?" + byKey,
-		qScanAfter:      state + "> ?" + byKey,
-		qScanTo:         state + ">= ? AND key < ?" + byKey,
-		qScanAfterTo:    state + "> ? AND key < ?" + byKey,
-		qDump:           "SELECT kind, key, value FROM state WHERE log = ? ORDER BY kind, key LIMIT ?",
-		qDumpAfter:      "SELECT kind, key, value FROM state WHERE log = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
-		qBlob:           "SELECT data FROM blobs WHERE sum = ?",
+		qHead:        "SELECT size, root, log_time FROM logs WHERE log = ?",
+		qEntries:     "SELECT data FROM entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
+		qTile:        "SELECT data FROM tiles WHERE log = ? AND level = ? AND idx = ?",
+		qStatement:   "SELECT idx, author, type, sum FROM statements WHERE log = ? AND id = ?",
+		qCheckpoint:  "SELECT note FROM checkpoints WHERE log = ?",
+		qGet:         "SELECT value FROM state WHERE log = ? AND kind = ? AND key = ?",
+		qScan:        state + ">= ?" + byKey,
+		qScanAfter:   state + "> ?" + byKey,
+		qScanTo:      state + ">= ? AND key < ?" + byKey,
+		qScanAfterTo: state + "> ? AND key < ?" + byKey,
+		qDump:        "SELECT kind, key, value FROM state WHERE log = ? ORDER BY kind, key LIMIT ?",
+		qDumpAfter:   "SELECT kind, key, value FROM state WHERE log = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
+		qBlob:        "SELECT data FROM blobs WHERE sum = ?",
 
 		qCreate:        "INSERT INTO logs (log) VALUES (?) ON CONFLICT (log) DO NOTHING",
+		qLock:          "SELECT size, root, log_time FROM logs WHERE log = ? " + d.Lock,
 		qLast:          "SELECT MAX(idx) FROM entries WHERE log = ?",
 		qPutTile:       "INSERT INTO tiles (log, level, idx, data) VALUES (?, ?, ?, ?) ON CONFLICT (log, level, idx) DO UPDATE SET data = excluded.data",
 		qSetHead:       "UPDATE logs SET size = ?, root = ?, log_time = ? WHERE log = ?",
@@ -246,10 +271,8 @@ func (d Dialect) queries() [nQuery]string {
 		qDropState:     "DELETE FROM state WHERE log = ?",
 		qPutBlob:       "INSERT INTO blobs (sum, data) VALUES (?, ?) ON CONFLICT (sum) DO NOTHING",
 	}
-	if d.Lock != "" {
-		q[qLock] = "SELECT size FROM logs WHERE log = ? " + d.Lock
-	}
 	for i, n := range chunks {
+		q[qStatements+query(i)] = "SELECT idx, id, author, type, sum FROM statements WHERE log = ? AND id IN (" + rows("?", n) + ")"
 		q[qAppend+query(i)] = "INSERT INTO entries (log, idx, data) VALUES " + rows("(?, ?, ?)", n)
 		q[qIndex+query(i)] = "INSERT INTO statements (log, idx, id, author, type, sum) VALUES " + rows("(?, ?, ?, ?, ?, ?)", n)
 	}

@@ -90,9 +90,10 @@ type ReadTx interface {
 	// Statement returns the statement with the given id, or ErrNotFound.
 	Statement(log, id string) (Ref, error)
 
-	// StatementBySum returns the statement whose envelope has the given
-	// SHA-256, or ErrNotFound.
-	StatementBySum(log string, sum [32]byte) (Ref, error)
+	// Statements returns the statements with the given ids that the log
+	// holds, each once, in no particular order; ids it does not hold are
+	// left out. It reads them in one query per 256 ids.
+	Statements(log string, ids []string) ([]Ref, error)
 
 	// Checkpoint returns the latest stored checkpoint note, or ErrNotFound.
 	Checkpoint(log string) ([]byte, error)
@@ -116,6 +117,11 @@ type ReadTx interface {
 }
 
 // Tx is a read-write transaction on one log. Its reads see its own writes.
+//
+// A backend may hold writes back and send them together, before the next
+// read or at commit, to save round trips to the database: a write that
+// returned nil may still fail, and then Update returns its error and
+// keeps nothing.
 type Tx interface {
 	ReadTx
 

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -15,14 +17,22 @@ type tx struct {
 	pool *pool
 	// log is the log an Update may write; it is empty in a View.
 	log string
+	// head is the log's head as the Update locked it and then set it.
+	head Head
 	// next is the index the next Append must start at, -1 until Append
-	// has looked it up.
+	// has looked it up. (It is read after the lock: in PostgreSQL a query
+	// that waited for the lock still reads the snapshot taken before.)
 	next int64
 	// err is the first write that failed: Update then commits nothing,
 	// even if fn goes on, as PostgreSQL would refuse to.
 	err error
 	// stmts are the pool's statements bound to this transaction, as used.
 	stmts [nQuery]*sql.Stmt
+	// With send, writes wait in held until the next read or the commit,
+	// and go out together on conn, the transaction's connection.
+	send func(ctx context.Context, conn *sql.Conn, writes []Write) error
+	conn *sql.Conn
+	held []Write
 }
 
 func (t *tx) stmt(q query) *sql.Stmt {
@@ -34,16 +44,88 @@ func (t *tx) stmt(q query) *sql.Stmt {
 	return s
 }
 
-func (t *tx) row(q query, args ...any) *sql.Row {
-	return t.stmt(q).QueryRowContext(t.ctx, args...)
+// row is a row of a read, or the error of the held-back writes it
+// had to send first.
+type row struct {
+	*sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.Row.Scan(dest...)
+}
+
+func (t *tx) row(q query, args ...any) row {
+	if err := t.flush(); err != nil {
+		return row{err: err}
+	}
+	return row{Row: t.stmt(q).QueryRowContext(t.ctx, args...)}
+}
+
+func (t *tx) rows(q query, args ...any) (*sql.Rows, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	return t.stmt(q).QueryContext(t.ctx, args...)
 }
 
 func (t *tx) write(q query, args ...any) error {
+	if t.err != nil {
+		return t.err
+	}
+	if t.send != nil {
+		t.held = append(t.held, Write{Query: t.pool.text[q], Args: args})
+		return nil
+	}
 	_, err := t.stmt(q).ExecContext(t.ctx, args...)
-	if err != nil && t.err == nil {
+	if err != nil {
 		t.err = err
 	}
 	return err
+}
+
+// flush sends the held-back writes.
+func (t *tx) flush() error {
+	if t.err != nil {
+		return t.err
+	}
+	if len(t.held) == 0 {
+		return nil
+	}
+	err := t.send(t.ctx, t.conn, t.held)
+	t.held = t.held[:0]
+	if err != nil {
+		t.err = err
+	}
+	return err
+}
+
+// lock creates the Update's log if it is new, locks its head row where the
+// dialect does, and reads the head.
+func (t *tx) lock() error {
+	for range 2 {
+		var (
+			size int64
+			root []byte
+			at   sql.NullString
+		)
+		err := t.row(qLock, t.log).Scan(&size, &root, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := t.stmt(qCreate).ExecContext(t.ctx, t.log); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		t.head, err = head(size, root, at)
+		return err
+	}
+	return errors.New("the log's row is missing after its creation")
 }
 
 // own checks that the transaction may write log: an Update writes only the
@@ -57,6 +139,9 @@ func (t *tx) own(log string) error {
 
 // Head implements ReadTx.
 func (t *tx) Head(log string) (Head, error) {
+	if log == t.log && log != "" {
+		return t.head, nil
+	}
 	var (
 		size int64
 		root []byte
@@ -68,11 +153,20 @@ func (t *tx) Head(log string) (Head, error) {
 	case err != nil:
 		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
 	}
+	h, err := head(size, root, at)
+	if err != nil {
+		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
+	}
+	return h, nil
+}
+
+// head is a head row's values as a Head.
+func head(size int64, root []byte, at sql.NullString) (Head, error) {
 	h := Head{Size: uint64(size), Root: root}
 	if at.Valid {
 		var err error
 		if h.Time, err = time.Parse(time.RFC3339Nano, at.String); err != nil {
-			return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
+			return Head{}, err
 		}
 	}
 	return h, nil
@@ -83,7 +177,7 @@ func (t *tx) Entries(log string, from, to uint64) ([][]byte, error) {
 	if from > to {
 		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: from is after to", from, to, log)
 	}
-	rows, err := t.stmt(qEntries).QueryContext(t.ctx, log, int64(from), int64(to))
+	rows, err := t.rows(qEntries, log, int64(from), int64(to))
 	if err != nil {
 		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
 	}
@@ -129,15 +223,49 @@ func (t *tx) Statement(log, id string) (Ref, error) {
 	return r, nil
 }
 
-// StatementBySum implements ReadTx.
-func (t *tx) StatementBySum(log string, sum [32]byte) (Ref, error) {
-	r := Ref{Sum: sum}
-	var idx int64
-	if err := t.row(qStatementBySum, log, sum[:]).Scan(&idx, &r.ID, &r.Author, &r.Type); err != nil {
-		return Ref{}, fmt.Errorf("store: read statement %x of log %s: %w", sum, log, one(err))
+// Statements implements ReadTx.
+func (t *tx) Statements(log string, ids []string) ([]Ref, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var out []Ref
+	for len(ids) > 0 {
+		n := min(len(ids), chunks[0])
+		c := 0
+		for c+1 < len(chunks) && chunks[c+1] >= n {
+			c++
+		}
+		// Fill the chunk's list by repeating the last id.
+		args := make([]any, 0, 1+chunks[c])
+		args = append(args, log)
+		for i := range chunks[c] {
+			args = append(args, ids[min(i, n-1)])
+		}
+		rows, err := t.rows(qStatements+query(c), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: read statements of log %s: %w", log, err)
+		}
+		for rows.Next() {
+			var (
+				r   Ref
+				idx int64
+				sum []byte
+			)
+			if err := rows.Scan(&idx, &r.ID, &r.Author, &r.Type, &sum); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: read statements of log %s: %w", log, err)
+			}
+			r.Index = uint64(idx)
+			copy(r.Sum[:], sum)
+			out = append(out, r)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("store: read statements of log %s: %w", log, err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: read statements of log %s: %w", log, err)
+		}
+		ids = ids[n:]
 	}
-	r.Index = uint64(idx)
-	return r, nil
+	return out, nil
 }
 
 // Checkpoint implements ReadTx.
@@ -231,7 +359,7 @@ type state struct {
 
 // page reads the state rows a scan or dump query returns.
 func (t *tx) page(q query, args ...any) ([]state, error) {
-	rows, err := t.stmt(q).QueryContext(t.ctx, args...)
+	rows, err := t.rows(q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +442,7 @@ func (t *tx) SetHead(log string, h Head) error {
 	if err := t.write(qSetHead, int64(h.Size), h.Root, at, log); err != nil {
 		return fmt.Errorf("store: set head of log %s: %w", log, err)
 	}
+	t.head = Head{Size: h.Size, Root: bytes.Clone(h.Root), Time: h.Time.UTC()}
 	return nil
 }
 
