@@ -29,6 +29,12 @@ type Store interface {
 	// View runs fn in a read-only transaction over a consistent snapshot.
 	View(ctx context.Context, fn func(ReadTx) error) error
 
+	// Latest reads outside any transaction: each read sees what was
+	// committed when it runs, and the pages of one Scan or Dump may see
+	// different commits. It costs no round trips to begin and end a
+	// transaction.
+	Latest() ReadTx
+
 	// PutBlob stores content under its SHA-256. Storing the same content
 	// again is a no-op. It commits durably before it returns.
 	PutBlob(ctx context.Context, sum [32]byte, data []byte) error
@@ -126,7 +132,9 @@ type Tx interface {
 	ReadTx
 
 	// Append stores entries at indexes first, first+1, …, with their
-	// statement index rows. first must equal the log's current size.
+	// statement index rows. first must equal the log's size as its head
+	// recorded it when the Update began, plus the entries this Update
+	// appended before.
 	Append(log string, first uint64, entries []Entry) error
 
 	// PutTile stores the hashes of tile (level, index), replacing any

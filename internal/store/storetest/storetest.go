@@ -46,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"Blobs", testBlobs},
 		{"Checkpoints", testCheckpoints},
 		{"Snapshot", testSnapshot},
+		{"Latest", testLatest},
 		{"Concurrent", testConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open(t)) })
@@ -871,6 +872,40 @@ func testSnapshot(t *testing.T, s store.Store) {
 		return nil
 	})
 	wantHead(t, s, log, head(3))
+}
+
+// testLatest reads outside a transaction: each read sees the commits made
+// before it, as a View's reads do not.
+func testLatest(t *testing.T, s store.Store) {
+	r := s.Latest()
+	grow(t, s, log, entries(0, 1))
+	if h, err := r.Head(log); err != nil || h.Size != 1 {
+		t.Errorf("Head = %+v, %v; want size 1", h, err)
+	}
+	grow(t, s, log, entries(1, 3))
+	update(t, s, log, func(tx store.Tx) error { return tx.Put(log, "declaration", "d-1", []byte("v")) })
+	if h, err := r.Head(log); err != nil || h.Size != 3 {
+		t.Errorf("Head after a commit = %+v, %v; want size 3", h, err)
+	}
+	if es, err := r.Entries(log, 0, 3); err != nil || len(es) != 3 {
+		t.Errorf("Entries = %d, %v; want 3", len(es), err)
+	}
+	if refs, err := r.Statements(log, []string{"s-2", "s-9"}); err != nil || len(refs) != 1 || refs[0].Index != 2 {
+		t.Errorf("Statements = %+v, %v; want s-2 at 2", refs, err)
+	}
+	if v, err := r.Get(log, "declaration", "d-1"); err != nil || string(v) != "v" {
+		t.Errorf("Get = %q, %v; want v", v, err)
+	}
+	var keys []string
+	err := r.Scan(log, "declaration", "", "", 0, func(k string, _ []byte) error {
+		keys = append(keys, k)
+		return nil
+	})
+	if err != nil || len(keys) != 1 {
+		t.Errorf("Scan = %q, %v; want d-1", keys, err)
+	}
+	_, err = r.Get(log, "declaration", "d-2")
+	wantNotFound(t, "Get of a missing row", err)
 }
 
 func testConcurrent(t *testing.T, s store.Store) {
