@@ -69,10 +69,10 @@ func openOn(t *testing.T, st store.Store, f *fixture) *ledger.Log {
 	return l
 }
 
-// checkLog checks that the log's entries hash to its root, that every
-// acknowledged index holds its leaf, and that rebuilding the state from
-// the entries gives the rows the appends wrote.
-func checkLog(t *testing.T, l *ledger.Log, st store.Store, acked map[uint64][32]byte) {
+// reference reads the log's head and entries and checks that the
+// entries hash to the head's root with transparency-dev/merkle's reference
+// tree, which it returns.
+func reference(t *testing.T, l *ledger.Log) (store.Head, [][]byte, *testonly.Tree) {
 	t.Helper()
 	ctx := context.Background()
 	h, err := l.Head(ctx)
@@ -88,6 +88,16 @@ func checkLog(t *testing.T, l *ledger.Log, st store.Store, acked map[uint64][32]
 	if !bytes.Equal(ref.Hash(), h.Root) {
 		t.Fatalf("root %x, reference %x", h.Root, ref.Hash())
 	}
+	return h, es, ref
+}
+
+// checkLog checks that the log's entries hash to its root, that every
+// acknowledged index holds its leaf, and that rebuilding the state from
+// the entries gives the rows the appends wrote.
+func checkLog(t *testing.T, l *ledger.Log, st store.Store, acked map[uint64][32]byte) {
+	t.Helper()
+	ctx := context.Background()
+	h, es, _ := reference(t, l)
 	ids := map[string]uint64{}
 	for i, data := range es {
 		e, err := ledger.ParseEntry(data)
@@ -192,46 +202,48 @@ func TestReplicas(t *testing.T) {
 	})
 }
 
-// failing is a store whose next Updates fail after their writes, as a
-// commit refused by the database would.
+// failing is a store whose next Update fails after its writes, as a
+// commit refused by the database would: it says when the Update has
+// written, and refuses it when the test releases it.
 type failing struct {
 	store.Store
-	fail atomic.Int32
+	fail             atomic.Bool
+	written, release chan struct{}
 }
 
 var errRefused = errors.New("the commit is refused")
 
 func (s *failing) Update(ctx context.Context, log string, fn func(store.Tx) error) error {
-	if s.fail.Add(-1) < 0 {
+	if !s.fail.CompareAndSwap(true, false) {
 		return s.Store.Update(ctx, log, fn)
 	}
 	return s.Store.Update(ctx, log, func(tx store.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		time.Sleep(20 * time.Millisecond) // while the next batch fills
+		close(s.written)
+		<-s.release
 		return errRefused
 	})
 }
 
-// TestCommitFails refuses commits in the middle of a burst: the statements
-// of a refused batch get the error and leave no trace, those applied on
-// top of it land on the real head, and sent again the refused ones land.
+// TestCommitFails refuses a commit while more statements come: the
+// statements of the refused batch get the error and leave no trace, those
+// applied on top of it land on the real head, and sent again the refused
+// ones land.
 func TestCommitFails(t *testing.T) {
 	both(t, func(t *testing.T, b testenv.Backend) {
 		f := open(t, b)
 		f.log.Close()
-		fs := &failing{Store: f.st}
+		fs := &failing{Store: f.st, written: make(chan struct{}), release: make(chan struct{})}
 		l := openOn(t, fs, f)
 		ctx := context.Background()
 		var mu sync.Mutex
 		acked := map[uint64][32]byte{}
 		var refused []string
 		var wg sync.WaitGroup
-		fs.fail.Store(1)
-		for i := range 300 {
+		send := func(id string) {
 			wg.Go(func() {
-				id := fmt.Sprint("f-", i)
 				res, err := l.Append(ctx, f.tick(t, id))
 				mu.Lock()
 				defer mu.Unlock()
@@ -245,9 +257,20 @@ func TestCommitFails(t *testing.T) {
 				}
 			})
 		}
+		fs.fail.Store(true)
+		for i := range 100 {
+			send(fmt.Sprint("f-", i))
+		}
+		<-fs.written
+		// These are applied on top of the batch being refused.
+		for i := 100; i < 300; i++ {
+			send(fmt.Sprint("f-", i))
+		}
+		time.Sleep(50 * time.Millisecond)
+		close(fs.release)
 		wg.Wait()
-		if len(refused) == 0 || len(acked) == 0 {
-			t.Fatalf("%d statements were refused and %d acknowledged; want some of each", len(refused), len(acked))
+		if len(refused) == 0 || len(acked) < 200 {
+			t.Fatalf("%d statements were refused and %d acknowledged; want some refused and the 200 sent during the refused commit acknowledged", len(refused), len(acked))
 		}
 		err := f.st.View(ctx, func(tx store.ReadTx) error {
 			for _, id := range refused {
