@@ -1,18 +1,24 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
+	mrand "math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,66 +42,223 @@ func newBenchCmd() *cobra.Command {
 	return cmd
 }
 
-// IngestResult is what `surety bench ingest` measures.
+// Machine is where a benchmark ran.
+type Machine struct {
+	CPU        string     `json:"cpu"`
+	Cores      int        `json:"cores"`
+	GOMAXPROCS int        `json:"gomaxprocs"`
+	Go         string     `json:"go"`
+	OS         string     `json:"os"`
+	Load       [3]float64 `json:"load_average"` // before the run, from /proc/loadavg
+}
+
+// ThisMachine describes the machine running the benchmark.
+func ThisMachine() Machine {
+	m := Machine{CPU: runtime.GOARCH, Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		_, _ = fmt.Sscan(string(b), &m.Load[0], &m.Load[1], &m.Load[2])
+	}
+	return m
+}
+
+func (m Machine) String() string {
+	return fmt.Sprintf("%s, %d cores, GOMAXPROCS %d, %s %s; load average %.2f %.2f %.2f before the run",
+		m.CPU, m.Cores, m.GOMAXPROCS, m.Go, m.OS, m.Load[0], m.Load[1], m.Load[2])
+}
+
+// IngestResult is what one flood of requests measures.
 type IngestResult struct {
-	Statements  int     `json:"statements"`
+	Requests    int     `json:"requests"`
 	Concurrency int     `json:"concurrency"`
-	Backend     string  `json:"backend"`
+	Target      string  `json:"target"`
 	Seconds     float64 `json:"seconds"`
-	PerSecond   float64 `json:"statements_per_second"`
+	PerSecond   float64 `json:"per_second"`
 	P50ms       float64 `json:"p50_ms"`
 	P99ms       float64 `json:"p99_ms"`
 	Rejected    int     `json:"rejected"`
-	// VerifyPerSecond is the machine's raw ed25519 verification rate on one
-	// core, measured in the same run; Ratio is PerSecond over it.
-	VerifyPerSecond float64 `json:"raw_verify_per_second_one_core"`
-	Ratio           float64 `json:"ratio_to_raw_verify"`
-	CPUs            int     `json:"cpus"`
+	// ProcessCores is the CPU time this process (the clients, and the
+	// servers it started) used over the run, in cores; MachineCores is
+	// the same for the whole machine, whose cores are Machine.Cores. Both
+	// are zero where /proc is missing.
+	ProcessCores float64 `json:"process_cores_busy"`
+	MachineCores float64 `json:"machine_cores_busy"`
 }
 
-// BenchIngest floods a server with n pre-signed statements from c
-// concurrent clients and measures throughput and latency.
-func BenchIngest(ctx context.Context, url string, envs [][]byte, c int) (IngestResult, error) {
-	cl := client.New(url)
-	cl.HTTP.Transport = newTransport(c)
-	lat := make([]time.Duration, len(envs))
+// IngestReport is what `surety bench ingest` measures in one run.
+type IngestReport struct {
+	Machine Machine `json:"machine"`
+	// VerifyPerSecond is the raw ed25519 verification rate on one core,
+	// measured right after the ticks.
+	VerifyPerSecond float64      `json:"raw_verify_per_second_one_core"`
+	Ticks           IngestResult `json:"ticks"`
+	// Ratio is Ticks.PerSecond over VerifyPerSecond.
+	Ratio        float64       `json:"ratio_to_raw_verify"`
+	Raw          *IngestResult `json:"raw,omitempty"`
+	RawRatio     float64       `json:"ratio_to_raw,omitempty"` // Ticks.PerSecond over Raw.PerSecond
+	Declarations *IngestResult `json:"declarations,omitempty"`
+	// Selection is the sealed selection of the declarations, on a server
+	// bench started.
+	Selection *SelectionResult `json:"selection,omitempty"`
+}
+
+// flood makes n requests from c concurrent clients, send(i) making the
+// i-th, and measures throughput, latency and the cores kept busy.
+func flood(ctx context.Context, n, c int, send func(ctx context.Context, i int) error) (IngestResult, error) {
+	lat := make([]time.Duration, n)
 	var next, rejected atomic.Int64
 	var firstErr error
 	var once sync.Once
 	var wg sync.WaitGroup
+	proc0 := processCPU()
+	busy0, total0 := machineCPU()
 	start := time.Now()
 	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(envs) {
+				if i >= n {
 					return
 				}
 				t := time.Now()
-				_, err := cl.Submit(ctx, envs[i])
+				err := send(ctx, i)
 				lat[i] = time.Since(t)
 				if err != nil {
 					rejected.Add(1)
 					once.Do(func() { firstErr = err })
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	proc1 := processCPU()
+	busy1, total1 := machineCPU()
 	slices.Sort(lat)
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
 	r := IngestResult{
-		Statements: len(envs), Concurrency: c, Seconds: elapsed.Seconds(),
-		PerSecond: float64(len(envs)) / elapsed.Seconds(), P50ms: pct(0.50), P99ms: pct(0.99),
-		Rejected: int(rejected.Load()), CPUs: runtime.NumCPU(),
+		Requests: n, Concurrency: c, Seconds: elapsed.Seconds(),
+		PerSecond: float64(n) / elapsed.Seconds(), P50ms: pct(0.50), P99ms: pct(0.99),
+		Rejected: int(rejected.Load()),
+	}
+	if proc0 >= 0 && proc1 >= 0 {
+		r.ProcessCores = (proc1 - proc0) / elapsed.Seconds()
+	}
+	if total1 > total0 {
+		r.MachineCores = float64(runtime.NumCPU()) * (busy1 - busy0) / (total1 - total0)
 	}
 	if r.Rejected > 0 {
-		return r, fmt.Errorf("%d of %d statements were rejected; the first: %w", r.Rejected, len(envs), firstErr)
+		return r, fmt.Errorf("%d of %d requests failed; the first: %w", r.Rejected, n, firstErr)
 	}
 	return r, nil
+}
+
+// clockTick is the kernel's unit of the CPU times in /proc.
+const clockTick = 100
+
+// processCPU returns the CPU time this process has used, in seconds, or
+// -1 without /proc.
+func processCPU() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// The fields after the command name, which is in parentheses:
+	// utime and stime are the 12th and 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	s, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return (u + s) / clockTick
+}
+
+// machineCPU returns the time the machine's cores have been busy and
+// the time they have been up, summed over the cores, in clock ticks; both
+// are zero without /proc.
+func machineCPU() (busy, total float64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, 0
+	}
+	for i, v := range f[1:] {
+		x, _ := strconv.ParseFloat(v, 64)
+		total += x
+		if i != 3 && i != 4 { // idle and iowait
+			busy += x
+		}
+	}
+	return busy, total
+}
+
+// BenchIngest posts pre-signed statements from c concurrent clients,
+// spread over the servers at urls, and waits for each answer.
+func BenchIngest(ctx context.Context, urls []string, envs [][]byte, c int) (IngestResult, error) {
+	t := newTransport(c)
+	cls := make([]*client.Client, len(urls))
+	for i, u := range urls {
+		cls[i] = client.New(u)
+		cls[i].HTTP.Transport = t
+	}
+	return flood(ctx, len(envs), c, func(ctx context.Context, i int) error {
+		_, err := cls[i%len(cls)].Submit(ctx, envs[i])
+		return err
+	})
+}
+
+// RawEntry is the size of the entries BenchRaw adds.
+const RawEntry = 1024
+
+// BenchRaw posts n random entries of RawEntry bytes to a Tessera-style
+// add endpoint, url+"/add", from c concurrent clients: the comparison
+// with a log that neither verifies nor applies what it logs. Each answer
+// must be 200 with the entry's index.
+func BenchRaw(ctx context.Context, url string, n, c int) (IngestResult, error) {
+	entries := make([]byte, n*RawEntry)
+	_, _ = rand.Read(entries)
+	hc := &http.Client{Transport: newTransport(c)}
+	add := strings.TrimSuffix(url, "/") + "/add"
+	r, err := flood(ctx, n, c, func(ctx context.Context, i int) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, add, bytes.NewReader(entries[i*RawEntry:(i+1)*RawEntry]))
+		if err != nil {
+			return err
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("POST %s: %s: %s", add, resp.Status, bytes.TrimSpace(b))
+		}
+		if _, err := strconv.ParseUint(string(bytes.TrimSpace(b)), 10, 64); err != nil {
+			return fmt.Errorf("POST %s: the answer %q is not an index", add, b)
+		}
+		return nil
+	})
+	r.Target = url
+	return r, err
 }
 
 // VerifyRate measures ed25519 verifications per second on one core.
@@ -172,7 +335,7 @@ func benchDeclarations(tm *traffic.Model, n int) ([][]byte, error) {
 	}
 	now := time.Now()
 	run := fmt.Sprintf("%x", now.UnixNano())
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := mrand.New(mrand.NewPCG(1, 2))
 	envs := make([][]byte, n)
 	for i := range n {
 		d := site.Declaration(rng, country, v.Mode, now.Add(72*time.Hour))
@@ -194,21 +357,35 @@ func benchDeclarations(tm *traffic.Model, n int) ([][]byte, error) {
 }
 
 func newBenchIngestCmd() *cobra.Command {
-	var server, keyPath, agreementFile, db, out string
-	var n, c int
+	var keyPath, agreementFile, db, out, cpuprofile, rawURL string
+	var servers []string
+	var n, rawN, c, replicas int
 	var decls bool
 	cmd := &cobra.Command{
-		Use:   "ingest [--server URL --key FILE --agreement FILE] [--n N] [--concurrency C] [--db sqlite:PATH|postgres://…]",
-		Short: "Flood a server with pre-signed statements; report throughput, p50, p99 and the ratio to raw ed25519 verification",
+		Use:   "ingest [--server URL…] [--n N] [--concurrency C] [--db sqlite:PATH|postgres://…] [--replicas R] [--raw-url URL]",
+		Short: "Flood a server with pre-signed statements; report throughput, latency, the cores kept busy and the ratio to raw ed25519 verification",
 		Long: "Without --server, ingest starts its own server on loopback over a fresh store\n" +
-			"(--db, default a new SQLite file), adopting the 1993 example agreement with the\n" +
-			"demo-seed keys. It signs N clock.tick statements in advance as the log principal,\n" +
-			"posts them from C concurrent clients over HTTP, and measures the machine's\n" +
-			"single-core ed25519 verification rate in the same run.",
+			"(--db, default a new SQLite file), adopting the agreement (default the 1993 example)\n" +
+			"with the demo-seed keys; --replicas starts several servers on the same store, as\n" +
+			"several surety serve processes would share one PostgreSQL database, and spreads\n" +
+			"the clients over them. It signs N clock.tick statements in advance as the log\n" +
+			"principal, posts them from C concurrent clients over HTTP, each waiting for its\n" +
+			"durable answer, and then measures the machine's single-core ed25519 verification\n" +
+			"rate in the same run. It prints the machine, and the cores this process and the\n" +
+			"whole machine kept busy.\n\n" +
+			"--raw-url then posts N (or --raw-n) random 1 KiB entries, from C clients too, to a Tessera-style\n" +
+			"URL/add endpoint (such as Tessera's POSIX conformance server), to compare with a\n" +
+			"log that neither verifies nor applies what it logs, in the same run.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(out); err != nil {
 				return err
+			}
+			if replicas < 1 {
+				return fmt.Errorf("--replicas %d: start at least one server", replicas)
+			}
+			if len(servers) > 0 && (replicas != 1 || db != "") {
+				return errors.New("--replicas and --db are for the servers bench starts; with --server, leave them out")
 			}
 			ctx := cmd.Context()
 			spec, err := loadAgreement(agreementFile)
@@ -225,9 +402,10 @@ func newBenchIngestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			rep := IngestReport{Machine: ThisMachine()}
 			backend := "remote"
 			var clk *benchClock
-			if server == "" {
+			if len(servers) == 0 {
 				clk = &benchClock{}
 				dir, err := os.MkdirTemp("", "surety-bench-")
 				if err != nil {
@@ -237,31 +415,55 @@ func newBenchIngestCmd() *cobra.Command {
 				if db == "" {
 					db = "sqlite:" + filepath.Join(dir, "bench.db")
 				}
-				r, err := app.Serve(ctx, app.ServeConfig{Agreement: agreementFile, DB: db, Addr: "127.0.0.1:0", LogKey: k, Now: clk.now,
-					Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-				if err != nil {
-					return err
+				// One after the other, so that the first adopts the agreement.
+				for range replicas {
+					r, err := app.Serve(ctx, app.ServeConfig{Agreement: agreementFile, DB: db, Addr: "127.0.0.1:0", LogKey: k, Now: clk.now,
+						Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+					if err != nil {
+						return err
+					}
+					defer r.Close()
+					servers, backend = append(servers, r.URL), r.Store.Dialect()
 				}
-				defer r.Close()
-				server, backend = r.URL, r.Store.Dialect()
 			}
+			target := fmt.Sprintf("%s, %d server(s)", backend, len(servers))
 			fmt.Fprintf(cmd.ErrOrStderr(), "signing %d statements…\n", n)
 			envs, err := signTicks(k, spec.ID, logPr.ID, n)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "posting them from %d clients to %s…\n", c, server)
-			res, err := BenchIngest(ctx, server, envs, c)
-			res.Backend = backend
-			res.VerifyPerSecond = VerifyRate(time.Second)
-			res.Ratio = res.PerSecond / res.VerifyPerSecond
+			fmt.Fprintf(cmd.ErrOrStderr(), "posting them from %d clients to %s…\n", c, strings.Join(servers, ", "))
+			if cpuprofile != "" {
+				f, err := os.Create(cpuprofile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+			}
+			rep.Ticks, err = BenchIngest(ctx, servers, envs, c)
+			pprof.StopCPUProfile()
 			if err != nil {
 				return err
 			}
-			var dres *IngestResult
-			var sres *SelectionResult
+			rep.Ticks.Target = target
+			rep.VerifyPerSecond = VerifyRate(time.Second)
+			rep.Ratio = rep.Ticks.PerSecond / rep.VerifyPerSecond
+			if rawURL != "" {
+				if rawN <= 0 {
+					rawN = n
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "posting %d entries of %d bytes from %d clients to %s/add…\n", rawN, RawEntry, c, rawURL)
+				r, err := BenchRaw(ctx, rawURL, rawN, c)
+				if err != nil {
+					return err
+				}
+				rep.Raw, rep.RawRatio = &r, rep.Ticks.PerSecond/r.PerSecond
+			}
 			if decls {
-				if err := app.AdoptFixtureList(ctx, &app.Sender{Key: k, Author: logPr.ID, Agreement: spec.ID, Client: client.New(server)}); err != nil {
+				if err := app.AdoptFixtureList(ctx, &app.Sender{Key: k, Author: logPr.ID, Agreement: spec.ID, Client: client.New(servers[0])}); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "signing %d ten-item declarations…\n", n)
@@ -273,50 +475,69 @@ func newBenchIngestCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				r, err := BenchIngest(ctx, server, denvs, c)
+				r, err := BenchIngest(ctx, servers, denvs, c)
 				if err != nil {
 					return err
 				}
-				r.Backend = backend
-				dres = &r
+				r.Target = target
+				rep.Declarations = &r
 				if clk != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "committing to their selection and revealing it…\n")
-					s, err := BenchSelection(ctx, server, spec.ID, clk, r)
+					s, err := BenchSelection(ctx, servers[0], spec.ID, clk, r)
 					if err != nil {
 						return err
 					}
-					sres = &s
+					rep.Selection = &s
 				}
 			}
 			if out == "json" {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"ticks": res, "declarations": dres, "selection": sres})
+				return writeJSON(cmd.OutOrStdout(), rep)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ingest (%s, %d CPUs): %d statements, concurrency %d, in %.2fs\n", res.Backend, res.CPUs, res.Statements, res.Concurrency, res.Seconds)
-			fmt.Fprintf(cmd.OutOrStdout(), "  throughput %.0f statements/s, p50 %.2f ms, p99 %.2f ms\n", res.PerSecond, res.P50ms, res.P99ms)
-			fmt.Fprintf(cmd.OutOrStdout(), "  raw ed25519 verify on one core: %.0f/s; ratio %.2f\n", res.VerifyPerSecond, res.Ratio)
-			if dres != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "ten-item declarations, screened: %.0f statements/s, p50 %.2f ms, p99 %.2f ms\n", dres.PerSecond, dres.P50ms, dres.P99ms)
-				fmt.Fprintf(cmd.OutOrStdout(), "  screening adds %.3f ms of machine time per append (1/rate difference, both cores)\n", 1000*(1/dres.PerSecond-1/res.PerSecond))
-			}
-			if sres != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "with sealed selection (%d committed, %d selected, then revealed): %.0f declarations/s, %.2f of declarations alone\n",
-					sres.Declarations, sres.Selected, sres.PerSecond, sres.Ratio)
-				fmt.Fprintf(cmd.OutOrStdout(), "  commitments %.2fs, reveals %.2fs, in rounds of up to 1,000\n", sres.CommitSeconds, sres.RevealSeconds)
-			} else if dres != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "  (sealed selection is measured only on a started server, whose clock the bench moves)\n")
-			}
-			return nil
+			return rep.print(cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&server, "server", "", "server URL (default: start one)")
+	cmd.Flags().StringSliceVar(&servers, "server", nil, "server URL, repeatable: the clients take turns (default: start servers)")
 	cmd.Flags().StringVar(&keyPath, "key", "", "the log key (default: derived from the demo seed)")
 	cmd.Flags().StringVar(&agreementFile, "agreement", "examples/israel-dprk-1993.yaml", "the agreement file")
-	cmd.Flags().StringVar(&db, "db", "", "store of the started server (default: a fresh SQLite file)")
+	cmd.Flags().StringVar(&db, "db", "", "store of the started servers (default: a fresh SQLite file)")
+	cmd.Flags().IntVar(&replicas, "replicas", 1, "servers to start on the store, each with its own connections")
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of this process during the ticks to `FILE`")
+	cmd.Flags().StringVar(&rawURL, "raw-url", "", "then post as many 1 KiB entries to the Tessera-style endpoint `URL`/add")
 	cmd.Flags().IntVar(&n, "n", 20000, "statements to send")
+	cmd.Flags().IntVar(&rawN, "raw-n", 0, "entries to post to --raw-url (default: N; a log that batches on a timer takes long with few clients)")
 	cmd.Flags().IntVar(&c, "concurrency", 64, "concurrent clients")
-	cmd.Flags().BoolVar(&decls, "declarations", false, "then adopt the list fixture and send as many ten-item declarations, to measure screening's cost, and commit to and reveal their selection")
+	cmd.Flags().BoolVar(&decls, "declarations", false, "then adopt the list fixture and send as many ten-item declarations, to measure screening's cost")
 	outputFlag(cmd, &out)
 	return cmd
+}
+
+func (rep IngestReport) print(w io.Writer) error {
+	busy := func(r IngestResult) string {
+		return fmt.Sprintf("cores busy: this process %.2f (%.0f µs of CPU a request), the machine %.2f of %d",
+			r.ProcessCores, 1e6*r.ProcessCores/r.PerSecond, r.MachineCores, rep.Machine.Cores)
+	}
+	t := rep.Ticks
+	fmt.Fprintf(w, "machine: %s\n", rep.Machine)
+	fmt.Fprintf(w, "ingest (%s): %d statements from %d clients in %.2fs\n", t.Target, t.Requests, t.Concurrency, t.Seconds)
+	fmt.Fprintf(w, "  throughput %.0f statements/s, p50 %.2f ms, p99 %.2f ms; %s\n", t.PerSecond, t.P50ms, t.P99ms, busy(t))
+	fmt.Fprintf(w, "  raw ed25519 verify on one core, same run: %.0f/s; ratio %.2f\n", rep.VerifyPerSecond, rep.Ratio)
+	if r := rep.Raw; r != nil {
+		fmt.Fprintf(w, "raw %s/add, %d-byte entries: %d from %d clients in %.2fs\n", r.Target, RawEntry, r.Requests, r.Concurrency, r.Seconds)
+		fmt.Fprintf(w, "  throughput %.0f entries/s, p50 %.2f ms, p99 %.2f ms; %s\n", r.PerSecond, r.P50ms, r.P99ms, busy(*r))
+		fmt.Fprintf(w, "  surety over raw, same run: %.2f\n", rep.RawRatio)
+	}
+	if d := rep.Declarations; d != nil {
+		fmt.Fprintf(w, "ten-item declarations, screened: %.0f statements/s, p50 %.2f ms, p99 %.2f ms; %s\n", d.PerSecond, d.P50ms, d.P99ms, busy(*d))
+		fmt.Fprintf(w, "  screening adds %.3f ms of machine time per append (1/rate difference, all cores)\n", 1000*(1/d.PerSecond-1/t.PerSecond))
+		if s := rep.Selection; s != nil {
+			fmt.Fprintf(w, "with sealed selection (%d committed, %d selected, then revealed): %.0f declarations/s, %.2f of declarations alone\n",
+				s.Declarations, s.Selected, s.PerSecond, s.Ratio)
+			fmt.Fprintf(w, "  commitments %.2fs, reveals %.2fs, in rounds of up to 1,000\n", s.CommitSeconds, s.RevealSeconds)
+		} else {
+			fmt.Fprintf(w, "  (sealed selection is measured only on servers bench starts, whose clock it moves)\n")
+		}
+	}
+	return nil
 }
 
 // newTransport keeps up to c connections open to the server.

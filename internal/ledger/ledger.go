@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/surety/surety/internal/state"
@@ -54,28 +56,44 @@ type Result struct {
 type Log struct {
 	opts  Options
 	proj  *state.Projector
-	reqs  chan *pending
 	tiles *tileCache
+	cores chan struct{} // a token per core, held by checks
 
-	mu   sync.Mutex // guards tree and keys
-	tree *tree
-	keys map[string]*state.Principal // authors' keys, for verification outside the transaction
+	// Appends apply their statements into the open batch; the committer
+	// takes it when it is free (see pipeline.go).
+	seq        sync.Mutex // guards open and committing
+	taken      sync.Cond  // signalled when the committer takes the open batch
+	open       *batch     // the batch statements are applied into
+	committing *batch     // the batch the committer took, until it is settled
+	wake       chan struct{}
+	inflight   atomic.Int64 // Appends under way
+	peak       atomic.Int64 // the most Appends under way lately: the clients the log serves
+	busy       int64        // so many Appends outside a batch keep the cores busy (see take)
 
-	quit  chan struct{}
-	done  chan struct{}
-	close sync.Once
-}
+	mu     sync.Mutex // guards what follows; taken after seq, never before
+	head   tip        // the committed head, as far as this process knows
+	direct bool       // another process appends: apply batches in the transaction
+	keys   map[string]*state.Principal
 
-type pending struct {
-	st      *statement.Statement
-	checked state.Checked
-	res     Result
-	err     error
-	dupOf   int
+	closing sync.RWMutex // held by Appends adding to a batch, and by Close to stop them
+	closed  bool
+	quit    chan struct{}
 	done    chan struct{}
 }
 
-// Open opens the log in the store and starts its sequencer. Close stops it.
+// pending is a statement on its way into the log and, once done is
+// closed, its answer.
+type pending struct {
+	st *statement.Statement
+	// checked are the checks state.Prepare made before sequencing.
+	checked state.Checked
+	res     Result
+	err     error
+	done    chan struct{}
+}
+
+// Open opens the log in the store and starts its committer. Close stops
+// it.
 func Open(ctx context.Context, opts Options) (*Log, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -89,31 +107,40 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	l := &Log{
 		opts:  opts,
 		proj:  state.NewProjector(),
-		reqs:  make(chan *pending, 4*opts.MaxBatch),
 		tiles: newTileCache(4096),
+		cores: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		busy:  4 * int64(runtime.GOMAXPROCS(0)),
+		wake:  make(chan struct{}, 1),
 		keys:  map[string]*state.Principal{},
 		quit:  make(chan struct{}),
 		done:  make(chan struct{}),
 	}
+	l.taken.L = &l.seq
 	err := opts.Store.View(ctx, func(tx store.ReadTx) error {
 		h, err := tx.Head(opts.Log)
 		if err != nil {
 			return err
 		}
-		l.tree, err = loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(opts.Log, level, index) })
+		t, err := loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(opts.Log, level, index) })
+		l.head = tip{t, h.Time}
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", opts.Log, err)
 	}
-	go l.run()
+	go l.committer()
 	return l, nil
 }
 
-// Close stops the sequencer after the batch in flight. Closing again does
-// nothing.
+// Close commits the statements already added to a batch and stops the
+// committer; later Appends get ErrClosed. Closing again does nothing.
 func (l *Log) Close() {
-	l.close.Do(func() { close(l.quit) })
+	l.closing.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.quit)
+	}
+	l.closing.Unlock()
 	<-l.done
 }
 
@@ -137,43 +164,69 @@ var ErrClosed = errors.New("ledger: log closed")
 // wraps a statement or state rejection. Appending identical bytes again
 // returns the original result with Existing set.
 func (l *Log) Append(ctx context.Context, envelope []byte) (Result, error) {
-	st, err := statement.Parse(envelope)
+	in := l.inflight.Add(1)
+	defer l.inflight.Add(-1)
+	for peak := l.peak.Load(); in > peak && !l.peak.CompareAndSwap(peak, in); peak = l.peak.Load() {
+	}
+	st, checked, err := l.check(ctx, envelope)
 	if err != nil {
 		return Result{}, err
 	}
-	if st.Agreement != l.opts.Log {
-		return Result{}, fmt.Errorf("%w: statement is for agreement %q, this log is %q", state.ErrInvalid, st.Agreement, l.opts.Log)
+	p := &pending{st: st, checked: checked, done: make(chan struct{})}
+	l.closing.RLock()
+	if l.closed {
+		l.closing.RUnlock()
+		return Result{}, ErrClosed
 	}
-	if err := l.verify(ctx, st); err != nil {
-		return Result{}, err
-	}
-	var checked state.Checked
-	if state.Prepares(st.Type) {
-		err := l.opts.Store.View(ctx, func(tx store.ReadTx) error {
-			checked = l.proj.Prepare(readKV{tx, l.opts.Log}, st)
-			return nil
-		})
-		if err != nil {
-			return Result{}, err
+	n := l.add(p)
+	l.closing.RUnlock()
+	if n == 1 || n == enough || l.peak.Load()-int64(n) == l.busy-1 {
+		select {
+		case l.wake <- struct{}{}:
+		default:
 		}
 	}
-	p := &pending{st: st, checked: checked, dupOf: -1, done: make(chan struct{})}
-	select {
-	case l.reqs <- p:
-	case <-l.quit:
-		return Result{}, ErrClosed
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
-	}
-	// Once queued, the statement is sequenced or refused; wait for the
+	// Once added, the statement is committed or refused; wait for the
 	// answer even if the caller gives up, so the answer is never lost.
 	<-p.done
 	return p.res, p.err
 }
 
+// check parses and verifies a statement, and makes the checks
+// state.Prepare makes before sequencing. At most one check runs per core
+// at a time: the others wait off the run queue, so that the sequencer and
+// the committer, one goroutine each, are not starved of the cores by as
+// many verifying goroutines as there are clients.
+func (l *Log) check(ctx context.Context, envelope []byte) (*statement.Statement, state.Checked, error) {
+	select {
+	case l.cores <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	defer func() { <-l.cores }()
+	st, err := statement.Parse(envelope)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.Agreement != l.opts.Log {
+		return nil, nil, fmt.Errorf("%w: statement is for agreement %q, this log is %q", state.ErrInvalid, st.Agreement, l.opts.Log)
+	}
+	if err := l.verify(ctx, st); err != nil {
+		return nil, nil, err
+	}
+	var checked state.Checked
+	if state.Prepares(st.Type) {
+		err = l.opts.Store.View(ctx, func(tx store.ReadTx) error {
+			checked = l.proj.Prepare(readKV{tx, l.opts.Log}, st)
+			return nil
+		})
+	}
+	return st, checked, err
+}
+
 // verify checks the statement's signature against its author's key, from
 // the cache of keys or, failing that, the store. The sequencer checks again,
-// inside the transaction, that the key is still current.
+// as it applies the statement, that the key is still current.
 func (l *Log) verify(ctx context.Context, st *statement.Statement) error {
 	if st.Type == statement.TypeAdopt {
 		pub, err := state.Lookup(nil, st)
@@ -205,32 +258,6 @@ func (l *Log) verify(ctx context.Context, st *statement.Statement) error {
 	return st.Verify(pub)
 }
 
-func (l *Log) run() {
-	defer close(l.done)
-	for {
-		var first *pending
-		select {
-		case first = <-l.reqs:
-		case <-l.quit:
-			return
-		}
-		batch := []*pending{first}
-	fill:
-		for len(batch) < l.opts.MaxBatch {
-			select {
-			case p := <-l.reqs:
-				batch = append(batch, p)
-			default:
-				break fill
-			}
-		}
-		l.commit(batch)
-		for _, p := range batch {
-			close(p.done)
-		}
-	}
-}
-
 // isRejection reports whether err refuses one statement, rather than
 // failing the whole transaction.
 func isRejection(err error) bool {
@@ -243,162 +270,24 @@ func isRejection(err error) bool {
 	return false
 }
 
-// commit sequences a batch in one transaction.
-func (l *Log) commit(batch []*pending) {
-	ctx := context.Background()
-	var next *tree
-	var keysChanged bool
-	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
-		keysChanged = false
-		for _, p := range batch {
-			p.res, p.err, p.dupOf = Result{}, nil, -1
-		}
-		h, t, err := l.edge(tx)
-		if err != nil {
-			return err
-		}
-		now := l.opts.Now().UTC()
-		if now.Before(h.Time) {
-			now = h.Time
-		}
-		kv := newOverlay(tx, l.opts.Log)
-		var entries []store.Entry
-		var leaves [][32]byte
-		ids := map[string]int{}
-		for i, p := range batch {
-			st := p.st
-			if j, ok := ids[st.ID]; ok {
-				if batch[j].st.Sum == st.Sum {
-					p.dupOf = j
-				} else {
-					p.err = fmt.Errorf("%w: statement id %q is already taken by another statement; choose a new id", state.ErrConflict, st.ID)
-				}
-				continue
-			}
-			ref, err := tx.Statement(l.opts.Log, st.ID)
-			switch {
-			case err == nil && ref.Sum == st.Sum:
-				data, err := tx.Entries(l.opts.Log, ref.Index, ref.Index+1)
-				if err != nil {
-					return err
-				}
-				p.res = Result{Index: ref.Index, LeafHash: LeafHash(data[0]), Existing: true}
-				continue
-			case err == nil:
-				p.err = fmt.Errorf("%w: statement id %q is already in the log at index %d with other content; choose a new id", state.ErrConflict, st.ID, ref.Index)
-				continue
-			case !errors.Is(err, store.ErrNotFound):
-				return err
-			}
-			data := entryBytes(now, st.Envelope)
-			if len(data) > MaxEntry {
-				p.err = fmt.Errorf("%w: the log entry would be %d bytes; the limit is %d; put large content in a blob", statement.ErrTooLarge, len(data), MaxEntry)
-				continue
-			}
-			index := h.Size + uint64(len(entries))
-			leaf := LeafHash(data)
-			err = l.proj.Apply(kv, state.Entry{Index: index, Time: now, LeafHash: leaf, Statement: st, Checked: p.checked})
-			if err != nil {
-				kv.Reject()
-				if !isRejection(err) {
-					return err
-				}
-				p.err = err
-				continue
-			}
-			kv.Accept()
-			ids[st.ID] = i
-			entries = append(entries, store.Entry{Data: data, ID: st.ID, Author: st.Author, Type: st.Type, Sum: st.Sum})
-			leaves = append(leaves, leaf)
-			p.res = Result{Index: index, LeafHash: leaf}
-			if st.Type == statement.TypeAdopt || st.Type == statement.TypeKeyAdd || st.Type == statement.TypeKeyRevoke {
-				keysChanged = true
-			}
-		}
-		if len(entries) == 0 {
-			next = nil
-			return nil
-		}
-		next = t
-		return l.seal(tx, kv, t, h.Size, entries, leaves, now)
-	})
-	if err != nil {
-		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(batch), "err", err)
-		l.proj.Reset() // it may have cached what was not committed
-		for _, p := range batch {
-			p.res, p.err = Result{}, fmt.Errorf("ledger: commit: %w", err)
-		}
-		return
-	}
-	for _, p := range batch {
-		if p.dupOf >= 0 {
-			p.res, p.err = batch[p.dupOf].res, batch[p.dupOf].err
-			p.res.Existing = true
-		}
-	}
-	l.mu.Lock()
-	if next != nil {
-		l.tree = next
-	}
-	if keysChanged {
-		clear(l.keys)
-	}
-	l.mu.Unlock()
-}
-
-// seal writes a batch's accepted state, entries, tiles and head.
-func (l *Log) seal(tx store.Tx, kv *overlay, t *tree, first uint64, entries []store.Entry, leaves [][32]byte, last time.Time) error {
-	if err := kv.Flush(); err != nil {
-		return err
-	}
-	if err := tx.Append(l.opts.Log, first, entries); err != nil {
-		return err
-	}
-	changed, err := t.append(leaves)
-	if err != nil {
-		return err
-	}
-	for _, tl := range changed {
-		if err := tx.PutTile(l.opts.Log, tl.level, tl.index, tl.data); err != nil {
-			return err
-		}
-	}
-	return tx.SetHead(l.opts.Log, store.Head{Size: t.size, Root: t.root(), Time: last})
-}
-
-// edge returns the transaction's head and a copy of the tree's right edge
-// at it: from memory if current, else from the tiles, since another process
-// may have appended.
-func (l *Log) edge(tx store.Tx) (store.Head, *tree, error) {
-	h, err := tx.Head(l.opts.Log)
-	if err != nil {
-		return h, nil, err
-	}
-	l.mu.Lock()
-	t := l.tree
-	l.mu.Unlock()
-	if t.size == h.Size {
-		return h, t.clone(), nil
-	}
-	t, err = loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(l.opts.Log, level, index) })
-	return h, t, err
-}
-
 // Replay appends entries copied from another copy of the log, at the next
 // indexes, as they are: with their own times. Each statement's signature
 // is verified against the keys in force at its index, and each must apply:
 // a refusal means the other copy holds what this log would not have
 // accepted, and Replay returns it with the index.
 func (l *Log) Replay(ctx context.Context, entries [][]byte) error {
-	var next *tree
+	var next tip
 	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
-		h, t, err := l.edge(tx)
+		h, err := tx.Head(l.opts.Log)
 		if err != nil {
 			return err
 		}
-		kv := newOverlay(tx, l.opts.Log)
-		rows := make([]store.Entry, 0, len(entries))
-		leaves := make([][32]byte, 0, len(entries))
+		t, err := loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(l.opts.Log, level, index) })
+		if err != nil {
+			return err
+		}
+		b := l.newBatch(tip{t, h.Time}, nil, false)
+		kv := newOverlay(tx, l.opts.Log, nil)
 		last := h.Time
 		for i, data := range entries {
 			index := h.Size + uint64(i)
@@ -425,32 +314,32 @@ func (l *Log) Replay(ctx context.Context, entries [][]byte) error {
 			if err := l.proj.Apply(kv, state.Entry{Index: index, Time: e.Time, LeafHash: leaf, Statement: st}); err != nil {
 				return fmt.Errorf("entry %d (%s %s by %s) does not apply: %w", index, st.Type, st.ID, st.Author, err)
 			}
-			kv.Accept()
-			rows = append(rows, store.Entry{Data: data, ID: st.ID, Author: st.Author, Type: st.Type, Sum: st.Sum})
-			leaves = append(leaves, leaf)
+			kv.accept()
+			b.append(st, data, leaf)
 		}
-		if len(rows) == 0 {
-			return nil
+		if err := b.seal(kv, last); err != nil {
+			return err
 		}
-		next = t
-		return l.seal(tx, kv, t, h.Size, rows, leaves, last)
+		next = b.next
+		return l.write(tx, b)
 	})
 	if err != nil {
 		return err
 	}
+	l.seq.Lock()
 	l.mu.Lock()
-	if next != nil {
-		l.tree = next
-	}
+	l.head = next
 	clear(l.keys)
 	l.mu.Unlock()
+	l.unapply()
+	l.seq.Unlock()
 	return nil
 }
 
 // Rebuild drops the projected state and applies every entry again.
 func (l *Log) Rebuild(ctx context.Context) error {
 	const chunk = 4096
-	return l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
+	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
 		h, err := tx.Head(l.opts.Log)
 		if err != nil {
 			return err
@@ -465,7 +354,7 @@ func (l *Log) Rebuild(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			kv := newOverlay(tx, l.opts.Log)
+			kv := newOverlay(tx, l.opts.Log, nil)
 			for i, data := range es {
 				e, err := ParseEntry(data)
 				if err != nil {
@@ -475,14 +364,18 @@ func (l *Log) Rebuild(ctx context.Context) error {
 				if err != nil {
 					return fmt.Errorf("entry %d does not apply: %w", from+uint64(i), err)
 				}
-				kv.Accept()
+				kv.accept()
 			}
-			if err := kv.Flush(); err != nil {
+			if err := kv.done.flush(tx, l.opts.Log); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	l.seq.Lock()
+	l.unapply()
+	l.seq.Unlock()
+	return err
 }
 
 // entryBytes is a log entry: the operator's time and the statement.

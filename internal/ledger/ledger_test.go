@@ -113,18 +113,9 @@ func TestProofsEverySize(t *testing.T) {
 		for err := range errs {
 			t.Fatal(err)
 		}
-		h, err := f.log.Head(ctx)
-		if err != nil || h.Size != n+1 {
-			t.Fatalf("head %d, %v; want %d", h.Size, err, n+1)
-		}
-		es, err := f.log.Entries(ctx, 0, h.Size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref := testonly.New(rfc6962.DefaultHasher)
-		ref.AppendData(es...)
-		if !bytes.Equal(ref.Hash(), h.Root) {
-			t.Fatalf("root %x, reference %x", h.Root, ref.Hash())
+		h, _, ref := reference(t, f.log)
+		if h.Size != n+1 {
+			t.Fatalf("head %d; want %d", h.Size, n+1)
 		}
 		r := rand.New(rand.NewPCG(3, 4))
 		for size := uint64(1); size <= h.Size; size++ {

@@ -1,23 +1,16 @@
 package ledger
 
 import (
-	"sort"
+	"errors"
+	"slices"
+	"strings"
 
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/store"
 )
 
-// overlay buffers the writes of a batch of statements over a transaction.
-// Each statement's writes are kept apart until it is accepted, so that a
-// rejected statement leaves no trace; Flush writes the accepted ones.
-type overlay struct {
-	log  string
-	tx   store.Tx
-	done writes // accepted writes of the batch
-	cur  writes // writes of the statement being applied
-}
-
-// writes are buffered values by kind and key; a nil value is a deletion.
+// writes are buffered state values by kind and key; a nil value is a
+// deletion.
 type writes map[string]map[string][]byte
 
 func (w writes) get(kind, key string) ([]byte, bool) {
@@ -34,29 +27,139 @@ func (w writes) set(kind, key string, v []byte) {
 	m[key] = v
 }
 
-var _ state.KV = (*overlay)(nil)
-
-// newOverlay returns an overlay over the transaction's state of log.
-func newOverlay(tx store.Tx, log string) *overlay {
-	return &overlay{log: log, tx: tx, done: writes{}, cur: writes{}}
-}
-
-// Get reads through the statement's writes, then the batch's, then the
-// transaction.
-func (o *overlay) Get(kind, key string) ([]byte, error) {
-	for _, w := range []writes{o.cur, o.done} {
-		if v, ok := w.get(kind, key); ok {
-			if v == nil {
-				return nil, store.ErrNotFound
+// flush writes w to the transaction in kind and key order, so that the
+// writes are the same on every run.
+func (w writes) flush(tx store.Tx, log string) error {
+	for _, kind := range slices.Sorted(mapKeys(w)) {
+		m := w[kind]
+		for _, k := range slices.Sorted(mapKeys(m)) {
+			var err error
+			if v := m[k]; v == nil {
+				err = tx.Delete(log, kind, k)
+			} else {
+				err = tx.Put(log, kind, k, v)
 			}
-			return v, nil
+			if err != nil {
+				return err
+			}
 		}
 	}
-	return o.tx.Get(o.log, kind, key)
+	return nil
 }
 
-// Blob reads a blob in the transaction.
-func (o *overlay) Blob(sum [32]byte) ([]byte, error) { return o.tx.Blob(sum) }
+func mapKeys[V any](m map[string]V) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// reader is what an overlay reads from the store: a transaction, or the
+// store's latest commits (store.Store.Latest).
+type reader interface {
+	Get(log, kind, key string) ([]byte, error)
+	Scan(log, kind, from, to string, limit int, fn func(key string, value []byte) error) error
+	Blob(sum [32]byte) ([]byte, error)
+	Entries(log string, from, to uint64) ([][]byte, error)
+	Statements(log string, ids []string) ([]store.Ref, error)
+}
+
+var _ reader = store.ReadTx(nil)
+
+// overlay is the projected state as the apply steps of one batch see it:
+// the writes of the statement being applied, over those the batch has
+// accepted, over those of earlier batches not yet committed (newest
+// first), over the store. Each statement's writes are kept apart until it
+// is accepted, so that a rejected statement leaves no trace.
+//
+// The store is read through base once per row or range and batch: what a
+// batch reads of the store either stays as it was (a transaction the
+// batch is written in) or changes only by the writes of the batches below,
+// which the overlay reads first, or of another process, which the
+// committer finds out.
+type overlay struct {
+	log   string
+	base  reader
+	below []writes
+	done  writes
+	cur   writes
+	gets  map[[2]string][]byte // base rows read; nil for a missing row
+	scans map[scanKey][]row    // base ranges read
+}
+
+type scanKey struct {
+	kind, from, to string
+	limit          int
+}
+
+type row struct {
+	key   string
+	value []byte
+}
+
+var _ state.KV = (*overlay)(nil)
+
+func newOverlay(base reader, log string, below []writes) *overlay {
+	return &overlay{log: log, base: base, below: below, done: writes{}, cur: writes{},
+		gets: map[[2]string][]byte{}, scans: map[scanKey][]row{}}
+}
+
+// fresh returns the overlay without the batch's writes, keeping what it
+// read of the store.
+func (o *overlay) fresh() *overlay {
+	return &overlay{log: o.log, base: o.base, below: o.below, done: writes{}, cur: writes{}, gets: o.gets, scans: o.scans}
+}
+
+// Get reads through the statement's writes, the batch's, the earlier
+// batches' and then the store.
+func (o *overlay) Get(kind, key string) ([]byte, error) {
+	v, ok := o.buffered(kind, key)
+	if !ok {
+		k := [2]string{kind, key}
+		if v, ok = o.gets[k]; !ok {
+			var err error
+			v, err = o.base.Get(o.log, kind, key)
+			if errors.Is(err, store.ErrNotFound) {
+				v, err = nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			o.gets[k] = v
+		}
+	}
+	if v == nil {
+		return nil, store.ErrNotFound
+	}
+	return v, nil
+}
+
+// buffered returns the newest buffered write of (kind, key), if any.
+func (o *overlay) buffered(kind, key string) ([]byte, bool) {
+	if v, ok := o.cur.get(kind, key); ok {
+		return v, true
+	}
+	if v, ok := o.done.get(kind, key); ok {
+		return v, true
+	}
+	for _, w := range o.below {
+		if v, ok := w.get(kind, key); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// layers are the buffered writes, newest first.
+func (o *overlay) layers() []writes {
+	return append([]writes{o.cur, o.done}, o.below...)
+}
+
+// Blob reads a blob from the store.
+func (o *overlay) Blob(sum [32]byte) ([]byte, error) { return o.base.Blob(sum) }
 
 // Put buffers a write.
 func (o *overlay) Put(kind, key string, value []byte) error {
@@ -73,61 +176,66 @@ func (o *overlay) Delete(kind, key string) error {
 	return nil
 }
 
-// Scan merges the buffered writes into the transaction's rows.
+// Scan merges the buffered writes into the store's rows.
 func (o *overlay) Scan(kind, from, to string, limit int, fn func(key string, value []byte) error) error {
 	in := func(k string) bool { return k >= from && (to == "" || k < to) }
 	pending := map[string][]byte{}
-	for _, w := range []writes{o.done, o.cur} {
-		for k, v := range w[kind] {
+	layers := o.layers()
+	for i := len(layers) - 1; i >= 0; i-- { // oldest first, so that newer writes win
+		for k, v := range layers[i][kind] {
 			if in(k) {
 				pending[k] = v
 			}
 		}
 	}
-	// With writes buffered in the range, read the transaction's rows
-	// without a limit, since they may delete some.
-	txLimit := limit
+	// With writes buffered in the range, read the store's rows without a
+	// limit, since they may delete some.
+	sk := scanKey{kind, from, to, limit}
 	if len(pending) > 0 {
-		txLimit = 0
+		sk.limit = 0
 	}
-	merged := map[string][]byte{}
-	var order []string
-	err := o.tx.Scan(o.log, kind, from, to, txLimit, func(k string, v []byte) error {
-		merged[k] = v
-		order = append(order, k)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for k, v := range pending {
-		if _, ok := merged[k]; !ok {
-			order = append(order, k)
+	rows, ok := o.scans[sk]
+	if !ok {
+		err := o.base.Scan(o.log, kind, from, to, sk.limit, func(k string, v []byte) error {
+			rows = append(rows, row{k, v})
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		merged[k] = v
+		o.scans[sk] = rows
 	}
 	if len(pending) > 0 {
-		sort.Strings(order)
+		merged := make([]row, 0, len(rows)+len(pending))
+		for _, r := range rows {
+			if _, ok := pending[r.key]; !ok {
+				merged = append(merged, r)
+			}
+		}
+		for k, v := range pending {
+			merged = append(merged, row{k, v})
+		}
+		slices.SortFunc(merged, func(a, b row) int { return strings.Compare(a.key, b.key) })
+		rows = merged
 	}
 	n := 0
-	for _, k := range order {
-		v := merged[k]
-		if v == nil {
+	for _, r := range rows {
+		if r.value == nil {
 			continue
 		}
 		if limit > 0 && n == limit {
 			break
 		}
 		n++
-		if err := fn(k, v); err != nil {
+		if err := fn(r.key, r.value); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Accept keeps the current statement's writes.
-func (o *overlay) Accept() {
+// accept keeps the current statement's writes.
+func (o *overlay) accept() {
 	for kind, m := range o.cur {
 		for k, v := range m {
 			o.done.set(kind, k, v)
@@ -136,37 +244,5 @@ func (o *overlay) Accept() {
 	clear(o.cur)
 }
 
-// Reject drops the current statement's writes.
-func (o *overlay) Reject() { clear(o.cur) }
-
-// Flush writes the accepted writes to the transaction, in kind and key
-// order so that the writes are the same on every run.
-func (o *overlay) Flush() error {
-	o.Reject()
-	kinds := make([]string, 0, len(o.done))
-	for kind := range o.done {
-		kinds = append(kinds, kind)
-	}
-	sort.Strings(kinds)
-	for _, kind := range kinds {
-		m := o.done[kind]
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			var err error
-			if v := m[k]; v == nil {
-				err = o.tx.Delete(o.log, kind, k)
-			} else {
-				err = o.tx.Put(o.log, kind, k, v)
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	clear(o.done)
-	return nil
-}
+// reject drops the current statement's writes.
+func (o *overlay) reject() { clear(o.cur) }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Dialect describes the little that differs between the SQL databases DB
@@ -21,6 +22,28 @@ type Dialect struct {
 	// transaction already takes the database's write lock, as SQLite's
 	// BEGIN IMMEDIATE does.
 	Lock string
+	// Statements, if set, reads the statements of a log ($1) whose ids
+	// are in an array ($2) with one query, which must look each id up in
+	// the primary key, whatever the table's statistics say; otherwise
+	// they are read with IN lists of up to 256 ids.
+	Statements string
+	// Send, if set, runs ops in one round trip on conn, in order, calling
+	// the Row of each read with each of its rows, and returns the first
+	// error. An Update then runs without a database/sql transaction: it
+	// sends BEGIN, its statements and COMMIT itself, holding each back
+	// until a read needs its rows or the commit, so that a commit of many
+	// rows costs a few round trips. Without Send, each statement runs when
+	// it is made.
+	Send func(ctx context.Context, conn *sql.Conn, ops []Op) error
+}
+
+// Op is a statement an Update held back: a query of the dialect, with
+// numbered placeholders if the dialect numbers them, and its arguments.
+// A read has a Row function, which scans a row with scan.
+type Op struct {
+	Query string
+	Args  []any
+	Row   func(scan func(dest ...any) error) error
 }
 
 // DB is the Store over database/sql that the sqlite and postgres packages
@@ -30,6 +53,9 @@ type DB struct {
 	// write runs Update and PutBlob; read runs View and Blob. They are the
 	// same pool where the database has no single writer.
 	write, read *pool
+	// logs are the logs known to have their row, which Updates with Send
+	// lock with their first read.
+	logs sync.Map
 }
 
 var _ Store = (*DB)(nil)
@@ -37,7 +63,9 @@ var _ Store = (*DB)(nil)
 // pool is a database handle with its prepared statements.
 type pool struct {
 	db    *sql.DB
+	text  [nQuery]string
 	stmts [nQuery]*sql.Stmt
+	array bool // Statements takes an array of ids
 }
 
 // New returns the Store over write, which runs Update and PutBlob, and read,
@@ -46,13 +74,13 @@ type pool struct {
 // on them; Close closes them both.
 func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
 	text := d.queries()
-	db := &DB{dialect: d, write: &pool{db: write}}
+	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != ""}}
 	if err := db.write.prepare(ctx, text[:]); err != nil {
 		return nil, err
 	}
 	db.read = db.write
 	if read != write {
-		db.read = &pool{db: read}
+		db.read = &pool{db: read, array: d.Statements != ""}
 		if err := db.read.prepare(ctx, text[:qCreate]); err != nil {
 			return nil, err
 		}
@@ -61,6 +89,7 @@ func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
 }
 
 func (p *pool) prepare(ctx context.Context, text []string) error {
+	copy(p.text[:], text)
 	for q, s := range text {
 		if s == "" {
 			continue
@@ -76,19 +105,17 @@ func (p *pool) prepare(ctx context.Context, text []string) error {
 
 // Update implements Store.
 func (db *DB) Update(ctx context.Context, log string, fn func(Tx) error) error {
-	stx, err := db.write.db.BeginTx(ctx, nil)
-	if err != nil {
+	t := &tx{ctx: ctx, pool: db.write, log: log, send: db.dialect.Send}
+	if t.send != nil {
+		return db.send(ctx, t, fn)
+	}
+	var err error
+	if t.sql, err = db.write.db.BeginTx(ctx, nil); err != nil {
 		return fmt.Errorf("store: begin update of log %s: %w", log, err)
 	}
-	defer stx.Rollback()
-	t := &tx{ctx: ctx, sql: stx, pool: db.write, log: log, next: -1}
-	if err := t.write(qCreate, log); err != nil {
-		return fmt.Errorf("store: create log %s: %w", log, err)
-	}
-	if db.dialect.Lock != "" {
-		if err := t.row(qLock, log).Scan(new(int64)); err != nil {
-			return fmt.Errorf("store: lock log %s: %w", log, err)
-		}
+	defer t.sql.Rollback()
+	if err := t.lock(true); err != nil {
+		return fmt.Errorf("store: lock log %s: %w", log, err)
 	}
 	if err := fn(t); err != nil {
 		return err
@@ -96,9 +123,44 @@ func (db *DB) Update(ctx context.Context, log string, fn func(Tx) error) error {
 	if t.err != nil {
 		return fmt.Errorf("store: update of log %s: a write failed: %w", log, t.err)
 	}
-	if err := stx.Commit(); err != nil {
+	if err := t.sql.Commit(); err != nil {
 		return fmt.Errorf("store: commit update of log %s: %w", log, err)
 	}
+	return nil
+}
+
+// send runs an Update with the dialect's Send, on a connection of its own.
+func (db *DB) send(ctx context.Context, t *tx, fn func(Tx) error) (err error) {
+	if t.conn, err = db.write.db.Conn(ctx); err != nil {
+		return fmt.Errorf("store: begin update of log %s: %w", t.log, err)
+	}
+	defer t.conn.Close()
+	defer func() {
+		if err != nil && t.sent {
+			// A failed statement has aborted the transaction; end it.
+			_, _ = t.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	t.ops = []Op{{Query: "BEGIN"}}
+	_, known := db.logs.Load(t.log)
+	if err := t.lock(known); err != nil {
+		return fmt.Errorf("store: lock log %s: %w", t.log, err)
+	}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.waitLock(); err != nil {
+		db.logs.Delete(t.log)
+		return fmt.Errorf("store: lock log %s: %w", t.log, err)
+	}
+	if t.err != nil {
+		return fmt.Errorf("store: update of log %s: a write failed: %w", t.log, t.err)
+	}
+	t.ops = append(t.ops, Op{Query: "COMMIT"})
+	if err := t.flush(); err != nil {
+		return fmt.Errorf("store: commit update of log %s: %w", t.log, err)
+	}
+	db.logs.Store(t.log, true)
 	return nil
 }
 
@@ -111,6 +173,9 @@ func (db *DB) View(ctx context.Context, fn func(ReadTx) error) error {
 	defer stx.Rollback()
 	return fn(&tx{ctx: ctx, sql: stx, pool: db.read})
 }
+
+// Latest implements Store.
+func (db *DB) Latest() ReadTx { return &tx{ctx: context.Background(), pool: db.read} }
 
 // PutBlob implements Store.
 func (db *DB) PutBlob(ctx context.Context, sum [32]byte, data []byte) error {
@@ -167,7 +232,6 @@ const (
 	qEntries
 	qTile
 	qStatement
-	qStatementBySum
 	qCheckpoint
 	qGet
 	// The four scans of a kind's keys: adding 1 makes the lower bound
@@ -180,11 +244,17 @@ const (
 	qDump
 	qDumpAfter
 	qBlob
+	// qStatements is the first of len(chunks) queries, the i-th reading
+	// the statements of chunks[i] ids.
+	qStatements
+)
 
-	// Writes, prepared on the write pool only.
-	qCreate
+const (
+	// Writes, prepared on the write pool only, and qLock, which reads the
+	// head of an Update's log and, where the dialect says how, locks its
+	// row.
+	qCreate = qStatements + query(len(chunks)) + iota
 	qLock
-	qLast
 	qPutTile
 	qSetHead
 	qPutCheckpoint
@@ -205,9 +275,9 @@ const (
 )
 
 // chunks are the numbers of rows Append inserts with one statement, largest
-// first. Every batch is a sum of them, the statements stay well under
-// SQLite's and PostgreSQL's limits on parameters, and there are few of them
-// to prepare.
+// first, and of ids Statements looks up with one. Every batch is a sum of
+// them, the statements stay well under SQLite's and PostgreSQL's limits on
+// parameters, and there are few of them to prepare.
 var chunks = [...]int{256, 64, 16, 4, 1}
 
 // page is how many state rows Scan and Dump read at a time. Reading a page
@@ -221,23 +291,22 @@ func (d Dialect) queries() [nQuery]string {
 		byKey = " ORDER BY key LIMIT ?"
 	)
 	q := [nQuery]string{
-		qHead:           "SELECT size, root, log_time FROM logs WHERE log = ?",
-		qEntries:        "SELECT data FROM entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
-		qTile:           "SELECT data FROM tiles WHERE log = ? AND level = ? AND idx = ?",
-		qStatement:      "SELECT idx, author, type, sum FROM statements WHERE log = ? AND id = ?",
-		qStatementBySum: "SELECT idx, id, author, type FROM statements WHERE log = ? AND sum = ? ORDER BY idx LIMIT 1",
-		qCheckpoint:     "SELECT note FROM checkpoints WHERE log = ?",
-		qGet:            "SELECT value FROM state WHERE log = ? AND kind = ? AND key = ?",
-		qScan:           state + ">= ?" + byKey,
-		qScanAfter:      state + "> ?" + byKey,
-		qScanTo:         state + ">= ? AND key < ?" + byKey,
-		qScanAfterTo:    state + "> ? AND key < ?" + byKey,
-		qDump:           "SELECT kind, key, value FROM state WHERE log = ? ORDER BY kind, key LIMIT ?",
-		qDumpAfter:      "SELECT kind, key, value FROM state WHERE log = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
-		qBlob:           "SELECT data FROM blobs WHERE sum = ?",
+		qHead:        "SELECT size, root, log_time FROM logs WHERE log = ?",
+		qEntries:     "SELECT data FROM entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
+		qTile:        "SELECT data FROM tiles WHERE log = ? AND level = ? AND idx = ?",
+		qStatement:   "SELECT idx, author, type, sum FROM statements WHERE log = ? AND id = ?",
+		qCheckpoint:  "SELECT note FROM checkpoints WHERE log = ?",
+		qGet:         "SELECT value FROM state WHERE log = ? AND kind = ? AND key = ?",
+		qScan:        state + ">= ?" + byKey,
+		qScanAfter:   state + "> ?" + byKey,
+		qScanTo:      state + ">= ? AND key < ?" + byKey,
+		qScanAfterTo: state + "> ? AND key < ?" + byKey,
+		qDump:        "SELECT kind, key, value FROM state WHERE log = ? ORDER BY kind, key LIMIT ?",
+		qDumpAfter:   "SELECT kind, key, value FROM state WHERE log = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
+		qBlob:        "SELECT data FROM blobs WHERE sum = ?",
 
 		qCreate:        "INSERT INTO logs (log) VALUES (?) ON CONFLICT (log) DO NOTHING",
-		qLast:          "SELECT MAX(idx) FROM entries WHERE log = ?",
+		qLock:          "SELECT size, root, log_time FROM logs WHERE log = ? " + d.Lock,
 		qPutTile:       "INSERT INTO tiles (log, level, idx, data) VALUES (?, ?, ?, ?) ON CONFLICT (log, level, idx) DO UPDATE SET data = excluded.data",
 		qSetHead:       "UPDATE logs SET size = ?, root = ?, log_time = ? WHERE log = ?",
 		qPutCheckpoint: "INSERT INTO checkpoints (log, note) VALUES (?, ?) ON CONFLICT (log) DO UPDATE SET note = excluded.note",
@@ -246,10 +315,14 @@ func (d Dialect) queries() [nQuery]string {
 		qDropState:     "DELETE FROM state WHERE log = ?",
 		qPutBlob:       "INSERT INTO blobs (sum, data) VALUES (?, ?) ON CONFLICT (sum) DO NOTHING",
 	}
-	if d.Lock != "" {
-		q[qLock] = "SELECT size FROM logs WHERE log = ? " + d.Lock
-	}
 	for i, n := range chunks {
+		q[qStatements+query(i)] = "SELECT idx, id, author, type, sum FROM statements WHERE log = ? AND id IN (" + rows("?", n) + ")"
+		if d.Statements != "" {
+			q[qStatements+query(i)] = ""
+			if i == 0 {
+				q[qStatements] = d.Statements
+			}
+		}
 		q[qAppend+query(i)] = "INSERT INTO entries (log, idx, data) VALUES " + rows("(?, ?, ?)", n)
 		q[qIndex+query(i)] = "INSERT INTO statements (log, idx, id, author, type, sum) VALUES " + rows("(?, ?, ?, ?, ?, ?)", n)
 	}

@@ -29,6 +29,12 @@ type Store interface {
 	// View runs fn in a read-only transaction over a consistent snapshot.
 	View(ctx context.Context, fn func(ReadTx) error) error
 
+	// Latest reads outside any transaction: each read sees what was
+	// committed when it runs, and the pages of one Scan or Dump may see
+	// different commits. It costs no round trips to begin and end a
+	// transaction.
+	Latest() ReadTx
+
 	// PutBlob stores content under its SHA-256. Storing the same content
 	// again is a no-op. It commits durably before it returns.
 	PutBlob(ctx context.Context, sum [32]byte, data []byte) error
@@ -106,9 +112,10 @@ type ReadTx interface {
 	// Statement returns the statement with the given id, or ErrNotFound.
 	Statement(log, id string) (Ref, error)
 
-	// StatementBySum returns the statement whose envelope has the given
-	// SHA-256, or ErrNotFound.
-	StatementBySum(log string, sum [32]byte) (Ref, error)
+	// Statements returns the statements with the given ids that the log
+	// holds, each once, in no particular order; ids it does not hold are
+	// left out. It reads them in one query per 256 ids.
+	Statements(log string, ids []string) ([]Ref, error)
 
 	// Checkpoint returns the latest stored checkpoint note, or ErrNotFound.
 	Checkpoint(log string) ([]byte, error)
@@ -132,11 +139,18 @@ type ReadTx interface {
 }
 
 // Tx is a read-write transaction on one log. Its reads see its own writes.
+//
+// A backend may hold writes back and send them together, before the next
+// read or at commit, to save round trips to the database: a write that
+// returned nil may still fail, and then Update returns its error and
+// keeps nothing.
 type Tx interface {
 	ReadTx
 
 	// Append stores entries at indexes first, first+1, …, with their
-	// statement index rows. first must equal the log's current size.
+	// statement index rows. first must equal the log's size as its head
+	// recorded it when the Update began, plus the entries this Update
+	// appended before.
 	Append(log string, first uint64, entries []Entry) error
 
 	// PutTile stores the hashes of tile (level, index), replacing any

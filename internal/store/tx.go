@@ -1,31 +1,48 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
-// tx is the Tx of an Update and the ReadTx of a View.
+// tx is the Tx of an Update, and the ReadTx of a View or, with no sql
+// transaction, of Latest.
 type tx struct {
 	ctx  context.Context
 	sql  *sql.Tx
 	pool *pool
 	// log is the log an Update may write; it is empty in a View.
 	log string
-	// next is the index the next Append must start at, -1 until Append
-	// has looked it up.
+	// head is the log's head as the Update locked it and then set it.
+	head Head
+	// next is the index the next Append must start at: the locked head's
+	// size, then past what Append appended.
 	next int64
 	// err is the first write that failed: Update then commits nothing,
 	// even if fn goes on, as PostgreSQL would refuse to.
 	err error
 	// stmts are the pool's statements bound to this transaction, as used.
 	stmts [nQuery]*sql.Stmt
+	// With send, an Update runs on conn without sql: its statements wait
+	// in ops, from BEGIN on, until a read needs its rows, and go out
+	// together; sent says BEGIN went.
+	send func(ctx context.Context, conn *sql.Conn, ops []Op) error
+	conn *sql.Conn
+	ops  []Op
+	sent bool
+	// locked says the lock has read the log's head.
+	locked bool
 }
 
 func (t *tx) stmt(q query) *sql.Stmt {
+	if t.sql == nil {
+		return t.pool.stmts[q]
+	}
 	s := t.stmts[q]
 	if s == nil {
 		s = t.sql.StmtContext(t.ctx, t.pool.stmts[q])
@@ -34,16 +51,120 @@ func (t *tx) stmt(q query) *sql.Stmt {
 	return s
 }
 
-func (t *tx) row(q query, args ...any) *sql.Row {
-	return t.stmt(q).QueryRowContext(t.ctx, args...)
+// each runs the read q and calls fn with the scan of each of its rows.
+func (t *tx) each(q query, args []any, fn func(scan func(dest ...any) error) error) error {
+	if t.send != nil {
+		t.ops = append(t.ops, Op{Query: t.pool.text[q], Args: args, Row: fn})
+		return t.flush()
+	}
+	rows, err := t.stmt(q).QueryContext(t.ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// one reads the row of q into dest, or returns sql.ErrNoRows.
+func (t *tx) one(q query, args []any, dest ...any) error {
+	found := false
+	err := t.each(q, args, func(scan func(dest ...any) error) error {
+		found = true
+		return scan(dest...)
+	})
+	if err == nil && !found {
+		err = sql.ErrNoRows
+	}
+	return err
 }
 
 func (t *tx) write(q query, args ...any) error {
+	if t.err != nil {
+		return t.err
+	}
+	if t.send != nil {
+		t.ops = append(t.ops, Op{Query: t.pool.text[q], Args: args})
+		return nil
+	}
 	_, err := t.stmt(q).ExecContext(t.ctx, args...)
-	if err != nil && t.err == nil {
+	if err != nil {
 		t.err = err
 	}
 	return err
+}
+
+// flush sends the statements waiting in ops.
+func (t *tx) flush() error {
+	if t.err != nil {
+		return t.err
+	}
+	if len(t.ops) == 0 {
+		return nil
+	}
+	ops := t.ops
+	t.ops, t.sent = nil, true
+	if err := t.send(t.ctx, t.conn, ops); err != nil {
+		t.err = err
+	}
+	return t.err
+}
+
+// lock creates the Update's log if it is new, locks its head row where the
+// dialect does, and reads the head. With send, a log known to exist is
+// locked with the first read the Update makes, in one round trip.
+func (t *tx) lock(known bool) error {
+	read := func(scan func(dest ...any) error) error {
+		var (
+			size int64
+			root []byte
+			at   sql.NullString
+		)
+		if err := scan(&size, &root, &at); err != nil {
+			return err
+		}
+		h, err := head(size, root, at)
+		t.head, t.next, t.locked = h, size, true
+		return err
+	}
+	for range 2 {
+		if t.send != nil {
+			t.ops = append(t.ops, Op{Query: t.pool.text[qLock], Args: []any{t.log}, Row: read})
+			if known {
+				return nil
+			}
+			if err := t.flush(); err != nil {
+				return err
+			}
+		} else if err := t.each(qLock, []any{t.log}, read); err != nil {
+			return err
+		}
+		if t.locked {
+			return nil
+		}
+		if err := t.write(qCreate, t.log); err != nil {
+			return err
+		}
+	}
+	return errors.New("the log's row is missing after its creation")
+}
+
+// waitLock sends the lock if it is waiting to go, and checks that it
+// found the log's row.
+func (t *tx) waitLock() error {
+	if !t.locked {
+		if err := t.flush(); err != nil {
+			return err
+		}
+		if !t.locked {
+			return fmt.Errorf("store: log %s has no row", t.log)
+		}
+	}
+	return nil
 }
 
 // own checks that the transaction may write log: an Update writes only the
@@ -57,22 +178,34 @@ func (t *tx) own(log string) error {
 
 // Head implements ReadTx.
 func (t *tx) Head(log string) (Head, error) {
+	if log == t.log && log != "" {
+		return t.head, t.waitLock()
+	}
 	var (
 		size int64
 		root []byte
 		at   sql.NullString
 	)
-	switch err := t.row(qHead, log).Scan(&size, &root, &at); {
+	switch err := t.one(qHead, []any{log}, &size, &root, &at); {
 	case errors.Is(err, sql.ErrNoRows):
 		return Head{}, nil
 	case err != nil:
 		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
 	}
+	h, err := head(size, root, at)
+	if err != nil {
+		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
+	}
+	return h, nil
+}
+
+// head is a head row's values as a Head.
+func head(size int64, root []byte, at sql.NullString) (Head, error) {
 	h := Head{Size: uint64(size), Root: root}
 	if at.Valid {
 		var err error
 		if h.Time, err = time.Parse(time.RFC3339Nano, at.String); err != nil {
-			return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
+			return Head{}, err
 		}
 	}
 	return h, nil
@@ -83,20 +216,14 @@ func (t *tx) Entries(log string, from, to uint64) ([][]byte, error) {
 	if from > to {
 		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: from is after to", from, to, log)
 	}
-	rows, err := t.stmt(qEntries).QueryContext(t.ctx, log, int64(from), int64(to))
-	if err != nil {
-		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
-	}
-	defer rows.Close()
 	out := make([][]byte, 0, min(to-from, page))
-	for rows.Next() {
+	err := t.each(qEntries, []any{log, int64(from), int64(to)}, func(scan func(dest ...any) error) error {
 		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
-		}
+		err := scan(&data)
 		out = append(out, data)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: read entries [%d, %d) of log %s: %w", from, to, log, err)
 	}
 	if uint64(len(out)) != to-from {
@@ -108,7 +235,7 @@ func (t *tx) Entries(log string, from, to uint64) ([][]byte, error) {
 // Tile implements ReadTx.
 func (t *tx) Tile(log string, level uint8, index uint64) ([]byte, error) {
 	var data []byte
-	if err := t.row(qTile, log, int64(level), int64(index)).Scan(&data); err != nil {
+	if err := t.one(qTile, []any{log, int64(level), int64(index)}, &data); err != nil {
 		return nil, fmt.Errorf("store: read tile %d/%d of log %s: %w", level, index, log, one(err))
 	}
 	return data, nil
@@ -121,7 +248,7 @@ func (t *tx) Statement(log, id string) (Ref, error) {
 		idx int64
 		sum []byte
 	)
-	if err := t.row(qStatement, log, id).Scan(&idx, &r.Author, &r.Type, &sum); err != nil {
+	if err := t.one(qStatement, []any{log, id}, &idx, &r.Author, &r.Type, &sum); err != nil {
 		return Ref{}, fmt.Errorf("store: read statement %q of log %s: %w", id, log, one(err))
 	}
 	r.Index = uint64(idx)
@@ -129,21 +256,51 @@ func (t *tx) Statement(log, id string) (Ref, error) {
 	return r, nil
 }
 
-// StatementBySum implements ReadTx.
-func (t *tx) StatementBySum(log string, sum [32]byte) (Ref, error) {
-	r := Ref{Sum: sum}
-	var idx int64
-	if err := t.row(qStatementBySum, log, sum[:]).Scan(&idx, &r.ID, &r.Author, &r.Type); err != nil {
-		return Ref{}, fmt.Errorf("store: read statement %x of log %s: %w", sum, log, one(err))
+// Statements implements ReadTx.
+func (t *tx) Statements(log string, ids []string) ([]Ref, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var out []Ref
+	for len(ids) > 0 {
+		n := min(len(ids), chunks[0])
+		c := 0
+		var args []any
+		if t.pool.array {
+			n, args = len(ids), []any{log, ids}
+		} else {
+			for c+1 < len(chunks) && chunks[c+1] >= n {
+				c++
+			}
+			// Fill the chunk's list by repeating the last id.
+			args = make([]any, 0, 1+chunks[c])
+			args = append(args, log)
+			for i := range chunks[c] {
+				args = append(args, ids[min(i, n-1)])
+			}
+		}
+		err := t.each(qStatements+query(c), args, func(scan func(dest ...any) error) error {
+			var (
+				r   Ref
+				idx int64
+				sum []byte
+			)
+			err := scan(&idx, &r.ID, &r.Author, &r.Type, &sum)
+			r.Index = uint64(idx)
+			copy(r.Sum[:], sum)
+			out = append(out, r)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: read statements of log %s: %w", log, err)
+		}
+		ids = ids[n:]
 	}
-	r.Index = uint64(idx)
-	return r, nil
+	return out, nil
 }
 
 // Checkpoint implements ReadTx.
 func (t *tx) Checkpoint(log string) ([]byte, error) {
 	var note []byte
-	if err := t.row(qCheckpoint, log).Scan(&note); err != nil {
+	if err := t.one(qCheckpoint, []any{log}, &note); err != nil {
 		return nil, fmt.Errorf("store: read checkpoint of log %s: %w", log, one(err))
 	}
 	return note, nil
@@ -152,7 +309,7 @@ func (t *tx) Checkpoint(log string) ([]byte, error) {
 // Blob implements ReadTx.
 func (t *tx) Blob(sum [32]byte) ([]byte, error) {
 	var data []byte
-	if err := t.row(qBlob, sum[:]).Scan(&data); err != nil {
+	if err := t.one(qBlob, []any{sum[:]}, &data); err != nil {
 		return nil, fmt.Errorf("store: read blob %x: %w", sum, one(err))
 	}
 	return data, nil
@@ -161,7 +318,7 @@ func (t *tx) Blob(sum [32]byte) ([]byte, error) {
 // Get implements ReadTx.
 func (t *tx) Get(log, kind, key string) ([]byte, error) {
 	var value []byte
-	if err := t.row(qGet, log, kind, key).Scan(&value); err != nil {
+	if err := t.one(qGet, []any{log, kind, key}, &value); err != nil {
 		return nil, fmt.Errorf("store: get %s %q of log %s: %w", kind, key, log, one(err))
 	}
 	return value, nil
@@ -182,7 +339,7 @@ func (t *tx) Scan(log, kind, from, to string, limit int, fn func(key string, val
 		if to != "" {
 			args = []any{log, kind, from, to, n}
 		}
-		rows, err := t.page(q+after, args...)
+		rows, err := t.page(q+after, args)
 		if err != nil {
 			return fmt.Errorf("store: scan %s of log %s: %w", kind, log, err)
 		}
@@ -205,7 +362,7 @@ func (t *tx) Scan(log, kind, from, to string, limit int, fn func(key string, val
 
 // Dump implements ReadTx.
 func (t *tx) Dump(log string, fn func(kind, key string, value []byte) error) error {
-	rows, err := t.page(qDump, log, page)
+	rows, err := t.page(qDump, []any{log, page})
 	for {
 		if err != nil {
 			return fmt.Errorf("store: dump state of log %s: %w", log, err)
@@ -219,7 +376,7 @@ func (t *tx) Dump(log string, fn func(kind, key string, value []byte) error) err
 			return nil
 		}
 		last := rows[len(rows)-1]
-		rows, err = t.page(qDumpAfter, log, last.kind, last.key, page)
+		rows, err = t.page(qDumpAfter, []any{log, last.kind, last.key, page})
 	}
 }
 
@@ -230,21 +387,15 @@ type state struct {
 }
 
 // page reads the state rows a scan or dump query returns.
-func (t *tx) page(q query, args ...any) ([]state, error) {
-	rows, err := t.stmt(q).QueryContext(t.ctx, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+func (t *tx) page(q query, args []any) ([]state, error) {
 	var out []state
-	for rows.Next() {
+	err := t.each(q, args, func(scan func(dest ...any) error) error {
 		var s state
-		if err := rows.Scan(&s.kind, &s.key, &s.value); err != nil {
-			return nil, err
-		}
+		err := scan(&s.kind, &s.key, &s.value)
 		out = append(out, s)
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }
 
 // Append implements Tx.
@@ -252,15 +403,8 @@ func (t *tx) Append(log string, first uint64, entries []Entry) error {
 	if err := t.own(log); err != nil {
 		return err
 	}
-	if t.next < 0 {
-		var last sql.NullInt64
-		if err := t.row(qLast, log).Scan(&last); err != nil {
-			return fmt.Errorf("store: append to log %s at %d: %w", log, first, err)
-		}
-		t.next = 0
-		if last.Valid {
-			t.next = last.Int64 + 1
-		}
+	if err := t.waitLock(); err != nil {
+		return err
 	}
 	if first != uint64(t.next) {
 		return fmt.Errorf("store: append to log %s at %d: the log has %d entries", log, first, t.next)
@@ -314,6 +458,7 @@ func (t *tx) SetHead(log string, h Head) error {
 	if err := t.write(qSetHead, int64(h.Size), h.Root, at, log); err != nil {
 		return fmt.Errorf("store: set head of log %s: %w", log, err)
 	}
+	t.head = Head{Size: h.Size, Root: bytes.Clone(h.Root), Time: h.Time.UTC()}
 	return nil
 }
 

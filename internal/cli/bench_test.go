@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// addServer is a Tessera-style log front end for the test: POST /add
+// takes an entry and answers its index.
+type addServer struct {
+	mu      sync.Mutex
+	entries map[string]int
+	refuse  bool
+}
+
+func (s *addServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/add" {
+		http.NotFound(w, r)
+		return
+	}
+	b, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refuse {
+		http.Error(w, "pushback", http.StatusServiceUnavailable)
+		return
+	}
+	i, ok := s.entries[string(b)]
+	if !ok {
+		i = len(s.entries)
+		s.entries[string(b)] = i
+	}
+	fmt.Fprint(w, i)
+}
+
+// TestBenchIngest runs `surety bench ingest` small: two servers on one
+// store, and 1 KiB entries posted to an /add endpoint.
+func TestBenchIngest(t *testing.T) {
+	add := &addServer{entries: map[string]int{}}
+	srv := httptest.NewServer(add)
+	defer srv.Close()
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		cmd := newBenchIngestCmd()
+		cmd.SetOut(&out)
+		cmd.SetErr(io.Discard)
+		cmd.SetArgs(append([]string{"--agreement", "../../examples/israel-dprk-1993.yaml", "--n", "200", "--concurrency", "8"}, args...))
+		err := cmd.Execute()
+		return out.String(), err
+	}
+	out, err := run("--replicas", "2", "--raw-url", srv.URL, "--raw-n", "100", "--output", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep IngestReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if rep.Machine.Cores < 1 || !strings.HasPrefix(rep.Machine.Go, "go") || rep.Machine.CPU == "" {
+		t.Errorf("machine %+v", rep.Machine)
+	}
+	if rep.Ticks.Requests != 200 || rep.Ticks.Rejected != 0 || rep.Ticks.PerSecond <= 0 || rep.Ticks.Target != "sqlite, 2 server(s)" {
+		t.Errorf("ticks %+v", rep.Ticks)
+	}
+	if rep.VerifyPerSecond <= 0 || rep.Ratio != rep.Ticks.PerSecond/rep.VerifyPerSecond {
+		t.Errorf("verify %.0f/s, ratio %.3f", rep.VerifyPerSecond, rep.Ratio)
+	}
+	if rep.Raw == nil || rep.Raw.Requests != 100 || rep.RawRatio != rep.Ticks.PerSecond/rep.Raw.PerSecond {
+		t.Errorf("raw %+v, ratio %.3f", rep.Raw, rep.RawRatio)
+	}
+	add.mu.Lock()
+	if len(add.entries) != 100 {
+		t.Errorf("the /add endpoint got %d distinct entries; want 100", len(add.entries))
+	}
+	for e := range add.entries {
+		if len(e) != RawEntry {
+			t.Errorf("an entry of %d bytes; want %d", len(e), RawEntry)
+			break
+		}
+	}
+	add.refuse = true
+	add.mu.Unlock()
+
+	// The text says where it ran and what the ratios are; an endpoint that
+	// refuses entries fails the run.
+	out, err = run("--raw-url", srv.URL)
+	if err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("a refusing /add endpoint: %v", err)
+	}
+	add.mu.Lock()
+	add.refuse = false
+	add.mu.Unlock()
+	out, err = run("--raw-url", srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"machine: ", " cores, GOMAXPROCS ", "load average", "raw ed25519 verify on one core, same run", "cores busy: this process", "surety over raw, same run: "} {
+		if !strings.Contains(out, s) {
+			t.Errorf("the output does not say %q:\n%s", s, out)
+		}
+	}
+}

@@ -1,0 +1,534 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
+)
+
+// The append pipeline overlaps three stages:
+//
+//  1. Append parses and verifies a statement in the caller's goroutine,
+//     so signatures are checked on every core.
+//  2. Append then applies the statement to the projected state, in the
+//     open batch, under the batch's lock: over the writes of the batch
+//     being committed and the store's state, on the head that batch leads
+//     to. The batch grows while the committer is busy.
+//  3. The committer takes the open batch when it is free, writes it in one
+//     transaction, commits it durably, and only then answers its
+//     statements.
+//
+// So batch n+1 is applied while the committer waits for batch n's commit.
+// What Append applies is a forecast: the committer checks, under the
+// store's lock on the log, that the head is the one the batch was applied
+// on and that none of its statements was in the store already. When not
+// (another process appended, a statement was sent again, or the batch
+// under it failed), it applies the batch again inside the transaction,
+// where nothing can move, and the open batch is applied again on the new
+// head. State is a function of the log, so a batch applied on the same
+// head makes the same writes. While another process appends to the same
+// log, Appends only gather statements and the committer applies each
+// batch in its transaction.
+//
+// A batch's statements are answered together after its commit, which is
+// where a signed receipt per batch would go.
+
+// tip is a head of the log in memory: its tree's right edge and the log
+// time of its last entry.
+type tip struct {
+	tree *tree
+	time time.Time
+}
+
+// is reports whether the store's head h is this one.
+func (t tip) is(h store.Head) bool {
+	if h.Size != t.tree.size {
+		return false
+	}
+	return h.Size == 0 || bytes.Equal(h.Root, t.tree.root())
+}
+
+// same reports whether u is the same head as t.
+func (t tip) same(u tip) bool {
+	return t.tree == u.tree || t.tree.size == u.tree.size && bytes.Equal(t.tree.root(), u.tree.root())
+}
+
+// batch is a group of statements on its way through the pipeline.
+type batch struct {
+	reqs []*pending
+	// applied says the statements were applied on base as they were
+	// added; otherwise the committer applies them in its transaction.
+	applied bool
+	kv      *overlay // the state they were applied on, while the batch is open
+	below   *batch   // the batch being committed when this one opened
+
+	// What applying it made: each statement's outcome, in the order of
+	// reqs, and what the accepted ones write. A batch applied again is a
+	// new batch, since the one it replaces may still be read.
+	out        []outcome
+	base, next tip
+	now        time.Time // the log time of its entries
+	entries    []store.Entry
+	leaves     [][32]byte
+	tiles      []tile
+	state      writes         // the accepted statements' state writes
+	ids        map[string]int // the accepted statements' ids, to their place in reqs
+	keys       bool           // whether it adds or revokes keys
+}
+
+// outcome is what became of one statement of a batch: its result, its
+// rejection, or the place in the batch of the same statement sent twice.
+type outcome struct {
+	res   Result
+	err   error
+	dupOf int
+}
+
+// newBatch returns an empty batch to apply on at, over the writes of
+// below, if any.
+func (l *Log) newBatch(at tip, below *batch, applied bool) *batch {
+	now := l.opts.Now().UTC()
+	if now.Before(at.time) {
+		now = at.time
+	}
+	b := &batch{applied: applied, below: below, base: at, next: at, now: now, ids: map[string]int{}}
+	if applied {
+		var layers []writes
+		if below != nil {
+			layers = []writes{below.state}
+		}
+		b.kv = newOverlay(l.opts.Store.Latest(), l.opts.Log, layers)
+	}
+	return b
+}
+
+// append adds an accepted entry to the batch.
+func (b *batch) append(st *statement.Statement, data []byte, leaf [32]byte) {
+	b.entries = append(b.entries, store.Entry{Data: data, ID: st.ID, Author: st.Author, Type: st.Type, Sum: st.Sum})
+	b.leaves = append(b.leaves, leaf)
+	switch st.Type {
+	case statement.TypeAdopt, statement.TypeKeyAdd, statement.TypeKeyRevoke:
+		b.keys = true
+	}
+}
+
+// seal takes the accepted writes of kv and computes the tree, tiles and
+// head the entries lead to, at log time last.
+func (b *batch) seal(kv *overlay, last time.Time) error {
+	kv.reject()
+	b.state, b.kv = kv.done, nil
+	if len(b.entries) == 0 {
+		b.next = b.base
+		return nil
+	}
+	t := b.base.tree.clone()
+	tiles, err := t.append(b.leaves)
+	if err != nil {
+		return err
+	}
+	b.tiles, b.next = tiles, tip{t, last}
+	return nil
+}
+
+// write stores a sealed batch in the transaction: state, entries, tiles
+// and head.
+func (l *Log) write(tx store.Tx, b *batch) error {
+	if len(b.entries) == 0 {
+		return nil
+	}
+	if err := tx.Append(l.opts.Log, b.base.tree.size, b.entries); err != nil {
+		return err
+	}
+	if err := b.state.flush(tx, l.opts.Log); err != nil {
+		return err
+	}
+	for _, t := range b.tiles {
+		if err := tx.PutTile(l.opts.Log, t.level, t.index, t.data); err != nil {
+			return err
+		}
+	}
+	return tx.SetHead(l.opts.Log, store.Head{Size: b.next.tree.size, Root: b.next.tree.root(), Time: b.next.time})
+}
+
+// lookup finds the statements of reqs the store already holds, by id.
+func (l *Log) lookup(r reader, reqs []*pending) (map[string]store.Ref, error) {
+	ids := make([]string, len(reqs))
+	for i, p := range reqs {
+		ids[i] = p.st.ID
+	}
+	refs, err := r.Statements(l.opts.Log, ids)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]store.Ref, len(refs))
+	for _, r := range refs {
+		stored[r.ID] = r
+	}
+	return stored, nil
+}
+
+// apply appends reqs to the batch and applies them on kv, over the writes
+// of b.below. stored holds the statements of the batch already in the
+// store, or is nil when the committer looks for them. apply records each
+// statement's result or rejection, and returns an error that fails the
+// batch.
+func (l *Log) apply(b *batch, kv *overlay, reqs []*pending, stored map[string]store.Ref) error {
+	first := len(b.reqs)
+	b.reqs = append(b.reqs, reqs...)
+	for k, p := range reqs {
+		i := first + k
+		st := p.st
+		b.out = append(b.out, outcome{dupOf: -1})
+		o := &b.out[i]
+		if j, ok := b.ids[st.ID]; ok {
+			if b.reqs[j].st.Sum == st.Sum {
+				o.dupOf = j
+			} else {
+				o.err = fmt.Errorf("%w: statement id %q is already taken by another statement; choose a new id", state.ErrConflict, st.ID)
+			}
+			continue
+		}
+		if prev, res, ok := b.below.accepted(st.ID); ok {
+			if prev.Sum == st.Sum {
+				o.res = res
+				o.res.Existing = true
+			} else {
+				o.err = fmt.Errorf("%w: statement id %q is already in the log at index %d with other content; choose a new id", state.ErrConflict, st.ID, res.Index)
+			}
+			continue
+		}
+		if ref, ok := stored[st.ID]; ok {
+			if ref.Sum != st.Sum {
+				o.err = fmt.Errorf("%w: statement id %q is already in the log at index %d with other content; choose a new id", state.ErrConflict, st.ID, ref.Index)
+				continue
+			}
+			data, err := kv.base.Entries(l.opts.Log, ref.Index, ref.Index+1)
+			if err != nil {
+				return err
+			}
+			o.res = Result{Index: ref.Index, LeafHash: LeafHash(data[0]), Existing: true}
+			continue
+		}
+		data := entryBytes(b.now, st.Envelope)
+		if len(data) > MaxEntry {
+			o.err = fmt.Errorf("%w: the log entry would be %d bytes; the limit is %d; put large content in a blob", statement.ErrTooLarge, len(data), MaxEntry)
+			continue
+		}
+		index := b.base.tree.size + uint64(len(b.entries))
+		leaf := LeafHash(data)
+		if err := l.proj.Apply(kv, state.Entry{Index: index, Time: b.now, LeafHash: leaf, Statement: st, Checked: p.checked}); err != nil {
+			kv.reject()
+			if !isRejection(err) {
+				return err
+			}
+			o.err = err
+			continue
+		}
+		kv.accept()
+		b.ids[st.ID] = i
+		b.append(st, data, leaf)
+		o.res = Result{Index: index, LeafHash: leaf}
+	}
+	return nil
+}
+
+// accepted finds an accepted statement of the batch by id, with its
+// result; b may be nil.
+func (b *batch) accepted(id string) (*statement.Statement, Result, bool) {
+	if b == nil {
+		return nil, Result{}, false
+	}
+	j, ok := b.ids[id]
+	if !ok {
+		return nil, Result{}, false
+	}
+	return b.reqs[j].st, b.out[j].res, true
+}
+
+// add adds a statement to the open batch and, when the batch is applied
+// as it grows, applies it; it returns the batch's size. A full batch waits
+// for the committer to take it.
+func (l *Log) add(p *pending) int {
+	l.seq.Lock()
+	defer l.seq.Unlock()
+	for l.open != nil && len(l.open.reqs) >= l.opts.MaxBatch {
+		l.taken.Wait()
+	}
+	b := l.open
+	if b == nil {
+		l.mu.Lock()
+		head, direct := l.head, l.direct
+		l.mu.Unlock()
+		switch c := l.committing; {
+		case direct:
+			b = l.newBatch(head, nil, false)
+		case c == nil:
+			b = l.newBatch(head, nil, true)
+		case c.applied:
+			b = l.newBatch(c.next, c, true)
+		default:
+			// The head the batch being committed leads to is unknown
+			// until it is settled, which applies this one.
+			b = l.newBatch(head, nil, false)
+		}
+		l.open = b
+	}
+	if !b.applied {
+		b.reqs = append(b.reqs, p)
+		return len(b.reqs)
+	}
+	if err := l.apply(b, b.kv, []*pending{p}, nil); err != nil {
+		l.opts.Logger.Debug("ledger: applying ahead failed; the commit will apply the batch", "log", l.opts.Log, "err", err)
+		b.applied, b.kv = false, nil
+	}
+	return len(b.reqs)
+}
+
+// rebase applies the open batch again on the committed head, when it was
+// applied on another head or not at all. The committer calls it, holding
+// seq, once the batch under it is settled.
+func (l *Log) rebase() {
+	o := l.open
+	if o == nil {
+		return
+	}
+	l.mu.Lock()
+	head, direct := l.head, l.direct
+	l.mu.Unlock()
+	if direct {
+		o.applied, o.kv = false, nil
+		return
+	}
+	if o.applied && o.base.same(head) {
+		return
+	}
+	b := l.newBatch(head, nil, true)
+	if err := l.apply(b, b.kv, o.reqs, nil); err != nil {
+		l.opts.Logger.Debug("ledger: applying ahead failed; the commit will apply the batch", "log", l.opts.Log, "err", err)
+		b = &batch{reqs: o.reqs}
+	}
+	l.open = b
+}
+
+// unapply leaves the open batch to the committer to apply, after the log
+// changed under it; the caller holds seq.
+func (l *Log) unapply() {
+	if l.open != nil {
+		l.open = &batch{reqs: l.open.reqs}
+	}
+}
+
+// Group commit: a commit costs nearly the same for one statement as for
+// many (the pages written, a sync), so while the cores have other work the
+// committer lets the open batch grow: it starts a commit at most every
+// period, or once the batch has enough statements. The cores have other
+// work while the clients the log has served lately (the most Appends
+// under way at once) less those waiting in the open batch are at least
+// Log.busy; with fewer, as with a few clients that each wait for their
+// answer, waiting would leave the cores idle, and the committer commits
+// at once.
+const (
+	period = 2 * time.Millisecond
+	enough = 256
+)
+
+// take takes the open batch for the committer and seals it. With last,
+// the start of the previous commit, it may instead let the batch grow: it
+// then returns nil and how long to wait.
+func (l *Log) take(last *time.Time) (*batch, time.Duration) {
+	l.seq.Lock()
+	defer l.seq.Unlock()
+	b := l.open
+	if b == nil {
+		return nil, 0
+	}
+	if last != nil {
+		now := time.Now()
+		if wait := last.Add(period).Sub(now); wait > 0 && len(b.reqs) < enough && l.peak.Load()-int64(len(b.reqs)) >= l.busy {
+			return nil, wait
+		}
+		*last = now
+		// Forget a peak of long ago, a sixteenth a commit.
+		peak := l.peak.Load()
+		l.peak.CompareAndSwap(peak, max(l.inflight.Load(), peak-(peak+15)/16))
+	}
+	l.open, l.committing = nil, b
+	l.taken.Broadcast()
+	if b.applied {
+		if err := b.seal(b.kv, b.now); err != nil {
+			l.opts.Logger.Debug("ledger: applying ahead failed; the commit will apply the batch", "log", l.opts.Log, "err", err)
+			b.applied = false
+		}
+	}
+	return b, 0
+}
+
+// committer commits the open batch whenever there is one, and answers
+// its statements.
+func (l *Log) committer() {
+	defer close(l.done)
+	var last time.Time
+	timer := time.NewTimer(period)
+	timer.Stop()
+	for {
+		b, wait := l.take(&last)
+		if b != nil {
+			l.settle(l.commit(b))
+			continue
+		}
+		var expired <-chan time.Time
+		if wait > 0 {
+			timer.Reset(wait)
+			expired = timer.C
+		}
+		select {
+		case <-l.wake:
+		case <-expired:
+		case <-l.quit:
+			if b, _ = l.take(nil); b == nil {
+				return
+			}
+			l.settle(l.commit(b))
+		}
+		timer.Stop()
+	}
+}
+
+// commit commits one batch, applying it again in the transaction when the
+// head is not the one it was applied on, or when the store holds one of
+// its statements already and the batch did not answer it so. It returns
+// the batch as committed, with the error that failed it.
+func (l *Log) commit(b *batch) (*batch, error) {
+	l.mu.Lock()
+	known := l.head
+	l.mu.Unlock()
+	done := b
+	// A batch that appends nothing has nothing to write if its answers
+	// stand.
+	if b.applied && len(b.entries) == 0 && b.base.same(known) {
+		stored, err := l.lookup(l.opts.Store.Latest(), b.reqs)
+		if err == nil && b.answers(stored) {
+			return b, nil
+		}
+	}
+	err := l.opts.Store.Update(context.Background(), l.opts.Log, func(tx store.Tx) error {
+		// The lookup first: a store may send it with the lock.
+		stored, err := l.lookup(tx, b.reqs)
+		if err != nil {
+			return err
+		}
+		h, err := tx.Head(l.opts.Log)
+		if err != nil {
+			return err
+		}
+		l.mu.Lock()
+		l.direct = !known.is(h) // another process appended
+		l.mu.Unlock()
+		if b.applied && b.base.is(h) && b.answers(stored) {
+			return l.write(tx, b)
+		}
+		at := known
+		if !known.is(h) {
+			if at, err = l.catchUp(tx, known, h); err != nil {
+				return err
+			}
+		}
+		done = l.newBatch(at, nil, false)
+		kv := newOverlay(tx, l.opts.Log, nil)
+		if err := l.apply(done, kv, b.reqs, stored); err != nil {
+			return err
+		}
+		if err := done.seal(kv, done.now); err != nil {
+			return err
+		}
+		return l.write(tx, done)
+	})
+	if err != nil {
+		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(b.reqs), "err", err)
+	}
+	return done, err
+}
+
+// catchUp returns the store's head h, which another process reached from
+// known, or not: it hashes the entries appended since known into known's
+// tree, or, when there are many, reads the tree's edge from the tiles.
+func (l *Log) catchUp(tx store.ReadTx, known tip, h store.Head) (tip, error) {
+	if h.Size > known.tree.size && h.Size-known.tree.size <= 4*TileWidth {
+		es, err := tx.Entries(l.opts.Log, known.tree.size, h.Size)
+		if err != nil {
+			return tip{}, err
+		}
+		t := known.tree.clone()
+		leaves := make([][32]byte, len(es))
+		for i, e := range es {
+			leaves[i] = LeafHash(e)
+		}
+		if _, err := t.append(leaves); err != nil {
+			return tip{}, err
+		}
+		if at := (tip{t, h.Time}); at.is(h) {
+			return at, nil
+		}
+	}
+	t, err := loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(l.opts.Log, level, index) })
+	return tip{t, h.Time}, err
+}
+
+// answers reports whether the batch answered every statement the store
+// holds already as the entry it is.
+func (b *batch) answers(stored map[string]store.Ref) bool {
+	for i, p := range b.reqs {
+		ref, ok := stored[p.st.ID]
+		if !ok {
+			continue
+		}
+		o := b.out[i]
+		if o.dupOf >= 0 {
+			o = b.out[o.dupOf]
+		}
+		if ref.Sum != p.st.Sum || o.err != nil || !o.res.Existing || o.res.Index != ref.Index {
+			return false
+		}
+	}
+	return true
+}
+
+// settle records a batch's outcome, the new head or the failure, answers
+// its statements, and applies the open batch again if it stood on another
+// head.
+func (l *Log) settle(b *batch, err error) {
+	l.mu.Lock()
+	if err != nil {
+		l.proj.Reset() // it may have cached what was not committed
+	} else {
+		l.head = b.next
+		if b.keys {
+			clear(l.keys)
+		}
+	}
+	l.mu.Unlock()
+	l.seq.Lock()
+	l.committing = nil
+	l.rebase()
+	l.seq.Unlock()
+	for i, p := range b.reqs {
+		if err != nil {
+			p.err = fmt.Errorf("ledger: commit: %w", err)
+			close(p.done)
+			continue
+		}
+		switch o := b.out[i]; {
+		case o.dupOf >= 0:
+			p.res, p.err = b.out[o.dupOf].res, b.out[o.dupOf].err
+			p.res.Existing = true
+		default:
+			p.res, p.err = o.res, o.err
+		}
+		close(p.done)
+	}
+}

@@ -1,0 +1,363 @@
+package ledger_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/transparency-dev/merkle/rfc6962"
+	"github.com/transparency-dev/merkle/testonly"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
+	"github.com/surety/surety/internal/store/postgres"
+	"github.com/surety/surety/internal/store/sqlite"
+	"github.com/surety/surety/internal/testenv"
+)
+
+// twoStores opens two stores on one database, as two surety serve
+// processes would hold.
+func twoStores(t *testing.T, backend string) (store.Store, store.Store) {
+	t.Helper()
+	open := func() store.Store { return nil }
+	switch backend {
+	case "sqlite":
+		path := filepath.Join(t.TempDir(), "shared.db")
+		open = func() store.Store {
+			db, err := sqlite.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+	case "postgres":
+		url := testenv.PostgresURL(t)
+		open = func() store.Store {
+			db, err := postgres.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+	}
+	return open(), open()
+}
+
+// openOn starts a log on st, which may already hold the adopted
+// agreement.
+func openOn(t *testing.T, st store.Store, f *fixture) *ledger.Log {
+	t.Helper()
+	l, err := ledger.Open(context.Background(), ledger.Options{Store: st, Log: f.spec.ID, Now: func() time.Time { return f.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
+}
+
+// reference reads the log's head and entries and checks that the
+// entries hash to the head's root with transparency-dev/merkle's reference
+// tree, which it returns.
+func reference(t *testing.T, l *ledger.Log) (store.Head, [][]byte, *testonly.Tree) {
+	t.Helper()
+	ctx := context.Background()
+	h, err := l.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := l.Entries(ctx, 0, h.Size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := testonly.New(rfc6962.DefaultHasher)
+	ref.AppendData(es...)
+	if !bytes.Equal(ref.Hash(), h.Root) {
+		t.Fatalf("root %x, reference %x", h.Root, ref.Hash())
+	}
+	return h, es, ref
+}
+
+// checkLog checks that the log's entries hash to its root, that every
+// acknowledged index holds its leaf, and that rebuilding the state from
+// the entries gives the rows the appends wrote.
+func checkLog(t *testing.T, l *ledger.Log, st store.Store, acked map[uint64][32]byte) {
+	t.Helper()
+	ctx := context.Background()
+	h, es, _ := reference(t, l)
+	ids := map[string]uint64{}
+	for i, data := range es {
+		e, err := ledger.ParseEntry(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j, dup := ids[e.Statement.ID]; dup {
+			t.Errorf("statement %s is at %d and at %d", e.Statement.ID, j, i)
+		}
+		ids[e.Statement.ID] = uint64(i)
+	}
+	for i, leaf := range acked {
+		if i >= h.Size || ledger.LeafHash(es[i]) != leaf {
+			t.Errorf("acknowledged index %d does not hold its leaf", i)
+		}
+	}
+	before := dump(t, st, l.ID())
+	if err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, st, l.ID()); fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("the state written as the log grew differs from its rebuild:\nwritten %v\nrebuilt %v", before, after)
+	}
+}
+
+// TestReplicas appends to one log through two Logs on two stores of one
+// database, as two surety serve processes sharing it would, with the same
+// statements sent to both: every statement lands once, each sender gets
+// its index, and the state is what the log makes it.
+func TestReplicas(t *testing.T) {
+	both(t, func(t *testing.T, b testenv.Backend) {
+		a, c := twoStores(t, b.Name)
+		f := &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
+		doc, err := os.ReadFile(example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.spec, err = agreement.Parse(example, doc); err != nil {
+			t.Fatal(err)
+		}
+		f.op = key(t, f.spec.Origin())
+		logs := []*ledger.Log{openOn(t, a, f), openOn(t, c, f)}
+		ctx := context.Background()
+		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+		if _, err := logs[0].Append(ctx, f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))); err != nil {
+			t.Fatal(err)
+		}
+		const workers, each = 16, 40
+		envs := make([][]byte, workers*each)
+		for i := range envs {
+			envs[i] = f.tick(t, fmt.Sprint("r-", i))
+		}
+		var (
+			mu    sync.Mutex
+			acked = map[uint64][32]byte{}
+			index = map[int]uint64{}
+			fresh = map[int]int{}
+		)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for k := range each {
+					// Each statement goes to one log, and again, a little
+					// later, to the other.
+					for _, send := range [][2]int{{w*each + k, w % 2}, {w*each + (k+each-1)%each, (w + 1) % 2}} {
+						res, err := logs[send[1]].Append(ctx, envs[send[0]])
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						if i, ok := index[send[0]]; ok && i != res.Index {
+							t.Errorf("statement %d answered at %d and at %d", send[0], i, res.Index)
+						}
+						index[send[0]], acked[res.Index] = res.Index, res.LeafHash
+						if !res.Existing {
+							fresh[send[0]]++
+						}
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for i := range envs {
+			if fresh[i] != 1 {
+				t.Errorf("statement %d was answered as new %d times", i, fresh[i])
+			}
+		}
+		// The same id with other content is a conflict, through either log.
+		for _, l := range logs {
+			f.now = f.now.Add(time.Second)
+			if _, err := l.Append(ctx, f.tick(t, "r-0")); !errors.Is(err, state.ErrConflict) {
+				t.Errorf("an id in use with other content: %v; want a conflict", err)
+			}
+		}
+		h, _ := logs[1].Head(ctx)
+		if h.Size != uint64(len(envs))+1 {
+			t.Errorf("the log has %d entries; want %d", h.Size, len(envs)+1)
+		}
+		checkLog(t, logs[0], a, acked)
+	})
+}
+
+// failing is a store whose next Update fails after its writes, as a
+// commit refused by the database would: it says when the Update has
+// written, and refuses it when the test releases it.
+type failing struct {
+	store.Store
+	fail             atomic.Bool
+	written, release chan struct{}
+}
+
+var errRefused = errors.New("the commit is refused")
+
+func (s *failing) Update(ctx context.Context, log string, fn func(store.Tx) error) error {
+	if !s.fail.CompareAndSwap(true, false) {
+		return s.Store.Update(ctx, log, fn)
+	}
+	return s.Store.Update(ctx, log, func(tx store.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		close(s.written)
+		<-s.release
+		return errRefused
+	})
+}
+
+// TestCommitFails refuses a commit while more statements come: the
+// statements of the refused batch get the error and leave no trace, those
+// applied on top of it land on the real head, and sent again the refused
+// ones land.
+func TestCommitFails(t *testing.T) {
+	both(t, func(t *testing.T, b testenv.Backend) {
+		f := open(t, b)
+		f.log.Close()
+		fs := &failing{Store: f.st, written: make(chan struct{}), release: make(chan struct{})}
+		l := openOn(t, fs, f)
+		ctx := context.Background()
+		var mu sync.Mutex
+		acked := map[uint64][32]byte{}
+		var refused []string
+		var wg sync.WaitGroup
+		send := func(id string) {
+			wg.Go(func() {
+				res, err := l.Append(ctx, f.tick(t, id))
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case errors.Is(err, errRefused):
+					refused = append(refused, id)
+				case err != nil:
+					t.Error(err)
+				default:
+					acked[res.Index] = res.LeafHash
+				}
+			})
+		}
+		fs.fail.Store(true)
+		for i := range 100 {
+			send(fmt.Sprint("f-", i))
+		}
+		<-fs.written
+		// These are applied on top of the batch being refused.
+		for i := 100; i < 300; i++ {
+			send(fmt.Sprint("f-", i))
+		}
+		time.Sleep(50 * time.Millisecond)
+		close(fs.release)
+		wg.Wait()
+		if len(refused) == 0 || len(acked) < 200 {
+			t.Fatalf("%d statements were refused and %d acknowledged; want some refused and the 200 sent during the refused commit acknowledged", len(refused), len(acked))
+		}
+		err := f.st.View(ctx, func(tx store.ReadTx) error {
+			for _, id := range refused {
+				if _, err := tx.Statement(f.spec.ID, id); !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("refused statement %s left a trace: %v", id, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range refused {
+			res, err := l.Append(ctx, f.tick(t, id))
+			if err != nil || res.Existing {
+				t.Errorf("sending %s again: %+v, %v", id, res, err)
+			}
+			acked[res.Index] = res.LeafHash
+		}
+		h, _ := l.Head(ctx)
+		if h.Size != 301 {
+			t.Errorf("the log has %d entries; want 301", h.Size)
+		}
+		checkLog(t, l, f.st, acked)
+	})
+}
+
+// BenchmarkAppend measures the append pipeline without HTTP: 64 goroutines
+// append pre-signed clock ticks, each waiting for its durable commit.
+// Signatures are verified, the statements applied and committed, as
+// behind POST /v1/statements.
+func BenchmarkAppend(b *testing.B) {
+	for _, be := range testenv.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			doc, err := os.ReadFile(example)
+			if err != nil {
+				b.Fatal(err)
+			}
+			spec, err := agreement.Parse(example, doc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			op := key(b, spec.Origin())
+			st := be.Open(b)
+			l, err := ledger.Open(context.Background(), ledger.Options{Store: st, Log: spec.ID})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			sign := func(typ, id, body string) []byte {
+				env, err := statement.Sign(op, statement.Payload{Type: typ, Agreement: spec.ID, ID: id, Author: "operator", Time: time.Now(), Body: json.RawMessage(body)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return env
+			}
+			adopt, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+			ctx := context.Background()
+			if _, err := l.Append(ctx, sign(statement.TypeAdopt, "adopt", string(adopt))); err != nil {
+				b.Fatal(err)
+			}
+			// The first tick closes the periods since 1993.
+			if _, err := l.Append(ctx, sign(statement.TypeClockTick, "first", "{}")); err != nil {
+				b.Fatal(err)
+			}
+			envs := make([][]byte, b.N)
+			var wg sync.WaitGroup
+			for w := range runtime.GOMAXPROCS(0) {
+				wg.Go(func() {
+					for i := w; i < b.N; i += runtime.GOMAXPROCS(0) {
+						envs[i] = sign(statement.TypeClockTick, fmt.Sprintf("tick-%d-%d", b.N, i), "{}")
+					}
+				})
+			}
+			wg.Wait()
+			var next atomic.Int64
+			b.SetParallelism(64 / runtime.GOMAXPROCS(0))
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := l.Append(ctx, envs[next.Add(1)-1]); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "statements/s")
+		})
+	}
+}
