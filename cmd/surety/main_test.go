@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/audit"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
@@ -51,10 +52,13 @@ func freeAddr(t *testing.T) string {
 
 // startServe runs `surety serve` as a child process and waits until it
 // answers.
-func startServe(t *testing.T, db, addr, keyFile, agreementFile string) *exec.Cmd {
+func startServe(t *testing.T, db, addr, keyFile, agreementFile string, witnesses ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--agreement", agreementFile,
 		"--db", db, "--addr", addr, "--log-key", keyFile)
+	for _, w := range witnesses {
+		cmd.Args = append(cmd.Args, "--witness", w)
+	}
 	logs, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +83,30 @@ func startServe(t *testing.T, db, addr, keyFile, agreementFile string) *exec.Cmd
 	return nil
 }
 
+// startWitnesses runs the 1993 agreement's two witnesses, with the demo
+// keys, keeping their state under dir, and returns their --witness flags.
+func startWitnesses(t *testing.T, dir string) []string {
+	t.Helper()
+	logKey, err := keys.Derive("demo", "surety.local/il-kp-1993")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, id := range []string{"il-witness", "kp-witness"} {
+		k, err := keys.Derive("demo", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(dir, "witness-"+id), logKey.VKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		out = append(out, id+"="+u)
+	}
+	return out
+}
+
 // TestKill9 kills a loaded server with SIGKILL and restarts it: every
 // acknowledged statement is there with the same leaf hash, and the log
 // passes an audit.
@@ -101,7 +129,8 @@ func TestKill9(t *testing.T) {
 				t.Fatal(err)
 			}
 			addr := freeAddr(t)
-			srv := startServe(t, db, addr, keyFile, example)
+			witnesses := startWitnesses(t, t.TempDir())
+			srv := startServe(t, db, addr, keyFile, example, witnesses...)
 
 			c := client.New("http://" + addr)
 			var acked sync.Map // index → leaf hash
@@ -145,7 +174,7 @@ func TestKill9(t *testing.T) {
 				t.Fatalf("only %d statements were acknowledged before the kill", n.Load())
 			}
 
-			startServe(t, db, addr, keyFile, example)
+			startServe(t, db, addr, keyFile, example, witnesses...)
 			checked := 0
 			acked.Range(func(k, v any) bool {
 				var e struct {
@@ -193,7 +222,8 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	addr := freeAddr(t)
-	startServe(t, "sqlite:"+filepath.Join(dir, "surety.db"), addr, filepath.Join(dir, "keys", "surety.local_il-kp-1993.key"), filepath.Join(dir, "israel-dprk-1993.yaml"))
+	startServe(t, "sqlite:"+filepath.Join(dir, "surety.db"), addr, filepath.Join(dir, "keys", "surety.local_il-kp-1993.key"), filepath.Join(dir, "israel-dprk-1993.yaml"),
+		startWitnesses(t, dir)...)
 	k, _ := keys.Derive("demo", "surety.local/il-kp-1993")
 	rep, err := audit.Run(context.Background(), audit.Config{Server: "http://" + addr, Agreement: "il-kp-1993", LogKey: k.VKey(), Replay: true})
 	if err != nil {

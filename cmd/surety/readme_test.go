@@ -26,7 +26,7 @@ func TestReadme(t *testing.T) {
 	}
 	dir := t.TempDir()
 	srv, w1, w2 := freeAddr(t), freeAddr(t), freeAddr(t)
-	env := append(os.Environ(), "SURETY_SERVER=http://"+srv)
+	env := append(os.Environ(), "SURETY_SERVER=http://"+srv, "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 	run := func(want string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command(binary, args...)
@@ -79,10 +79,13 @@ func TestReadme(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "tick.env"), []byte(env0), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run("index", "statement", "submit", "tick.env")
+	run(`"receipt": "tick.env.receipt"`, "statement", "submit", "tick.env")
 	time.Sleep(1500 * time.Millisecond) // a checkpoint a second
-	run("audit ok", "audit", "--agreement", "il-kp-1993", "--log-key", "keys/surety.local_il-kp-1993.vkey",
-		"--witness", "keys/il-witness.vkey", "--witness", "keys/kp-witness.vkey")
+	run("receipt verified: entry 1 of il-kp-1993", "verify", "receipt", "--log-key", "keys/surety.local_il-kp-1993.vkey", "tick.env.receipt")
+	run("cosigned by 2 witness(es) [il-witness kp-witness] of the 2 required", "audit", "--agreement", "il-kp-1993", "--log-key", "keys/surety.local_il-kp-1993.vkey")
+	if _, err := os.Stat(filepath.Join(dir, "state", "surety", "audit")); err != nil {
+		t.Errorf("audit kept no state in the user's state directory: %v", err)
+	}
 
 	run("", "lists", "import", filepath.Join(root, "internal/screening/lists/testdata/un-fixture.xml"), "--format", "un-xml",
 		"--key", "keys/surety.local_il-kp-1993.key", "--agreement", "il-kp-1993", "--author", "operator")

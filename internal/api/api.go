@@ -100,8 +100,13 @@ type Problem struct {
 
 // AppendResponse is the answer to POST /v1/statements.
 type AppendResponse struct {
-	Index    uint64 `json:"index"`
-	LeafHash string `json:"leaf_hash"`
+	Index    uint64    `json:"index"`
+	LeafHash string    `json:"leaf_hash"`
+	Time     time.Time `json:"time"`
+	// Receipt is the log key's signed promise that the entry at Index,
+	// with LeafHash and Time, is in the log: a C2SP signed note (see
+	// docs/api.md, "Receipts").
+	Receipt string `json:"receipt,omitempty"`
 }
 
 // EntryResponse is the answer to GET /v1/statements/{index}.

@@ -7,9 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	fnote "github.com/transparency-dev/formats/note"
 
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/statement"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // TestServeChecksTheLogKey: a server refuses a log key that is not the
@@ -64,5 +68,62 @@ func TestRounds(t *testing.T) {
 	}
 	if Rounds([]statement.Commitment(nil)) != nil {
 		t.Error("no items make rounds")
+	}
+}
+
+// TestRefresh: an idle log has its checkpoint cosigned again, so that the
+// age of the witnesses' cosignatures tells an auditor that it is current.
+func TestRefresh(t *testing.T) {
+	logKey, _ := keys.Derive("demo", "surety.local/il-kp-1993")
+	dir := t.TempDir()
+	urls := map[string]string{}
+	for _, id := range []string{"il-witness", "kp-witness"} {
+		k, _ := keys.Derive("demo", id)
+		u, stop, err := StartWitness(k, "127.0.0.1:0", filepath.Join(dir, id), logKey.VKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		urls[id] = u
+	}
+	r, err := Serve(context.Background(), ServeConfig{Agreement: "../../examples/israel-dprk-1993.yaml",
+		DB: "sqlite:" + filepath.Join(dir, "s.db"), Addr: "127.0.0.1:0", LogKey: logKey, Witnesses: urls,
+		Interval: 20 * time.Millisecond, Refresh: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cosigned := func() time.Time {
+		cp, err := r.Log.Checkpoint(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := note.NewVerifier(logKey.VKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := note.Open(cp, note.VerifierList(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var newest time.Time
+		for _, s := range n.UnverifiedSigs {
+			if ts, err := fnote.CoSigV1Timestamp(s); err == nil && ts.After(newest) {
+				newest = ts
+			}
+		}
+		return newest
+	}
+	first := cosigned()
+	if first.IsZero() {
+		t.Fatal("the first checkpoint is not cosigned")
+	}
+	// Cosignatures are dated to the second.
+	deadline := time.Now().Add(5 * time.Second)
+	for cosigned().Equal(first) {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle log's checkpoint was not cosigned again")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -49,9 +50,17 @@ type ServeConfig struct {
 	LogKey    *keys.Signer
 	Witnesses map[string]string // witness principal id → URL
 	Interval  time.Duration
-	Now       func() time.Time
+	// Refresh is how often an unchanged tree's checkpoint is cosigned
+	// again; zero means the package's Refresh.
+	Refresh time.Duration
+	Now     func() time.Time
 	Logger    *slog.Logger
 }
+
+// Refresh is how often a log server has its checkpoint cosigned again
+// while its tree is unchanged; audit's default --max-age is six times as
+// long.
+const Refresh = 10 * time.Minute
 
 // Running is a started log server.
 type Running struct {
@@ -65,10 +74,14 @@ type Running struct {
 	http   *http.Server
 	cancel context.CancelFunc
 	done   chan struct{}
+	closed sync.Once
 }
 
 // Close stops the server, the publisher and the log, and closes the store.
-func (r *Running) Close() {
+// Closing again does nothing.
+func (r *Running) Close() { r.closed.Do(r.close) }
+
+func (r *Running) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = r.http.Shutdown(ctx)
@@ -151,7 +164,10 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 			return fail(fmt.Errorf("--witness %s: the agreement has no witness principal %s", id, id))
 		}
 	}
-	r.Publisher = &ledger.Publisher{Log: l, Origin: spec.Origin(), Signer: cfg.LogKey.Note(), Witnesses: peers}
+	r.Publisher = &ledger.Publisher{Log: l, Origin: spec.Origin(), Signer: cfg.LogKey.Note(), Witnesses: peers, Refresh: cfg.Refresh}
+	if r.Publisher.Refresh <= 0 {
+		r.Publisher.Refresh = Refresh
+	}
 	if _, err := r.Publisher.Publish(ctx, true); err != nil {
 		return fail(err)
 	}

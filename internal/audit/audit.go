@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	flog "github.com/transparency-dev/formats/log"
 	fnote "github.com/transparency-dev/formats/note"
@@ -31,8 +32,11 @@ import (
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
 	"github.com/surety/surety/internal/store/sqlite"
 )
@@ -45,14 +49,20 @@ type Config struct {
 	Agreement string
 	// LogKey is the log's verifier key; its name is the log's origin.
 	LogKey string
-	// Witnesses are the verifier keys of the witnesses to count.
-	Witnesses []string
-	// Quorum is how many of them must have cosigned; 0 means all.
+	// Quorum is how many of the agreement's witnesses must have cosigned;
+	// zero means the agreement's own log.quorum, and less than that is
+	// refused.
 	Quorum int
+	// MaxAge is the oldest a quorum's cosignatures may be; a checkpoint
+	// cosigned longer ago is stale, for the log may be withholding what
+	// followed it. Zero means no limit.
+	MaxAge time.Duration
+	// Now is the auditor's clock, for MaxAge; nil means time.Now.
+	Now func() time.Time
 	// Dir keeps the auditor's copy of the log between runs; empty means a
 	// fresh copy in a temporary directory.
 	Dir string
-	// Client is the HTTP client; nil means http.DefaultClient.
+	// Client is the HTTP client; nil means one with the auditor's limits.
 	Client *http.Client
 	// Progress, if set, is told how many entries are done.
 	Progress func(done, total uint64)
@@ -69,8 +79,13 @@ type Report struct {
 	To        uint64   `json:"to"`
 	Root      []byte   `json:"root"`
 	Cosigners []string `json:"cosigners"`
-	Tiles     int      `json:"tiles_checked"`
-	Dir       string   `json:"dir"`
+	// Quorum is the cosignatures required.
+	Quorum int `json:"quorum"`
+	// Cosigned is when a quorum of witnesses last cosigned, by their
+	// cosignatures' timestamps.
+	Cosigned time.Time `json:"cosigned,omitzero"`
+	Tiles    int       `json:"tiles_checked"`
+	Dir      string    `json:"dir"`
 	// Rows is how many projected rows the replay compared.
 	Rows int `json:"rows_compared,omitempty"`
 }
@@ -86,30 +101,14 @@ func fail(format string, args ...any) error { return &Failure{fmt.Sprintf(format
 // Run audits the log once.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Client == nil {
-		cfg.Client = http.DefaultClient
+		cfg.Client = newClient()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	logV, err := note.NewVerifier(strings.TrimSpace(cfg.LogKey))
 	if err != nil {
 		return nil, fmt.Errorf("audit: log key: %w", err)
-	}
-	var wvs []note.Verifier
-	for _, k := range cfg.Witnesses {
-		ck, err := fnote.VKeyToCosignatureV1(strings.TrimSpace(k))
-		if err != nil {
-			return nil, fmt.Errorf("audit: witness key %q: %w", k, err)
-		}
-		v, err := fnote.NewVerifierForCosignatureV1(ck)
-		if err != nil {
-			return nil, fmt.Errorf("audit: witness key %q: %w", k, err)
-		}
-		wvs = append(wvs, v)
-	}
-	quorum := cfg.Quorum
-	if quorum == 0 {
-		quorum = len(wvs)
-	}
-	if quorum > len(wvs) {
-		return nil, fmt.Errorf("audit: a quorum of %d needs at least %d witness keys; %d given", quorum, quorum, len(wvs))
 	}
 
 	dir := cfg.Dir
@@ -137,21 +136,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	cp, _, n, err := flog.ParseCheckpoint(raw, logV.Name(), logV, wvs...)
+	cp, _, _, err := flog.ParseCheckpoint(raw, logV.Name(), logV)
 	if err != nil {
 		return nil, fail("the checkpoint does not verify with the log key %s: %v", logV.Name(), err)
 	}
 	rep := &Report{Origin: cp.Origin, To: cp.Size, Root: cp.Hash, Dir: cfg.Dir}
-	for _, s := range n.Sigs {
-		for _, v := range wvs {
-			if s.Name == v.Name() && s.Hash == v.KeyHash() {
-				rep.Cosigners = append(rep.Cosigners, s.Name)
-			}
-		}
-	}
-	if len(rep.Cosigners) < quorum {
-		return rep, fail("the checkpoint of size %d is cosigned by %d of the %d witnesses required (%s); the log may be showing this auditor a view others do not see",
-			cp.Size, len(rep.Cosigners), quorum, strings.Join(rep.Cosigners, ", "))
+	if err := a.cosigned(ctx, rep, raw, logV, cp); err != nil {
+		return rep, err
 	}
 
 	h, err := copyLog.Head(ctx)
@@ -219,6 +210,142 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	return rep, nil
 }
+
+// cosigned checks the checkpoint's cosignatures against the witnesses of
+// the agreement the log adopted, its first entry: a quorum of them, no
+// older than MaxAge.
+func (a *auditor) cosigned(ctx context.Context, rep *Report, raw []byte, logV note.Verifier, cp *flog.Checkpoint) error {
+	spec, err := a.adopted(ctx, cp)
+	if err != nil {
+		return err
+	}
+	_, pub, err := keys.ParsePublic(a.logPrincipalKey(spec))
+	if err != nil {
+		return fail("the adopted agreement %s names no usable log key: %v", spec.ID, err)
+	}
+	if _, mine, _ := keys.ParsePublic(a.cfg.LogKey); !pub.Equal(mine) {
+		return fail("the log signs with %s, but the agreement it adopted names another log key: this is not the log the agreement set up", logV.Name())
+	}
+	vs := []note.Verifier{logV}
+	names := map[string]bool{}
+	for _, p := range spec.Parties {
+		for _, pr := range p.Principals {
+			if !slices.Contains(pr.Duties, agreement.Witness) {
+				continue
+			}
+			ck, err := fnote.VKeyToCosignatureV1(strings.TrimSpace(pr.Key))
+			if err != nil {
+				return fail("witness %s's key in the adopted agreement: %v", pr.ID, err)
+			}
+			v, err := fnote.NewVerifierForCosignatureV1(ck)
+			if err != nil {
+				return fail("witness %s's key in the adopted agreement: %v", pr.ID, err)
+			}
+			vs, names[v.Name()] = append(vs, v), true
+		}
+	}
+	quorum := spec.Log.Quorum
+	switch {
+	case a.cfg.Quorum > len(names):
+		return fmt.Errorf("audit: --quorum %d: the agreement has only %d witnesses", a.cfg.Quorum, len(names))
+	case a.cfg.Quorum > 0 && a.cfg.Quorum < quorum:
+		return fmt.Errorf("audit: --quorum %d is below the agreement's log.quorum of %d; an audit may ask for more cosignatures, never fewer", a.cfg.Quorum, quorum)
+	case a.cfg.Quorum > quorum:
+		quorum = a.cfg.Quorum
+	}
+	n, err := note.Open(raw, note.VerifierList(vs...))
+	if err != nil {
+		return fail("the checkpoint's signatures: %v", err)
+	}
+	var times []time.Time
+	for _, s := range n.Sigs {
+		if !names[s.Name] {
+			continue
+		}
+		rep.Cosigners = append(rep.Cosigners, s.Name)
+		if t, err := fnote.CoSigV1Timestamp(s); err == nil {
+			times = append(times, t)
+		}
+	}
+	rep.Quorum = quorum
+	if len(rep.Cosigners) < quorum {
+		return fail("the checkpoint of size %d is cosigned by %d of the %d witnesses the agreement requires (%s); the log may be showing this auditor a view others do not see",
+			cp.Size, len(rep.Cosigners), quorum, strings.Join(rep.Cosigners, ", "))
+	}
+	if quorum == 0 || a.cfg.MaxAge == 0 {
+		return nil
+	}
+	// The quorum-th newest cosignature dates the quorum's view.
+	slices.SortFunc(times, func(x, y time.Time) int { return y.Compare(x) })
+	rep.Cosigned = times[quorum-1]
+	if age := a.cfg.Now().Sub(rep.Cosigned); age > a.cfg.MaxAge {
+		return fail("stale checkpoint: a quorum of witnesses last cosigned the log %s ago (at %s), more than the %s allowed; the log may be withholding newer entries from this auditor",
+			age.Round(time.Second), rep.Cosigned.UTC().Format(time.RFC3339), a.cfg.MaxAge)
+	}
+	return nil
+}
+
+func (a *auditor) logPrincipalKey(spec *agreement.Spec) string {
+	for _, p := range spec.Parties {
+		for _, pr := range p.Principals {
+			if slices.Contains(pr.Duties, agreement.LogKey) {
+				return pr.Key
+			}
+		}
+	}
+	return ""
+}
+
+// adopted returns the agreement the log adopted in its first entry, which
+// it proves included in the checkpoint.
+func (a *auditor) adopted(ctx context.Context, cp *flog.Checkpoint) (*agreement.Spec, error) {
+	if cp.Size == 0 {
+		return nil, fail("the log is empty: it has adopted no agreement")
+	}
+	path := ledger.TilePath{Entries: true}
+	if cp.Size < ledger.TileWidth {
+		path.Width = int(cp.Size)
+	}
+	b, err := a.get(ctx, "/log/"+a.cfg.Agreement+"/"+path.String())
+	if err != nil {
+		return nil, err
+	}
+	es, err := ledger.ParseBundle(b)
+	if err != nil || len(es) == 0 {
+		return nil, fail("entry bundle %s is malformed (%v)", path, err)
+	}
+	leaf := ledger.LeafHash(es[0])
+	q := url.Values{"agreement": {a.cfg.Agreement}, "index": {"0"}, "size": {strconv.FormatUint(cp.Size, 10)}}
+	pb, err := a.get(ctx, "/v1/proof/inclusion?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	var pr struct {
+		Proof [][]byte `json:"proof"`
+	}
+	if err := json.Unmarshal(pb, &pr); err != nil {
+		return nil, fmt.Errorf("audit: inclusion proof: %w", err)
+	}
+	if err := proof.VerifyInclusion(rfc6962.DefaultHasher, 0, cp.Size, leaf[:], pr.Proof, cp.Hash); err != nil {
+		return nil, fail("entry 0, the adopted agreement, is not in the checkpoint's tree: %v", err)
+	}
+	e, err := ledger.ParseEntry(es[0])
+	if err != nil {
+		return nil, fail("entry 0: %v", err)
+	}
+	var body statement.AdoptBody
+	if e.Statement.Type != statement.TypeAdopt || json.Unmarshal(e.Statement.Body, &body) != nil {
+		return nil, fail("entry 0 is a %s, not the agreement's adoption", e.Statement.Type)
+	}
+	spec, err := agreement.Parse(a.cfg.Agreement+" (adopted)", []byte(body.Document))
+	if err != nil {
+		return nil, fail("the adopted agreement does not parse: %v", err)
+	}
+	return spec, nil
+}
+
+// newClient returns the auditor's HTTP client.
+func newClient() *http.Client { return &http.Client{Timeout: time.Minute} }
 
 // compareState compares the state the auditor recomputed from the log with
 // the state the server publishes, row by row.

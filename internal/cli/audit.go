@@ -4,9 +4,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/transparency-dev/formats/note"
 
 	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/audit"
@@ -16,15 +20,18 @@ import (
 func newAuditCmd() *cobra.Command {
 	var cfg audit.Config
 	var out string
-	var witnesses []string
 	cmd := &cobra.Command{
-		Use:   "audit --server URL --agreement ID --log-key VKEY [--witness VKEY...] [--quorum N] [--state DIR]",
+		Use:   "audit --server URL --agreement ID --log-key VKEY [--quorum N] [--max-age D] [--state DIR]",
 		Short: "Verify a log: signatures, cosignatures, consistency, every entry and tile",
 		Long: "Audit follows the log from the last checkpoint it verified (kept in --state):\n" +
-			"it verifies the checkpoint's log signature and the witnesses' cosignatures,\n" +
-			"checks that the log only grew, replays every new entry (verifying each\n" +
-			"statement's signature against the keys in force at that point), and rebuilds\n" +
-			"every tile from the entries. It exits 1 on any inconsistency.",
+			"it verifies the checkpoint's log signature and the cosignatures of the\n" +
+			"witnesses the adopted agreement names (at least its log.quorum, no older than\n" +
+			"--max-age), checks that the log only grew, replays every new entry (verifying\n" +
+			"each statement's signature against the keys in force at that point), and\n" +
+			"rebuilds every tile from the entries. It exits 1 on any inconsistency.\n\n" +
+			"The verified copy is kept between runs, by default in the user's state\n" +
+			"directory ($XDG_STATE_HOME/surety/audit, or ~/.local/state/surety/audit), so\n" +
+			"that a log that shrinks or forks between two audits is always caught.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(out); err != nil {
@@ -34,12 +41,10 @@ func newAuditCmd() *cobra.Command {
 			if cfg.LogKey, err = keys.LoadPublic(cfg.LogKey); err != nil {
 				return err
 			}
-			for _, w := range witnesses {
-				k, err := keys.LoadPublic(w)
-				if err != nil {
+			if cfg.Dir == "" {
+				if cfg.Dir, err = auditDir(cfg.LogKey); err != nil {
 					return err
 				}
-				cfg.Witnesses = append(cfg.Witnesses, k)
 			}
 			var bar *progressbar.ProgressBar
 			cfg.Progress = func(done, total uint64) {
@@ -64,7 +69,11 @@ func newAuditCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), rep)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "audit ok: %s verified from size %d to %d, root %s\n", rep.Origin, rep.From, rep.To, hex.EncodeToString(rep.Root))
-			fmt.Fprintf(cmd.OutOrStdout(), "  cosigned by %d witness(es) %v; %d tiles rebuilt and compared\n", len(rep.Cosigners), rep.Cosigners, rep.Tiles)
+			fmt.Fprintf(cmd.OutOrStdout(), "  cosigned by %d witness(es) %v of the %d required", len(rep.Cosigners), rep.Cosigners, rep.Quorum)
+			if !rep.Cosigned.IsZero() {
+				fmt.Fprintf(cmd.OutOrStdout(), ", %s ago", time.Since(rep.Cosigned).Round(time.Second))
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "; %d tiles rebuilt and compared\n  state kept in %s\n", rep.Tiles, cfg.Dir)
 			if cfg.Replay {
 				fmt.Fprintf(cmd.OutOrStdout(), "  replay: all %d projected rows agree with the server's\n", rep.Rows)
 			}
@@ -74,14 +83,39 @@ func newAuditCmd() *cobra.Command {
 	serverVar(cmd, &cfg.Server)
 	cmd.Flags().StringVar(&cfg.Agreement, "agreement", "", "agreement id")
 	cmd.Flags().StringVar(&cfg.LogKey, "log-key", "", "the log's verifier key, or a file holding it")
-	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness's verifier key, or a file holding it (repeatable)")
-	cmd.Flags().IntVar(&cfg.Quorum, "quorum", 0, "cosignatures required (default: all the witnesses given)")
-	cmd.Flags().StringVar(&cfg.Dir, "state", "", "directory keeping the verified copy between runs (default: audit from scratch)")
+	cmd.Flags().IntVar(&cfg.Quorum, "quorum", 0, "cosignatures required of the agreement's witnesses (default and minimum: the agreement's log.quorum)")
+	cmd.Flags().DurationVar(&cfg.MaxAge, "max-age", time.Hour, "the oldest a quorum's cosignatures may be before the checkpoint is called stale (0: no limit)")
+	cmd.Flags().StringVar(&cfg.Dir, "state", "", "directory keeping the verified copy between runs (default: in the user's state directory, by log key)")
 	cmd.Flags().BoolVar(&cfg.Replay, "replay", false, "also compare every projected row (declarations, selections, verdicts, tranches…) recomputed from the log with what the server publishes")
 	outputFlag(cmd, &out)
 	_ = cmd.MarkFlagRequired("agreement")
 	_ = cmd.MarkFlagRequired("log-key")
 	return cmd
+}
+
+// auditDir is where audit keeps its copy of a log by default: in the
+// user's state directory, under the log key's name and hash, so that every
+// audit of one log, through whichever server, continues the last.
+func auditDir(logKey string) (string, error) {
+	v, err := note.NewVerifier(strings.TrimSpace(logKey))
+	if err != nil {
+		return "", fmt.Errorf("--log-key: %w", err)
+	}
+	base := os.Getenv("XDG_STATE_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("no state directory for the audit: set XDG_STATE_HOME or pass --state DIR: %w", err)
+		}
+		base = filepath.Join(home, ".local", "state")
+	}
+	name := strings.Map(func(r rune) rune {
+		if r == '/' || r == os.PathSeparator || r == ':' {
+			return '_'
+		}
+		return r
+	}, v.Name())
+	return filepath.Join(base, "surety", "audit", fmt.Sprintf("%s+%08x", name, v.KeyHash())), nil
 }
 
 func newRebuildCmd() *cobra.Command {

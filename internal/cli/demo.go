@@ -522,8 +522,11 @@ func (d *Demo) summary(ctx context.Context, cfg DemoConfig, spec *agreement.Spec
 	}
 	k := func(name string) string { return filepath.Join(d.KeyDir, strings.ReplaceAll(name, "/", "_")+".vkey") }
 	surety := command()
-	audit := fmt.Sprintf("%s audit --server %s --agreement %s --log-key %s --witness %s --witness %s --replay",
-		surety, d.Run.URL, spec.ID, k(spec.Origin()), k("il-witness"), k("kp-witness"))
+	// The audit keeps its copy in the demo's directory: another demo, with
+	// the same keys, is another history, which an audit in the user's own
+	// state directory would rightly call a fork.
+	audit := fmt.Sprintf("%s audit --server %s --agreement %s --log-key %s --state %s --replay",
+		surety, d.Run.URL, spec.ID, k(spec.Origin()), filepath.Join(cfg.Dir, "audit"))
 	if cfg.Exit {
 		fmt.Fprintf(w, "\nThe log is in %s. Serve it again with its witnesses, and audit it, replaying every verdict, with:\n", cfg.Dir)
 		serve := fmt.Sprintf("%s serve --agreement %s --db sqlite:%s --log-key %s --addr %s", surety,

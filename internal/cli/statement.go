@@ -84,11 +84,14 @@ func compactJSON(b []byte) []byte {
 }
 
 func newStatementSubmitCmd() *cobra.Command {
-	var server string
+	var server, receipt string
 	cmd := &cobra.Command{
-		Use:   "submit --server URL ENVELOPE.json",
-		Short: "Submit a signed statement; print its index and leaf hash",
-		Args:  cobra.ExactArgs(1),
+		Use:   "submit [--server URL] [--receipt FILE] ENVELOPE.json",
+		Short: "Submit a signed statement; print its index and leaf hash, and keep the log's receipt",
+		Long: "Submit sends a signed statement and keeps the log's signed receipt for it in\n" +
+			"--receipt (default: ENVELOPE.json.receipt). `surety verify receipt` proves\n" +
+			"with it, at any later time, that the log still includes the statement.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := os.ReadFile(args[0])
 			if err != nil {
@@ -98,9 +101,19 @@ func newStatementSubmitCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeJSON(cmd.OutOrStdout(), map[string]any{"index": a.Index, "leaf_hash": a.LeafHash, "existing": a.Existing})
+			if receipt == "" {
+				receipt = args[0] + ".receipt"
+			}
+			if a.Receipt == "" {
+				return fmt.Errorf("the server accepted the statement at index %d but gave no receipt", a.Index)
+			}
+			if err := os.WriteFile(receipt, []byte(a.Receipt), 0o644); err != nil {
+				return fmt.Errorf("the statement is at index %d, but its receipt could not be kept: %w", a.Index, err)
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"index": a.Index, "leaf_hash": a.LeafHash, "time": a.Time, "existing": a.Existing, "receipt": receipt})
 		},
 	}
 	serverVar(cmd, &server)
+	cmd.Flags().StringVar(&receipt, "receipt", "", "where to keep the log's signed receipt (default: ENVELOPE.json.receipt)")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/audit"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/state"
@@ -176,6 +178,55 @@ func newVerifyCmd() *cobra.Command {
 	sel.Flags().StringVar(&logKey, "log-key", "", "the log's verifier key, or a file holding it")
 	_ = sel.MarkFlagRequired("declaration")
 	_ = sel.MarkFlagRequired("log-key")
-	cmd.AddCommand(sel, newVerifyReportCmd())
+	cmd.AddCommand(sel, newVerifyReportCmd(), newVerifyReceiptCmd())
+	return cmd
+}
+
+func newVerifyReceiptCmd() *cobra.Command {
+	var srv, logKey, cpPath string
+	cmd := &cobra.Command{
+		Use:   "receipt --log-key VKEY [--checkpoint FILE] [--server URL] RECEIPT",
+		Short: "Prove that a statement the log acknowledged is still in it, or show its receipt as evidence of a rollback",
+		Long: "A receipt is the log key's signed promise, given with every accepted statement\n" +
+			"(statement submit keeps it in ENVELOPE.receipt), that the entry is at its\n" +
+			"index. verify receipt checks the receipt's signature, then proves the entry's\n" +
+			"inclusion in the server's latest checkpoint, or in --checkpoint FILE. A\n" +
+			"checkpoint signed by the same key that cannot hold the entry, or that holds\n" +
+			"another entry at its index, is evidence that the log was rolled back: the\n" +
+			"command prints both signed notes and exits 1.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, err := keys.LoadPublic(logKey)
+			if err != nil {
+				return err
+			}
+			rc, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			c := audit.ReceiptCheck{Server: srv, LogKey: k, Receipt: rc}
+			if cpPath != "" {
+				if c.Checkpoint, err = os.ReadFile(cpPath); err != nil {
+					return err
+				}
+			}
+			rep, err := audit.VerifyReceipt(cmd.Context(), c)
+			if audit.IsFailure(err) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "receipt FAILED: %v\n", err)
+				return exitError{1}
+			}
+			if err != nil {
+				return err
+			}
+			r := rep.Receipt
+			fmt.Fprintf(cmd.OutOrStdout(), "receipt verified: entry %d of %s (leaf %x, logged %s) is in the checkpoint of size %d, root %x\n",
+				r.Index, r.Agreement, r.LeafHash, r.Time.Format(time.RFC3339), rep.Size, rep.Root)
+			return nil
+		},
+	}
+	serverVar(cmd, &srv)
+	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's verifier key, or a file holding it")
+	cmd.Flags().StringVar(&cpPath, "checkpoint", "", "a checkpoint to check against, instead of the server's latest")
+	_ = cmd.MarkFlagRequired("log-key")
 	return cmd
 }

@@ -114,8 +114,11 @@ func (c *Client) Post(ctx context.Context, path string, in, out any) error {
 
 // Appended is where a submitted statement landed.
 type Appended struct {
-	Index    uint64 `json:"index"`
-	LeafHash string `json:"leaf_hash"`
+	Index    uint64    `json:"index"`
+	LeafHash string    `json:"leaf_hash"`
+	Time     time.Time `json:"time"`
+	// Receipt is the log's signed promise to include the entry.
+	Receipt string `json:"receipt,omitempty"`
 	// Existing is set when the same bytes were in the log already.
 	Existing bool `json:"-"`
 }

@@ -41,9 +41,15 @@ type Publisher struct {
 	Signer    note.Signer
 	Witnesses []*WitnessPeer
 	Client    *http.Client
+	// Refresh, if set, has a checkpoint of an unchanged tree signed and
+	// cosigned again once the last is so old (by the wall clock, as the
+	// witnesses' cosignatures are dated), so that auditors can tell an idle
+	// log from one that withholds its newer checkpoints.
+	Refresh time.Duration
 
 	mu   sync.Mutex // one publication at a time
 	last uint64
+	at   time.Time // when last published
 	once bool
 }
 
@@ -57,7 +63,7 @@ func (p *Publisher) Publish(ctx context.Context, force bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.once && h.Size == p.last && !force {
+	if p.once && h.Size == p.last && !force && (p.Refresh == 0 || time.Since(p.at) < p.Refresh) {
 		return p.Log.Checkpoint(ctx)
 	}
 	signed, err := note.Sign(&note.Note{Text: CheckpointBody(p.Origin, h.Size, h.Root)}, p.Signer)
@@ -89,7 +95,7 @@ func (p *Publisher) Publish(ctx context.Context, force bool) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: store checkpoint: %w", err)
 	}
-	p.last, p.once = h.Size, true
+	p.last, p.at, p.once = h.Size, time.Now(), true
 	return out, nil
 }
 

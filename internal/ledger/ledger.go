@@ -47,6 +47,8 @@ type Options struct {
 type Result struct {
 	Index    uint64   `json:"index"`
 	LeafHash [32]byte `json:"-"`
+	// Time is the entry's log time.
+	Time time.Time `json:"-"`
 	// Existing is set when identical bytes were appended before: the result
 	// is the original entry's.
 	Existing bool `json:"-"`
@@ -386,6 +388,15 @@ func entryBytes(t time.Time, envelope []byte) []byte {
 	b = append(b, `","statement":`...)
 	b = append(b, envelope...)
 	return append(b, '}')
+}
+
+// entryTime reads an entry's log time.
+func entryTime(b []byte) (time.Time, error) {
+	var e struct {
+		Time time.Time `json:"time"`
+	}
+	err := json.Unmarshal(b, &e)
+	return e.Time, err
 }
 
 // Head returns the log's current head.

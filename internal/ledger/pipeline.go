@@ -211,7 +211,11 @@ func (l *Log) apply(b *batch, kv *overlay, reqs []*pending, stored map[string]st
 			if err != nil {
 				return err
 			}
-			o.res = Result{Index: ref.Index, LeafHash: LeafHash(data[0]), Existing: true}
+			t, err := entryTime(data[0])
+			if err != nil {
+				return fmt.Errorf("ledger: entry %d: %w", ref.Index, err)
+			}
+			o.res = Result{Index: ref.Index, LeafHash: LeafHash(data[0]), Time: t, Existing: true}
 			continue
 		}
 		data := entryBytes(b.now, st.Envelope)
@@ -232,7 +236,7 @@ func (l *Log) apply(b *batch, kv *overlay, reqs []*pending, stored map[string]st
 		kv.accept()
 		b.ids[st.ID] = i
 		b.append(st, data, leaf)
-		o.res = Result{Index: index, LeafHash: leaf}
+		o.res = Result{Index: index, LeafHash: leaf, Time: b.now}
 	}
 	return nil
 }

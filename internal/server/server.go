@@ -201,7 +201,17 @@ func (s *Server) postStatement(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		s.appends.WithLabelValues("appended").Inc()
 	}
-	return writeJSON(w, status, api.AppendResponse{Index: res.Index, LeafHash: hex.EncodeToString(res.LeafHash[:])})
+	out := api.AppendResponse{Index: res.Index, LeafHash: hex.EncodeToString(res.LeafHash[:]), Time: res.Time}
+	if s.Publisher != nil {
+		rc, err := ledger.SignReceipt(s.Publisher.Signer, ledger.Receipt{
+			Origin: s.Publisher.Origin, Agreement: s.Log.ID(), Index: res.Index, LeafHash: res.LeafHash, Time: res.Time,
+		})
+		if err != nil {
+			return err
+		}
+		out.Receipt = string(rc)
+	}
+	return writeJSON(w, status, out)
 }
 
 func (s *Server) getStatement(w http.ResponseWriter, r *http.Request) error {
