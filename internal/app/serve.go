@@ -54,7 +54,7 @@ type ServeConfig struct {
 	// again; zero means the package's Refresh.
 	Refresh time.Duration
 	Now     func() time.Time
-	Logger    *slog.Logger
+	Logger  *slog.Logger
 }
 
 // Refresh is how often a log server has its checkpoint cosigned again
