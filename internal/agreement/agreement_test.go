@@ -132,6 +132,29 @@ func TestTranchesSum1993(t *testing.T) {
 	}
 }
 
+// TestBasis1993 checks that the 1993 offer marks what is record and what
+// is assumption: the tranche split, Nampo port (the offer named airports)
+// and the inspection rules are assumptions; the airports are record.
+func TestBasis1993(t *testing.T) {
+	s := load(t, "israel-dprk-1993.yaml")
+	for _, about := range []string{"incentives.investment", "sites.kpnam", "verification", "milestones.signature"} {
+		if Assumed(s.Basis, about) == "" {
+			t.Errorf("%s is not marked as an assumption", about)
+		}
+	}
+	if a := Assumed(s.Basis, "sites.fnj"); a != "" {
+		t.Errorf("the airport is marked as an assumption: %s", a)
+	}
+	record := func(about string) bool {
+		return slices.ContainsFunc(s.Basis, func(b Basis) bool { return b.About == about && b.Record != "" })
+	}
+	for _, about := range []string{"sites.fnj", "incentives.investment", "obligations.no-missile-transfers"} {
+		if !record(about) {
+			t.Errorf("%s cites no record", about)
+		}
+	}
+}
+
 func TestDurations(t *testing.T) {
 	for _, c := range []struct{ d, from, want string }{
 		{"90d", "2015-07-20", "2015-10-18"},

@@ -12,8 +12,14 @@ import (
 var invalidCases = []struct {
 	name, old, new, want string
 }{
+	{"basis-unknown-id", `\z`, "basis:\n  - about: sites.dock\n    record: the text\n",
+		`bad.yaml:98:12: basis[0].about: about "sites.dock": the agreement has no site "dock"; known: port`},
+	{"basis-unknown-section", `\z`, "basis:\n  - about: tranches\n    assumption: the split\n",
+		`bad.yaml:98:12: basis[0].about: about "tranches" names no section; write SECTION or SECTION.ID, with SECTION one of consequences, controlled_items, dispute, incentives, log, milestones, obligations, parties, procurement, sites, verification`},
+	{"basis-says-nothing", `\z`, "basis:\n  - about: verification\n",
+		`bad.yaml:98:5: basis[0]: say what the provision rests on: add "record: ..." (the public text, with where it says it) or "assumption: ..."`},
 	{"unknown-top-field", `title: Minimal agreement`, "title: Minimal agreement\ntitel: typo",
-		`bad.yaml:4:1: titel: unknown field "titel"; did you mean "title"? Known fields of spec: consequences, controlled_items, dispute, id, incentives, log, milestones, obligations, parties, procurement, sites, sources, summary, surety, title, verification`},
+		`bad.yaml:4:1: titel: unknown field "titel"; did you mean "title"? Known fields of spec: basis, consequences, controlled_items, dispute, id, incentives, log, milestones, obligations, parties, procurement, sites, sources, summary, surety, title, verification`},
 	{"unknown-nested-field", `        amount: 200`, "        amout: 200",
 		`bad.yaml:83:9: incentives[0].tranches[1].amout: unknown field "amout"; did you mean "amount"? Known fields of tranche: amount, conditions, due, id, name, purpose`},
 	{"bad-version", `surety: v1`, "surety: v2",

@@ -1,5 +1,7 @@
 package agreement
 
+import "strings"
+
 // Version is the spec version this package reads.
 const Version = "v1"
 
@@ -38,6 +40,9 @@ type Spec struct {
 	Dispute *Dispute `json:"dispute,omitempty"`
 	// Procurement is the channel that approves controlled transfers, if any.
 	Procurement *Procurement `json:"procurement,omitempty"`
+	// Basis says, provision by provision, what follows the public record
+	// and what the file assumes where the record is silent.
+	Basis []Basis `json:"basis,omitempty"`
 
 	// notes are the readings of what the agreement leaves open (Notes).
 	notes Problems
@@ -629,4 +634,30 @@ func (s Sampling) RevealWindow() Duration {
 		return *s.RevealWithin
 	}
 	return Duration{N: 24, Unit: "h"}
+}
+
+// Basis is what one provision rests on: the public record, an assumption,
+// or both.
+type Basis struct {
+	// About names the provision: a section (log, verification,
+	// consequences, dispute, procurement) or a section and an id
+	// (parties.ID, sites.ID, controlled_items.ID, milestones.ID,
+	// obligations.ID, incentives.ID).
+	About string `json:"about" jsonschema:"required"`
+	// Record is what the public texts say, with where they say it.
+	Record string `json:"record,omitempty"`
+	// Assumption is what the file assumes, and why.
+	Assumption string `json:"assumption,omitempty"`
+}
+
+// Assumed returns what a basis assumes about a provision (joined, if
+// several entries name it), or "".
+func Assumed(basis []Basis, about string) string {
+	var out []string
+	for _, b := range basis {
+		if b.About == about && b.Assumption != "" {
+			out = append(out, b.Assumption)
+		}
+	}
+	return strings.Join(out, "; ")
 }

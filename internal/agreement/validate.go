@@ -89,6 +89,54 @@ func (c *checker) run() {
 	c.checkConsequences()
 	c.checkDispute()
 	c.checkProcurement()
+	c.checkBasis()
+}
+
+// singular names one provision of a section.
+var singular = map[string]string{
+	"parties": "party", "sites": "site", "controlled_items": "controlled item",
+	"milestones": "milestone", "obligations": "obligation", "incentives": "incentive",
+}
+
+// checkBasis checks that each basis entry names a provision the agreement
+// has, and says something of it.
+func (c *checker) checkBasis() {
+	s := c.s
+	ids := func(n int, id func(int) string) map[string]bool {
+		m := map[string]bool{}
+		for i := range n {
+			m[id(i)] = true
+		}
+		return m
+	}
+	sections := map[string]map[string]bool{
+		"parties":          ids(len(s.Parties), func(i int) string { return s.Parties[i].ID }),
+		"sites":            ids(len(s.Sites), func(i int) string { return s.Sites[i].ID }),
+		"controlled_items": ids(len(s.Items), func(i int) string { return s.Items[i].ID }),
+		"milestones":       ids(len(s.Milestones), func(i int) string { return s.Milestones[i].ID }),
+		"obligations":      ids(len(s.Obligations), func(i int) string { return s.Obligations[i].ID }),
+		"incentives":       ids(len(s.Incentives), func(i int) string { return s.Incentives[i].ID }),
+		"log":              nil, "verification": nil, "consequences": nil,
+		"dispute": nil, "procurement": nil,
+	}
+	for i, b := range s.Basis {
+		path := at("basis", i)
+		if strings.TrimSpace(b.Record) == "" && strings.TrimSpace(b.Assumption) == "" {
+			c.add(path, "say what the provision rests on: add \"record: ...\" (the public text, with where it says it) or \"assumption: ...\"")
+		}
+		section, id, hasID := strings.Cut(b.About, ".")
+		known, ok := sections[section]
+		switch {
+		case !ok:
+			c.add(at(path, "about"), "about %q names no section; write SECTION or SECTION.ID, with SECTION one of %s", b.About, knownList(sections))
+		case known == nil && hasID:
+			c.add(at(path, "about"), "about %q: %s has no ids; write just %q", b.About, section, section)
+		case known != nil && !hasID:
+			c.add(at(path, "about"), "about %q: name one of the %s, as %s.ID; known: %s", b.About, section, section, knownList(known))
+		case known != nil && !known[id]:
+			c.add(at(path, "about"), "about %q: the agreement has no %s %q; known: %s", b.About, singular[section], id, knownList(known))
+		}
+	}
 }
 
 func (c *checker) id(path, what, id string) {

@@ -25,6 +25,7 @@ type View struct {
 	Consequences []Consequence    `json:"consequences"`
 	Dispute      *DisputeView     `json:"dispute,omitempty"`
 	Procurement  *Procurement     `json:"procurement,omitempty"`
+	Basis        []Basis          `json:"basis,omitempty"`
 }
 
 // PartyView is a party with its principals' duties.
@@ -118,7 +119,7 @@ func (s *Spec) Show(met Met) View {
 	v := View{
 		ID: s.ID, Title: s.Title, Origin: s.Origin(), Quorum: s.Log.Quorum,
 		Sites: s.Sites, Verification: s.Verification, Consequences: s.Consequences,
-		Procurement: s.Procurement,
+		Procurement: s.Procurement, Basis: s.Basis,
 	}
 	for _, p := range s.Parties {
 		pv := PartyView{ID: p.ID, Name: p.Name, Role: p.Role}

@@ -142,6 +142,13 @@ func newAgreementSchemaCmd() *cobra.Command {
 
 func writeView(w io.Writer, v agreement.View) error {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	// mark flags a provision the file marks as an assumption.
+	mark := func(about string) string {
+		if agreement.Assumed(v.Basis, about) != "" {
+			return " [assumption]"
+		}
+		return ""
+	}
 	p("%s — %s\n", v.ID, v.Title)
 	p("log origin %s, %d witness%s (%s), quorum %d\n", v.Origin, len(v.Witnesses), pluralES(len(v.Witnesses)), strings.Join(v.Witnesses, ", "), v.Quorum)
 
@@ -162,12 +169,12 @@ func writeView(w io.Writer, v agreement.View) error {
 		if !m.When.Known() && m.When.Latest == nil {
 			when = "pending"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", m.ID, when, m.Rule)
+		fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", m.ID, when, m.Rule, mark("milestones."+m.ID))
 	}
 	tw.Flush()
 
 	for _, t := range v.Tranches {
-		p("\nTranches %s: %s → %s, total %s %s\n", t.ID, t.From, t.To, agreement.Group(t.Total.Amount), t.Total.Currency)
+		p("\nTranches %s: %s → %s, total %s %s%s\n", t.ID, t.From, t.To, agreement.Group(t.Total.Amount), t.Total.Currency, mark("incentives."+t.ID))
 		tw = table(w)
 		var sum int64
 		for _, tr := range t.Tranches {
@@ -182,7 +189,7 @@ func writeView(w io.Writer, v agreement.View) error {
 		tw.Flush()
 	}
 	for _, d := range v.Deliveries {
-		p("\nDeliveries %s: %s → %s, %s %s of %s per %s, in installments of %s\n", d.ID, d.From, d.To, num(d.Quantity), d.Unit, d.Commodity, d.Per, d.Installment)
+		p("\nDeliveries %s: %s → %s, %s %s of %s per %s, in installments of %s%s\n", d.ID, d.From, d.To, num(d.Quantity), d.Unit, d.Commodity, d.Per, d.Installment, mark("incentives."+d.ID))
 		p("  from %s until %s", d.Start, d.Until)
 		if d.Installments > 0 {
 			p(": %d installments, %s %s in all", d.Installments, num(d.Total), d.Unit)
@@ -202,7 +209,7 @@ func writeView(w io.Writer, v agreement.View) error {
 	p("\nObligations\n")
 	tw = table(w)
 	for _, o := range v.Obligations {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\tfrom %s\tuntil %s\n", o.ID, o.Party, o.Scope, o.From, o.Until)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\tfrom %s\tuntil %s%s\n", o.ID, o.Party, o.Scope, o.From, o.Until, mark("obligations."+o.ID))
 	}
 	tw.Flush()
 
@@ -210,13 +217,13 @@ func writeView(w io.Writer, v agreement.View) error {
 	tw = table(w)
 	for _, s := range v.Sites {
 		code := s.IATA + s.LOCODE
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, code, s.Country, s.Name)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s%s\n", s.ID, s.Kind, code, s.Country, s.Name, mark("sites."+s.ID))
 	}
 	tw.Flush()
 
 	vp := v.Verification
 	sm := vp.Sampling
-	p("\nVerification policy\n")
+	p("\nVerification policy%s\n", mark("verification"))
 	p("  periods of %s from %s, grace %s\n", vp.Period, vp.Start, orNone(vp.Grace.String()))
 	p("  goal: detect at least one of %d violation%s per period with probability %s\n", vp.Goal.Violations, plural(vp.Goal.Violations), num(vp.Goal.Probability))
 	p("  sampling: floor %s, cap %s", num(sm.Floor), num(sm.Cap))
@@ -241,7 +248,7 @@ func writeView(w io.Writer, v agreement.View) error {
 		}
 	}
 	if len(v.Consequences) > 0 {
-		p("\nConsequences\n")
+		p("\nConsequences%s\n", mark("consequences"))
 		for _, c := range v.Consequences {
 			p("  %s by %s: %s", c.On, c.Party, c.Effect)
 			switch {
@@ -272,7 +279,7 @@ func writeView(w io.Writer, v agreement.View) error {
 		for _, s := range d.Steps {
 			steps = append(steps, fmt.Sprintf("%s %dd", s.ID, s.Days))
 		}
-		p("\nDispute: %s = %d days, then %s\n", strings.Join(steps, " + "), d.TotalDays, d.Outcome)
+		p("\nDispute: %s = %d days, then %s%s\n", strings.Join(steps, " + "), d.TotalDays, d.Outcome, mark("dispute"))
 	}
 	if pc := v.Procurement; pc != nil {
 		p("\nProcurement channel: %s decides within %d working days", pc.Approver, pc.WorkingDays)
@@ -284,6 +291,21 @@ func writeView(w io.Writer, v agreement.View) error {
 			p(")")
 		}
 		p("; unanswered requests: %s\n", pc.OnTimeout)
+	}
+	if len(v.Basis) > 0 {
+		p("\nRecord and assumptions\n")
+		tw = table(w)
+		for _, b := range v.Basis {
+			about := b.About
+			if b.Record != "" {
+				fmt.Fprintf(tw, "  %s\trecord\t%s\n", about, b.Record)
+				about = ""
+			}
+			if b.Assumption != "" {
+				fmt.Fprintf(tw, "  %s\tASSUMPTION\t%s\n", about, b.Assumption)
+			}
+		}
+		tw.Flush()
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/traffic"
@@ -205,7 +206,11 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 	}
 	sel := &app.Selector{Sender: as("il-selector"), VRF: vrf, Logger: quiet}
 	fmt.Fprintf(cfg.Out, "Surety demo: the 1993 offer, %s to %s, in %s\n", demoStart.Format(time.DateOnly), cfg.Until.Format(time.DateOnly), cfg.Dir)
-	fmt.Fprintf(cfg.Out, "log %s at %s, cosigned by witnesses il-witness and kp-witness\n\n", spec.Origin(), d.Run.URL)
+	fmt.Fprintf(cfg.Out, "log %s at %s, cosigned by witnesses il-witness and kp-witness\n", spec.Origin(), d.Run.URL)
+	if ed, err := lists.Fixture(); err == nil && ed.StandIn(demoStart) != "" {
+		fmt.Fprintf(cfg.Out, "screening against the UN list, %s: %s\n", ed, ed.StandIn(demoStart))
+	}
+	fmt.Fprintln(cfg.Out)
 	if err := d.drive(ctx, cfg, clk, as, sel); err != nil {
 		d.Close()
 		return nil, err

@@ -203,7 +203,11 @@ func (r *run) adopt(st store.Store) error {
 	if err != nil {
 		return fmt.Errorf("%s: adopting the fixture list: %w", r.s.path, err)
 	}
-	r.line(a.Index, fmt.Sprintf("%s %s by %s: the fixture edition, %s", statement.TypeListAdopt, id, op.ID, ed))
+	text := fmt.Sprintf("%s %s by %s: the fixture edition, %s", statement.TypeListAdopt, id, op.ID, ed)
+	if note := ed.StandIn(r.now); note != "" {
+		text += ", " + note
+	}
+	r.line(a.Index, text)
 	return r.observe(a.Index, statement.TypeListAdopt)
 }
 

@@ -32,7 +32,7 @@ type annexRule struct {
 // parameters (range, payload, thrust, particle size) at the post.
 var mtcrAnnex = []annexRule{
 	{"1.A.1", "complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", nil,
-		`ballistic missile|space launch vehicle|satellite launch vehicle|sounding rocket|carrier rocket|\b(scud|rodong|nodong|hwasong|musudan|taepodong|unha|shahab|ghadr|sejjil|khorramshahr)\b`},
+		`ballistic missile|space launch vehicle|satellite launch vehicle|sounding rocket|carrier rocket|\b(scud|rodong|ro-dong|nodong|no-dong|hwasong|musudan|taepodong|unha|shahab|ghadr|sejjil|khorramshahr)\b`},
 	{"1.A.1", "complete rocket systems: launch vehicles under HS 8802.60", []string{"880260"}, `launch vehicle|rocket|missile`},
 	{"1.A.2", "complete unmanned aerial vehicle systems, including cruise missiles", nil, `cruise missile|land[- ]attack missile|anti[- ]ship missile`},
 	{"2.A.1.a", "individual rocket stages", nil, `(rocket|missile) stage|(first|second|third|upper) stage`},

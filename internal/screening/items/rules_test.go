@@ -32,7 +32,7 @@ func TestClassify(t *testing.T) {
 		{item{"Mining equipment", "880260"}, []Match{{Category: "mtcr-cat1", Rule: "hs_prefix 880260"}}},
 		{item{"Rodong missile airframe sections", "930690"}, []Match{
 			{Category: "mtcr-cat1", Rule: "hs_prefix 930690"},
-			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|nodong|scud|hwasong)\b'`, Matched: "Rodong"},
+			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b'`, Matched: "Rodong"},
 			{Category: "mtcr-cat1", Rule: "pattern 'missile (guidance set|airframe|body)'", Matched: "missile airframe"},
 			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "Rodong", Item: "MTCR 1.A.1"},
 			{Category: "mtcr-cat2", Rule: "pattern 'missile'", Matched: "missile"},
@@ -42,6 +42,15 @@ func TestClassify(t *testing.T) {
 		{item{"Hydrazine hydrate", "2825.10"}, []Match{
 			{Category: "mtcr-cat2", Rule: "hs_prefix 282510"},
 			{Category: "mtcr-cat2", Rule: "MTCR 4.C.2.a hydrazine", Matched: "Hydrazine", Item: "MTCR 4.C.2.a"},
+		}},
+		// The names of the time, under a code that says nothing.
+		{item{"No-dong spare parts", "847990"}, []Match{
+			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b'`, Matched: "No-dong"},
+			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "No-dong", Item: "MTCR 1.A.1"},
+		}},
+		{item{"Shahab-3 transport cradle", "847990"}, []Match{
+			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b'`, Matched: "Shahab"},
+			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "Shahab", Item: "MTCR 1.A.1"},
 		}},
 		{item{"Women's cotton blouses", "620630"}, nil},
 		{item{"Anthracite", "270111"}, nil},
@@ -187,8 +196,8 @@ func TestPatternNeedles(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"ballistic missile":                                                      {"ballistic missile"},
-		`\b(rodong|nodong|scud|hwasong)\b`:                                       {"rodong", "nodong", "scud", "hwasong"},
+		"ballistic missile": {"ballistic missile"},
+		`\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b`:                {"-dong", "-dong", "dong", "dong", "hwasong", "scud", "shahab"}, // the parser factors r(o-dong|odong)
 		"rocket (stage|motor|engine)":                                            {"rocket "},
 		"re-?entry vehicle":                                                      {"entry vehicle"},
 		"missile (guidance set|airframe|body)":                                   {"missile "},

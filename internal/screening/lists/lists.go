@@ -294,3 +294,22 @@ func (e Edition) Entry(ref string) (Entry, bool) {
 func (e Edition) String() string {
 	return fmt.Sprintf("%s %s (%d entries)", e.Source, e.Date, len(e.Entries))
 }
+
+// firstUN is when the UN Security Council first listed parties for the
+// DPRK (resolution 1718, 14 October 2006); it listed Iran's from
+// resolution 1737 in December 2006, and KOMID in 2009.
+var firstUN = time.Date(2006, 10, 14, 0, 0, 0, 0, time.UTC)
+
+// StandIn says why an edition used at a time it postdates stands in for a
+// list of that time, or returns "" if it does not postdate it.
+func (e Edition) StandIn(at time.Time) string {
+	d, err := time.Parse(time.DateOnly, e.Date)
+	if err != nil || !d.After(at) {
+		return ""
+	}
+	if e.Source == SourceUN && at.Before(firstUN) {
+		return fmt.Sprintf("a stand-in: this %s edition postdates %s, and the UN's lists on the DPRK and Iran began only in 2006 (resolutions 1718 and 1737; KOMID was listed in 2009)",
+			e.Date, at.Format(time.DateOnly))
+	}
+	return fmt.Sprintf("a stand-in: this %s edition postdates %s", e.Date, at.Format(time.DateOnly))
+}
