@@ -155,6 +155,60 @@ func TestBasis1993(t *testing.T) {
 	}
 }
 
+// TestAgreedFrameworkAsWritten checks the Framework's provisions against
+// its text: fuel oil reaching 500,000 t a year after a first year of about
+// 150,000 t; a freeze that ends in dismantlement, not with the first
+// reactor unit; the DPRK's and the US's duties as obligations that bear a
+// verdict; and no 24-hour challenge access, which the text does not have.
+func TestAgreedFrameworkAsWritten(t *testing.T) {
+	s := load(t, "agreed-framework-1994.yaml")
+	v := s.Show(nil)
+	var first, full *DeliveryView
+	for i, d := range v.Deliveries {
+		switch d.ID {
+		case "hfo-first-year":
+			first = &v.Deliveries[i]
+		case "hfo":
+			full = &v.Deliveries[i]
+		}
+	}
+	if first == nil || first.Total != 150000 || first.Start.At == nil || !first.Start.At.Equal(date("1995-01-21")) {
+		t.Errorf("the first year's fuel oil: %+v; want 150,000 t from 1995-01-21", first)
+	}
+	if full == nil || full.Quantity != 500000 || full.Per != "1y" || full.Start.At == nil || !full.Start.At.Equal(date("1995-10-21")) {
+		t.Errorf("the full rate: %+v; want 500,000 t a year from 1995-10-21", full)
+	}
+	ob := map[string]Obligation{}
+	for _, o := range s.Obligations {
+		ob[o.ID] = o
+		if o.Kind == Access || o.ResponseTime != nil {
+			t.Errorf("obligation %s gives challenge access within %v, which the Framework does not", o.ID, o.ResponseTime)
+		}
+	}
+	if f := ob["freeze-yongbyon"]; f.Until != nil {
+		t.Errorf("the freeze ends at %s; it leads to dismantlement instead", f.Until)
+	}
+	for id, party := range map[string]string{"dismantle": "dprk", "safeguards": "dprk", "spent-fuel": "dprk",
+		"lwr": "us", "ease-trade": "us", "liaison-office": "us", "assurances": "us"} {
+		if o, ok := ob[id]; !ok || o.Kind != Undertake || o.Party != party {
+			t.Errorf("obligation %s: %+v; want an undertaking of %s", id, o, party)
+		}
+	}
+	tl := s.Resolve(nil)
+	if w := tl.Eval(*ob["lwr"].Due); w.At == nil || w.At.Year() != 2003 {
+		t.Errorf("the reactors are due %v; want the target of 2003", w)
+	}
+	if w := tl.Eval(*ob["ease-trade"].Due); w.At == nil || !w.At.Equal(date("1995-01-21")) {
+		t.Errorf("trade barriers eased by %v; want three months after 1994-10-21", w)
+	}
+	if !strings.Contains(ob["lwr"].Name, "2,000 MWe") {
+		t.Errorf("the reactors: %q; want about 2,000 MWe", ob["lwr"].Name)
+	}
+	if ob["safeguards"].Due.Milestone != "key-components" {
+		t.Errorf("safeguards compliance due at %v; want before the key nuclear components", ob["safeguards"].Due)
+	}
+}
+
 func TestDurations(t *testing.T) {
 	for _, c := range []struct{ d, from, want string }{
 		{"90d", "2015-07-20", "2015-10-18"},

@@ -239,13 +239,17 @@ const (
 	// Inspect requires the inspectorate to inspect every consignment
 	// selected at its sites before the selection's deadline.
 	Inspect ObligationKind = "inspection"
+	// Undertake binds a party to bring something about (reactors built,
+	// trade barriers eased, safeguards met) by a due time: a milestone
+	// marks it done, and a due time past without it is a breach.
+	Undertake ObligationKind = "undertaking"
 )
 
 // Obligation is a duty of one party. Which fields apply depends on Kind.
 type Obligation struct {
 	ID          string         `json:"id" jsonschema:"required"`
 	Name        string         `json:"name,omitempty"`
-	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection"`
+	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection,enum=undertaking"`
 	Party       string         `json:"party" jsonschema:"required"`
 	Description string         `json:"description,omitempty"`
 	// From is when the obligation starts; without it, when verification
@@ -290,6 +294,12 @@ type Obligation struct {
 	Incentive string `json:"incentive,omitempty"`
 	// Grace is how long after a due date a payment or delivery may arrive.
 	Grace *Duration `json:"grace,omitempty"`
+
+	// Done is the milestone that marks an undertaking fulfilled.
+	Done string `json:"done,omitempty"`
+	// Due is when an undertaking must be fulfilled; without it, the text
+	// sets no time, and no verdict can find it overdue.
+	Due *Trigger `json:"due,omitempty"`
 }
 
 // IncentiveKind is the kind of an incentive.
@@ -513,6 +523,8 @@ const (
 	LatePayment Breach = "late_payment"
 	// MissedDelivery: an installment of a delivery short.
 	MissedDelivery Breach = "missed_delivery"
+	// MissedUndertaking: an undertaking not fulfilled by its due time.
+	MissedUndertaking Breach = "missed_undertaking"
 	// NonCompliant: any breach that makes the party non-compliant.
 	NonCompliant Breach = "non_compliant"
 	// Snapback: a dispute ended in snapback.
@@ -521,7 +533,7 @@ const (
 
 // Breaches lists the breach classes a consequence can name.
 var Breaches = []Breach{Violation, AccessDenied, ChallengeRefused, Discrepancies, LateDeclarations, InspectionFailure,
-	MissedPayment, LatePayment, MissedDelivery, NonCompliant, Snapback}
+	MissedPayment, LatePayment, MissedDelivery, MissedUndertaking, NonCompliant, Snapback}
 
 // Effect is what a consequence does.
 type Effect string

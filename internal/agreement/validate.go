@@ -601,6 +601,7 @@ var obligationFields = map[ObligationKind][]string{
 	Pay:              {"incentive", "grace"},
 	Deliver:          {"incentive", "grace"},
 	Inspect:          {"sites"},
+	Undertake:        {"done", "due"},
 }
 
 func (o Obligation) setFields() []string {
@@ -623,6 +624,8 @@ func (o Obligation) setFields() []string {
 	add(o.MonitoredBy != "", "monitored_by")
 	add(o.Incentive != "", "incentive")
 	add(o.Grace != nil, "grace")
+	add(o.Done != "", "done")
+	add(o.Due != nil, "due")
 	return fs
 }
 
@@ -645,7 +648,7 @@ func (c *checker) checkObligations() {
 		}
 		allowed, ok := obligationFields[o.Kind]
 		if !ok {
-			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection", o.ID, o.Kind)
+			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection, undertaking", o.ID, o.Kind)
 			continue
 		}
 		for _, f := range o.setFields() {
@@ -735,6 +738,16 @@ func (c *checker) checkObligations() {
 				if err := o.Grace.check(); err != nil {
 					c.add(at(path, "grace"), "%v", err)
 				}
+			}
+		}
+		if o.Kind == Undertake {
+			if o.Done == "" {
+				c.add(at(path, "done"), "undertaking %s needs the milestone that marks it done: add \"done: MILESTONE\"", o.ID)
+			} else {
+				ref(c, at(path, "done"), what, "milestone", o.Done, c.milestones)
+			}
+			if o.Due != nil {
+				c.trigger(at(path, "due"), what+"'s due time", o.Due)
 			}
 		}
 		c.ordered(path, what, o.From, o.Until, "from", "until")

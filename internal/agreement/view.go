@@ -227,6 +227,16 @@ func (o Obligation) Scope() string {
 		return "deliver " + o.Incentive + " on schedule"
 	case Inspect:
 		return fmt.Sprintf("inspect every consignment selected at %s before its deadline", strings.Join(o.Sites, ", "))
+	case Undertake:
+		what := o.Name
+		if what == "" {
+			what = o.ID
+		}
+		due := "no due time in the text"
+		if o.Due != nil {
+			due = "due " + o.Due.String()
+		}
+		return fmt.Sprintf("%s (done at %s), %s", strings.ToLower(what[:1])+what[1:], o.Done, due)
 	}
 	return ""
 }

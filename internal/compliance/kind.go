@@ -60,6 +60,13 @@ const (
 	MissedDelivery Kind = "missed_delivery"
 )
 
+// Breaches of any party's undertakings.
+const (
+	// Overdue: an undertaking was not fulfilled by its due time, or is still
+	// unfulfilled at a period's close.
+	Overdue Kind = "undertaking_overdue"
+)
+
 // Facts that a verdict names without their being breaches, remedies, and
 // the records of what happened to the incentives, the timeline and the
 // processes.
@@ -135,6 +142,7 @@ var rules = map[Kind]rule{
 	MissedPayment:    {class: agreement.MissedPayment, cureable: true},
 	LatePayment:      {class: agreement.LatePayment},
 	MissedDelivery:   {class: agreement.MissedDelivery, cureable: true},
+	Overdue:          {class: agreement.MissedUndertaking, cureable: true},
 }
 
 // Class returns the breach class of a kind of fact, or "" when the kind is

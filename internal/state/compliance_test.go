@@ -442,22 +442,26 @@ func TestSnapbackRestoresOnce(t *testing.T) {
 // starts, then active.
 func TestDeliveryStarts(t *testing.T) {
 	w := newLog(t, "agreed-framework-1994", "kp-us-1994", "1994-10-21")
-	delivery := func() *state.Delivery {
+	status := func(id string) compliance.DeliveryStatus {
 		var d *state.Delivery
 		w.view(func(kv state.KV) error {
 			var err error
-			d, err = state.LoadDelivery(kv, "hfo")
+			d, err = state.LoadDelivery(kv, id)
 			return err
 		})
-		return d
+		return d.Status
 	}
 	w.tick("1994-12-01")
-	if d := delivery(); d.Status != compliance.DeliveryPending {
-		t.Errorf("before the first fuel oil is due (1995-01-21): %s", d.Status)
+	if s := status("hfo-first-year"); s != compliance.DeliveryPending {
+		t.Errorf("before the first fuel oil is due (1995-01-21): %s", s)
 	}
 	w.tick("1995-01-22")
-	if d := delivery(); d.Status != compliance.DeliveryActive {
-		t.Errorf("after 1995-01-21: %s", d.Status)
+	if s, full := status("hfo-first-year"), status("hfo"); s != compliance.DeliveryActive || full != compliance.DeliveryPending {
+		t.Errorf("after 1995-01-21: the first year's deliveries %s, the full rate %s; want active and pending", s, full)
+	}
+	w.tick("1995-10-22")
+	if s := status("hfo"); s != compliance.DeliveryActive {
+		t.Errorf("after 1995-10-21, the full rate: %s", s)
 	}
 }
 

@@ -119,7 +119,11 @@ func (c *Context) scheduleInstallment(id string, n int, start time.Time) error {
 	end := agreement.Duration{N: inst.N * n, Unit: inst.Unit}.AddTo(start)
 	if in.Until != nil {
 		if w := Timeline(c.KV, c.Spec).Eval(*in.Until); w.At != nil && !begin.Before(*w.At) {
-			return nil // the schedule has ended
+			d, err := LoadDelivery(c.KV, id)
+			if err != nil || d.Status != compliance.DeliveryActive {
+				return err
+			}
+			return c.moveDelivery(d, *w.At, compliance.DeliveryEnded, fmt.Sprintf("its schedule ended on %s", w.At.Format(time.DateOnly)))
 		}
 	}
 	at := end

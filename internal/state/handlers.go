@@ -36,7 +36,7 @@ var handlers = map[string]Handler{
 	statement.TypeDelivery: {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Benefactor), Apply: applyDelivery},
 	statement.TypeReceipt:  {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Undertaker), Apply: applyReceipt},
 
-	statement.TypeVerified: {Duties: duties(agreement.Coordinator), Roles: roles(agreement.Benefactor, agreement.Undertaker, agreement.Inspectorate, agreement.Observer), Apply: applyVerified},
+	statement.TypeVerified: {Duties: duties(agreement.Coordinator, agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker, agreement.Inspectorate, agreement.Observer), Apply: applyVerified},
 
 	statement.TypeDisputeRaise: {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRaise},
 	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyStep},

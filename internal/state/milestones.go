@@ -56,6 +56,9 @@ func (c *Context) reschedule() error {
 			}
 		}
 	}
+	if err := c.scheduleUndertakings(tl); err != nil {
+		return err
+	}
 	for _, in := range c.Spec.Incentives {
 		switch in.Kind {
 		case agreement.Tranches:
@@ -130,7 +133,10 @@ func milestoneReached(c *Context, at time.Time, id string) error {
 	if err := putJSON(c.KV, kindMilestone, id, Milestone{ID: id, Time: at}); err != nil {
 		return err
 	}
-	return c.event(at, Event{Kind: compliance.Milestone, Ref: id, Text: fmt.Sprintf("milestone %s reached", id)})
+	if err := c.event(at, Event{Kind: compliance.Milestone, Ref: id, Text: fmt.Sprintf("milestone %s reached", id)}); err != nil {
+		return err
+	}
+	return c.undertakingsDone(id, at)
 }
 
 // Milestones returns the reached milestones.

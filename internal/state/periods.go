@@ -89,6 +89,9 @@ func closePeriod(c *Context, at time.Time, id string) error {
 	if err := c.settleTranches(n, to); err != nil {
 		return err
 	}
+	if err := c.settleUndertakings(n, to); err != nil {
+		return err
+	}
 	return c.schedulePeriod(n + 1)
 }
 
