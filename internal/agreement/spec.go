@@ -239,6 +239,9 @@ const (
 	// Inspect requires the inspectorate to inspect every consignment
 	// selected at its sites before the selection's deadline.
 	Inspect ObligationKind = "inspection"
+	// Relieve binds a benefactor to lift a relief's measures at its
+	// milestone and to reimpose them only through the agreed mechanism.
+	Relieve ObligationKind = "relief"
 	// Undertake binds a party to bring something about (reactors built,
 	// trade barriers eased, safeguards met) by a due time: a milestone
 	// marks it done, and a due time past without it is a breach.
@@ -249,7 +252,7 @@ const (
 type Obligation struct {
 	ID          string         `json:"id" jsonschema:"required"`
 	Name        string         `json:"name,omitempty"`
-	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection,enum=undertaking"`
+	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection,enum=relief,enum=undertaking"`
 	Party       string         `json:"party" jsonschema:"required"`
 	Description string         `json:"description,omitempty"`
 	// From is when the obligation starts; without it, when verification
@@ -525,6 +528,9 @@ const (
 	MissedDelivery Breach = "missed_delivery"
 	// MissedUndertaking: an undertaking not fulfilled by its due time.
 	MissedUndertaking Breach = "missed_undertaking"
+	// Reimposition: measures a relief lifted reimposed outside the
+	// agreed mechanism.
+	Reimposition Breach = "reimposition"
 	// NonCompliant: any breach that makes the party non-compliant.
 	NonCompliant Breach = "non_compliant"
 	// Snapback: a dispute ended in snapback.
@@ -533,7 +539,7 @@ const (
 
 // Breaches lists the breach classes a consequence can name.
 var Breaches = []Breach{Violation, AccessDenied, ChallengeRefused, Discrepancies, LateDeclarations, InspectionFailure,
-	MissedPayment, LatePayment, MissedDelivery, MissedUndertaking, NonCompliant, Snapback}
+	MissedPayment, LatePayment, MissedDelivery, MissedUndertaking, Reimposition, NonCompliant, Snapback}
 
 // Effect is what a consequence does.
 type Effect string

@@ -601,6 +601,7 @@ var obligationFields = map[ObligationKind][]string{
 	Pay:              {"incentive", "grace"},
 	Deliver:          {"incentive", "grace"},
 	Inspect:          {"sites"},
+	Relieve:          {"incentive"},
 	Undertake:        {"done", "due"},
 }
 
@@ -648,7 +649,7 @@ func (c *checker) checkObligations() {
 		}
 		allowed, ok := obligationFields[o.Kind]
 		if !ok {
-			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection, undertaking", o.ID, o.Kind)
+			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection, relief, undertaking", o.ID, o.Kind)
 			continue
 		}
 		for _, f := range o.setFields() {
@@ -719,12 +720,9 @@ func (c *checker) checkObligations() {
 					ref(c, at(path, "monitored_by"), what, "party", o.MonitoredBy, c.parties)
 				}
 			}
-		case Pay, Deliver:
+		case Pay, Deliver, Relieve:
 			duty(Benefactor)
-			kind := Tranches
-			if o.Kind == Deliver {
-				kind = InKind
-			}
+			kind := map[ObligationKind]IncentiveKind{Pay: Tranches, Deliver: InKind, Relieve: Relief}[o.Kind]
 			if ref(c, at(path, "incentive"), what, "incentive", o.Incentive, c.incentives) {
 				in := c.incentives[o.Incentive]
 				if in.Kind != kind {

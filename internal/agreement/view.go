@@ -225,6 +225,8 @@ func (o Obligation) Scope() string {
 		return "pay the tranches of " + o.Incentive + " on schedule"
 	case Deliver:
 		return "deliver " + o.Incentive + " on schedule"
+	case Relieve:
+		return "lift " + o.Incentive + " at its milestone; reimpose only through the agreed mechanism"
 	case Inspect:
 		return fmt.Sprintf("inspect every consignment selected at %s before its deadline", strings.Join(o.Sites, ", "))
 	case Undertake:

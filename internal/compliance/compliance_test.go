@@ -39,7 +39,7 @@ func breaker(k compliance.Kind) (party, obligation string) {
 		return "il-inspectorate", "inspect-selected"
 	case compliance.MissedPayment, compliance.LatePayment:
 		return "israel", "pay-investment"
-	case compliance.MissedDelivery, compliance.Overdue:
+	case compliance.MissedDelivery, compliance.Overdue, compliance.Reimposed:
 		return "israel", ""
 	case compliance.Late, compliance.Discrepancy, compliance.SealDiscrepancy, compliance.Withdrawn:
 		return "dprk", "declare-exports"
@@ -71,7 +71,7 @@ func TestEveryBreachHasItsConsequence(t *testing.T) {
 	kinds := compliance.Breaches()
 	want := []compliance.Kind{compliance.AccessDenied, compliance.ChallengeRefused, compliance.Discrepancy, compliance.Late,
 		compliance.LatePayment, compliance.MissedDelivery, compliance.MissedPayment, compliance.NotPerformed, compliance.Prohibited,
-		compliance.Overdue, compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn}
+		compliance.Overdue, compliance.Reimposed, compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn}
 	slices.Sort(want)
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("the kinds of breach are %v; want %v", kinds, want)

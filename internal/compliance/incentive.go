@@ -163,7 +163,10 @@ type Relief struct {
 	Status   ReliefStatus        `json:"status"`
 	Measures []agreement.Measure `json:"measures,omitempty"`
 	Entries  []string            `json:"entries,omitempty"`
-	History  []Change            `json:"history"`
+	// Reimposed are the measures a party reimposed outside the agreed
+	// mechanism.
+	Reimposed []string `json:"reimposed,omitempty"`
+	History   []Change `json:"history"`
 }
 
 // Incentives is every incentive's schedule against what happened.

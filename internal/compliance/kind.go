@@ -65,6 +65,9 @@ const (
 	// Overdue: an undertaking was not fulfilled by its due time, or is still
 	// unfulfilled at a period's close.
 	Overdue Kind = "undertaking_overdue"
+	// Reimposed: a party of the benefactor reimposed measures that a
+	// relief lifted, outside the agreed mechanism.
+	Reimposed Kind = "reimposed_outside_mechanism"
 )
 
 // Facts that a verdict names without their being breaches, remedies, and
@@ -143,6 +146,7 @@ var rules = map[Kind]rule{
 	LatePayment:      {class: agreement.LatePayment},
 	MissedDelivery:   {class: agreement.MissedDelivery, cureable: true},
 	Overdue:          {class: agreement.MissedUndertaking, cureable: true},
+	Reimposed:        {class: agreement.Reimposition, finding: true},
 }
 
 // Class returns the breach class of a kind of fact, or "" when the kind is

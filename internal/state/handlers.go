@@ -41,6 +41,8 @@ var handlers = map[string]Handler{
 	statement.TypeDisputeRaise: {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRaise},
 	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyStep},
 	statement.TypeSnapback:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applySnapback},
+	statement.TypeReimpose:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor), Apply: applyReimpose},
+	statement.TypeCease:        {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyCease},
 	statement.TypeRemedy:       {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRemedy},
 }
 

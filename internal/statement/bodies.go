@@ -42,6 +42,9 @@ const (
 	TypeDisputeStep  = "dispute.step"
 	TypeSnapback     = "snapback.invoke"
 	TypeRemedy       = "remedy.accept"
+
+	TypeReimpose = "relief.reimpose"
+	TypeCease    = "obligation.cease"
 )
 
 // AdoptBody is the body of agreement.adopt: the agreement document itself.
@@ -329,6 +332,24 @@ type StepBody struct {
 // SnapbackBody is the body of snapback.invoke.
 type SnapbackBody struct {
 	Dispute string `json:"dispute"`
+}
+
+// ReimposeBody is the body of relief.reimpose: a party of the benefactor
+// reimposes measures that a relief lifted, outside the agreed mechanism.
+// Surety records it, and the verdict says whose breach it is.
+type ReimposeBody struct {
+	Incentive string   `json:"incentive"`
+	Measures  []string `json:"measures"`
+	Reason    string   `json:"reason,omitempty"`
+}
+
+// CeaseBody is the body of obligation.cease: a party whose dispute against
+// another ended unresolved ceases performing obligations of its own, in
+// whole or in part, as the agreement allows (the JCPOA's paragraph 36).
+type CeaseBody struct {
+	Dispute     string   `json:"dispute"`
+	Obligations []string `json:"obligations"`
+	Reason      string   `json:"reason,omitempty"`
 }
 
 // RemedyBody is the body of remedy.accept: the injured party accepts the
