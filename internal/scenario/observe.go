@@ -21,13 +21,14 @@ type watch struct {
 	history    map[string]int    // history entries told, by "tranche/ID", "delivery/ID", "relief/ID", "dispute/ID"
 	status     map[string]string // the status told, by "licence/ID", "challenge/ID"
 	shortfalls map[string]int    // installments told, by delivery
+	suspended  map[string]bool   // suspensions told, by obligation and start
 	disputes   []string
 	licences   []string
 	challenges []string
 }
 
 func newWatch() watch {
-	return watch{milestones: map[string]bool{}, history: map[string]int{}, status: map[string]string{}, shortfalls: map[string]int{}}
+	return watch{milestones: map[string]bool{}, history: map[string]int{}, status: map[string]string{}, shortfalls: map[string]int{}, suspended: map[string]bool{}}
 }
 
 // follow starts following what a statement opened.
@@ -153,6 +154,22 @@ func (r *run) observe(index uint64, typ string) error {
 			} else {
 				r.change(l.Decided, "licence request %s %s: %s", id, l.Status, l.Cause)
 			}
+		}
+		ss, err := state.Suspensions(kv)
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			k := s.Obligation + "@" + stamp(s.From)
+			if r.watch.suspended[k] {
+				continue
+			}
+			r.watch.suspended[k] = true
+			if acted[k] > 0 {
+				acted[k]-- // a consequence of a close, told with it
+				continue
+			}
+			r.change(s.From, "obligation %s of %s suspended: %s", s.Obligation, s.Party, s.Why.Text)
 		}
 		for _, id := range r.watch.challenges {
 			ch, err := state.LoadChallenge(kv, id)

@@ -125,9 +125,11 @@ type Delivery struct {
 
 // Relief is a relief incentive's status and the list entries it lifts.
 type Relief struct {
-	ID      string                  `json:"id"`
-	Status  compliance.ReliefStatus `json:"status"`
-	Entries []string                `json:"entries"`
+	ID        string                  `json:"id"`
+	Status    compliance.ReliefStatus `json:"status"`
+	Measures  []string                `json:"measures"`
+	Entries   []string                `json:"entries"`
+	Reimposed []string                `json:"reimposed,omitempty"`
 }
 
 func incentives(in *state.Incentives) Incentives {
@@ -143,7 +145,11 @@ func incentives(in *state.Incentives) Incentives {
 		out.Deliveries = append(out.Deliveries, x)
 	}
 	for _, r := range in.Relief {
-		out.Relief = append(out.Relief, Relief{ID: r.ID, Status: r.Status, Entries: r.Entries})
+		x := Relief{ID: r.ID, Status: r.Status, Entries: r.Entries, Reimposed: r.Reimposed}
+		for _, m := range r.Measures {
+			x.Measures = append(x.Measures, m.ID)
+		}
+		out.Relief = append(out.Relief, x)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -175,13 +176,18 @@ func delivery(d Delivery) string {
 }
 
 func relief(r Relief) string {
+	what := strings.Join(append(slices.Clone(r.Measures), r.Entries...), " ")
 	switch r.Status {
 	case compliance.ReliefInEffect:
-		return "in_effect, lifted: " + strings.Join(r.Entries, " ")
+		s := "in_effect, lifted: " + what
+		if len(r.Reimposed) > 0 {
+			s += "; reimposed outside the mechanism: " + strings.Join(r.Reimposed, " ")
+		}
+		return s
 	case compliance.ReliefRestored:
-		return "restored, back on the lists: " + strings.Join(r.Entries, " ")
+		return "restored: " + what
 	}
-	return string(r.Status) + ", to lift: " + strings.Join(r.Entries, " ")
+	return string(r.Status) + ", to lift: " + what
 }
 
 // stamp writes a log time to the minute.

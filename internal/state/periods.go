@@ -92,6 +92,9 @@ func closePeriod(c *Context, at time.Time, id string) error {
 	if err := c.settleUndertakings(n, to); err != nil {
 		return err
 	}
+	if err := c.settleReliefs(n); err != nil {
+		return err
+	}
 	return c.schedulePeriod(n + 1)
 }
 

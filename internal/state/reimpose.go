@@ -132,3 +132,27 @@ func measureIDs(ms []agreement.Measure) string {
 	}
 	return strings.Join(ids, ", ")
 }
+
+// settleReliefs runs at the close of period n: measures still reimposed
+// outside the mechanism are the benefactor's breach again, in the period
+// now running, for as long as they stay reimposed.
+func (c *Context) settleReliefs(n int) error {
+	for _, in := range c.Spec.Incentives {
+		if in.Kind != agreement.Relief {
+			continue
+		}
+		r, err := LoadRelief(c.KV, in.ID)
+		if err != nil {
+			return err
+		}
+		if r.Status != compliance.ReliefInEffect || len(r.Reimposed) == 0 {
+			continue
+		}
+		err = c.event(c.Now, Event{Kind: compliance.Reimposed, Party: in.From, Ref: in.ID, Obligation: c.reliefObligation(in.ID),
+			Text: fmt.Sprintf("still reimposed outside the agreed mechanism at the close of period %d: %s, lifted by relief %s", n, strings.Join(r.Reimposed, ", "), in.ID)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -5,45 +5,29 @@ import (
 	"testing"
 
 	"github.com/surety/surety/internal/compliance"
-	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
-
-// withMember edits the JCPOA so that one member of the E3/EU+3 signs for
-// itself, and the benefactor is bound to its relief.
-func withMember(doc string) string {
-	k, _ := keys.Derive("demo", "e3eu3-us")
-	doc = strings.Replace(doc, "      - id: e3eu3-witness\n", "      - id: e3eu3-us\n        name: United States\n        key: "+k.VKey()+"\n        duties: [envoy]\n      - id: e3eu3-witness\n", 1)
-	return strings.Replace(doc, "\nincentives:\n", `
-  - id: give-relief
-    kind: relief
-    party: e3eu3
-    incentive: sanctions-relief
-
-incentives:
-`, 1)
-}
 
 // TestReimposedOutsideTheMechanism: a member of the benefactor reimposes
 // lifted measures outside the dispute process; the verdict makes it the
 // benefactor's breach, and the undertaker, its dispute run out, may cease
 // performing, which excuses what follows under the ceased obligation.
 func TestReimposedOutsideTheMechanism(t *testing.T) {
-	w := newLogEdited(t, "jcpoa-2015", "jcpoa-2015", "2015-10-18", withMember)
+	w := newLog(t, "jcpoa-2015", "jcpoa-2015", "2015-10-18")
 	w.now = at("2016-01-16T12:00")
 	w.ok("iaea-dg", statement.TypeVerified, "report-1", statement.VerifiedBody{Steps: []string{
 		"enrichment-capacity", "enriched-stockpile", "fordow-conversion", "arak-core-removed", "additional-protocol"}})
 
 	// Reimposing what was never lifted, or as the undertaker, is refused.
 	w.now = at("2018-08-07T04:01")
-	if err := w.append("e3eu3-us", statement.TypeReimpose, "r-0", statement.ReimposeBody{Incentive: "sanctions-relief", Measures: []string{"us-tariffs"}}); err == nil || !strings.Contains(err.Error(), "lifted no measure") {
+	if err := w.append("e3eu3-us", statement.TypeReimpose, "r-0", statement.ReimposeBody{Incentive: "us-relief", Measures: []string{"us-tariffs"}}); err == nil || !strings.Contains(err.Error(), "lifted no measure") {
 		t.Errorf("reimposing an unknown measure: %v", err)
 	}
-	if err := w.append("ir-mfa", statement.TypeReimpose, "r-1", statement.ReimposeBody{Incentive: "sanctions-relief", Measures: []string{"us-secondary"}}); err == nil {
+	if err := w.append("ir-mfa", statement.TypeReimpose, "r-1", statement.ReimposeBody{Incentive: "us-relief", Measures: []string{"us-secondary"}}); err == nil {
 		t.Error("the undertaker reimposed the benefactor's measures")
 	}
-	w.ok("e3eu3-us", statement.TypeReimpose, "r-2", statement.ReimposeBody{Incentive: "sanctions-relief", Measures: []string{"us-secondary"},
+	w.ok("e3eu3-us", statement.TypeReimpose, "r-2", statement.ReimposeBody{Incentive: "us-relief", Measures: []string{"us-secondary"},
 		Reason: "withdrawal from the JCPOA announced on 8 May 2018"})
 	w.tick("2018-11-01")
 	// Quarterly periods from Implementation Day: 2018-07-16 to 2018-10-16
