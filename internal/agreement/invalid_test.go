@@ -12,8 +12,19 @@ import (
 var invalidCases = []struct {
 	name, old, new, want string
 }{
+	{"body-unknown-member", `  shift_hours: 8`, "  shift_hours: 8\nbodies:\n  - id: board\n    name: Board\n    members: [giver-treasury, taker-customs, giver-minister]\n    rule: consensus",
+		`bad.yaml:100:46: bodies[0].members[2]: body board references unknown principal giver-minister; known: checker-insp, checker-selector, giver-treasury, op-log, taker-customs`},
+	{"body-impossible-quorum", `  shift_hours: 8`, "  shift_hours: 8\nbodies:\n  - id: board\n    name: Board\n    members: [giver-treasury, taker-customs]\n    rule: quorum\n    quorum: 3",
+		`bad.yaml:102:13: bodies[0].quorum: body board has quorum 3 of its 2 members, which is impossible; give "quorum: k" with k from 1 to 2`},
+	{"body-zero-quorum", `  shift_hours: 8`, "  shift_hours: 8\nbodies:\n  - id: board\n    name: Board\n    members: [giver-treasury, taker-customs]\n    rule: quorum",
+		`bad.yaml:98:5: bodies[0].quorum: body board has quorum 0 of its 2 members, which is impossible; give "quorum: k" with k from 1 to 2`},
+	{"body-veto-not-member", `  shift_hours: 8`, "  shift_hours: 8\nbodies:\n  - id: council\n    name: Council\n    members: [giver-treasury, taker-customs]\n    rule: reverse_veto\n    quorum: 1\n    vetoes: [checker-insp]\n    default: approved",
+		`bad.yaml:103:14: bodies[0].vetoes[0]: veto holder checker-insp is not a member of body council; add it to members or drop the veto
+bad.yaml:104:14: bodies[0].default: a reverse veto lets the decision stand unless the resolution against it passes: its default is not_approved; drop the default of body council`},
+	{"body-not-declared", `  shift_hours: 8`, "  shift_hours: 8\ndispute:\n  steps:\n    - {id: talks, days: 15, body: council}\n  outcome: record",
+		`bad.yaml:99:35: dispute.steps[0].body: dispute step talks references unknown body council; known: none`},
 	{"unknown-top-field", `title: Minimal agreement`, "title: Minimal agreement\ntitel: typo",
-		`bad.yaml:4:1: titel: unknown field "titel"; did you mean "title"? Known fields of spec: consequences, controlled_items, dispute, id, incentives, log, milestones, obligations, parties, procurement, sites, sources, summary, surety, title, verification`},
+		`bad.yaml:4:1: titel: unknown field "titel"; did you mean "title"? Known fields of spec: bodies, consequences, controlled_items, dispute, id, incentives, log, milestones, obligations, parties, procurement, sites, sources, summary, surety, title, verification`},
 	{"unknown-nested-field", `        amount: 200`, "        amout: 200",
 		`bad.yaml:83:9: incentives[0].tranches[1].amout: unknown field "amout"; did you mean "amount"? Known fields of tranche: amount, conditions, due, id, name, purpose`},
 	{"bad-version", `surety: v1`, "surety: v2",

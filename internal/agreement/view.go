@@ -25,6 +25,15 @@ type View struct {
 	Consequences []Consequence    `json:"consequences"`
 	Dispute      *DisputeView     `json:"dispute,omitempty"`
 	Procurement  *Procurement     `json:"procurement,omitempty"`
+	Bodies       []BodyView       `json:"bodies,omitempty"`
+}
+
+// BodyView is a body with its rule in words.
+type BodyView struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Members []string `json:"members"`
+	Rule    string   `json:"rule"`
 }
 
 // PartyView is a party with its principals' duties.
@@ -191,6 +200,9 @@ func (s *Spec) Show(met Met) View {
 			dv.TotalDays += st.Days
 		}
 		v.Dispute = &dv
+	}
+	for _, b := range s.Bodies {
+		v.Bodies = append(v.Bodies, BodyView{ID: b.ID, Name: b.Name, Members: b.Members, Rule: b.RuleText()})
 	}
 	return v
 }

@@ -42,6 +42,10 @@ var handlers = map[string]Handler{
 	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyStep},
 	statement.TypeSnapback:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applySnapback},
 	statement.TypeRemedy:       {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRemedy},
+
+	// A body's members are principals of any party and any duty: the
+	// apply step lets only the members of the body vote.
+	statement.TypeVote: {Apply: applyVote},
 }
 
 func duties(ds ...agreement.Duty) []agreement.Duty { return ds }

@@ -42,6 +42,8 @@ const (
 	TypeDisputeStep  = "dispute.step"
 	TypeSnapback     = "snapback.invoke"
 	TypeRemedy       = "remedy.accept"
+
+	TypeVote = "decision.vote"
 )
 
 // AdoptBody is the body of agreement.adopt: the agreement document itself.
@@ -336,4 +338,20 @@ type SnapbackBody struct {
 type RemedyBody struct {
 	Breach string `json:"breach"`
 	Note   string `json:"note,omitempty"`
+}
+
+// VoteBody is the body of decision.vote: one member's vote on a question
+// put to a body. A decision is the set of its members' votes in the log:
+// each vote is its own statement, signed by its member and verifiable
+// alone, and the question is decided once the votes meet the body's rule
+// (or its deadline passes). The state opens the questions: a licence
+// request the procurement channel's body decides is question
+// "licence:<request>", a dispute at a step a body decides is question
+// "dispute:<dispute>/<step>".
+type VoteBody struct {
+	Body     string `json:"body"`
+	Question string `json:"question"`
+	// Vote is yes, no or abstain.
+	Vote agreement.Ballot `json:"vote"`
+	Note string           `json:"note,omitempty"`
 }
