@@ -83,5 +83,5 @@ func (b Body) RuleText() string {
 	default:
 		s = string(b.Rule)
 	}
-	return s + "; undecided by the deadline: " + string(b.Outcome())
+	return s + "; undecided by the deadline: " + strings.ReplaceAll(string(b.Outcome()), "_", " ")
 }
