@@ -255,7 +255,7 @@ func TestSchema(t *testing.T) {
 	if !ok {
 		t.Fatalf("schema has no Spec definition")
 	}
-	for _, f := range []string{"parties", "controlled_items", "milestones", "verification"} {
+	for _, f := range []string{"parties", "controlled_items", "milestones", "verification", "bodies"} {
 		if _, ok := spec.Properties[f]; !ok {
 			t.Errorf("Spec lacks property %s", f)
 		}
@@ -266,6 +266,11 @@ func TestSchema(t *testing.T) {
 	}
 	if spec.AdditionalProperties == nil || *spec.AdditionalProperties {
 		t.Errorf("Spec allows unknown fields in the schema")
+	}
+	// A body needs its members and its rule; the procurement channel names
+	// an approver or a body.
+	if !slices.Contains(s.Defs["Body"].Required, "members") || !slices.Contains(s.Defs["Body"].Required, "rule") || slices.Contains(s.Defs["Procurement"].Required, "approver") {
+		t.Errorf("required keys: Body %v, Procurement %v", s.Defs["Body"].Required, s.Defs["Procurement"].Required)
 	}
 	// The milestone's trigger fields are inlined, as in the YAML.
 	if _, ok := s.Defs["Milestone"].Properties["offset"]; !ok {

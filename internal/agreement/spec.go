@@ -43,6 +43,9 @@ type Spec struct {
 	// Basis says, provision by provision, what follows the public record
 	// and what the file assumes where the record is silent.
 	Basis []Basis `json:"basis,omitempty"`
+	// Bodies are the commissions, boards and councils that decide by their
+	// members' votes where a provision names them.
+	Bodies []Body `json:"bodies,omitempty"`
 
 	// notes are the readings of what the agreement leaves open (Notes).
 	notes Problems
@@ -629,20 +632,99 @@ type DisputeStep struct {
 	ID   string `json:"id" jsonschema:"required"`
 	Name string `json:"name"`
 	Days int    `json:"days" jsonschema:"required"`
+	// Body, if set, is the body whose decision resolves the dispute at
+	// this step: its members vote on resolving it, and the step ends as
+	// the body decides, not by the parties' dispute.step. A dispute whose
+	// last step a body decides ends in the dispute's outcome on its own
+	// when that step ends unresolved: no party invokes it.
+	Body string `json:"body,omitempty"`
 }
 
 // Procurement is the channel that approves transfers before they happen.
+// Either a party's approver principals decide, or a body does.
 type Procurement struct {
 	// Approver is the party whose approver principals decide.
-	Approver string `json:"approver" jsonschema:"required"`
+	Approver string `json:"approver,omitempty"`
+	// Body is the body whose members vote on each request; its default
+	// outcome decides a request the vote has not decided by the limit.
+	Body string `json:"body,omitempty"`
 	// WorkingDays is the normal decision limit.
 	WorkingDays int `json:"working_days" jsonschema:"required"`
 	// ExtendedWorkingDays is the limit when extended.
 	ExtendedWorkingDays int `json:"extended_working_days,omitempty"`
 	// DisagreementWorkingDays is the limit when members disagree.
 	DisagreementWorkingDays int `json:"disagreement_working_days,omitempty"`
-	// OnTimeout is the decision taken when the limit passes: approve or deny.
-	OnTimeout string `json:"on_timeout" jsonschema:"required,enum=approve,enum=deny"`
+	// OnTimeout is the decision taken when the limit passes: approve or
+	// deny. It is the approver's; a body's default outcome says it for
+	// the body.
+	OnTimeout string `json:"on_timeout,omitempty" jsonschema:"enum=approve,enum=deny"`
+}
+
+// Rule is how a body decides.
+type Rule string
+
+// The decision rules.
+const (
+	// Consensus: the question carries when every member votes yes.
+	Consensus Rule = "consensus"
+	// Quorum: the question carries when Quorum members vote yes.
+	Quorum Rule = "quorum"
+	// ReverseVeto: the question put is a resolution against a decision
+	// already taken (e.g. to continue relief that snapback would end). It
+	// carries when Quorum members vote yes and every member of Vetoes has
+	// voted yes or abstained; otherwise the decision stands at the
+	// deadline. One veto is enough to let it stand.
+	ReverseVeto Rule = "reverse_veto"
+)
+
+// Outcome is what a question to a body comes to.
+type Outcome string
+
+// The outcomes of a question.
+const (
+	Approved    Outcome = "approved"
+	NotApproved Outcome = "not_approved"
+)
+
+// Body is a commission, board or council of principals that decides
+// questions by its members' votes (decision.vote statements).
+type Body struct {
+	ID   string `json:"id" jsonschema:"required"`
+	Name string `json:"name" jsonschema:"required"`
+	// Members are principal ids of any party, observers included; each
+	// casts one vote on a question.
+	Members []string `json:"members" jsonschema:"required"`
+	Rule    Rule     `json:"rule" jsonschema:"required,enum=consensus,enum=quorum,enum=reverse_veto"`
+	// Quorum is k, the yes votes of the n members a question needs
+	// (quorum and reverse_veto).
+	Quorum int `json:"quorum,omitempty"`
+	// Vetoes are the members whose no vote defeats a question
+	// (reverse_veto), e.g. a council's permanent members.
+	Vetoes []string `json:"vetoes,omitempty"`
+	// Default is the outcome of a question the votes have not decided by
+	// its deadline: not_approved when empty. A reverse veto's default is
+	// not_approved: the decision stands.
+	Default Outcome `json:"default,omitempty" jsonschema:"enum=approved,enum=not_approved"`
+	// Description cites the text the body and its rule come from.
+	Description string `json:"description,omitempty"`
+}
+
+// Outcome returns the body's default outcome.
+func (b Body) Outcome() Outcome {
+	if b.Default == "" {
+		return NotApproved
+	}
+	return b.Default
+}
+
+// Body returns the declared body with the id, or nil.
+func (s *Spec) Body(id string) *Body {
+	for i := range s.Bodies {
+		if s.Bodies[i].ID == id {
+			return &s.Bodies[i]
+		}
+	}
+	return nil
 }
 
 // RevealWindow is how long after departure the selector has to reveal a

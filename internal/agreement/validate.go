@@ -32,6 +32,7 @@ type checker struct {
 	milestones map[string]*Milestone
 	incentives map[string]*Incentive
 	tranches   map[string]bool
+	bodies     map[string]*Body
 	// resolvable is set when the milestones are sound enough to resolve.
 	resolvable bool
 }
@@ -87,6 +88,7 @@ func (c *checker) run() {
 	c.checkIncentives()
 	c.checkVerification()
 	c.checkConsequences()
+	c.checkBodies()
 	c.checkDispute()
 	c.checkProcurement()
 	c.checkBasis()
@@ -229,6 +231,14 @@ func (c *checker) collect() {
 		m := &s.Milestones[i]
 		if c.unique(seen, at("milestones", i, "id"), "milestone", m.ID) && m.ID != "" {
 			c.milestones[m.ID] = m
+		}
+	}
+	c.bodies = map[string]*Body{}
+	seen = map[string]bool{}
+	for i := range s.Bodies {
+		b := &s.Bodies[i]
+		if c.unique(seen, at("bodies", i, "id"), "body", b.ID) && b.ID != "" {
+			c.bodies[b.ID] = b
 		}
 	}
 	seen = map[string]bool{}
@@ -1219,6 +1229,58 @@ func (c *checker) checkSeverity() {
 	}
 }
 
+func (c *checker) checkBodies() {
+	for i, b := range c.s.Bodies {
+		path := at("bodies", i)
+		c.id(at(path, "id"), "body", b.ID)
+		if strings.TrimSpace(b.Name) == "" {
+			c.add(at(path, "name"), "body %s needs a name; add \"name: ...\"", b.ID)
+		}
+		if len(b.Members) == 0 {
+			c.add(at(path, "members"), "body %s has no members; list the principal ids that vote for it", b.ID)
+		}
+		seen := map[string]bool{}
+		for j, m := range b.Members {
+			mp := at(path, "members", j)
+			if seen[m] {
+				c.add(mp, "principal %s is listed twice in body %s; each member has one vote", m, b.ID)
+			}
+			seen[m] = true
+			ref(c, mp, "body "+b.ID, "principal", m, c.principals)
+		}
+		n := len(b.Members)
+		switch b.Rule {
+		case Consensus:
+			if b.Quorum != 0 {
+				c.add(at(path, "quorum"), "body %s decides by consensus of all its members; drop the quorum, or use rule: quorum", b.ID)
+			}
+		case Quorum, ReverseVeto:
+			if b.Quorum < 1 || b.Quorum > n {
+				c.add(at(path, "quorum"), "body %s has quorum %d of its %d members, which is impossible; give \"quorum: k\" with k from 1 to %d", b.ID, b.Quorum, n, max(n, 1))
+			}
+		default:
+			c.add(at(path, "rule"), "body %s has rule %q; use consensus, quorum (k of n) or reverse_veto", b.ID, b.Rule)
+		}
+		if b.Rule != ReverseVeto && len(b.Vetoes) > 0 {
+			c.add(at(path, "vetoes"), "only a reverse_veto body has vetoes; drop them from body %s or change its rule", b.ID)
+		}
+		for j, m := range b.Vetoes {
+			if !slices.Contains(b.Members, m) {
+				c.add(at(path, "vetoes", j), "veto holder %s is not a member of body %s; add it to members or drop the veto", m, b.ID)
+			}
+		}
+		switch b.Default {
+		case "", NotApproved:
+		case Approved:
+			if b.Rule == ReverseVeto {
+				c.add(at(path, "default"), "a reverse veto lets the decision stand unless the resolution against it passes: its default is not_approved; drop the default of body %s", b.ID)
+			}
+		default:
+			c.add(at(path, "default"), "body %s has default %q; say what an undecided question becomes: approved or not_approved", b.ID, b.Default)
+		}
+	}
+}
+
 func (c *checker) checkDispute() {
 	d := c.s.Dispute
 	if d == nil {
@@ -1233,6 +1295,9 @@ func (c *checker) checkDispute() {
 		c.unique(seen, at("dispute.steps", i, "id"), "dispute step", st.ID)
 		if st.Days <= 0 {
 			c.add(at("dispute.steps", i, "days"), "dispute step %s needs a positive day limit", st.ID)
+		}
+		if st.Body != "" {
+			ref(c, at("dispute.steps", i, "body"), "dispute step "+st.ID, "body", st.Body, c.bodies)
 		}
 	}
 	if d.Outcome != RestoreRelief && d.Outcome != Record {
@@ -1255,10 +1320,21 @@ func (c *checker) checkProcurement() {
 	if p == nil {
 		return
 	}
-	if ref(c, "procurement.approver", "the procurement channel", "party", p.Approver, c.parties) {
+	switch {
+	case p.Body != "" && p.Approver != "":
+		c.add("procurement.approver", "licences are decided either by an approver party or by a body, not both; drop approver, as body %s decides", p.Body)
+	case p.Body != "":
+		ref(c, "procurement.body", "the procurement channel", "body", p.Body, c.bodies)
+		if p.OnTimeout != "" {
+			c.add("procurement.on_timeout", "body %s decides licences, and its default outcome says what an undecided request becomes; drop on_timeout, or set the body's default", p.Body)
+		}
+	case ref(c, "procurement.approver", "the procurement channel", "party", p.Approver, c.parties):
 		has := slices.ContainsFunc(c.parties[p.Approver].Principals, func(pr Principal) bool { return slices.Contains(pr.Duties, Approver) })
 		if !has {
 			c.add("procurement.approver", "party %s decides licences but none of its principals holds the approver duty", p.Approver)
+		}
+		if p.OnTimeout != "approve" && p.OnTimeout != "deny" {
+			c.add("procurement.on_timeout", "on_timeout is %q; say what an unanswered request becomes: approve or deny", p.OnTimeout)
 		}
 	}
 	if p.WorkingDays <= 0 {
@@ -1269,8 +1345,5 @@ func (c *checker) checkProcurement() {
 	}
 	if p.DisagreementWorkingDays != 0 && p.DisagreementWorkingDays < max(p.WorkingDays, p.ExtendedWorkingDays) {
 		c.add("procurement.disagreement_working_days", "the disagreement limit %d is shorter than the other limits", p.DisagreementWorkingDays)
-	}
-	if p.OnTimeout != "approve" && p.OnTimeout != "deny" {
-		c.add("procurement.on_timeout", "on_timeout is %q; say what an unanswered request becomes: approve or deny", p.OnTimeout)
 	}
 }

@@ -26,6 +26,15 @@ type View struct {
 	Dispute      *DisputeView     `json:"dispute,omitempty"`
 	Procurement  *Procurement     `json:"procurement,omitempty"`
 	Basis        []Basis          `json:"basis,omitempty"`
+	Bodies       []BodyView       `json:"bodies,omitempty"`
+}
+
+// BodyView is a body with its rule in words.
+type BodyView struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Members []string `json:"members"`
+	Rule    string   `json:"rule"`
 }
 
 // PartyView is a party with its principals' duties.
@@ -192,6 +201,9 @@ func (s *Spec) Show(met Met) View {
 			dv.TotalDays += st.Days
 		}
 		v.Dispute = &dv
+	}
+	for _, b := range s.Bodies {
+		v.Bodies = append(v.Bodies, BodyView{ID: b.ID, Name: b.Name, Members: b.Members, Rule: b.RuleText()})
 	}
 	return v
 }

@@ -277,12 +277,24 @@ func writeView(w io.Writer, v agreement.View) error {
 	if d := v.Dispute; d != nil {
 		var steps []string
 		for _, s := range d.Steps {
-			steps = append(steps, fmt.Sprintf("%s %dd", s.ID, s.Days))
+			step := fmt.Sprintf("%s %dd", s.ID, s.Days)
+			if s.Body != "" {
+				step += " (" + s.Body + " decides)"
+			}
+			steps = append(steps, step)
 		}
-		p("\nDispute: %s = %d days, then %s%s\n", strings.Join(steps, " + "), d.TotalDays, d.Outcome, mark("dispute"))
+		p("\nDispute: %s = %d days, then %s", strings.Join(steps, " + "), d.TotalDays, d.Outcome)
+		if n := len(d.Steps); n > 0 && d.Steps[n-1].Body != "" {
+			p(" on its own when %s leaves the dispute unresolved", d.Steps[n-1].Body)
+		}
+		p("%s\n", mark("dispute"))
 	}
 	if pc := v.Procurement; pc != nil {
-		p("\nProcurement channel: %s decides within %d working days", pc.Approver, pc.WorkingDays)
+		who := pc.Approver
+		if pc.Body != "" {
+			who = "body " + pc.Body
+		}
+		p("\nProcurement channel: %s decides within %d working days", who, pc.WorkingDays)
 		if pc.ExtendedWorkingDays > 0 {
 			p(" (extendable to %d", pc.ExtendedWorkingDays)
 			if pc.DisagreementWorkingDays > 0 {
@@ -290,7 +302,16 @@ func writeView(w io.Writer, v agreement.View) error {
 			}
 			p(")")
 		}
-		p("; unanswered requests: %s\n", pc.OnTimeout)
+		if pc.OnTimeout != "" {
+			p("; unanswered requests: %s", pc.OnTimeout)
+		}
+		p("\n")
+	}
+	if len(v.Bodies) > 0 {
+		p("\nBodies (decide by their members' decision.vote statements)\n")
+		for _, b := range v.Bodies {
+			p("  %s  %s: %s\n    members: %s\n", b.ID, b.Name, b.Rule, strings.Join(b.Members, ", "))
+		}
 	}
 	if len(v.Basis) > 0 {
 		p("\nRecord and assumptions\n")

@@ -171,6 +171,18 @@ func (r *run) observe(index uint64, typ string) error {
 			}
 			r.change(s.From, "obligation %s of %s suspended: %s", s.Obligation, s.Party, s.Why.Text)
 		}
+		qs, err := state.Questions(kv)
+		if err != nil {
+			return err
+		}
+		for _, q := range qs {
+			if r.watch.status["question/"+q.ID] != "" {
+				continue
+			}
+			r.watch.status["question/"+q.ID] = "asked"
+			b := r.s.spec.Body(q.Body)
+			r.change(q.Opened, "question %s put to body %s (%s): %s; decided by %s", q.ID, q.Body, b.RuleText(), q.Text, day(q.Deadline))
+		}
 		for _, id := range r.watch.challenges {
 			ch, err := state.LoadChallenge(kv, id)
 			if err != nil {
@@ -221,6 +233,16 @@ func (r *run) change(at time.Time, format string, args ...any) {
 // declaration screened.
 func (r *run) detail(typ, id string, body json.RawMessage) ([]string, error) {
 	switch typ {
+	case statement.TypeVote:
+		var b statement.VoteBody
+		if err := json.Unmarshal(body, &b); err != nil {
+			return nil, err
+		}
+		line := fmt.Sprintf("votes %s on question %s", b.Vote, b.Question)
+		if b.Note != "" {
+			line += ": " + b.Note
+		}
+		return []string{line}, nil
 	case statement.TypeAmend:
 		var b statement.AmendBody
 		if err := json.Unmarshal(body, &b); err != nil {

@@ -39,11 +39,15 @@ type world struct {
 	docs []byte
 }
 
-func newWorld(t *testing.T) *world {
-	doc, err := os.ReadFile("../../examples/israel-dprk-1993.yaml")
+func newWorld(t *testing.T) *world { return newWorldEdited(t, func(doc string) string { return doc }) }
+
+// newWorldEdited is newWorld with the 1993 agreement edited.
+func newWorldEdited(t *testing.T, edit func(string) string) *world {
+	raw, err := os.ReadFile("../../examples/israel-dprk-1993.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc := []byte(edit(string(raw)))
 	w := &world{t: t, st: testenv.SQLite(t), now: time.Date(1993, 8, 2, 8, 0, 0, 0, time.UTC), docs: doc}
 	w.log, err = ledger.Open(context.Background(), ledger.Options{Store: w.st, Log: "il-kp-1993", Now: func() time.Time { return w.now }})
 	if err != nil {

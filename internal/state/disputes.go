@@ -51,6 +51,17 @@ func (c *Context) enterStep(d *Dispute, n int, at time.Time, why string) error {
 	if n >= len(steps) {
 		d.Status, d.StepName = DisputeUnresolved, ""
 		d.History = append(d.History, compliance.Change{Time: at, Reason: "unresolved after the last step: " + why})
+		if last := steps[len(steps)-1]; last.Body != "" {
+			// The body's decision at the last step is the decision: the
+			// outcome follows without a party invoking it.
+			if err := c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID,
+				Text: fmt.Sprintf("dispute %s is unresolved after its last step, which body %s decides: its outcome follows", d.ID, last.Body)}); err != nil {
+				return err
+			}
+			return c.snapback(d, compliance.Change{Time: at, Reason: "snapback: body " + last.Body + " left the dispute unresolved at step " + last.ID},
+				Event{Kind: compliance.Snapback, Party: d.Against, Ref: d.ID, Time: at,
+					Text: fmt.Sprintf("snapback after dispute %s: body %s left it unresolved at step %s", d.ID, last.Body, last.ID)})
+		}
 		return c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID,
 			Text: fmt.Sprintf("dispute %s is unresolved after its last step; snapback may be invoked", d.ID)})
 	}
@@ -59,6 +70,12 @@ func (c *Context) enterStep(d *Dispute, n int, at time.Time, why string) error {
 	d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("step %s (%d days, until %s): %s", steps[n].ID, steps[n].Days, d.Deadline.Format(time.DateOnly), why)})
 	if err := c.schedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, n)); err != nil {
 		return err
+	}
+	if b := steps[n].Body; b != "" {
+		text := fmt.Sprintf("resolve dispute %s (raised by %s against %s) at step %s", d.ID, d.By, d.Against, steps[n].ID)
+		if err := c.ask(stepQuestion(d.ID, steps[n].ID), b, text, at, d.Deadline); err != nil {
+			return err
+		}
 	}
 	return c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID, Text: fmt.Sprintf("dispute %s at step %s until %s", d.ID, steps[n].ID, d.Deadline.Format(time.DateOnly))})
 }
@@ -105,6 +122,10 @@ func applyStep(c *Context, e Entry) error {
 	if party != d.By && party != d.Against {
 		return fmt.Errorf("%w: only the parties to dispute %s move it", ErrForbidden, d.ID)
 	}
+	if body := c.Spec.Dispute.Steps[d.Step].Body; body != "" {
+		return fmt.Errorf("%w: step %s of dispute %s is decided by body %s: its members vote on question %s with %s", ErrForbidden,
+			d.StepName, d.ID, body, stepQuestion(d.ID, d.StepName), statement.TypeVote)
+	}
 	ch := compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time}
 	if b.Resolved {
 		if slices.Contains(d.Agreed, party) {
@@ -144,6 +165,9 @@ func disputeDeadline(c *Context, at time.Time, key string) error {
 	if err != nil || d.Status != DisputeOpen {
 		return err
 	}
+	if c.Spec.Dispute.Steps[d.Step].Body != "" {
+		return c.expire(stepQuestion(d.ID, d.StepName), at)
+	}
 	if err := c.enterStep(d, d.Step+1, at, "step "+d.StepName+" ran out of days"); err != nil {
 		return err
 	}
@@ -161,28 +185,61 @@ func applySnapback(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
+	if steps := c.Spec.Dispute.Steps; steps[len(steps)-1].Body != "" {
+		return fmt.Errorf("%w: the outcome of dispute %s follows body %s's decision at step %s on its own; no party invokes it", ErrForbidden,
+			d.ID, steps[len(steps)-1].Body, steps[len(steps)-1].ID)
+	}
 	if d.Status != DisputeUnresolved {
 		return fmt.Errorf("%w: dispute %s is %s; snapback follows a dispute left unresolved after its last step", ErrConflict, d.ID, d.Status)
 	}
 	if c.Author.Party != d.By {
 		return fmt.Errorf("%w: snapback is invoked by the party that raised the dispute, %s", ErrForbidden, d.By)
 	}
+	return c.snapback(d, compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: "snapback invoked"},
+		Event{Kind: compliance.Snapback, Party: d.Against, Ref: d.ID, Time: e.Time, Statement: e.Statement.ID, Index: e.Index,
+			Text: fmt.Sprintf("snapback invoked by %s after dispute %s", e.Statement.ID, d.ID)})
+}
+
+// snapback ends an unresolved dispute in the dispute process's outcome:
+// the relief restored and what the process suspends suspended.
+func (c *Context) snapback(d *Dispute, ch compliance.Change, why Event) error {
 	d.Status = DisputeSnapback
-	d.History = append(d.History, compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time, Reason: "snapback invoked"})
+	d.History = append(d.History, ch)
 	if err := putJSON(c.KV, kindDispute, d.ID, d); err != nil {
 		return err
 	}
-	why := Event{Kind: compliance.Snapback, Party: d.Against, Ref: d.ID,
-		Text: fmt.Sprintf("snapback invoked by %s after dispute %s", e.Statement.ID, d.ID)}
-	if err := c.stmtEvent(e, why); err != nil {
+	if err := c.event(why.Time, why); err != nil {
 		return err
 	}
-	why.Time, why.Statement, why.Index = e.Time, e.Statement.ID, e.Index
 	in, err := LoadIncentives(c.KV)
 	if err != nil {
 		return err
 	}
-	return c.act(compliance.OnSnapback(c.Spec, why, *in, e.Time))
+	return c.act(compliance.OnSnapback(c.Spec, why, *in, why.Time))
+}
+
+// stepQuestion is the id of the question put to the body that decides a
+// dispute at a step.
+func stepQuestion(dispute, step string) string { return "dispute:" + dispute + "/" + step }
+
+// disputeDecided carries out a body's decision on a dispute at its
+// current step: resolved, or moved on to the next step.
+func disputeDecided(c *Context, q *Question, ref string, at time.Time) error {
+	i := lastSlash(ref)
+	d, err := LoadDispute(c.KV, ref[:i])
+	if err != nil {
+		return err
+	}
+	if err := c.unschedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
+		return err
+	}
+	if q.Outcome == agreement.Approved {
+		d.Status = DisputeResolved
+		d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("resolved at step %s: %s", d.StepName, q.Cause)})
+	} else if err := c.enterStep(d, d.Step+1, at, "not resolved at step "+d.StepName+": "+q.Cause); err != nil {
+		return err
+	}
+	return putJSON(c.KV, kindDispute, d.ID, d)
 }
 
 // applyRemedy records the injured party's acceptance of a remedy for a

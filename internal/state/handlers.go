@@ -44,6 +44,10 @@ var handlers = map[string]Handler{
 	statement.TypeReimpose:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor), Apply: applyReimpose},
 	statement.TypeCease:        {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyCease},
 	statement.TypeRemedy:       {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRemedy},
+
+	// A body's members are principals of any party and any duty: the
+	// apply step lets only the members of the body vote.
+	statement.TypeVote: {Apply: applyVote},
 }
 
 func duties(ds ...agreement.Duty) []agreement.Duty { return ds }

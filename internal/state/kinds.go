@@ -43,4 +43,7 @@ const (
 	kindDelivery    = "delivery"    // by incentive id
 	kindReliefState = "relief"      // by incentive id
 	kindDispute     = "dispute"     // by statement id
+
+	// Bodies.
+	kindQuestion = "question" // questions put to bodies, by question id
 )

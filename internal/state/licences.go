@@ -31,6 +31,9 @@ type Licence struct {
 	Decided  time.Time     `json:"decided,omitzero"`
 	Cause    string        `json:"cause,omitempty"`
 	Extended bool          `json:"extended,omitempty"`
+	// Question is the question put to the procurement channel's body,
+	// when a body decides.
+	Question string `json:"question,omitempty"`
 }
 
 func licenceBlobs(st *statement.Statement) ([][32]byte, error) {
@@ -76,6 +79,13 @@ func applyLicenceRequest(c *Context, e Entry) error {
 	if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
 		return err
 	}
+	if p.Body != "" {
+		l.Question = "licence:" + l.ID
+		text := fmt.Sprintf("approve licence request %s: %s to %s", l.ID, b.Description, b.Destination)
+		if err := c.ask(l.Question, p.Body, text, e.Time, l.Deadline); err != nil {
+			return err
+		}
+	}
 	return putJSON(c.KV, kindLicence, l.ID, l)
 }
 
@@ -101,6 +111,9 @@ func applyLicenceDecision(c *Context, e Entry) error {
 		return err
 	}
 	p := c.Spec.Procurement
+	if p != nil && p.Body != "" {
+		return fmt.Errorf("%w: licences are decided by body %s: its members vote on question licence:%s with %s", ErrForbidden, p.Body, b.Request, statement.TypeVote)
+	}
 	if p == nil || c.Author.Party != p.Approver {
 		return fmt.Errorf("%w: licences are decided by the procurement channel's approver", ErrForbidden)
 	}
@@ -141,6 +154,15 @@ func licenceTimeout(c *Context, at time.Time, id string) error {
 	if err != nil || l.Status != LicencePending {
 		return err
 	}
+	if l.Question != "" {
+		if err := c.expire(l.Question, at); err != nil {
+			return err
+		}
+		if l, err = LoadLicence(c.KV, id); err != nil {
+			return err
+		}
+		return c.event(at, Event{Kind: compliance.LicenceTimeout, Ref: id, Text: "licence request " + id + ": " + l.Cause})
+	}
 	rule := c.Spec.Procurement.OnTimeout
 	l.Status, l.Decided = LicenceDenied, at
 	if rule == "approve" {
@@ -151,6 +173,22 @@ func licenceTimeout(c *Context, at time.Time, id string) error {
 		return err
 	}
 	return c.event(at, Event{Kind: compliance.LicenceTimeout, Ref: id, Text: "licence request " + id + ": " + l.Cause})
+}
+
+// licenceDecided carries out a body's decision on a licence request.
+func licenceDecided(c *Context, q *Question, id string, at time.Time) error {
+	l, err := LoadLicence(c.KV, id)
+	if err != nil {
+		return err
+	}
+	if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
+		return err
+	}
+	l.Status, l.Decided, l.Cause = LicenceDenied, at, q.Cause
+	if q.Outcome == agreement.Approved {
+		l.Status = LicenceApproved
+	}
+	return putJSON(c.KV, kindLicence, l.ID, l)
 }
 
 // checkLicence records an unlicensed transfer: a declared item in a

@@ -94,7 +94,8 @@ func BlobsOf(st *statement.Statement) ([][32]byte, error) {
 // Permit says which principals may make a statement type: any holding one
 // of Duties in a party of one of Roles. Empty Duties means the apply step
 // decides (agreement.adopt: the log key; key.add and key.revoke: the
-// principal itself or an envoy or coordinator of its party).
+// principal itself or an envoy or coordinator of its party;
+// decision.vote: a member of the body).
 type Permit struct {
 	Type   string
 	Duties []agreement.Duty

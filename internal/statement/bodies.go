@@ -45,6 +45,7 @@ const (
 
 	TypeReimpose = "relief.reimpose"
 	TypeCease    = "obligation.cease"
+	TypeVote     = "decision.vote"
 )
 
 // AdoptBody is the body of agreement.adopt: the agreement document itself.
@@ -357,4 +358,20 @@ type CeaseBody struct {
 type RemedyBody struct {
 	Breach string `json:"breach"`
 	Note   string `json:"note,omitempty"`
+}
+
+// VoteBody is the body of decision.vote: one member's vote on a question
+// put to a body. A decision is the set of its members' votes in the log:
+// each vote is its own statement, signed by its member and verifiable
+// alone, and the question is decided once the votes meet the body's rule
+// (or its deadline passes). The state opens the questions: a licence
+// request the procurement channel's body decides is question
+// "licence:<request>", a dispute at a step a body decides is question
+// "dispute:<dispute>/<step>".
+type VoteBody struct {
+	Body     string `json:"body"`
+	Question string `json:"question"`
+	// Vote is yes, no or abstain.
+	Vote agreement.Ballot `json:"vote"`
+	Note string           `json:"note,omitempty"`
 }

@@ -1,0 +1,326 @@
+package state_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
+	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
+)
+
+// The Joint Commission of the JCPOA example: eight members, consensus.
+var jointCommission = []string{"e3eu3-cn", "e3eu3-fr", "e3eu3-de", "e3eu3-ru", "e3eu3-uk", "e3eu3-us", "e3eu3-coordinator", "ir-mfa"}
+
+// newBodies is the JCPOA log at Implementation Day, the agreement edited.
+func newBodies(t *testing.T, edit func(string) string) *world {
+	t.Helper()
+	w := newLogEdited(t, "jcpoa-2015", "jcpoa-2015", "2015-10-18", edit)
+	w.now = at("2016-01-16T12:00")
+	w.ok("iaea-dg", statement.TypeVerified, "report-1", statement.VerifiedBody{Steps: []string{
+		"enrichment-capacity", "enriched-stockpile", "fordow-conversion", "arak-core-removed", "additional-protocol"}})
+	return w
+}
+
+func same(doc string) string { return doc }
+
+// edit replaces old, which must occur, with new.
+func edit(t *testing.T, old, new string) func(string) string {
+	return func(doc string) string {
+		if !strings.Contains(doc, old) {
+			t.Fatalf("the example lacks %q", old)
+		}
+		return strings.Replace(doc, old, new, 1)
+	}
+}
+
+// request files a licence request for missile-related items, which the
+// procurement channel's body decides.
+func (w *world) request(when, id string) {
+	w.t.Helper()
+	w.now = at(when)
+	sum := w.blob("END-USER CERTIFICATE for " + id)
+	w.ok("ir-customs", statement.TypeLicenceRequest, id, statement.LicenceBody{Item: "mtcr-cat2", Description: "inertial navigation units",
+		Exporter: "Avionics Export GmbH", Importer: "Iran Air", Destination: "IR", EndUse: "civil aviation", EndUseLocation: "Tehran", Certificate: sum})
+}
+
+func (w *world) vote(when, as, question string, b agreement.Ballot) error {
+	w.t.Helper()
+	return w.send(when, as, statement.TypeVote, fmt.Sprintf("vote-%s-%s", strings.NewReplacer(":", "-", "/", "-").Replace(question), as),
+		statement.VoteBody{Body: bodyOf(question), Question: question, Vote: b})
+}
+
+func bodyOf(question string) string {
+	if strings.HasPrefix(question, "licence:") {
+		return "joint-commission"
+	}
+	return "council"
+}
+
+func (w *world) licence(id string) *state.Licence {
+	w.t.Helper()
+	var l *state.Licence
+	w.view(func(kv state.KV) error {
+		var err error
+		l, err = state.LoadLicence(kv, id)
+		return err
+	})
+	return l
+}
+
+// TestBodyConsensus: the Joint Commission approves a licence on the
+// eighth yes, and not before; a request one member votes against is not
+// approved at once, and a later vote on it is refused.
+func TestBodyConsensus(t *testing.T) {
+	w := newBodies(t, same)
+	w.request("2016-02-01T10:00", "lic-1")
+	for i, m := range jointCommission {
+		if l := w.licence("lic-1"); l.Status != state.LicencePending {
+			t.Fatalf("after %d of 8 yes votes the licence is %s", i, l.Status)
+		}
+		if err := w.vote(fmt.Sprintf("2016-02-%02dT10:00", 2+i), m, "licence:lic-1", agreement.Yes); err != nil {
+			t.Fatalf("%s votes: %v", m, err)
+		}
+	}
+	if l := w.licence("lic-1"); l.Status != state.LicenceApproved || !strings.Contains(l.Cause, "8 yes") {
+		t.Errorf("after all eight yes votes: %s (%s)", l.Status, l.Cause)
+	}
+
+	w.request("2016-03-01T10:00", "lic-2")
+	if err := w.vote("2016-03-02T10:00", "e3eu3-fr", "licence:lic-2", agreement.Yes); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.vote("2016-03-02T11:00", "e3eu3-fr", "licence:lic-2", agreement.No); !errors.Is(err, state.ErrConflict) {
+		t.Errorf("a second vote by one member: %v", err)
+	}
+	if err := w.vote("2016-03-03T10:00", "e3eu3-us", "licence:lic-2", agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	if l := w.licence("lic-2"); l.Status != state.LicenceDenied || !strings.Contains(l.Cause, "not approved by body joint-commission's vote") {
+		t.Errorf("after one no under consensus: %s (%s)", l.Status, l.Cause)
+	}
+	if err := w.vote("2016-03-04T10:00", "e3eu3-de", "licence:lic-2", agreement.Yes); !errors.Is(err, state.ErrConflict) {
+		t.Errorf("a vote on a decided question: %v", err)
+	}
+}
+
+// TestBodyQuorum: with a rule of 5 of 8, five yes votes approve over three
+// no.
+func TestBodyQuorum(t *testing.T) {
+	w := newBodies(t, edit(t, "    rule: consensus\n    default: not_approved", "    rule: quorum\n    quorum: 5"))
+	w.request("2016-02-01T10:00", "lic-1")
+	for i, m := range jointCommission[5:] {
+		if err := w.vote(fmt.Sprintf("2016-02-02T1%d:00", i), m, "licence:lic-1", agreement.No); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, m := range jointCommission[:5] {
+		if l := w.licence("lic-1"); l.Status != state.LicencePending {
+			t.Fatalf("after %d yes and 3 no the licence is %s", i, l.Status)
+		}
+		if err := w.vote(fmt.Sprintf("2016-02-03T1%d:00", i), m, "licence:lic-1", agreement.Yes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l := w.licence("lic-1"); l.Status != state.LicenceApproved || !strings.Contains(l.Cause, "5 yes, 3 no") {
+		t.Errorf("after 5 yes and 3 no: %s (%s)", l.Status, l.Cause)
+	}
+}
+
+// TestBodyMembersOnly: only the body's members vote, and where a body
+// decides licences, the approver's license.decision is no longer the way.
+func TestBodyMembersOnly(t *testing.T) {
+	w := newBodies(t, edit(t, "duties: [auditor, envoy]", "duties: [auditor, envoy, approver]"))
+	w.request("2016-02-01T10:00", "lic-1")
+	for _, as := range []string{"ir-customs", "iaea-dg", "unsc-secretariat"} {
+		if err := w.vote("2016-02-02T10:00", as, "licence:lic-1", agreement.Yes); !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "not a member of body joint-commission") {
+			t.Errorf("a vote by %s, no member: %v", as, err)
+		}
+	}
+	err := w.send("2016-02-03T10:00", "unsc-secretariat", statement.TypeLicenceDecision, "decision-1", statement.DecisionBody{Request: "lic-1", Approved: true})
+	if !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "decided by body joint-commission") {
+		t.Errorf("license.decision where a body decides: %v", err)
+	}
+	if err := w.send("2016-02-03T11:00", "ir-mfa", statement.TypeVote, "vote-x", statement.VoteBody{Body: "joint-commission", Question: "licence:lic-9", Vote: agreement.Yes}); !errors.Is(err, state.ErrInvalid) {
+		t.Errorf("a vote on no question: %v", err)
+	}
+	if err := w.send("2016-02-03T12:00", "ir-mfa", statement.TypeVote, "vote-y", statement.VoteBody{Body: "joint-commission", Question: "licence:lic-1", Vote: "maybe"}); !errors.Is(err, state.ErrInvalid) {
+		t.Errorf("a vote of maybe: %v", err)
+	}
+}
+
+// TestBodyDeadlineDefault: a question the votes have not decided by its
+// deadline takes the body's default outcome, from the schedule, so that a
+// rebuild of the state from the log reproduces it.
+func TestBodyDeadlineDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(string) string
+		want state.LicenceStatus
+	}{
+		{"not approved", same, state.LicenceDenied},
+		{"approved", edit(t, "    default: not_approved", "    default: approved"), state.LicenceApproved},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newBodies(t, tc.edit)
+			w.request("2016-02-01T10:00", "lic-1")
+			for _, m := range jointCommission[:7] {
+				if err := w.vote("2016-02-02T10:00", m, "licence:lic-1", agreement.Yes); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.tick("2016-02-29T10:00") // 20 working days
+			l := w.licence("lic-1")
+			if l.Status != tc.want || l.Decided != at("2016-02-29T10:00") || !strings.Contains(l.Cause, "did not decide by 2016-02-29 10:00 (7 yes") {
+				t.Errorf("at the deadline: %s at %s (%s); want %s", l.Status, l.Decided, l.Cause, tc.want)
+			}
+			if err := w.vote("2016-03-01T10:00", "ir-mfa", "licence:lic-1", agreement.Yes); !errors.Is(err, state.ErrConflict) {
+				t.Errorf("the eighth vote after the deadline: %v", err)
+			}
+			ctx := context.Background()
+			before, err := w.log.Dump(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.log.Rebuild(ctx); err != nil {
+				t.Fatal(err)
+			}
+			after, err := w.log.Dump(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(before) != fmt.Sprint(after) {
+				t.Errorf("the rebuild from the log changed the state")
+			}
+		})
+	}
+}
+
+// council makes the dispute's last step a council's reverse veto: the
+// snapback stands unless a resolution to continue the relief gets 4 of 7
+// votes and no permanent member's veto.
+func council(t *testing.T) func(string) string {
+	body := edit(t, "    default: not_approved", `    default: not_approved
+  - id: council
+    name: Council
+    members: [e3eu3-cn, e3eu3-fr, e3eu3-ru, e3eu3-uk, e3eu3-us, e3eu3-de, ir-mfa]
+    rule: reverse_veto
+    quorum: 4
+    vetoes: [e3eu3-cn, e3eu3-fr, e3eu3-ru, e3eu3-uk, e3eu3-us]`)
+	step := edit(t, "days: 30}", "days: 30, body: council}")
+	return func(doc string) string { return step(body(doc)) }
+}
+
+// disputeAt raises a dispute against Iran on 1 February 2016; the
+// council's step runs from 7 March to 6 April.
+func (w *world) dispute() {
+	w.t.Helper()
+	w.now = at("2016-02-01")
+	w.ok("e3eu3-coordinator", statement.TypeDisputeRaise, "dispute-1", statement.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
+}
+
+func (w *world) disputeState() (state.DisputeStatus, compliance.ReliefStatus) {
+	w.t.Helper()
+	var ds state.DisputeStatus
+	var rs compliance.ReliefStatus
+	w.view(func(kv state.KV) error {
+		d, err := state.LoadDispute(kv, "dispute-1")
+		if err != nil {
+			return err
+		}
+		in, err := state.LoadIncentives(kv)
+		if err != nil {
+			return err
+		}
+		ds = d.Status
+		for _, r := range in.Relief {
+			if r.ID == "un-relief" { // snapback restores the UN part only
+				rs = r.Status
+			}
+		}
+		return nil
+	})
+	return ds, rs
+}
+
+const councilQuestion = "dispute:dispute-1/security-council"
+
+// TestBodyReverseVeto: a resolution to continue the relief that gets its
+// votes resolves the dispute; one veto lets the snapback stand at once;
+// no resolution by the deadline lets it stand then. No party invokes it,
+// nor steps the dispute at the council's step.
+func TestBodyReverseVeto(t *testing.T) {
+	t.Run("resolution passes", func(t *testing.T) {
+		w := newBodies(t, council(t))
+		w.dispute()
+		for i, m := range []string{"e3eu3-cn", "e3eu3-fr", "e3eu3-ru", "e3eu3-uk"} {
+			if err := w.vote(fmt.Sprintf("2016-03-10T1%d:00", i), m, councilQuestion, agreement.Yes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ds, _ := w.disputeState(); ds != state.DisputeOpen {
+			t.Errorf("with a permanent member yet to vote: %s", ds)
+		}
+		if err := w.vote("2016-03-10T15:00", "e3eu3-us", councilQuestion, agreement.Abstain); err != nil {
+			t.Fatal(err)
+		}
+		w.tick("2016-05-01")
+		if ds, rs := w.disputeState(); ds != state.DisputeResolved || rs != compliance.ReliefInEffect {
+			t.Errorf("after the resolution passed: dispute %s, relief %s", ds, rs)
+		}
+	})
+	t.Run("veto", func(t *testing.T) {
+		w := newBodies(t, council(t))
+		w.dispute()
+		err := w.send("2016-03-08", "e3eu3-coordinator", statement.TypeDisputeStep, "step-1", statement.StepBody{Dispute: "dispute-1", Resolved: true})
+		if !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), councilQuestion) {
+			t.Errorf("dispute.step at the council's step: %v", err)
+		}
+		for i, m := range []string{"e3eu3-cn", "e3eu3-fr", "e3eu3-de", "ir-mfa"} {
+			if err := w.vote(fmt.Sprintf("2016-03-10T1%d:00", i), m, councilQuestion, agreement.Yes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.vote("2016-03-11T10:00", "e3eu3-us", councilQuestion, agreement.No); err != nil {
+			t.Fatal(err)
+		}
+		if ds, rs := w.disputeState(); ds != state.DisputeSnapback || rs != compliance.ReliefRestored {
+			t.Errorf("after the veto: dispute %s, relief %s", ds, rs)
+		}
+		err = w.send("2016-03-12", "e3eu3-coordinator", statement.TypeSnapback, "snapback-1", statement.SnapbackBody{Dispute: "dispute-1"})
+		if !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "no party invokes it") {
+			t.Errorf("snapback.invoke where the council decides: %v", err)
+		}
+	})
+	t.Run("no resolution by the deadline", func(t *testing.T) {
+		w := newBodies(t, council(t))
+		w.dispute()
+		if err := w.vote("2016-03-10T10:00", "e3eu3-de", councilQuestion, agreement.Yes); err != nil {
+			t.Fatal(err)
+		}
+		w.tick("2016-04-05")
+		if ds, rs := w.disputeState(); ds != state.DisputeOpen || rs != compliance.ReliefInEffect {
+			t.Errorf("before the deadline: dispute %s, relief %s", ds, rs)
+		}
+		w.tick("2016-04-07")
+		if ds, rs := w.disputeState(); ds != state.DisputeSnapback || rs != compliance.ReliefRestored {
+			t.Errorf("after the deadline: dispute %s, relief %s", ds, rs)
+		}
+	})
+}
+
+// blob stores content in the log's blob store and returns its SHA-256.
+func (w *world) blob(content string) string {
+	w.t.Helper()
+	sum := sha256.Sum256([]byte(content))
+	if err := w.log.Store().PutBlob(context.Background(), sum, []byte(content)); err != nil {
+		w.t.Fatal(err)
+	}
+	return hex.EncodeToString(sum[:])
+}
