@@ -242,6 +242,10 @@ const (
 	// Inspect requires the inspectorate to inspect every consignment
 	// selected at its sites before the selection's deadline.
 	Inspect ObligationKind = "inspection"
+	// Conduct binds a party to do or refrain from what its requirement
+	// says, anywhere (stay in a treaty, no enrichment or reprocessing): no
+	// inspection reaches it, so only a body's finding can breach it.
+	Conduct ObligationKind = "conduct"
 	// Relieve binds a benefactor to lift a relief's measures at its
 	// milestone and to reimpose them only through the agreed mechanism.
 	Relieve ObligationKind = "relief"
@@ -255,7 +259,7 @@ const (
 type Obligation struct {
 	ID          string         `json:"id" jsonschema:"required"`
 	Name        string         `json:"name,omitempty"`
-	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection,enum=relief,enum=undertaking"`
+	Kind        ObligationKind `json:"kind" jsonschema:"required,enum=no_transfer,enum=licensed_transfer,enum=declaration,enum=access,enum=facility,enum=payment,enum=delivery,enum=inspection,enum=conduct,enum=relief,enum=undertaking"`
 	Party       string         `json:"party" jsonschema:"required"`
 	Description string         `json:"description,omitempty"`
 	// From is when the obligation starts; without it, when verification
@@ -300,6 +304,11 @@ type Obligation struct {
 	Incentive string `json:"incentive,omitempty"`
 	// Grace is how long after a due date a payment or delivery may arrive.
 	Grace *Duration `json:"grace,omitempty"`
+
+	// FoundBy is a body whose members may put to it whether the party
+	// breached the obligation (decision.move); its approval is a finding,
+	// a violation of the obligation.
+	FoundBy string `json:"found_by,omitempty"`
 
 	// Done is the milestone that marks an undertaking fulfilled.
 	Done string `json:"done,omitempty"`
@@ -707,6 +716,17 @@ type Body struct {
 	Default Outcome `json:"default,omitempty" jsonschema:"enum=approved,enum=not_approved"`
 	// Description cites the text the body and its rule come from.
 	Description string `json:"description,omitempty"`
+	// Days is how long a question one of its members moves stays open
+	// (decision.move); zero means 30.
+	Days int `json:"days,omitempty"`
+}
+
+// MotionDays returns how long a question moved by a member stays open.
+func (b Body) MotionDays() int {
+	if b.Days <= 0 {
+		return 30
+	}
+	return b.Days
 }
 
 // Outcome returns the body's default outcome.

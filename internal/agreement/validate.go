@@ -612,6 +612,7 @@ var obligationFields = map[ObligationKind][]string{
 	Deliver:          {"incentive", "grace"},
 	Inspect:          {"sites"},
 	Relieve:          {"incentive"},
+	Conduct:          {"requirement"},
 	Undertake:        {"done", "due"},
 }
 
@@ -659,7 +660,7 @@ func (c *checker) checkObligations() {
 		}
 		allowed, ok := obligationFields[o.Kind]
 		if !ok {
-			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection, relief, undertaking", o.ID, o.Kind)
+			c.add(at(path, "kind"), "obligation %s has kind %q; use one of no_transfer, licensed_transfer, declaration, access, facility, payment, delivery, inspection, conduct, relief, undertaking", o.ID, o.Kind)
 			continue
 		}
 		for _, f := range o.setFields() {
@@ -746,6 +747,17 @@ func (c *checker) checkObligations() {
 				if err := o.Grace.check(); err != nil {
 					c.add(at(path, "grace"), "%v", err)
 				}
+			}
+		}
+		if o.FoundBy != "" {
+			ref(c, at(path, "found_by"), what, "body", o.FoundBy, c.bodies)
+		}
+		if o.Kind == Conduct {
+			if strings.TrimSpace(o.Requirement) == "" {
+				c.add(at(path, "requirement"), "conduct obligation %s needs a requirement: what the party must do or refrain from", o.ID)
+			}
+			if o.FoundBy == "" {
+				c.add(at(path, "found_by"), "conduct obligation %s can be breached only by a body's finding; name the body with \"found_by: BODY\"", o.ID)
 			}
 		}
 		if o.Kind == Undertake {

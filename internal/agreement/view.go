@@ -237,6 +237,8 @@ func (o Obligation) Scope() string {
 		return "pay the tranches of " + o.Incentive + " on schedule"
 	case Deliver:
 		return "deliver " + o.Incentive + " on schedule"
+	case Conduct:
+		return o.Requirement + ", as body " + o.FoundBy + " may find"
 	case Relieve:
 		return "lift " + o.Incentive + " at its milestone; reimpose only through the agreed mechanism"
 	case Inspect:

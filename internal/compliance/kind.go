@@ -65,6 +65,9 @@ const (
 	// Overdue: an undertaking was not fulfilled by its due time, or is still
 	// unfulfilled at a period's close.
 	Overdue Kind = "undertaking_overdue"
+	// Found: a body found the party in breach of an obligation that names
+	// it as its finder, by its members' votes.
+	Found Kind = "found_by_body"
 	// Reimposed: a party of the benefactor reimposed measures that a
 	// relief lifted, outside the agreed mechanism.
 	Reimposed Kind = "reimposed_outside_mechanism"
@@ -147,6 +150,7 @@ var rules = map[Kind]rule{
 	MissedDelivery:   {class: agreement.MissedDelivery, cureable: true},
 	Overdue:          {class: agreement.MissedUndertaking, cureable: true},
 	Reimposed:        {class: agreement.Reimposition, finding: true},
+	Found:            {class: agreement.Violation, finding: true},
 }
 
 // Class returns the breach class of a kind of fact, or "" when the kind is

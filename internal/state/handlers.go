@@ -48,6 +48,7 @@ var handlers = map[string]Handler{
 	// A body's members are principals of any party and any duty: the
 	// apply step lets only the members of the body vote.
 	statement.TypeVote: {Apply: applyVote},
+	statement.TypeMove: {Apply: applyMove},
 }
 
 func duties(ds ...agreement.Duty) []agreement.Duty { return ds }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/statement"
 )
 
@@ -45,6 +46,61 @@ type Vote struct {
 var decided = map[string]func(c *Context, q *Question, ref string, at time.Time) error{
 	"licence": licenceDecided,
 	"dispute": disputeDecided,
+	"finding": findingDecided,
+}
+
+// applyMove puts to a body, at a member's motion, whether a party breached
+// an obligation that names the body as its finder. The question stays
+// open for the body's motion days; the members vote on it as on any.
+func applyMove(c *Context, e Entry) error {
+	var b statement.MoveBody
+	if err := decode(e, &b); err != nil {
+		return err
+	}
+	body := c.Spec.Body(b.Body)
+	if body == nil {
+		return fmt.Errorf("%w: agreement %s declares no body %q", ErrInvalid, c.Spec.ID, b.Body)
+	}
+	if !body.Member(c.Author.ID) {
+		return fmt.Errorf("%w: %s is not a member of body %s, whose members are %s", ErrForbidden, c.Author.ID, body.ID, strings.Join(body.Members, ", "))
+	}
+	o := c.obligationByID(b.Obligation)
+	if o == nil || o.FoundBy != body.ID {
+		return fmt.Errorf("%w: body %s finds no breach of %q; the agreement names it as finder of no such obligation", ErrInvalid, body.ID, b.Obligation)
+	}
+	if strings.TrimSpace(b.Text) == "" {
+		return fmt.Errorf("%w: say what the party is found to have done", ErrInvalid)
+	}
+	id := "finding:" + o.ID + "/" + e.Statement.ID
+	deadline := e.Time.AddDate(0, 0, body.MotionDays())
+	text := fmt.Sprintf("find %s in breach of %s, moved by %s: %s", o.Party, o.ID, c.Author.ID, b.Text)
+	if err := c.ask(id, body.ID, text, e.Time, deadline); err != nil {
+		return err
+	}
+	return c.schedule(deadline, "question", id)
+}
+
+// questionDue gives a moved question still open at its deadline the body's
+// default outcome.
+func questionDue(c *Context, at time.Time, id string) error { return c.expire(id, at) }
+
+// findingDecided records a body's finding: the party is in breach of the
+// obligation, a violation, cited to the vote that decided it.
+func findingDecided(c *Context, q *Question, ref string, at time.Time) error {
+	if q.Outcome != agreement.Approved {
+		return nil
+	}
+	id, _, _ := strings.Cut(ref, "/")
+	o := c.obligationByID(id)
+	ev := Event{Kind: compliance.Found, Party: o.Party, Ref: q.ID, Obligation: o.ID,
+		Text: fmt.Sprintf("body %s found %s in breach of %s (%s)", q.Body, o.Party, o.ID, q.Cause)}
+	if _, motion, ok := strings.Cut(q.Text, ", moved by "); ok {
+		ev.Text += ", moved by " + motion
+	}
+	if n := len(q.Votes); n > 0 {
+		ev.Statement, ev.Index = q.Votes[n-1].Statement, q.Votes[n-1].Index
+	}
+	return c.event(at, ev)
 }
 
 // LoadQuestion returns a question put to a body.

@@ -20,7 +20,7 @@ import (
 // which read the verdicts of the periods just closed.
 var dueOrder = [...]string{
 	"milestone", "relief", "delivery",
-	"reveal", "challenge", "licence", "dispute", "payment", "installment", "undertaking",
+	"reveal", "challenge", "licence", "dispute", "question", "payment", "installment", "undertaking",
 	"breach",
 	"period",
 	"tranche",
@@ -35,6 +35,7 @@ var dues = map[string]func(c *Context, at time.Time, id string) error{
 	"challenge":   expireChallenge,
 	"licence":     licenceTimeout,
 	"dispute":     disputeDeadline,
+	"question":    questionDue,
 	"payment":     paymentDeadline,
 	"installment": installmentEnd,
 	"undertaking": undertakingDue,

@@ -46,6 +46,7 @@ const (
 	TypeReimpose = "relief.reimpose"
 	TypeCease    = "obligation.cease"
 	TypeVote     = "decision.vote"
+	TypeMove     = "decision.move"
 )
 
 // AdoptBody is the body of agreement.adopt: the agreement document itself.
@@ -358,6 +359,16 @@ type CeaseBody struct {
 type RemedyBody struct {
 	Breach string `json:"breach"`
 	Note   string `json:"note,omitempty"`
+}
+
+// MoveBody is the body of decision.move: a member of a body puts to it
+// whether a party breached an obligation that names the body as its
+// finder. The question is "finding:<obligation>/<statement id>"; the
+// members vote on it with decision.vote, and its approval is a finding.
+type MoveBody struct {
+	Body       string `json:"body"`
+	Obligation string `json:"obligation"`
+	Text       string `json:"text"`
 }
 
 // VoteBody is the body of decision.vote: one member's vote on a question
