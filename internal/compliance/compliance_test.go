@@ -71,7 +71,7 @@ func TestEveryBreachHasItsConsequence(t *testing.T) {
 	kinds := compliance.Breaches()
 	want := []compliance.Kind{compliance.AccessDenied, compliance.ChallengeRefused, compliance.Discrepancy, compliance.Late,
 		compliance.LatePayment, compliance.MissedDelivery, compliance.MissedPayment, compliance.NotPerformed, compliance.Prohibited,
-		compliance.Overdue, compliance.Reimposed, compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn}
+		compliance.Found, compliance.Overdue, compliance.Reimposed, compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn}
 	slices.Sort(want)
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("the kinds of breach are %v; want %v", kinds, want)
