@@ -647,6 +647,11 @@ type DisputeStep struct {
 	// last step a body decides ends in the dispute's outcome on its own
 	// when that step ends unresolved: no party invokes it.
 	Body string `json:"body,omitempty"`
+	// OnNotice makes the step begin only when the party that raised the
+	// dispute notifies it (dispute.notify), as a JCPOA participant chooses
+	// whether to notify the Security Council; until then the dispute rests
+	// unresolved, and its days run from the notification.
+	OnNotice bool `json:"on_notice,omitempty"`
 }
 
 // Procurement is the channel that approves transfers before they happen.

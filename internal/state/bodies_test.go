@@ -213,7 +213,7 @@ func council(t *testing.T) func(string) string {
     rule: reverse_veto
     quorum: 4
     vetoes: [e3eu3-cn, e3eu3-fr, e3eu3-ru, e3eu3-uk, e3eu3-us]`)
-	step := edit(t, "days: 30}", "days: 30, body: council}")
+	step := edit(t, "body: security-council, on_notice: true}", "body: council}")
 	return func(doc string) string { return step(body(doc)) }
 }
 

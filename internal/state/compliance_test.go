@@ -421,8 +421,9 @@ func TestSnapbackRestoresOnce(t *testing.T) {
 		"enrichment-capacity", "enriched-stockpile", "fordow-conversion", "arak-core-removed", "additional-protocol"}})
 	w.now = at("2016-02-01")
 	w.ok("e3eu3-coordinator", statement.TypeDisputeRaise, "dispute-1", statement.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
-	w.tick("2016-04-07") // the 65 days have run out
-	w.ok("e3eu3-coordinator", statement.TypeSnapback, "snapback-1", statement.SnapbackBody{Dispute: "dispute-1"})
+	w.tick("2016-03-08") // the 35 days before the Council have run out
+	w.ok("e3eu3-coordinator", statement.TypeNotify, "notice-1", statement.NotifyBody{Dispute: "dispute-1"})
+	w.tick("2016-04-08") // the Council's 30 days pass with no resolution
 	var restored []string
 	w.view(func(kv state.KV) error {
 		es, err := state.Events(kv, at("2016-01-01"), at("2017-01-01"))

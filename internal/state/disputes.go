@@ -34,8 +34,11 @@ type Dispute struct {
 	Status   DisputeStatus `json:"status"`
 	// Agreed lists the parties that agree, at the current step, that the
 	// dispute is resolved; it is resolved when both parties to it agree.
-	Agreed  []string            `json:"agreed,omitempty"`
-	History []compliance.Change `json:"history"`
+	Agreed []string `json:"agreed,omitempty"`
+	// Notified is set when the party that raised it notified the step
+	// that begins only on notice.
+	Notified bool                `json:"notified,omitempty"`
+	History  []compliance.Change `json:"history"`
 }
 
 // LoadDispute returns a dispute.
@@ -65,6 +68,13 @@ func (c *Context) enterStep(d *Dispute, n int, at time.Time, why string) error {
 		return c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID,
 			Text: fmt.Sprintf("dispute %s is unresolved after its last step; snapback may be invoked", d.ID)})
 	}
+	if steps[n].OnNotice && !d.Notified {
+		d.Status, d.StepName = DisputeUnresolved, ""
+		d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("unresolved: %s; step %s begins only if %s notifies it (dispute.notify)", why, steps[n].ID, d.By)})
+		return c.event(at, Event{Kind: compliance.DisputeStep, Party: d.Against, Ref: d.ID,
+			Text: fmt.Sprintf("dispute %s is unresolved; step %s begins if %s notifies it", d.ID, steps[n].ID, d.By)})
+	}
+	d.Status = DisputeOpen
 	d.StepName = steps[n].ID
 	d.Deadline = at.AddDate(0, 0, steps[n].Days)
 	d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("step %s (%d days, until %s): %s", steps[n].ID, steps[n].Days, d.Deadline.Format(time.DateOnly), why)})
@@ -271,4 +281,33 @@ func applyRemedy(c *Context, e Entry) error {
 		actions[i].Why = why
 	}
 	return c.act(actions)
+}
+
+// applyNotify begins the step that waits for notice: the party that raised
+// the dispute, left unresolved before it, chooses to notify.
+func applyNotify(c *Context, e Entry) error {
+	var b statement.NotifyBody
+	if err := decode(e, &b); err != nil {
+		return err
+	}
+	d, err := LoadDispute(c.KV, b.Dispute)
+	if err != nil {
+		return err
+	}
+	if d.By != c.Author.Party {
+		return fmt.Errorf("%w: dispute %s was raised by %s; only it may notify", ErrForbidden, d.ID, d.By)
+	}
+	steps := c.Spec.Dispute.Steps
+	if d.Status != DisputeUnresolved || d.Notified || d.Step >= len(steps) || !steps[d.Step].OnNotice {
+		return fmt.Errorf("%w: dispute %s is %s, with no step waiting for notice", ErrConflict, d.ID, d.Status)
+	}
+	d.Notified = true
+	why := fmt.Sprintf("notified by %s (#%d %s)", c.Author.ID, e.Index, e.Statement.ID)
+	if b.Note != "" {
+		why += ": " + b.Note
+	}
+	if err := c.enterStep(d, d.Step, e.Time, why); err != nil {
+		return err
+	}
+	return putJSON(c.KV, kindDispute, d.ID, d)
 }

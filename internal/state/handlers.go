@@ -39,6 +39,7 @@ var handlers = map[string]Handler{
 	statement.TypeVerified: {Duties: duties(agreement.Coordinator, agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker, agreement.Inspectorate, agreement.Observer), Apply: applyVerified},
 
 	statement.TypeDisputeRaise: {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRaise},
+	statement.TypeNotify:       {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyNotify},
 	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyStep},
 	statement.TypeSnapback:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applySnapback},
 	statement.TypeReimpose:     {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor), Apply: applyReimpose},

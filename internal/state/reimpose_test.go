@@ -52,6 +52,9 @@ func TestReimposedOutsideTheMechanism(t *testing.T) {
 	if err := w.append("e3eu3-coordinator", statement.TypeCease, "c-1", cease); err == nil {
 		t.Error("the benefactor ceased performing over Iran's dispute")
 	}
+	if err := w.append("e3eu3-coordinator", statement.TypeNotify, "n-1", statement.NotifyBody{Dispute: "d-iran"}); err == nil {
+		t.Error("the benefactor notified the Council of Iran's dispute")
+	}
 	w.ok("ir-mfa", statement.TypeCease, "c-2", cease)
 	var ss []compliance.Suspension
 	w.view(func(kv state.KV) error {

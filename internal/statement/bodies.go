@@ -40,6 +40,7 @@ const (
 
 	TypeDisputeRaise = "dispute.raise"
 	TypeDisputeStep  = "dispute.step"
+	TypeNotify       = "dispute.notify"
 	TypeSnapback     = "snapback.invoke"
 	TypeRemedy       = "remedy.accept"
 
@@ -329,6 +330,14 @@ type StepBody struct {
 	Dispute  string `json:"dispute"`
 	Resolved bool   `json:"resolved"`
 	Note     string `json:"note,omitempty"`
+}
+
+// NotifyBody is the body of dispute.notify: the party that raised a
+// dispute, left unresolved, notifies it to the step that begins only on
+// notice (the Security Council, under the JCPOA).
+type NotifyBody struct {
+	Dispute string `json:"dispute"`
+	Note    string `json:"note,omitempty"`
 }
 
 // SnapbackBody is the body of snapback.invoke.
