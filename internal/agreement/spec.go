@@ -295,6 +295,12 @@ type Obligation struct {
 	// request (access).
 	ResponseTime *Duration `json:"response_time,omitempty"`
 
+	// Escalation, for an access obligation, refers a challenge refused or
+	// unanswered within the response time to a body, whose approval gives
+	// the party a last time to comply (the JCPOA's Section Q: 14 days, the
+	// Joint Commission's 7, then 3); without it a refusal is final.
+	Escalation *Escalation `json:"escalation,omitempty"`
+
 	// Requirement is a facility's required condition, e.g. "freeze".
 	Requirement string `json:"requirement,omitempty"`
 	// MonitoredBy is the party that monitors a facility.
@@ -785,4 +791,15 @@ func Assumed(basis []Basis, about string) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// Escalation is where an access obligation refers a refused challenge.
+type Escalation struct {
+	// Body decides whether access is necessary.
+	Body string `json:"body" jsonschema:"required"`
+	// Days is how long the body has to decide.
+	Days int `json:"days" jsonschema:"required"`
+	// Comply is how long the party has to give access once the body
+	// approves.
+	Comply Duration `json:"comply" jsonschema:"required"`
 }

@@ -606,7 +606,7 @@ var obligationFields = map[ObligationKind][]string{
 	NoTransfer:       {"items", "destinations"},
 	LicensedTransfer: {"items", "destinations"},
 	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation", "broken_seal_is_violation"},
-	Access:           {"sites", "response_time"},
+	Access:           {"sites", "response_time", "escalation"},
 	FacilityDuty:     {"sites", "requirement", "monitored_by"},
 	Pay:              {"incentive", "grace"},
 	Deliver:          {"incentive", "grace"},
@@ -632,6 +632,7 @@ func (o Obligation) setFields() []string {
 	add(o.WithdrawalIsViolation, "withdrawal_is_violation")
 	add(o.BrokenSealIsViolation, "broken_seal_is_violation")
 	add(o.ResponseTime != nil, "response_time")
+	add(o.Escalation != nil, "escalation")
 	add(o.Requirement != "", "requirement")
 	add(o.MonitoredBy != "", "monitored_by")
 	add(o.Incentive != "", "incentive")
@@ -723,6 +724,15 @@ func (c *checker) checkObligations() {
 				}
 			case Access:
 				c.required(at(path, "response_time"), what, "response_time", o.ResponseTime)
+				if e := o.Escalation; e != nil {
+					ref(c, at(path, "escalation", "body"), what, "body", e.Body, c.bodies)
+					if e.Days < 1 {
+						c.add(at(path, "escalation", "days"), "the body needs days to decide: give \"days: N\" with N at least 1")
+					}
+					if err := e.Comply.check(); err != nil {
+						c.add(at(path, "escalation", "comply"), "%v", err)
+					}
+				}
 			case FacilityDuty:
 				if o.Requirement == "" {
 					c.add(at(path, "requirement"), "facility obligation %s needs a requirement, e.g. \"freeze\"", o.ID)

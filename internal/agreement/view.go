@@ -226,6 +226,9 @@ func (o Obligation) Scope() string {
 		if o.ResponseTime != nil {
 			resp = fmt.Sprintf(", answer challenges within %s", o.ResponseTime)
 		}
+		if e := o.Escalation; e != nil {
+			resp += fmt.Sprintf(", then body %s decides in %dd, then %s to comply", e.Body, e.Days, e.Comply)
+		}
 		return fmt.Sprintf("inspectors' access at %s%s", strings.Join(o.Sites, ", "), resp)
 	case FacilityDuty:
 		by := ""

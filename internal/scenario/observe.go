@@ -193,8 +193,12 @@ func (r *run) observe(index uint64, typ string) error {
 			}
 			r.watch.status["challenge/"+id] = string(ch.Status)
 			switch {
+			case ch.Status == state.ChallengePending && ch.Question != "":
+				r.change(r.now, "challenge %s at %s pending again: %s", id, ch.Site, ch.Cause)
 			case ch.Status == state.ChallengePending:
 				r.change(ch.Time, "challenge %s at %s pending: an answer is due by %s", id, ch.Site, day(ch.Deadline))
+			case ch.Status == state.ChallengeReferred, ch.Status == state.ChallengeDropped:
+				r.change(r.now, "challenge %s %s: %s", id, ch.Status, ch.Cause)
 			case ch.Response == nil:
 				r.change(ch.Deadline, "challenge %s %s: %s", id, ch.Status, ch.Cause)
 			case ch.Response.Granted:

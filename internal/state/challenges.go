@@ -18,6 +18,12 @@ const (
 	ChallengePending ChallengeStatus = "pending"
 	ChallengeGranted ChallengeStatus = "granted"
 	ChallengeRefused ChallengeStatus = "refused"
+	// ChallengeReferred: refused or unanswered in time, and referred to
+	// the body the access obligation names, which decides whether access
+	// is necessary.
+	ChallengeReferred ChallengeStatus = "referred"
+	// ChallengeDropped: the body did not find access necessary.
+	ChallengeDropped ChallengeStatus = "dropped"
 )
 
 // Allegation is a filed allegation.
@@ -45,6 +51,10 @@ type Challenge struct {
 	// Cause says why the challenge is refused when no answer came.
 	Cause      string      `json:"cause,omitempty"`
 	Inspection *Inspection `json:"inspection,omitempty"`
+	// Question is the body's question, once referred; after its approval
+	// the party's last time to comply is the deadline, and a refusal then
+	// is final.
+	Question string `json:"question,omitempty"`
 }
 
 // breach returns the breach class of a challenge whose location the
@@ -173,6 +183,9 @@ func applyResponse(c *Context, e Entry) error {
 	ch.Response = &b
 	ch.Status = ChallengeGranted
 	if !b.Granted {
+		if referred, err := c.refer(ch, e.Time, "refused: "+b.Reason); referred || err != nil {
+			return err
+		}
 		ch.Status, ch.Refused = ChallengeRefused, e.Time
 	}
 	if err := putJSON(c.KV, kindChallenge, ch.ID, ch); err != nil {
@@ -194,6 +207,9 @@ func expireChallenge(c *Context, deadline time.Time, id string) error {
 	if err != nil {
 		return err
 	}
+	if referred, err := c.refer(ch, deadline, "no answer by the deadline"); referred || err != nil {
+		return err
+	}
 	ch.Status, ch.Refused = ChallengeRefused, deadline
 	ch.Cause = fmt.Sprintf("no answer by the deadline %s: silence counts as refusal", deadline.Format(time.RFC3339))
 	if err := putJSON(c.KV, kindChallenge, id, ch); err != nil {
@@ -203,4 +219,61 @@ func expireChallenge(c *Context, deadline time.Time, id string) error {
 	return c.event(deadline, Event{Kind: compliance.ChallengeRefused, Party: party, Ref: id, Site: ch.Site, Index: ch.Index,
 		Obligation: c.obligation(agreement.Access, party, ch.Site, deadline),
 		Text:       fmt.Sprintf("challenge %s at %s was left unanswered past its response time", id, ch.Site)})
+}
+
+// refer puts a challenge refused or unanswered in time to the body its
+// access obligation names, unless the body has decided on it already;
+// referred is false where no body is named or the refusal comes after the
+// body's approval, and the refusal is final.
+func (c *Context) refer(ch *Challenge, at time.Time, why string) (referred bool, err error) {
+	if ch.Question != "" {
+		return false, nil
+	}
+	var esc *agreement.Escalation
+	for _, o := range Timeline(c.KV, c.Spec).InForce(ch.Time) {
+		if o.Kind == agreement.Access && slices.Contains(o.Sites, ch.Site) && o.Escalation != nil {
+			esc = o.Escalation
+		}
+	}
+	if esc == nil {
+		return false, nil
+	}
+	ch.Question = "access:" + ch.ID
+	ch.Status, ch.Cause = ChallengeReferred, fmt.Sprintf("%s; referred to body %s", why, esc.Body)
+	deadline := at.AddDate(0, 0, esc.Days)
+	text := fmt.Sprintf("access to %s is necessary (challenge %s, %s)", ch.Site, ch.ID, why)
+	if err := c.ask(ch.Question, esc.Body, text, at, deadline); err != nil {
+		return false, err
+	}
+	if err := c.schedule(deadline, "question", ch.Question); err != nil {
+		return false, err
+	}
+	return true, putJSON(c.KV, kindChallenge, ch.ID, ch)
+}
+
+// accessDecided carries out a body's decision on a referred challenge:
+// approved, the party has the escalation's last time to give access;
+// otherwise the challenge is dropped, with no breach.
+func accessDecided(c *Context, q *Question, ref string, at time.Time) error {
+	ch, err := LoadChallenge(c.KV, ref)
+	if err != nil {
+		return err
+	}
+	if q.Outcome != agreement.Approved {
+		ch.Status, ch.Cause = ChallengeDropped, "body "+q.Body+" did not find access necessary: "+q.Cause
+		return putJSON(c.KV, kindChallenge, ch.ID, ch)
+	}
+	var comply agreement.Duration
+	for _, o := range Timeline(c.KV, c.Spec).InForce(ch.Time) {
+		if o.Kind == agreement.Access && slices.Contains(o.Sites, ch.Site) && o.Escalation != nil {
+			comply = o.Escalation.Comply
+		}
+	}
+	ch.Status, ch.Response = ChallengePending, nil
+	ch.Deadline = comply.AddTo(at)
+	ch.Cause = fmt.Sprintf("body %s found access necessary (%s); access is due by %s", q.Body, q.Cause, day(ch.Deadline))
+	if err := c.schedule(ch.Deadline, "challenge", ch.ID); err != nil {
+		return err
+	}
+	return putJSON(c.KV, kindChallenge, ch.ID, ch)
 }

@@ -47,6 +47,7 @@ var decided = map[string]func(c *Context, q *Question, ref string, at time.Time)
 	"licence": licenceDecided,
 	"dispute": disputeDecided,
 	"finding": findingDecided,
+	"access":  accessDecided,
 }
 
 // applyMove puts to a body, at a member's motion, whether a party breached
