@@ -3,6 +3,7 @@ package agreement
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -101,6 +102,10 @@ type ObligationView struct {
 	Scope string         `json:"scope"`
 	From  When           `json:"from"`
 	Until When           `json:"until"`
+	// Limits and Continuity are what a facility obligation's monitoring
+	// checks.
+	Limits     []Limit     `json:"limits,omitempty"`
+	Continuity *Continuity `json:"continuity,omitempty"`
 }
 
 // DisputeView is the dispute process with its total length.
@@ -176,7 +181,7 @@ func (s *Spec) Show(met Met) View {
 		}
 	}
 	for _, o := range s.Obligations {
-		ov := ObligationView{ID: o.ID, Name: o.Name, Kind: o.Kind, Party: o.Party, Scope: o.Scope(), From: start}
+		ov := ObligationView{ID: o.ID, Name: o.Name, Kind: o.Kind, Party: o.Party, Scope: o.Scope(), From: start, Limits: o.Limits, Continuity: o.Continuity}
 		if o.From != nil {
 			ov.From = tl.eval(*o.From)
 		}
@@ -228,6 +233,50 @@ func (o Obligation) Scope() string {
 		return fmt.Sprintf("inspect every consignment selected at %s before its deadline", strings.Join(o.Sites, ", "))
 	}
 	return ""
+}
+
+// String says the limit in words, e.g. "enrichment_level at most 3.67 % U-235".
+func (l Limit) String() string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	var s string
+	switch {
+	case l.Max != nil && l.Min != nil:
+		s = fmt.Sprintf("%s from %s to %s %s", l.Quantity, f(*l.Min), f(*l.Max), l.Unit)
+	case l.Max != nil:
+		s = fmt.Sprintf("%s at most %s %s", l.Quantity, f(*l.Max), l.Unit)
+	case l.Min != nil:
+		s = fmt.Sprintf("%s at least %s %s", l.Quantity, f(*l.Min), l.Unit)
+	}
+	if l.Source != "" {
+		s += " (" + l.Source + ")"
+	}
+	return s
+}
+
+// String says the continuity rules in words.
+func (c *Continuity) String() string {
+	var parts []string
+	devices := func(noun string, ds []Device, allowance *Duration, state string) {
+		if len(ds) == 0 {
+			return
+		}
+		ids := make([]string, len(ds))
+		for i, d := range ds {
+			ids[i] = d.ID + "@" + d.Site
+		}
+		limit := state + " is a loss at once"
+		if allowance != nil {
+			limit = fmt.Sprintf("%s for more than %s is a loss", state, allowance)
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", noun, strings.Join(ids, ", "), limit))
+	}
+	devices("seals", c.Seals, c.SealBroken, "broken")
+	devices("cameras", c.Cameras, c.CameraOutage, "off")
+	s := strings.Join(parts, "; ") + fmt.Sprintf("; a loss of continuity is a %s", c.Breach)
+	if c.Note != "" {
+		s += " (" + c.Note + ")"
+	}
+	return s
 }
 
 func (c TrancheCondition) String() string {

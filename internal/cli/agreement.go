@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -205,6 +206,17 @@ func writeView(w io.Writer, v agreement.View) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\tfrom %s\tuntil %s\n", o.ID, o.Party, o.Scope, o.From, o.Until)
 	}
 	tw.Flush()
+	if slices.ContainsFunc(v.Obligations, func(o agreement.ObligationView) bool { return len(o.Limits) > 0 || o.Continuity != nil }) {
+		p("\nFacility monitoring\n")
+		for _, o := range v.Obligations {
+			for _, l := range o.Limits {
+				p("  %s: limit %s\n", o.ID, l)
+			}
+			if o.Continuity != nil {
+				p("  %s: continuity: %s\n", o.ID, o.Continuity)
+			}
+		}
+	}
 
 	p("\nSites\n")
 	tw = table(w)

@@ -101,7 +101,7 @@ func Judge(spec *agreement.Spec, tl *agreement.Timeline, f Facts) []Verdict {
 			}
 			r, breach := rules[e.Kind]
 			switch {
-			case e.Kind == PaidDuringHold || e.Kind == Cured || e.Kind == Remedied:
+			case noted(e.Kind):
 				v.Notes = append(v.Notes, e)
 			case !breach:
 			case e.Kind == NotPerformed && forceMajeure[e.Ref]:
