@@ -241,11 +241,14 @@ func (l Limit) String() string {
 	var s string
 	switch {
 	case l.Max != nil && l.Min != nil:
-		s = fmt.Sprintf("%s from %s to %s %s", l.Quantity, f(*l.Min), f(*l.Max), l.Unit)
+		s = fmt.Sprintf("%s from %s to %s", l.Quantity, f(*l.Min), f(*l.Max))
 	case l.Max != nil:
-		s = fmt.Sprintf("%s at most %s %s", l.Quantity, f(*l.Max), l.Unit)
+		s = fmt.Sprintf("%s at most %s", l.Quantity, f(*l.Max))
 	case l.Min != nil:
-		s = fmt.Sprintf("%s at least %s %s", l.Quantity, f(*l.Min), l.Unit)
+		s = fmt.Sprintf("%s at least %s", l.Quantity, f(*l.Min))
+	}
+	if l.Unit != "count" {
+		s += " " + l.Unit
 	}
 	if l.Source != "" {
 		s += " (" + l.Source + ")"
@@ -253,30 +256,31 @@ func (l Limit) String() string {
 	return s
 }
 
-// String says the continuity rules in words.
-func (c *Continuity) String() string {
-	var parts []string
+// Lines says the continuity rules in words: the class of a loss, then
+// the seals and the cameras with their allowances.
+func (c *Continuity) Lines() []string {
+	head := fmt.Sprintf("a loss of continuity is a %s", c.Breach)
+	if c.Note != "" {
+		head += " (" + c.Note + ")"
+	}
+	lines := []string{head}
 	devices := func(noun string, ds []Device, allowance *Duration, state string) {
 		if len(ds) == 0 {
 			return
 		}
 		ids := make([]string, len(ds))
 		for i, d := range ds {
-			ids[i] = d.ID + "@" + d.Site
+			ids[i] = d.ID + " at " + d.Site
 		}
 		limit := state + " is a loss at once"
 		if allowance != nil {
 			limit = fmt.Sprintf("%s for more than %s is a loss", state, allowance)
 		}
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", noun, strings.Join(ids, ", "), limit))
+		lines = append(lines, fmt.Sprintf("%s %s: %s", noun, strings.Join(ids, ", "), limit))
 	}
 	devices("seals", c.Seals, c.SealBroken, "broken")
 	devices("cameras", c.Cameras, c.CameraOutage, "off")
-	s := strings.Join(parts, "; ") + fmt.Sprintf("; a loss of continuity is a %s", c.Breach)
-	if c.Note != "" {
-		s += " (" + c.Note + ")"
-	}
-	return s
+	return lines
 }
 
 func (c TrancheCondition) String() string {

@@ -213,7 +213,11 @@ func writeView(w io.Writer, v agreement.View) error {
 				p("  %s: limit %s\n", o.ID, l)
 			}
 			if o.Continuity != nil {
-				p("  %s: continuity: %s\n", o.ID, o.Continuity)
+				lines := o.Continuity.Lines()
+				p("  %s: continuity: %s\n", o.ID, lines[0])
+				for _, l := range lines[1:] {
+					p("    %s\n", l)
+				}
 			}
 		}
 	}
