@@ -235,20 +235,26 @@ func (o Obligation) Scope() string {
 	return ""
 }
 
+// WithUnit writes a measured value with its unit, e.g. "3.67 % U-235";
+// a count has none.
+func WithUnit(v float64, unit string) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if unit == "count" {
+		return s
+	}
+	return s + " " + unit
+}
+
 // String says the limit in words, e.g. "enrichment_level at most 3.67 % U-235".
 func (l Limit) String() string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	var s string
 	switch {
 	case l.Max != nil && l.Min != nil:
-		s = fmt.Sprintf("%s from %s to %s", l.Quantity, f(*l.Min), f(*l.Max))
+		s = fmt.Sprintf("%s from %s to %s", l.Quantity, strconv.FormatFloat(*l.Min, 'f', -1, 64), WithUnit(*l.Max, l.Unit))
 	case l.Max != nil:
-		s = fmt.Sprintf("%s at most %s", l.Quantity, f(*l.Max))
+		s = fmt.Sprintf("%s at most %s", l.Quantity, WithUnit(*l.Max, l.Unit))
 	case l.Min != nil:
-		s = fmt.Sprintf("%s at least %s", l.Quantity, f(*l.Min))
-	}
-	if l.Unit != "count" {
-		s += " " + l.Unit
+		s = fmt.Sprintf("%s at least %s", l.Quantity, WithUnit(*l.Min, l.Unit))
 	}
 	if l.Source != "" {
 		s += " (" + l.Source + ")"

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -149,8 +148,8 @@ func applyMeasure(c *Context, e Entry) error {
 	if err := checkEvidence(c.KV, b.Evidence); err != nil {
 		return err
 	}
-	measured := fmt.Sprintf("%s at %s measured %s %s on %s (measurement %s)", b.Quantity, b.Site,
-		strconv.FormatFloat(b.Value, 'f', -1, 64), b.Unit, b.MeasuredAt.UTC().Format(time.RFC3339), e.Statement.ID)
+	measured := fmt.Sprintf("%s at %s measured %s on %s (measurement %s)", b.Quantity, b.Site,
+		agreement.WithUnit(b.Value, b.Unit), b.MeasuredAt.UTC().Format(time.RFC3339), e.Statement.ID)
 	ev := Event{Kind: compliance.Measured, Party: o.Party, Ref: e.Statement.ID, Site: b.Site, Obligation: o.ID,
 		Text: fmt.Sprintf("%s, within obligation %s's limit", measured, o.ID)}
 	for _, l := range limits {
