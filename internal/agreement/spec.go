@@ -342,6 +342,32 @@ func (l Limit) Within(v float64) bool {
 	return (l.Max == nil || v <= *l.Max) && (l.Min == nil || v >= *l.Min)
 }
 
+// Beyond returns the first of the obligation's limits on the quantity in
+// the unit that v is beyond; ok is false when it limits the quantity in
+// that unit nowhere.
+func (o Obligation) Beyond(q Quantity, unit string, v float64) (beyond *Limit, ok bool) {
+	for i, l := range o.Limits {
+		if l.Quantity != q || l.Unit != unit {
+			continue
+		}
+		ok = true
+		if !l.Within(v) && beyond == nil {
+			beyond = &o.Limits[i]
+		}
+	}
+	return beyond, ok
+}
+
+// Obligation returns the agreement's obligation with the id, or nil.
+func (s *Spec) Obligation(id string) *Obligation {
+	for i := range s.Obligations {
+		if s.Obligations[i].ID == id {
+			return &s.Obligations[i]
+		}
+	}
+	return nil
+}
+
 // DeviceKind is the kind of a continuity device.
 type DeviceKind string
 

@@ -69,12 +69,7 @@ func continuityBlobs(st *statement.Statement) ([][32]byte, error) {
 // The obligation must be in force when the fact happened, which is not
 // after the entry's log time.
 func (c *Context) monitored(e Entry, id, site string, at time.Time, field string) (*agreement.Obligation, error) {
-	var o *agreement.Obligation
-	for i := range c.Spec.Obligations {
-		if c.Spec.Obligations[i].ID == id {
-			o = &c.Spec.Obligations[i]
-		}
-	}
+	o := c.Spec.Obligation(id)
 	if o == nil || o.Kind != agreement.FacilityDuty {
 		return nil, fmt.Errorf("%w: %s names obligation %q, which is not a facility obligation of this agreement", ErrInvalid, e.Statement.Type, id)
 	}
@@ -122,16 +117,12 @@ func applyMeasure(c *Context, e Entry) error {
 		return fmt.Errorf("%w: obligation %s states no limits to measure against", ErrInvalid, o.ID)
 	}
 	var units []string
-	var limits []agreement.Limit
 	for _, l := range o.Limits {
-		if l.Quantity != b.Quantity {
-			continue
-		}
-		units = append(units, l.Unit)
-		if l.Unit == b.Unit {
-			limits = append(limits, l)
+		if l.Quantity == b.Quantity {
+			units = append(units, l.Unit)
 		}
 	}
+	beyond, limited := o.Beyond(b.Quantity, b.Unit, b.Value)
 	if len(units) == 0 {
 		var qs []string
 		for _, l := range o.Limits {
@@ -139,7 +130,7 @@ func applyMeasure(c *Context, e Entry) error {
 		}
 		return fmt.Errorf("%w: obligation %s limits no quantity %q; it limits %s", ErrInvalid, o.ID, b.Quantity, strings.Join(slices.Compact(qs), ", "))
 	}
-	if len(limits) == 0 {
+	if !limited {
 		return fmt.Errorf("%w: obligation %s limits %s in %q; give the value in that unit, not %q", ErrInvalid, o.ID, b.Quantity, strings.Join(units, `" or "`), b.Unit)
 	}
 	if b.Value < 0 || math.IsNaN(b.Value) || math.IsInf(b.Value, 0) {
@@ -152,12 +143,9 @@ func applyMeasure(c *Context, e Entry) error {
 		agreement.WithUnit(b.Value, b.Unit), b.MeasuredAt.UTC().Format(time.RFC3339), e.Statement.ID)
 	ev := Event{Kind: compliance.Measured, Party: o.Party, Ref: e.Statement.ID, Site: b.Site, Obligation: o.ID,
 		Text: fmt.Sprintf("%s, within obligation %s's limit", measured, o.ID)}
-	for _, l := range limits {
-		if !l.Within(b.Value) {
-			ev.Kind = compliance.LimitExceeded
-			ev.Text = fmt.Sprintf("%s, beyond obligation %s's limit: %s", measured, o.ID, l)
-			break
-		}
+	if beyond != nil {
+		ev.Kind = compliance.LimitExceeded
+		ev.Text = fmt.Sprintf("%s, beyond obligation %s's limit: %s", measured, o.ID, beyond)
 	}
 	return c.stmtEvent(e, ev)
 }
@@ -252,12 +240,7 @@ func continuityDue(c *Context, at time.Time, key string) error {
 	if err != nil || !found || dev.Lost || !dev.Deadline.Equal(at) {
 		return err
 	}
-	var o *agreement.Obligation
-	for i := range c.Spec.Obligations {
-		if c.Spec.Obligations[i].ID == obligation {
-			o = &c.Spec.Obligations[i]
-		}
-	}
+	o := c.Spec.Obligation(obligation)
 	if o == nil || o.Continuity == nil {
 		return fmt.Errorf("state: device %s names no facility obligation with continuity", key)
 	}
