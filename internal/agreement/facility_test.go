@@ -3,7 +3,9 @@ package agreement
 import (
 	"os"
 	"regexp"
+	"slices"
 	"testing"
+	"time"
 )
 
 // TestFacilityInvalid mutates the JCPOA's facility limits and the Agreed
@@ -58,5 +60,53 @@ func TestFacilityInvalid(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant a located\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFacilityFigures checks the example agreements' facility limits and
+// sunsets against the texts: the JCPOA's Annex I (5,060 IR-1 centrifuges
+// for 10 years, enrichment to 3.67% and a stockpile under 300 kg UF6 for
+// 15 years, 130 t of heavy water) counted from Implementation Day, and the
+// seals and cameras on the frozen facilities at Yongbyon.
+func TestFacilityFigures(t *testing.T) {
+	s := load(t, "jcpoa-2015.yaml")
+	impl := date("2016-01-16")
+	tl := s.Resolve(func(c Condition) (time.Time, bool) {
+		return impl, c.By == "iaea" && c.Steps[0] == "enrichment-capacity"
+	})
+	for _, c := range []struct {
+		obligation string
+		quantity   Quantity
+		unit       string
+		max        float64
+		until      string
+		site       string
+	}{
+		{"centrifuge-limit", InstalledCentrifuges, "count", 5060, "2026-01-16", "natanz"},
+		{"enrichment-level", EnrichmentLevel, "% U-235", 3.67, "2031-01-16", "natanz"},
+		{"enriched-stockpile", Stockpile, "kg UF6", 300, "2031-01-16", "natanz"},
+		{"heavy-water-limit", HeavyWater, "t", 130, "2031-01-16", "arak"},
+	} {
+		o := s.Obligation(c.obligation)
+		if o == nil {
+			t.Errorf("the JCPOA has no obligation %s", c.obligation)
+			continue
+		}
+		if len(o.Limits) != 1 || o.Limits[0].Quantity != c.quantity || o.Limits[0].Unit != c.unit || o.Limits[0].Max == nil || *o.Limits[0].Max != c.max {
+			t.Errorf("%s limits %+v; want %s at most %v %s", o.ID, o.Limits, c.quantity, c.max, c.unit)
+		}
+		if o.MonitoredBy != "iaea" || !slices.Equal(o.Sites, []string{c.site}) {
+			t.Errorf("%s at %v monitored by %s; want %s, by the iaea", o.ID, o.Sites, o.MonitoredBy, c.site)
+		}
+		from, until := tl.Eval(*o.From), tl.Eval(*o.Until)
+		if from.At == nil || !from.At.Equal(impl) || until.At == nil || !until.At.Equal(date(c.until)) {
+			t.Errorf("%s in force %v – %v; want Implementation Day %s – %s", o.ID, from, until, impl.Format(time.DateOnly), c.until)
+		}
+	}
+
+	af := load(t, "agreed-framework-1994.yaml")
+	q := af.Obligation("freeze-yongbyon").Continuity
+	if q == nil || len(q.Seals) == 0 || len(q.Cameras) == 0 || q.Breach != Violation || q.CameraOutage == nil || q.CameraOutage.String() != "72h" || q.SealBroken != nil {
+		t.Errorf("the freeze's continuity %+v; want seals and cameras, 72 hours for a camera, none for a seal, a loss a violation", q)
 	}
 }
