@@ -303,8 +303,17 @@ type Obligation struct {
 
 	// Requirement is a facility's required condition, e.g. "freeze".
 	Requirement string `json:"requirement,omitempty"`
-	// MonitoredBy is the party that monitors a facility.
+	// MonitoredBy is the party that monitors a facility: its inspectors
+	// at the facility's sites, and its coordinators, make the measurements
+	// and report the seals and cameras.
 	MonitoredBy string `json:"monitored_by,omitempty"`
+	// Limits are the values a facility must stay within; a measured value
+	// beyond one is a violation.
+	Limits []Limit `json:"limits,omitempty"`
+	// Continuity is the continuity of knowledge on a facility: its seals
+	// and cameras, how long one may be broken or off, and what a longer
+	// loss is.
+	Continuity *Continuity `json:"continuity,omitempty"`
 
 	// Incentive is the incentive a payment or delivery obligation is for.
 	Incentive string `json:"incentive,omitempty"`
@@ -321,6 +330,144 @@ type Obligation struct {
 	// Due is when an undertaking must be fulfilled; without it, the text
 	// sets no time, and no verdict can find it overdue.
 	Due *Trigger `json:"due,omitempty"`
+}
+
+// Quantity is a measured quantity a facility obligation can limit.
+type Quantity string
+
+// The quantities, each with the units it is measured in (Units).
+const (
+	// EnrichmentLevel is the enrichment of uranium, in percent U-235.
+	EnrichmentLevel Quantity = "enrichment_level"
+	// Stockpile is the mass of enriched uranium held, as UF6 or as
+	// uranium.
+	Stockpile Quantity = "stockpile"
+	// InstalledCentrifuges is the number of centrifuges installed.
+	InstalledCentrifuges Quantity = "installed_centrifuges"
+	// HeavyWater is the heavy water held.
+	HeavyWater Quantity = "heavy_water"
+)
+
+// Units lists the units each quantity is stated in. A measurement is
+// compared with the limits in its own unit only: Surety converts none.
+var Units = map[Quantity][]string{
+	EnrichmentLevel:      {"% U-235"},
+	Stockpile:            {"kg UF6", "kg U"},
+	InstalledCentrifuges: {"count"},
+	HeavyWater:           {"t"},
+}
+
+// Quantities lists the quantities in a stable order.
+var Quantities = []Quantity{EnrichmentLevel, Stockpile, InstalledCentrifuges, HeavyWater}
+
+// Limit bounds one quantity at a facility: a measured value above Max or
+// below Min is a violation. At least one of Max and Min is set.
+type Limit struct {
+	Quantity Quantity `json:"quantity" jsonschema:"required,enum=enrichment_level,enum=stockpile,enum=installed_centrifuges,enum=heavy_water"`
+	// Unit is one of the quantity's units: "% U-235"; "kg UF6" or "kg U";
+	// "count"; "t".
+	Unit string   `json:"unit" jsonschema:"required,enum=% U-235,enum=kg UF6,enum=kg U,enum=count,enum=t"`
+	Max  *float64 `json:"max,omitempty"`
+	Min  *float64 `json:"min,omitempty"`
+	// Source cites the provision the limit is written from.
+	Source string `json:"source,omitempty"`
+}
+
+// Within reports whether a value in the limit's unit is within it.
+func (l Limit) Within(v float64) bool {
+	return (l.Max == nil || v <= *l.Max) && (l.Min == nil || v >= *l.Min)
+}
+
+// Beyond returns the first of the obligation's limits on the quantity in
+// the unit that v is beyond; ok is false when it limits the quantity in
+// that unit nowhere.
+func (o Obligation) Beyond(q Quantity, unit string, v float64) (beyond *Limit, ok bool) {
+	for i, l := range o.Limits {
+		if l.Quantity != q || l.Unit != unit {
+			continue
+		}
+		ok = true
+		if !l.Within(v) && beyond == nil {
+			beyond = &o.Limits[i]
+		}
+	}
+	return beyond, ok
+}
+
+// Obligation returns the agreement's obligation with the id, or nil.
+func (s *Spec) Obligation(id string) *Obligation {
+	for i := range s.Obligations {
+		if s.Obligations[i].ID == id {
+			return &s.Obligations[i]
+		}
+	}
+	return nil
+}
+
+// DeviceKind is the kind of a continuity device.
+type DeviceKind string
+
+// The continuity devices.
+const (
+	Seal   DeviceKind = "seal"
+	Camera DeviceKind = "camera"
+)
+
+// Device is a seal or camera at one of a facility obligation's sites.
+type Device struct {
+	ID   string `json:"id" jsonschema:"required"`
+	Site string `json:"site" jsonschema:"required"`
+}
+
+// Continuity is the continuity of knowledge the monitoring party keeps on
+// a facility with seals and cameras. A seal broken for longer than
+// SealBroken, or a camera off for longer than CameraOutage, is a loss of
+// continuity: a breach of the class Breach names.
+type Continuity struct {
+	Seals   []Device `json:"seals,omitempty"`
+	Cameras []Device `json:"cameras,omitempty"`
+	// SealBroken is the longest a seal may stay broken before it is
+	// restored; without it, a broken seal is a loss at once.
+	SealBroken *Duration `json:"seal_broken,omitempty"`
+	// CameraOutage is the longest a camera may be off before it is
+	// restored; without it, a camera off is a loss at once.
+	CameraOutage *Duration `json:"camera_outage,omitempty"`
+	// Breach is the class of a loss of continuity: violation, or
+	// discrepancy (counted against the obligation's
+	// discrepancy_tolerance).
+	Breach Breach `json:"breach" jsonschema:"required,enum=violation,enum=discrepancy"`
+	// Note says where the allowances come from.
+	Note string `json:"note,omitempty"`
+}
+
+// ContinuityBreaches are the classes a loss of continuity can be.
+var ContinuityBreaches = []Breach{Violation, Discrepancies}
+
+// Device returns the seal or camera with the id, and its kind.
+func (c *Continuity) Device(id string) (Device, DeviceKind, bool) {
+	for _, d := range c.Seals {
+		if d.ID == id {
+			return d, Seal, true
+		}
+	}
+	for _, d := range c.Cameras {
+		if d.ID == id {
+			return d, Camera, true
+		}
+	}
+	return Device{}, "", false
+}
+
+// Allowance is how long a device of the kind may be broken or off.
+func (c *Continuity) Allowance(k DeviceKind) Duration {
+	d := c.CameraOutage
+	if k == Seal {
+		d = c.SealBroken
+	}
+	if d == nil {
+		return Duration{Unit: "h"}
+	}
+	return *d
 }
 
 // IncentiveKind is the kind of an incentive.

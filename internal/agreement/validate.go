@@ -607,7 +607,7 @@ var obligationFields = map[ObligationKind][]string{
 	LicensedTransfer: {"items", "destinations"},
 	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation", "broken_seal_is_violation"},
 	Access:           {"sites", "response_time", "escalation"},
-	FacilityDuty:     {"sites", "requirement", "monitored_by"},
+	FacilityDuty:     {"sites", "requirement", "monitored_by", "limits", "continuity", "discrepancy_tolerance"},
 	Pay:              {"incentive", "grace"},
 	Deliver:          {"incentive", "grace"},
 	Inspect:          {"sites"},
@@ -635,6 +635,8 @@ func (o Obligation) setFields() []string {
 	add(o.Escalation != nil, "escalation")
 	add(o.Requirement != "", "requirement")
 	add(o.MonitoredBy != "", "monitored_by")
+	add(len(o.Limits) > 0, "limits")
+	add(o.Continuity != nil, "continuity")
 	add(o.Incentive != "", "incentive")
 	add(o.Grace != nil, "grace")
 	add(o.Done != "", "done")
@@ -740,6 +742,7 @@ func (c *checker) checkObligations() {
 				if o.MonitoredBy != "" {
 					ref(c, at(path, "monitored_by"), what, "party", o.MonitoredBy, c.parties)
 				}
+				c.monitoring(path, o)
 			}
 		case Pay, Deliver, Relieve:
 			duty(Benefactor)
@@ -782,6 +785,108 @@ func (c *checker) checkObligations() {
 		}
 		c.ordered(path, what, o.From, o.Until, "from", "until")
 	}
+}
+
+// monitoring checks a facility obligation's limits and continuity.
+func (c *checker) monitoring(path string, o Obligation) {
+	what := "obligation " + o.ID
+	if (len(o.Limits) > 0 || o.Continuity != nil) && o.MonitoredBy == "" {
+		c.add(at(path, "monitored_by"), "%s states limits or continuity, which the monitoring party's statements check; name it with monitored_by", what)
+	} else if p := c.parties[o.MonitoredBy]; p != nil && p.Role != Inspectorate && (len(o.Limits) > 0 || o.Continuity != nil) {
+		c.add(at(path, "monitored_by"), "%s is monitored by %s, %s; only an inspectorate measures and reports seals and cameras", what, p.ID, article(string(p.Role)))
+	}
+	if o.DiscrepancyTolerance < 0 {
+		c.add(at(path, "discrepancy_tolerance"), "discrepancy_tolerance must be zero or more")
+	}
+	for k, l := range o.Limits {
+		lp := at(path, "limits", k)
+		units, ok := Units[l.Quantity]
+		if !ok {
+			c.add(at(lp, "quantity"), "%s limits unknown quantity %q; use one of %s", what, l.Quantity, quantityList())
+			continue
+		}
+		if !slices.Contains(units, l.Unit) {
+			c.add(at(lp, "unit"), "%s is stated in %s, not %q", l.Quantity, quoted(units), l.Unit)
+		}
+		if l.Max == nil && l.Min == nil {
+			c.add(lp, "the limit on %s sets neither max nor min; give at least one", l.Quantity)
+		}
+		for _, b := range []struct {
+			name string
+			v    *float64
+		}{{"max", l.Max}, {"min", l.Min}} {
+			if b.v != nil && (*b.v < 0 || math.IsNaN(*b.v) || math.IsInf(*b.v, 0)) {
+				c.add(at(lp, b.name), "%s of %s is %v; a limit is a finite number, zero or more", b.name, l.Quantity, *b.v)
+			}
+		}
+		if l.Max != nil && l.Min != nil && *l.Min > *l.Max {
+			c.add(at(lp, "min"), "the limit on %s has min %v above max %v", l.Quantity, *l.Min, *l.Max)
+		}
+		for j := range k {
+			if o.Limits[j].Quantity == l.Quantity && o.Limits[j].Unit == l.Unit {
+				c.add(at(lp, "quantity"), "%s limits %s in %s twice; merge limits[%d] and limits[%d]", what, l.Quantity, l.Unit, j, k)
+			}
+		}
+	}
+	q := o.Continuity
+	if q == nil {
+		return
+	}
+	cp := at(path, "continuity")
+	if len(q.Seals)+len(q.Cameras) == 0 {
+		c.add(cp, "%s's continuity names no seals and no cameras; list them with their sites", what)
+	}
+	seen := map[string]bool{}
+	for _, set := range []struct {
+		name string
+		ds   []Device
+	}{{"seals", q.Seals}, {"cameras", q.Cameras}} {
+		for k, d := range set.ds {
+			dp := at(cp, set.name, k)
+			c.id(at(dp, "id"), "device", d.ID)
+			c.unique(seen, at(dp, "id"), "device", d.ID)
+			if d.Site != "" && !slices.Contains(o.Sites, d.Site) {
+				c.add(at(dp, "site"), "device %s is at %s, which is not one of %s's sites (%s)", d.ID, d.Site, what, strings.Join(o.Sites, ", "))
+			} else if d.Site == "" {
+				c.add(at(dp, "site"), "device %s needs its site, one of %s", d.ID, strings.Join(o.Sites, ", "))
+			}
+		}
+	}
+	for _, a := range []struct {
+		name string
+		d    *Duration
+	}{{"seal_broken", q.SealBroken}, {"camera_outage", q.CameraOutage}} {
+		if a.d != nil {
+			if err := a.d.check(); err != nil {
+				c.add(at(cp, a.name), "%v", err)
+			}
+		}
+	}
+	if q.SealBroken != nil && len(q.Seals) == 0 {
+		c.add(at(cp, "seal_broken"), "%s sets seal_broken but lists no seals", what)
+	}
+	if q.CameraOutage != nil && len(q.Cameras) == 0 {
+		c.add(at(cp, "camera_outage"), "%s sets camera_outage but lists no cameras", what)
+	}
+	if !slices.Contains(ContinuityBreaches, q.Breach) {
+		c.add(at(cp, "breach"), "a loss of continuity is a breach of class %q; name one of violation, discrepancy", q.Breach)
+	}
+}
+
+func quantityList() string {
+	qs := make([]string, len(Quantities))
+	for i, q := range Quantities {
+		qs[i] = string(q)
+	}
+	return strings.Join(qs, ", ")
+}
+
+func quoted(ss []string) string {
+	qs := make([]string, len(ss))
+	for i, s := range ss {
+		qs[i] = strconv.Quote(s)
+	}
+	return strings.Join(qs, " or ")
 }
 
 // required reports a missing or malformed duration.

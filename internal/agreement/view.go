@@ -3,6 +3,7 @@ package agreement
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -111,6 +112,10 @@ type ObligationView struct {
 	Scope string         `json:"scope"`
 	From  When           `json:"from"`
 	Until When           `json:"until"`
+	// Limits and Continuity are what a facility obligation's monitoring
+	// checks.
+	Limits     []Limit     `json:"limits,omitempty"`
+	Continuity *Continuity `json:"continuity,omitempty"`
 }
 
 // DisputeView is the dispute process with its total length.
@@ -186,7 +191,7 @@ func (s *Spec) Show(met Met) View {
 		}
 	}
 	for _, o := range s.Obligations {
-		ov := ObligationView{ID: o.ID, Name: o.Name, Kind: o.Kind, Party: o.Party, Scope: o.Scope(), From: start}
+		ov := ObligationView{ID: o.ID, Name: o.Name, Kind: o.Kind, Party: o.Party, Scope: o.Scope(), From: start, Limits: o.Limits, Continuity: o.Continuity}
 		if o.From != nil {
 			ov.From = tl.eval(*o.From)
 		}
@@ -258,6 +263,60 @@ func (o Obligation) Scope() string {
 		return fmt.Sprintf("%s (done at %s), %s", strings.ToLower(what[:1])+what[1:], o.Done, due)
 	}
 	return ""
+}
+
+// WithUnit writes a measured value with its unit, e.g. "3.67 % U-235";
+// a count has none.
+func WithUnit(v float64, unit string) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if unit == "count" {
+		return s
+	}
+	return s + " " + unit
+}
+
+// String says the limit in words, e.g. "enrichment_level at most 3.67 % U-235".
+func (l Limit) String() string {
+	var s string
+	switch {
+	case l.Max != nil && l.Min != nil:
+		s = fmt.Sprintf("%s from %s to %s", l.Quantity, strconv.FormatFloat(*l.Min, 'f', -1, 64), WithUnit(*l.Max, l.Unit))
+	case l.Max != nil:
+		s = fmt.Sprintf("%s at most %s", l.Quantity, WithUnit(*l.Max, l.Unit))
+	case l.Min != nil:
+		s = fmt.Sprintf("%s at least %s", l.Quantity, WithUnit(*l.Min, l.Unit))
+	}
+	if l.Source != "" {
+		s += " (" + l.Source + ")"
+	}
+	return s
+}
+
+// Lines says the continuity rules in words: the class of a loss, then
+// the seals and the cameras with their allowances.
+func (c *Continuity) Lines() []string {
+	head := fmt.Sprintf("a loss of continuity is a %s", c.Breach)
+	if c.Note != "" {
+		head += " (" + c.Note + ")"
+	}
+	lines := []string{head}
+	devices := func(noun string, ds []Device, allowance *Duration, state string) {
+		if len(ds) == 0 {
+			return
+		}
+		ids := make([]string, len(ds))
+		for i, d := range ds {
+			ids[i] = d.ID + " at " + d.Site
+		}
+		limit := state + " is a loss at once"
+		if allowance != nil {
+			limit = fmt.Sprintf("%s for more than %s is a loss", state, allowance)
+		}
+		lines = append(lines, fmt.Sprintf("%s %s: %s", noun, strings.Join(ids, ", "), limit))
+	}
+	devices("seals", c.Seals, c.SealBroken, "broken")
+	devices("cameras", c.Cameras, c.CameraOutage, "off")
+	return lines
 }
 
 func (c TrancheCondition) String() string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -212,6 +213,21 @@ func writeView(w io.Writer, v agreement.View) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\tfrom %s\tuntil %s%s\n", o.ID, o.Party, o.Scope, o.From, o.Until, mark("obligations."+o.ID))
 	}
 	tw.Flush()
+	if slices.ContainsFunc(v.Obligations, func(o agreement.ObligationView) bool { return len(o.Limits) > 0 || o.Continuity != nil }) {
+		p("\nFacility monitoring\n")
+		for _, o := range v.Obligations {
+			for _, l := range o.Limits {
+				p("  %s: limit %s\n", o.ID, l)
+			}
+			if o.Continuity != nil {
+				lines := o.Continuity.Lines()
+				p("  %s: continuity: %s\n", o.ID, lines[0])
+				for _, l := range lines[1:] {
+					p("    %s\n", l)
+				}
+			}
+		}
+	}
 
 	p("\nSites\n")
 	tw = table(w)

@@ -71,7 +71,8 @@ func TestEveryBreachHasItsConsequence(t *testing.T) {
 	kinds := compliance.Breaches()
 	want := []compliance.Kind{compliance.AccessDenied, compliance.ChallengeRefused, compliance.Discrepancy, compliance.Late,
 		compliance.LatePayment, compliance.MissedDelivery, compliance.MissedPayment, compliance.NotPerformed, compliance.Prohibited,
-		compliance.Found, compliance.Overdue, compliance.Reimposed, compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn}
+		compliance.Found, compliance.Overdue, compliance.Reimposed, compliance.SealDiscrepancy, compliance.SealViolation, compliance.Undeclared, compliance.Unlicensed, compliance.Unrevealed, compliance.Withdrawn,
+		compliance.LimitExceeded, compliance.ContinuityViolation, compliance.ContinuityDiscrepancy}
 	slices.Sort(want)
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("the kinds of breach are %v; want %v", kinds, want)
@@ -129,7 +130,7 @@ func TestNotesAreNoBreach(t *testing.T) {
 	for _, k := range []compliance.Kind{compliance.ForceMajeure, compliance.PaidDuringHold, compliance.AccessGiven, compliance.Cured,
 		compliance.Remedied, compliance.Milestone, compliance.TrancheChange, compliance.Hold, compliance.Interest, compliance.ReliefChange,
 		compliance.Snapback, compliance.LicenceTimeout, compliance.DisputeStep, compliance.DeliveriesSuspended, compliance.ObligationSuspended,
-		compliance.ObligationResumed, compliance.Record} {
+		compliance.ObligationResumed, compliance.Record, compliance.Measured, compliance.Restored} {
 		if k.Class() != "" || slices.Contains(compliance.Breaches(), k) {
 			t.Errorf("%s is a breach", k)
 		}

@@ -36,6 +36,15 @@ const (
 	SealDiscrepancy Kind = "seal_discrepancy"
 	// SealViolation: the same, where the agreement makes it a violation.
 	SealViolation Kind = "seal_violation"
+	// LimitExceeded: the monitoring party measured a value beyond a
+	// facility obligation's limit.
+	LimitExceeded Kind = "limit_exceeded"
+	// ContinuityViolation: a seal on a facility stayed broken, or a camera
+	// off, for longer than the obligation allows, where it names the loss
+	// of continuity a violation.
+	ContinuityViolation Kind = "continuity_violation"
+	// ContinuityDiscrepancy: the same, where it names it a discrepancy.
+	ContinuityDiscrepancy Kind = "continuity_discrepancy"
 )
 
 // Breaches of the inspectorate's obligations.
@@ -99,6 +108,11 @@ const (
 	Cured Kind = "cured"
 	// Remedied: the injured party accepted a remedy for a breach.
 	Remedied Kind = "remedied"
+	// Measured: a measurement within a facility obligation's limits.
+	Measured Kind = "measured"
+	// Restored: a seal or camera restored within the obligation's
+	// allowance: no loss of continuity.
+	Restored Kind = "continuity_restored"
 
 	Milestone           Kind = "milestone"
 	TrancheChange       Kind = "tranche"
@@ -133,24 +147,27 @@ type rule struct {
 // breach counts against the verdict of the party it names; a kind not in
 // the table is no breach.
 var rules = map[Kind]rule{
-	Prohibited:       {class: agreement.Violation, finding: true},
-	Undeclared:       {class: agreement.Violation, finding: true},
-	Unlicensed:       {class: agreement.Violation, finding: true},
-	Withdrawn:        {class: agreement.Violation, finding: true},
-	AccessDenied:     {class: agreement.AccessDenied, finding: true, cureable: true},
-	ChallengeRefused: {class: agreement.ChallengeRefused, finding: true, cureable: true},
-	Discrepancy:      {class: agreement.Discrepancies, counted: true},
-	SealDiscrepancy:  {class: agreement.Discrepancies, counted: true},
-	SealViolation:    {class: agreement.Violation, finding: true},
-	Late:             {class: agreement.LateDeclarations, counted: true},
-	NotPerformed:     {class: agreement.InspectionFailure},
-	Unrevealed:       {class: agreement.InspectionFailure},
-	MissedPayment:    {class: agreement.MissedPayment, cureable: true},
-	LatePayment:      {class: agreement.LatePayment},
-	MissedDelivery:   {class: agreement.MissedDelivery, cureable: true},
-	Overdue:          {class: agreement.MissedUndertaking, cureable: true},
-	Reimposed:        {class: agreement.Reimposition, finding: true},
-	Found:            {class: agreement.Violation, finding: true},
+	Prohibited:            {class: agreement.Violation, finding: true},
+	Undeclared:            {class: agreement.Violation, finding: true},
+	Unlicensed:            {class: agreement.Violation, finding: true},
+	Withdrawn:             {class: agreement.Violation, finding: true},
+	AccessDenied:          {class: agreement.AccessDenied, finding: true, cureable: true},
+	ChallengeRefused:      {class: agreement.ChallengeRefused, finding: true, cureable: true},
+	Discrepancy:           {class: agreement.Discrepancies, counted: true},
+	SealDiscrepancy:       {class: agreement.Discrepancies, counted: true},
+	SealViolation:         {class: agreement.Violation, finding: true},
+	LimitExceeded:         {class: agreement.Violation, finding: true},
+	ContinuityViolation:   {class: agreement.Violation, finding: true},
+	ContinuityDiscrepancy: {class: agreement.Discrepancies, counted: true},
+	Late:                  {class: agreement.LateDeclarations, counted: true},
+	NotPerformed:          {class: agreement.InspectionFailure},
+	Unrevealed:            {class: agreement.InspectionFailure},
+	MissedPayment:         {class: agreement.MissedPayment, cureable: true},
+	LatePayment:           {class: agreement.LatePayment},
+	MissedDelivery:        {class: agreement.MissedDelivery, cureable: true},
+	Overdue:               {class: agreement.MissedUndertaking, cureable: true},
+	Reimposed:             {class: agreement.Reimposition, finding: true},
+	Found:                 {class: agreement.Violation, finding: true},
 }
 
 // Class returns the breach class of a kind of fact, or "" when the kind is
@@ -164,6 +181,15 @@ func (k Kind) Finding() bool { return rules[k].finding }
 // Cureable reports whether a later fact can cure a breach of the kind.
 func (k Kind) Cureable() bool { return rules[k].cureable }
 
+// Continuity returns the kind of a loss of continuity of the class an
+// obligation names.
+func Continuity(class agreement.Breach) Kind {
+	if class == agreement.Discrepancies {
+		return ContinuityDiscrepancy
+	}
+	return ContinuityViolation
+}
+
 // Breaches lists the kinds of fact that are breaches, in a stable order.
 func Breaches() []Kind {
 	ks := make([]Kind, 0, len(rules))
@@ -176,8 +202,14 @@ func Breaches() []Kind {
 
 // Bears reports whether a fact of the kind bears on a verdict: a breach,
 // or a note Judge reads (a cure, a remedy, force majeure, a payment during
-// a hold).
+// a hold, a measurement within limits, a seal or camera restored in time).
 func Bears(k Kind) bool {
 	_, breach := rules[k]
-	return breach || k == Cured || k == Remedied || k == ForceMajeure || k == PaidDuringHold
+	return breach || noted(k) || k == ForceMajeure
+}
+
+// noted reports whether a fact of the kind is a note on its party's
+// verdict.
+func noted(k Kind) bool {
+	return k == PaidDuringHold || k == Cured || k == Remedied || k == Measured || k == Restored
 }

@@ -21,7 +21,9 @@ const (
 // Verdict is a party's verdict for a period, with every reason and the
 // statements behind them, and the notes that bear on it without deciding
 // it (a cure, a payment during a hold, an assurance shortfall that was not
-// the party's doing, a fact excused by a suspended obligation).
+// the party's doing, a fact excused by a suspended obligation, a
+// measurement within a facility's limits, a seal or camera restored within
+// its allowance).
 type Verdict struct {
 	Period  int            `json:"period"`
 	Party   string         `json:"party"`
@@ -101,7 +103,7 @@ func Judge(spec *agreement.Spec, tl *agreement.Timeline, f Facts) []Verdict {
 			}
 			r, breach := rules[e.Kind]
 			switch {
-			case e.Kind == PaidDuringHold || e.Kind == Cured || e.Kind == Remedied:
+			case noted(e.Kind):
 				v.Notes = append(v.Notes, e)
 			case !breach:
 			case e.Kind == NotPerformed && forceMajeure[e.Ref]:

@@ -237,6 +237,37 @@ func fits(spec *agreement.Spec, ev compliance.Event, e *ledger.Entry) error {
 		}
 	case statement.TypeRemedy:
 		return want(ev.Kind == compliance.Remedied, "", "")
+	case statement.TypeMeasure:
+		var b statement.MeasureBody
+		if err := st.Decode(&b); err != nil {
+			return err
+		}
+		o := spec.Obligation(b.Obligation)
+		if o == nil {
+			return fmt.Errorf("the measurement names obligation %s, which the agreement lacks", b.Obligation)
+		}
+		beyond, limited := o.Beyond(b.Quantity, b.Unit, b.Value)
+		switch ev.Kind {
+		case compliance.LimitExceeded:
+			return want(limited && beyond != nil && ev.Obligation == o.ID, st.ID, o.Party)
+		case compliance.Measured:
+			return want(limited && beyond == nil && ev.Obligation == o.ID, st.ID, o.Party)
+		}
+	case statement.TypeContinuity:
+		var b statement.ContinuityBody
+		if err := st.Decode(&b); err != nil {
+			return err
+		}
+		o := spec.Obligation(b.Obligation)
+		if o == nil || o.Continuity == nil {
+			return fmt.Errorf("the statement names obligation %s, which has no seals or cameras", b.Obligation)
+		}
+		switch ev.Kind {
+		case compliance.Continuity(o.Continuity.Breach):
+			return want((b.State == statement.DeviceBroken || b.State == statement.DeviceOff) && ev.Obligation == o.ID, b.Device, o.Party)
+		case compliance.Restored:
+			return want(b.State == statement.DeviceRestored && ev.Obligation == o.ID, b.Device, o.Party)
+		}
 	}
 	return want(false, "", "")
 }

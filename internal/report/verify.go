@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	flog "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/ledger"
@@ -147,8 +149,8 @@ func verify(format string, js, file []byte, logKey string) (*Result, error) {
 				return fmt.Errorf("%s cites entry %d, which the report does not carry with a proof", what, ev.Index)
 			case ev.Statement != "" && e.Statement.ID != ev.Statement:
 				return fmt.Errorf("%s cites statement %s at entry %d, but entry %d is %s", what, ev.Statement, ev.Index, ev.Index, e.Statement.ID)
-			case ev.Statement != "" && !e.Time.Equal(ev.Time):
-				return fmt.Errorf("%s is dated %s, but its statement at entry %d was logged at %s", what, ev.Time.Format(timeFormat), ev.Index, e.Time.Format(timeFormat))
+			case ev.Statement != "" && !factTime(spec, ev, e).Equal(ev.Time):
+				return fmt.Errorf("%s is dated %s, but its statement at entry %d makes it at %s", what, ev.Time.Format(timeFormat), ev.Index, factTime(spec, ev, e).Format(timeFormat))
 			}
 			res.Citations++
 		}
@@ -245,4 +247,30 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return n
+}
+
+// factTime is when a fact citing an entry happened: at the entry's log
+// time, or, for a loss of continuity whose allowance ran out after the
+// statement that reported the seal broken or the camera off, at the end of
+// the allowance.
+func factTime(spec *agreement.Spec, ev compliance.Event, e *ledger.Entry) time.Time {
+	if e.Statement.Type != statement.TypeContinuity || ev.Kind.Class() == "" {
+		return e.Time
+	}
+	var b statement.ContinuityBody
+	if e.Statement.Decode(&b) != nil {
+		return e.Time
+	}
+	o := spec.Obligation(b.Obligation)
+	if o == nil || o.Continuity == nil {
+		return e.Time
+	}
+	_, kind, ok := o.Continuity.Device(b.Device)
+	if !ok {
+		return e.Time
+	}
+	if end := o.Continuity.Allowance(kind).AddTo(b.At); end.After(e.Time) {
+		return end
+	}
+	return e.Time
 }

@@ -73,13 +73,14 @@ func (res *Result) WriteText(w io.Writer) error {
 }
 
 // quiet reports whether c closed quietly after prev: every verdict
-// compliant, no action, and the incentives' statuses unchanged.
+// compliant with nothing noted, no action, and the incentives' statuses
+// unchanged.
 func quiet(c, prev *Close) bool {
 	if c == nil || prev == nil || len(c.Actions) > 0 {
 		return false
 	}
 	for _, v := range c.Verdicts {
-		if v.Verdict != compliance.Compliant {
+		if v.Verdict != compliance.Compliant || len(v.Notes) > 0 {
 			return false
 		}
 	}

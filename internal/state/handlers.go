@@ -38,6 +38,9 @@ var handlers = map[string]Handler{
 
 	statement.TypeVerified: {Duties: duties(agreement.Coordinator, agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker, agreement.Inspectorate, agreement.Observer), Apply: applyVerified},
 
+	statement.TypeMeasure:    {Duties: duties(agreement.Inspector, agreement.Coordinator), Roles: roles(agreement.Inspectorate), Apply: applyMeasure, Blobs: measureBlobs},
+	statement.TypeContinuity: {Duties: duties(agreement.Inspector, agreement.Coordinator), Roles: roles(agreement.Inspectorate), Apply: applyContinuity, Blobs: continuityBlobs},
+
 	statement.TypeDisputeRaise: {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyRaise},
 	statement.TypeNotify:       {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyNotify},
 	statement.TypeDisputeStep:  {Duties: duties(agreement.Envoy), Roles: roles(agreement.Benefactor, agreement.Undertaker), Apply: applyStep},

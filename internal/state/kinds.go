@@ -26,6 +26,7 @@ const (
 	kindAllegation = "allegation" // by statement id
 	kindChallenge  = "challenge"  // by statement id
 	kindLicence    = "licence"    // by statement id
+	kindDevice     = "device"     // facility seals and cameras, "<obligation>/<device>"
 
 	// Time.
 	kindDeadline  = "deadline"  // "<time>/<rank>/<what>/<id>": what happens when

@@ -44,7 +44,7 @@ func TestReimposedOutsideTheMechanism(t *testing.T) {
 	// Iran may cease performing only once its own dispute has run out.
 	w.now = at("2018-11-05")
 	w.ok("ir-mfa", statement.TypeDisputeRaise, "d-iran", statement.RaiseBody{Against: "e3eu3", Description: "US measures reimposed outside the JCPOA"})
-	cease := statement.CeaseBody{Dispute: "d-iran", Obligations: []string{"enrichment-limit"}, Reason: "paragraph 36"}
+	cease := statement.CeaseBody{Dispute: "d-iran", Obligations: []string{"enrichment-level"}, Reason: "paragraph 36"}
 	if err := w.append("ir-mfa", statement.TypeCease, "c-0", cease); err == nil || !strings.Contains(err.Error(), "every step unresolved") {
 		t.Errorf("ceasing while the dispute is open: %v", err)
 	}
@@ -62,7 +62,7 @@ func TestReimposedOutsideTheMechanism(t *testing.T) {
 		ss, err = state.Suspensions(kv)
 		return err
 	})
-	if len(ss) != 1 || ss[0].Obligation != "enrichment-limit" || ss[0].Party != "iran" || ss[0].Why.Ref != "d-iran" || !ss[0].From.Equal(at("2019-05-08")) {
-		t.Errorf("suspensions %+v; want enrichment-limit suspended from 2019-05-08 over d-iran", ss)
+	if len(ss) != 1 || ss[0].Obligation != "enrichment-level" || ss[0].Party != "iran" || ss[0].Why.Ref != "d-iran" || !ss[0].From.Equal(at("2019-05-08")) {
+		t.Errorf("suspensions %+v; want enrichment-level suspended from 2019-05-08 over d-iran", ss)
 	}
 }

@@ -14,13 +14,14 @@ import (
 // which is part of the rules: first what time establishes (a milestone
 // reached, relief taking effect, a delivery schedule starting), then the
 // deadlines that make facts (a commitment not revealed, a challenge not answered, a licence not decided, a dispute step
-// run out, a payment not made, an installment short, an undertaking not done), then the ends of
+// run out, a payment not made, an installment short, an undertaking not
+// done, a seal or camera not restored), then the ends of
 // breaches (a cure period or a suspension running out), then the close of
 // a period, which judges those facts, and last the tranches falling due,
 // which read the verdicts of the periods just closed.
 var dueOrder = [...]string{
 	"milestone", "relief", "delivery",
-	"reveal", "challenge", "licence", "dispute", "question", "payment", "installment", "undertaking",
+	"reveal", "challenge", "licence", "dispute", "question", "payment", "installment", "undertaking", "continuity",
 	"breach",
 	"period",
 	"tranche",
@@ -39,6 +40,7 @@ var dues = map[string]func(c *Context, at time.Time, id string) error{
 	"payment":     paymentDeadline,
 	"installment": installmentEnd,
 	"undertaking": undertakingDue,
+	"continuity":  continuityDue,
 	"breach":      breachExpired,
 	"period":      closePeriod,
 	"tranche":     trancheDue,

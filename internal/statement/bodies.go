@@ -38,6 +38,9 @@ const (
 
 	TypeVerified = "verification.report"
 
+	TypeMeasure    = "facility.measure"
+	TypeContinuity = "facility.continuity"
+
 	TypeDisputeRaise = "dispute.raise"
 	TypeDisputeStep  = "dispute.step"
 	TypeNotify       = "dispute.notify"
@@ -394,4 +397,45 @@ type VoteBody struct {
 	// Vote is yes, no or abstain.
 	Vote agreement.Ballot `json:"vote"`
 	Note string           `json:"note,omitempty"`
+}
+
+// MeasureBody is the body of facility.measure: a value the monitoring
+// party measured at a facility, against the limits of a facility
+// obligation.
+type MeasureBody struct {
+	Obligation string             `json:"obligation"`
+	Site       string             `json:"site"`
+	Quantity   agreement.Quantity `json:"quantity"`
+	Value      float64            `json:"value"`
+	// Unit is one of the units the obligation limits the quantity in.
+	Unit       string     `json:"unit"`
+	MeasuredAt time.Time  `json:"measured_at"`
+	Note       string     `json:"note,omitempty"`
+	Evidence   []Evidence `json:"evidence,omitempty"`
+}
+
+// DeviceState is the state of a seal or camera.
+type DeviceState string
+
+// The states of a seal or camera: broken (a seal) and off (a camera)
+// begin a loss of continuity; restored ends it; ok is a check that finds
+// the device in order.
+const (
+	DeviceOK       DeviceState = "ok"
+	DeviceBroken   DeviceState = "broken"
+	DeviceOff      DeviceState = "off"
+	DeviceRestored DeviceState = "restored"
+)
+
+// ContinuityBody is the body of facility.continuity: the state of one of
+// a facility obligation's seals or cameras, since At.
+type ContinuityBody struct {
+	Obligation string               `json:"obligation"`
+	Site       string               `json:"site"`
+	Device     string               `json:"device"`
+	Kind       agreement.DeviceKind `json:"kind"`
+	State      DeviceState          `json:"state"`
+	At         time.Time            `json:"at"`
+	Note       string               `json:"note,omitempty"`
+	Evidence   []Evidence           `json:"evidence,omitempty"`
 }
