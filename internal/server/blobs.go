@@ -42,7 +42,8 @@ func (s *Server) postBlob(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := &reading{r: r.Body}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(h, bw), body)
+	// A small buffer: a stalled upload holds it.
+	n, err := io.CopyBuffer(io.MultiWriter(h, bw), body, make([]byte, 8<<10))
 	if err != nil {
 		_ = bw.Abort()
 		if body.err != nil {
