@@ -113,7 +113,7 @@ func (b *buckets) take(who, key string, now time.Time) error {
 	return nil
 }
 
-// SetLimits sets the rate limits, replacing the buckets.
+// SetLimits sets the rate limits, before the server serves.
 func (s *Server) SetLimits(l Limits) {
 	s.byAddress = newBuckets(l.Address, l.AddressBurst)
 	s.byPrincipal = newBuckets(l.Principal, l.PrincipalBurst)

@@ -40,7 +40,10 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("a request beyond the address's burst: %d %q, Retry-After %q, %+v", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Retry-After"), p)
 	}
 
+	srv = server.New(f.log, nil, nil)
 	srv.SetLimits(server.Limits{Address: 1000, AddressBurst: 1000, Principal: 1, PrincipalBurst: 2})
+	hs = httptest.NewServer(srv)
+	defer hs.Close()
 	op := f.as(t, "operator", "surety.local/il-kp-1993")
 	op.Base = hs.URL
 	for i := range 2 {

@@ -11,7 +11,7 @@ import (
 )
 
 // BlobPart is the size of the parts blobs are stored in.
-const BlobPart = 256 << 10
+const BlobPart = 64 << 10
 
 // BlobWriter is an upload of a blob under way.
 type BlobWriter interface {
@@ -76,7 +76,15 @@ func (w *blobWriter) flush() {
 	if w.err != nil || len(w.buf) == 0 {
 		return
 	}
-	if _, err := w.db.write.stmts[qPutPart].ExecContext(w.ctx, w.id, w.seq, time.Now().Unix(), w.buf); err != nil {
+	select {
+	case w.db.parts <- struct{}{}:
+	case <-w.ctx.Done():
+		w.err = w.ctx.Err()
+		return
+	}
+	_, err := w.db.write.stmts[qPutPart].ExecContext(w.ctx, w.id, w.seq, time.Now().Unix(), w.buf)
+	<-w.db.parts
+	if err != nil {
 		w.err = fmt.Errorf("store: write part %d of a blob: %w", w.seq, err)
 		return
 	}

@@ -57,6 +57,10 @@ type DB struct {
 	// logs are the logs known to have their row, which Updates with Send
 	// lock with their first read.
 	logs sync.Map
+	// parts admits the writes of blob parts, a few at a time, so that
+	// uploads never queue more than a few writes ahead of an Update for
+	// the write pool.
+	parts chan struct{}
 }
 
 var _ Store = (*DB)(nil)
@@ -75,7 +79,7 @@ type pool struct {
 // on them; Close closes them both.
 func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
 	text := d.queries()
-	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != ""}}
+	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != ""}, parts: make(chan struct{}, 2)}
 	if err := db.write.prepare(ctx, text[:]); err != nil {
 		return nil, err
 	}
