@@ -97,7 +97,7 @@ func startWitnesses(t *testing.T, dir string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(dir, "witness-"+id), logKey.VKey())
+		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(dir, "witness-"+id), app.Network{}, logKey.VKey())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestKill9(t *testing.T) {
 				return true
 			})
 			t.Logf("%d acknowledged of %d sent before the kill; all %d present", n.Load(), sent.Load(), checked)
-			if _, err := c.Do(context.Background(), http.MethodPost, "/v1/checkpoint", "", nil, nil); err != nil {
+			if _, err := c.Signing("operator", k.Key).Do(context.Background(), http.MethodPost, "/v1/checkpoint", "", nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := audit.Run(context.Background(), audit.Config{Server: c.Base, Agreement: "il-kp-1993", LogKey: k.VKey()}); err != nil {

@@ -79,7 +79,7 @@ func TestRefresh(t *testing.T) {
 	urls := map[string]string{}
 	for _, id := range []string{"il-witness", "kp-witness"} {
 		k, _ := keys.Derive("demo", id)
-		u, stop, err := StartWitness(k, "127.0.0.1:0", filepath.Join(dir, id), logKey.VKey())
+		u, stop, err := StartWitness(k, "127.0.0.1:0", filepath.Join(dir, id), Network{}, logKey.VKey())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -64,6 +64,20 @@ func (s *Sender) Queue(ctx context.Context, site string) ([]api.QueueItem, error
 	return q, err
 }
 
+// PutBlob uploads data as a blob, in a request signed as the sender's
+// principal, and returns its SHA-256 in hex, checked against the server's
+// name for it.
+func (s *Sender) PutBlob(ctx context.Context, data []byte) (string, error) {
+	sum, err := s.Signed().PutBlob(ctx, data)
+	if err != nil {
+		return "", err
+	}
+	if want := sha256.Sum256(data); sum != hex.EncodeToString(want[:]) {
+		return "", fmt.Errorf("the server names the blob %s, but its SHA-256 is %x", sum, want)
+	}
+	return sum, nil
+}
+
 // AdoptEdition uploads a list edition in its canonical encoding and adopts
 // it into the log with list.adopt, as statement id.
 func (s *Sender) AdoptEdition(ctx context.Context, id string, e lists.Edition) (client.Appended, error) {
@@ -71,12 +85,9 @@ func (s *Sender) AdoptEdition(ctx context.Context, id string, e lists.Edition) (
 	if err != nil {
 		return client.Appended{}, err
 	}
-	sum, err := s.Client.PutBlob(ctx, canon)
+	sum, err := s.PutBlob(ctx, canon)
 	if err != nil {
 		return client.Appended{}, fmt.Errorf("upload edition: %w", err)
-	}
-	if want := sha256.Sum256(canon); sum != hex.EncodeToString(want[:]) {
-		return client.Appended{}, fmt.Errorf("upload edition: the server names the blob %s, but its SHA-256 is %x", sum, want)
 	}
 	a, err := s.Send(ctx, statement.TypeListAdopt, id, statement.ListAdoptBody{Source: e.Source, Date: e.Date, SHA256: sum, Entries: len(e.Entries)})
 	if err != nil {

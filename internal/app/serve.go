@@ -9,13 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
@@ -55,12 +53,23 @@ type ServeConfig struct {
 	Refresh time.Duration
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Network bounds the server's connections.
+	Network Network
+	// Limits are the rate limits; zero means server.DefaultLimits.
+	Limits server.Limits
+	// BlobTTL is how long a blob may go uncited before it is deleted;
+	// zero means DefaultBlobTTL.
+	BlobTTL time.Duration
 }
 
 // Refresh is how often a log server has its checkpoint cosigned again
 // while its tree is unchanged; audit's default --max-age is six times as
 // long.
 const Refresh = 10 * time.Minute
+
+// DefaultBlobTTL is how long a blob may go uncited by any statement
+// before the server deletes it.
+const DefaultBlobTTL = 24 * time.Hour
 
 // Running is a started log server.
 type Running struct {
@@ -113,10 +122,7 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		cfg.Logger = slog.Default()
 	}
 	// Listen first: a taken address leaves nothing behind.
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("%s is in use, by another server: choose another address with --addr HOST:PORT (127.0.0.1:0 picks a free port): %w", cfg.Addr, err)
-	}
+	ln, err := cfg.Network.listen(cfg.Addr)
 	if err != nil {
 		return nil, err
 	}
@@ -172,18 +178,28 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		return fail(err)
 	}
 	r.Server = server.New(l, r.Publisher, cfg.Logger)
+	if cfg.Limits != (server.Limits{}) {
+		r.Server.SetLimits(cfg.Limits)
+	}
 
 	r.URL = "http://" + ln.Addr().String()
-	r.http = &http.Server{Handler: r.Server, ReadHeaderTimeout: 10 * time.Second}
+	r.http = cfg.Network.server(r.Server, cfg.Logger)
 	pctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
 	interval := cfg.Interval
 	if interval <= 0 {
 		interval = time.Second
 	}
+	ttl := cfg.BlobTTL
+	if ttl <= 0 {
+		ttl = DefaultBlobTTL
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { r.Publisher.Run(pctx, interval) })
+	wg.Go(func() { r.Server.Sweep(pctx, ttl) })
 	go func() {
-		defer close(r.done)
-		r.Publisher.Run(pctx, interval)
+		wg.Wait()
+		close(r.done)
 	}()
 	go func() {
 		if err := r.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

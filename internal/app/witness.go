@@ -3,19 +3,18 @@ package app
 import (
 	"errors"
 	"fmt"
-	"net"
+	"log/slog"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/witness"
 	"github.com/transparency-dev/formats/note"
 )
 
-// StartWitness runs a witness for the given log keys on addr and returns
-// its URL and a function that stops it.
-func StartWitness(key *keys.Signer, addr, dir string, logKeys ...string) (string, func(), error) {
+// StartWitness runs a witness for the given log keys on addr, within the
+// bounds of n, and returns its URL and a function that stops it.
+func StartWitness(key *keys.Signer, addr, dir string, n Network, logKeys ...string) (string, func(), error) {
 	signer, err := witness.NewSigner(key.Name, key.Key)
 	if err != nil {
 		return "", nil, err
@@ -32,11 +31,11 @@ func StartWitness(key *keys.Signer, addr, dir string, logKeys ...string) (string
 	if err != nil {
 		return "", nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := n.listen(addr)
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: w.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := n.server(w.Handler(), slog.Default())
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(os.Stderr, "witness:", err)

@@ -446,7 +446,8 @@ func (a *auditor) fetchBlobs(ctx context.Context, db store.Store, es [][]byte) e
 			continue
 		}
 		for _, sum := range sums {
-			if _, err := db.Blob(ctx, sum); err == nil {
+			if r, err := db.OpenBlob(ctx, sum); err == nil {
+				r.Close()
 				continue
 			}
 			b, err := a.get(ctx, "/v1/blobs/"+hex.EncodeToString(sum[:]))
@@ -456,7 +457,7 @@ func (a *auditor) fetchBlobs(ctx context.Context, db store.Store, es [][]byte) e
 			if sha256.Sum256(b) != sum {
 				return fail("blob %x served by the log does not hash to its name", sum)
 			}
-			if err := db.PutBlob(ctx, sum, b); err != nil {
+			if err := store.PutBlob(ctx, db, a.cfg.Agreement, sum, b); err != nil {
 				return err
 			}
 		}

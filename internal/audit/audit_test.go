@@ -47,7 +47,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{dir: t.TempDir(), logKey: key(t, "surety.local/il-kp-1993"), urls: map[string]string{}}
 	for _, name := range []string{"il-witness", "kp-witness"} {
 		k := key(t, name)
-		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, name), e.logKey.VKey())
+		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, name), app.Network{}, e.logKey.VKey())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func TestForkIsRefused(t *testing.T) {
 	urls := e.urls
 	e.urls = map[string]string{}
 	for _, k := range e.witnesses {
-		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, "forgetful-"+k.Name), e.logKey.VKey())
+		u, stop, err := app.StartWitness(k, "127.0.0.1:0", filepath.Join(e.dir, "forgetful-"+k.Name), app.Network{}, e.logKey.VKey())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -173,7 +173,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	witnesses := map[string]string{}
 	for _, w := range []string{"il-witness", "kp-witness"} {
-		u, stop, err := app.StartWitness(signers[w], "127.0.0.1:0", filepath.Join(cfg.Dir, "witness-"+w), signers["operator"].VKey())
+		u, stop, err := app.StartWitness(signers[w], "127.0.0.1:0", filepath.Join(cfg.Dir, "witness-"+w), app.Network{}, signers["operator"].VKey())
 		if err != nil {
 			return nil, err
 		}

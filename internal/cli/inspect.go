@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -162,12 +160,9 @@ func newInspectReportCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				sum, err := s.Client.PutBlob(cmd.Context(), data)
+				sum, err := s.PutBlob(cmd.Context(), data)
 				if err != nil {
-					return err
-				}
-				if want := sha256.Sum256(data); sum != hex.EncodeToString(want[:]) {
-					return fmt.Errorf("the server stored %s under %s", f, sum)
+					return fmt.Errorf("upload %s: %w", f, err)
 				}
 				kind := "document"
 				if ext := strings.ToLower(filepath.Ext(f)); ext == ".jpg" || ext == ".jpeg" || ext == ".png" {

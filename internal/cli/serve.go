@@ -11,12 +11,23 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
 
 	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
+	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/store"
 )
+
+// networkFlags binds the flags that bound a server's connections.
+func networkFlags(cmd *cobra.Command, n *app.Network) {
+	cmd.Flags().DurationVar(&n.HeaderTimeout, "header-timeout", n.HeaderTimeout, "time to read a request's header")
+	cmd.Flags().DurationVar(&n.ReadTimeout, "read-timeout", n.ReadTimeout, "time to read a whole request, a blob upload included")
+	cmd.Flags().DurationVar(&n.WriteTimeout, "write-timeout", n.WriteTimeout, "time to write an answer, a blob download included")
+	cmd.Flags().DurationVar(&n.IdleTimeout, "idle-timeout", n.IdleTimeout, "time an idle connection is kept open")
+	cmd.Flags().IntVar(&n.MaxConns, "max-conns", n.MaxConns, "connections served at once; more wait until one closes")
+}
 
 // newLogger logs as text on a terminal and as JSON otherwise.
 func newLogger(w *os.File) *slog.Logger {
@@ -27,7 +38,7 @@ func newLogger(w *os.File) *slog.Logger {
 }
 
 func newServeCmd() *cobra.Command {
-	var cfg app.ServeConfig
+	cfg := app.ServeConfig{Network: app.DefaultNetwork, Limits: server.DefaultLimits, BlobTTL: app.DefaultBlobTTL}
 	var start string
 	var logKey string
 	var witnesses []string
@@ -84,6 +95,16 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's private key file (its name is the log origin)")
 	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness to ask for cosignatures: PRINCIPAL=URL (repeatable)")
 	cmd.Flags().DurationVar(&cfg.Interval, "checkpoint-interval", time.Second, "how often to publish a checkpoint")
+	networkFlags(cmd, &cfg.Network)
+	var perAddress, perPrincipal float64 = float64(cfg.Limits.Address), float64(cfg.Limits.Principal)
+	cmd.Flags().Float64Var(&perAddress, "rate-address", perAddress, "requests a second one client address may make, sustained")
+	cmd.Flags().IntVar(&cfg.Limits.AddressBurst, "burst-address", cfg.Limits.AddressBurst, "requests one client address may make at once")
+	cmd.Flags().Float64Var(&perPrincipal, "rate-principal", perPrincipal, "signed requests a second one principal may make, sustained")
+	cmd.Flags().IntVar(&cfg.Limits.PrincipalBurst, "burst-principal", cfg.Limits.PrincipalBurst, "signed requests one principal may make at once")
+	cmd.Flags().DurationVar(&cfg.BlobTTL, "blob-ttl", cfg.BlobTTL, "how long an uploaded blob may go uncited by any statement before it is deleted")
+	cmd.PreRun = func(*cobra.Command, []string) {
+		cfg.Limits.Address, cfg.Limits.Principal = rate.Limit(perAddress), rate.Limit(perPrincipal)
+	}
 	cmd.Flags().StringVar(&start, "start", "", "run the log's clock from this time (RFC 3339), advancing with the wall clock, instead of the wall clock itself; a log never goes back in time, so a restart waits for its last entry's time")
 	_ = cmd.MarkFlagRequired("agreement")
 	_ = cmd.MarkFlagRequired("log-key")

@@ -15,6 +15,7 @@ import (
 func newWitnessCmd() *cobra.Command {
 	var keyPath, addr, dir string
 	var logs []string
+	network := app.DefaultNetwork
 	cmd := &cobra.Command{
 		Use:   "witness --key FILE --log VKEY... [--addr HOST:PORT] [--state DIR]",
 		Short: "Cosign checkpoints of the given logs (C2SP tlog-witness)",
@@ -36,7 +37,7 @@ func newWitnessCmd() *cobra.Command {
 				}
 				vkeys = append(vkeys, v)
 			}
-			url, stop, err := app.StartWitness(k, addr, dir, vkeys...)
+			url, stop, err := app.StartWitness(k, addr, dir, network, vkeys...)
 			if err != nil {
 				return err
 			}
@@ -52,6 +53,7 @@ func newWitnessCmd() *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8081", "address to listen on")
 	cmd.Flags().StringVar(&dir, "state", "witness-state", "directory for the witness's durable state")
 	cmd.Flags().StringArrayVar(&logs, "log", nil, "a log's verifier key, or a file holding it (repeatable)")
+	networkFlags(cmd, &network)
 	_ = cmd.MarkFlagRequired("key")
 	_ = cmd.MarkFlagRequired("log")
 	return cmd

@@ -142,7 +142,9 @@ func (c *Client) Submit(ctx context.Context, envelope []byte) (Appended, error) 
 	return a, err
 }
 
-// PutBlob uploads content and returns its SHA-256 in hex.
+// PutBlob uploads content and returns its SHA-256 in hex. The server takes
+// blobs only from principals of its agreement: the client must sign its
+// requests (Signing).
 func (c *Client) PutBlob(ctx context.Context, data []byte) (string, error) {
 	var r struct {
 		SHA256 string `json:"sha256"`

@@ -17,6 +17,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"slices"
@@ -211,10 +212,15 @@ type Signed struct {
 
 // Verify checks the request's signature under Label: it must cover at
 // least Components (the method, authority, path and query, and the body's
-// digest, which must match the body), name an ed25519 key, and be created
+// digest), name an ed25519 key, and be created
 // within maxAge of now (and not after it, but for a minute of skew). keys
 // returns the public keys of keyid; any one may have signed. The error
 // wraps ErrUnsigned or ErrInvalid.
+//
+// Verify reads no body: it replaces the request's body with one that
+// checks the Content-Digest as the handler reads it, and fails the read
+// that ends it, wrapping ErrInvalid, on a mismatch. A handler must read
+// the body to its end before it acts on it.
 func Verify(r *http.Request, keys func(keyID string) ([]ed25519.PublicKey, error), now time.Time, maxAge time.Duration) (Signed, error) {
 	var s Signed
 	in, sig := r.Header.Values("Signature-Input"), r.Header.Values("Signature")
@@ -302,26 +308,57 @@ func readBody(r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-// digest checks a request body against its Content-Digest, and that a
-// request with a body has one.
+// digest makes the request's body check itself against its Content-Digest
+// as it is read, so that a body of any size is checked without being held:
+// the read that ends the body fails, wrapping ErrInvalid, if the body does
+// not match, or if a body that has no Content-Digest is not empty. A
+// Content-Digest that names no sha-256 is refused at once.
 func digest(r *http.Request) error {
-	body, err := readBody(r)
-	if err != nil || len(body) == 0 {
-		return err
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
 	}
-	d, err := httpsfv.UnmarshalDictionary(r.Header.Values("Content-Digest"))
-	if err != nil {
-		return fmt.Errorf("%w: Content-Digest: %v", ErrInvalid, err)
+	c := &checked{body: r.Body, sum: sha256.New()}
+	if v := r.Header.Values("Content-Digest"); len(v) > 0 {
+		d, err := httpsfv.UnmarshalDictionary(v)
+		if err != nil {
+			return fmt.Errorf("%w: Content-Digest: %v", ErrInvalid, err)
+		}
+		m, ok := d.Get("sha-256")
+		item, _ := m.(httpsfv.Item)
+		want, isBytes := item.Value.([]byte)
+		if !ok || !isBytes {
+			return fmt.Errorf("%w: the Content-Digest names no sha-256", ErrInvalid)
+		}
+		c.want = want
 	}
-	m, ok := d.Get("sha-256")
-	item, _ := m.(httpsfv.Item)
-	want, isBytes := item.Value.([]byte)
-	sum := sha256.Sum256(body)
-	if !ok || !isBytes || !bytes.Equal(want, sum[:]) {
-		return fmt.Errorf("%w: the body does not match its Content-Digest (sha-256)", ErrInvalid)
-	}
+	r.Body = c
 	return nil
 }
+
+// checked is a body that checks its Content-Digest as it is read.
+type checked struct {
+	body io.ReadCloser
+	sum  hash.Hash
+	want []byte // nil: there is no Content-Digest
+	n    int64
+}
+
+func (c *checked) Read(p []byte) (int, error) {
+	n, err := c.body.Read(p)
+	c.sum.Write(p[:n])
+	c.n += int64(n)
+	if err == io.EOF {
+		switch {
+		case c.want == nil && c.n > 0:
+			return n, fmt.Errorf("%w: a request with a body must carry its Content-Digest", ErrInvalid)
+		case c.want != nil && !bytes.Equal(c.sum.Sum(nil), c.want):
+			return n, fmt.Errorf("%w: the body does not match its Content-Digest (sha-256)", ErrInvalid)
+		}
+	}
+	return n, err
+}
+
+func (c *checked) Close() error { return c.body.Close() }
 
 func param[T any](p *httpsfv.Params, name string) (T, bool) {
 	var zero T

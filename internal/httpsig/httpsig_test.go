@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -151,10 +152,24 @@ func TestVerify(t *testing.T) {
 		})
 	}
 	r := signed("POST", "http://127.0.0.1:8080/v1/blobs", "evidence")
-	r.Body = http.NoBody
 	r.Body = readCloser("forged evidence")
+	if _, err := httpsig.Verify(r, keys, now, 5*time.Minute); err != nil {
+		t.Fatalf("the headers of a signed upload: %v", err)
+	}
+	if _, err := io.ReadAll(r.Body); !errors.Is(err, httpsig.ErrInvalid) {
+		t.Errorf("reading a changed body: %v", err)
+	}
+	r = signed("POST", "http://127.0.0.1:8080/v1/blobs", "evidence")
+	if _, err := httpsig.Verify(r, keys, now, 5*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(r.Body); err != nil || string(b) != "evidence" {
+		t.Errorf("reading the signed body: %q, %v", b, err)
+	}
+	r = signed("POST", "http://127.0.0.1:8080/v1/blobs", "evidence")
+	r.Header.Del("Content-Digest")
 	if _, err := httpsig.Verify(r, keys, now, 5*time.Minute); !errors.Is(err, httpsig.ErrInvalid) {
-		t.Errorf("a changed body: %v", err)
+		t.Errorf("a body without its digest: %v", err)
 	}
 	if _, err := httpsig.Verify(signed("GET", "http://127.0.0.1:8080/v1/sites/kpnam/queue", ""), keys, now.Add(time.Hour), 5*time.Minute); !errors.Is(err, httpsig.ErrInvalid) {
 		t.Errorf("an hour-old signature: %v", err)

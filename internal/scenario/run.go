@@ -195,7 +195,7 @@ func (r *run) adopt(st store.Store) error {
 		return err
 	}
 	sum := sha256.Sum256(canon)
-	if err := st.PutBlob(r.ctx, sum, canon); err != nil {
+	if err := store.PutBlob(r.ctx, st, r.s.spec.ID, sum, canon); err != nil {
 		return err
 	}
 	id := "list-" + ed.Source + "-" + ed.Date
@@ -236,7 +236,7 @@ func (r *run) do(st store.Store, a action) error {
 	case "blob":
 		data := []byte(step.Blob.Content)
 		sum := sha256.Sum256(data)
-		if err := st.PutBlob(r.ctx, sum, data); err != nil {
+		if err := store.PutBlob(r.ctx, st, r.s.spec.ID, sum, data); err != nil {
 			return err
 		}
 		r.blobs[step.Blob.Name] = hex.EncodeToString(sum[:])

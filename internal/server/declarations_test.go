@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/surety/surety/examples"
 
 	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/screening"
@@ -67,9 +67,9 @@ func newWorldEdited(t *testing.T, edit func(string) string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(w.url+"/v1/blobs", "application/octet-stream", strings.NewReader(string(blob)))
-	if err != nil || resp.StatusCode != 201 {
-		t.Fatalf("blob: %v %v", resp, err)
+	op, _ := keys.Derive("demo", "surety.local/il-kp-1993")
+	if _, err := client.New(w.url).Signing("operator", op.Key).PutBlob(context.Background(), blob); err != nil {
+		t.Fatalf("blob: %v", err)
 	}
 	sum := sha256.Sum256(blob)
 	lb, _ := json.Marshal(statement.ListAdoptBody{Source: ed.Source, Date: ed.Date, SHA256: hex.EncodeToString(sum[:]), Entries: len(ed.Entries)})
@@ -219,11 +219,18 @@ func TestReplayScreensAlike(t *testing.T) {
 		le, _ := ledger.ParseEntry(e)
 		sums, _ := state.BlobsOf(le.Statement)
 		for _, s := range sums {
-			b, err := w.st.Blob(ctx, s)
+			var b []byte
+			err := w.st.View(ctx, func(tx store.ReadTx) error {
+				var err error
+				b, err = tx.Blob(s)
+				return err
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			_ = copySt.PutBlob(ctx, s, b)
+			if err := store.PutBlob(ctx, copySt, "il-kp-1993", s, b); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	cp, err := ledger.Open(ctx, ledger.Options{Store: copySt, Log: "il-kp-1993"})

@@ -60,7 +60,34 @@ func (s *Server) signer(r *http.Request, allow func(*state.Principal) error) (*s
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v; sign the request with a principal's key (RFC 9421), e.g. surety get --key FILE", errUnauthorized, err)
 	}
-	return pr, allow(pr)
+	if err := allow(pr); err != nil {
+		return nil, err
+	}
+	return pr, s.byPrincipal.take("principal "+pr.ID, pr.ID, time.Now())
+}
+
+// bodyError is the error of a failed read of a request's body: too large
+// for limit, not matching the digest its signature covers, or cut off.
+func bodyError(err error, limit int64) error {
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return fmt.Errorf("%w: the body is more than %d bytes", errTooLarge, limit)
+	case errors.Is(err, httpsig.ErrInvalid):
+		return fmt.Errorf("%w: %v", errUnauthorized, err)
+	}
+	return badRequest("the body could not be read: %v", err)
+}
+
+// member admits any principal of the agreement.
+func member(*state.Principal) error { return nil }
+
+// operator admits the log's operator: the principal holding the log duty.
+func operator(pr *state.Principal) error {
+	if !slices.Contains(pr.Duties, agreement.LogKey) {
+		return fmt.Errorf("%w: %s (%s of %s) is not the log's operator; only the principal with the log duty asks for a checkpoint", state.ErrForbidden, pr.ID, dutyList(pr.Duties), pr.Party)
+	}
+	return nil
 }
 
 func dutyList(ds []agreement.Duty) string {
@@ -108,14 +135,15 @@ func queueKey(site, decl string) string { return "queue/" + site + "/" + decl }
 // The decisions that pass are stored in one transaction; the others are
 // refused, each with its reason, and the selector tries them again.
 func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+	const limit = 4 << 20
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	pr, err := s.signer(r, selector)
 	if err != nil {
 		return err
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
-		return badRequest("the body is more than 4 MiB")
+		return bodyError(err, limit)
 	}
 	var batch []json.RawMessage
 	if err := json.Unmarshal(raw, &batch); err != nil || len(batch) == 0 || len(batch) > api.MaxSealedBatch {

@@ -5,7 +5,6 @@
 package server
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -28,19 +27,18 @@ import (
 	"github.com/surety/surety/internal/store"
 )
 
-// MaxBlob is the largest blob accepted, in bytes.
-const MaxBlob = 32 << 20
-
 // Server serves one agreement's log.
 type Server struct {
 	Log       *ledger.Log
 	Publisher *ledger.Publisher
 	Logger    *slog.Logger
 
-	mux      *http.ServeMux
-	registry *prometheus.Registry
-	appends  *prometheus.CounterVec
-	latency  prometheus.Histogram
+	mux         *http.ServeMux
+	byAddress   *buckets
+	byPrincipal *buckets
+	registry    *prometheus.Registry
+	appends     *prometheus.CounterVec
+	latency     prometheus.Histogram
 }
 
 // New returns a server for the log; pub may be nil for a read-only server.
@@ -57,6 +55,7 @@ func New(l *ledger.Log, pub *ledger.Publisher, logger *slog.Logger) *Server {
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	})
 	s.registry.MustRegister(s.appends, s.latency, prometheus.NewGoCollector())
+	s.SetLimits(DefaultLimits)
 
 	s.handle("POST /v1/statements", s.postStatement)
 	s.handle("GET /v1/statements/{index}", s.getStatement)
@@ -108,8 +107,15 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 	})
 }
 
-// ServeHTTP serves the API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the API, within the rate of the client's address.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	addr := clientAddress(r)
+	if err := s.byAddress.take("address "+addr, addr, time.Now()); err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 // Error is an error with its HTTP status, for request problems the
 // handlers find themselves.
@@ -142,6 +148,8 @@ var statuses = []struct {
 	{store.ErrNotFound, http.StatusNotFound, "not-found"},
 	{ledger.ErrClosed, http.StatusServiceUnavailable, "closed"},
 	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "too-large"},
+	{errLimited, http.StatusTooManyRequests, "rate-limited"},
 }
 
 // classify returns the HTTP status and problem kind of an error.
@@ -167,6 +175,10 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	if p.Status == http.StatusInternalServerError {
 		s.Logger.Error("server: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		p.Detail = "internal error; the server log has the details"
+	}
+	var le *limitedError
+	if errors.As(err, &le) {
+		w.Header().Set("Retry-After", le.retryAfter())
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
@@ -285,9 +297,15 @@ func (s *Server) getConsistency(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, api.ProofResponse{Old: &old, Size: n, Proof: p})
 }
 
+// postCheckpoint publishes a checkpoint now, with its cosignatures, at
+// the request of the log's operator: a request signed by the principal
+// holding the log duty.
 func (s *Server) postCheckpoint(w http.ResponseWriter, r *http.Request) error {
 	if s.Publisher == nil {
 		return &Error{http.StatusServiceUnavailable, "this server does not sign checkpoints"}
+	}
+	if _, err := s.signer(r, operator); err != nil {
+		return err
 	}
 	b, err := s.Publisher.Publish(r.Context(), true)
 	if err != nil {
@@ -343,33 +361,6 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	_, err = w.Write(b)
-	return err
-}
-
-func (s *Server) postBlob(w http.ResponseWriter, r *http.Request) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBlob+1))
-	if err != nil {
-		return &Error{http.StatusRequestEntityTooLarge, fmt.Sprintf("blobs are at most %d bytes", MaxBlob)}
-	}
-	sum := sha256.Sum256(b)
-	if err := s.Log.Store().PutBlob(r.Context(), sum, b); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, api.BlobResponse{SHA256: hex.EncodeToString(sum[:]), Size: len(b)})
-}
-
-func (s *Server) getBlob(w http.ResponseWriter, r *http.Request) error {
-	raw, err := hex.DecodeString(r.PathValue("sum"))
-	if err != nil || len(raw) != sha256.Size {
-		return badRequest("%q is not a hex SHA-256", r.PathValue("sum"))
-	}
-	b, err := s.Log.Store().Blob(r.Context(), [32]byte(raw))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	_, err = w.Write(b)
 	return err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/transparency-dev/merkle/rfc6962"
 
 	"github.com/surety/surety/internal/api"
+	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/server"
@@ -160,9 +161,10 @@ func TestTilesAndProofs(t *testing.T) {
 	if resp, _ := f.get(t, "/v1/proof/inclusion?agreement=other&index=0&size=1"); resp.StatusCode != 404 {
 		t.Errorf("another agreement: %d", resp.StatusCode)
 	}
-	code, cp := f.post(t, "/v1/checkpoint", nil)
-	if code != 200 || !strings.HasPrefix(string(cp), "surety.local/il-kp-1993\n301\n") {
-		t.Errorf("checkpoint: %d %s", code, cp)
+	var cp []byte
+	_, err = f.as(t, "operator", "surety.local/il-kp-1993").Do(context.Background(), http.MethodPost, "/v1/checkpoint", "", nil, &cp)
+	if err != nil || !strings.HasPrefix(string(cp), "surety.local/il-kp-1993\n301\n") {
+		t.Errorf("checkpoint: %v %s", err, cp)
 	}
 	resp, served := f.get(t, "/log/il-kp-1993/checkpoint")
 	if resp.StatusCode != 200 || !bytes.Equal(served, cp) {
@@ -170,18 +172,12 @@ func TestTilesAndProofs(t *testing.T) {
 	}
 }
 
-func TestBlobs(t *testing.T) {
-	f := start(t)
-	code, b := f.post(t, "/v1/blobs", []byte("evidence photo"))
-	var r api.BlobResponse
-	if err := json.Unmarshal(b, &r); err != nil || code != 201 || r.Size != 14 {
-		t.Fatalf("%d %s", code, b)
+// as returns a client signing its requests as principal, with the demo
+// key named keyName.
+func (f *fixture) as(t *testing.T, principal, keyName string) *client.Client {
+	k, err := keys.Derive("demo", keyName)
+	if err != nil {
+		t.Fatal(err)
 	}
-	resp, got := f.get(t, "/v1/blobs/"+r.SHA256)
-	if resp.StatusCode != 200 || string(got) != "evidence photo" {
-		t.Errorf("blob back: %d %q", resp.StatusCode, got)
-	}
-	if resp, _ := f.get(t, "/v1/blobs/"+strings.Repeat("0", 64)); resp.StatusCode != 404 {
-		t.Errorf("missing blob: %d", resp.StatusCode)
-	}
+	return client.New(f.url).Signing(principal, k.Key)
 }

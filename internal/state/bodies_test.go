@@ -13,6 +13,7 @@ import (
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
 )
 
 // The Joint Commission of the JCPOA example: eight members, consensus.
@@ -319,7 +320,7 @@ func TestBodyReverseVeto(t *testing.T) {
 func (w *world) blob(content string) string {
 	w.t.Helper()
 	sum := sha256.Sum256([]byte(content))
-	if err := w.log.Store().PutBlob(context.Background(), sum, []byte(content)); err != nil {
+	if err := store.PutBlob(context.Background(), w.log.Store(), w.id, sum, []byte(content)); err != nil {
 		w.t.Fatal(err)
 	}
 	return hex.EncodeToString(sum[:])

@@ -12,6 +12,9 @@ const (
 	kindList   = "list"   // the edition in force, by source
 	kindLifted = "lifted" // "entries": the list references relief lifted
 
+	// Blobs.
+	kindCited = "cited" // by blob SHA-256 in hex: the index of the first statement citing it
+
 	// Declarations and their indexes.
 	kindDeclaration = "declaration"              // by statement id
 	kindByDeparture = "declaration-by-departure" // "<departure>/<id>" → id

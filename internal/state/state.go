@@ -13,10 +13,12 @@
 package state
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -190,7 +192,43 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 		}
 		c.Author = pr
 	}
-	return h.Apply(c, e)
+	if err := h.Apply(c, e); err != nil {
+		return err
+	}
+	return cite(kv, h, e)
+}
+
+// cite records the blobs an accepted statement refers to, each under the
+// index of the first statement to cite it, so that the server may sweep
+// the blobs that no statement cites (see Cited).
+func cite(kv KV, h Handler, e Entry) error {
+	if h.Blobs == nil {
+		return nil
+	}
+	sums, err := h.Blobs(e.Statement)
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
+		key := hex.EncodeToString(sum[:])
+		_, err := kv.Get(kindCited, key)
+		if errors.Is(err, store.ErrNotFound) {
+			err = kv.Put(kindCited, key, []byte(strconv.FormatUint(e.Index, 10)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Cited reports whether a statement in the log cites the blob.
+func Cited(kv KV, sum [32]byte) (bool, error) {
+	_, err := kv.Get(kindCited, hex.EncodeToString(sum[:]))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Spec returns the adopted agreement, or nil before the adoption.

@@ -50,12 +50,17 @@ type Op struct {
 // open.
 type DB struct {
 	dialect Dialect
-	// write runs Update and PutBlob; read runs View and Blob. They are the
+	// write runs Update and the blobs' writes; read runs View and the
+	// blobs' reads. They are the
 	// same pool where the database has no single writer.
 	write, read *pool
 	// logs are the logs known to have their row, which Updates with Send
 	// lock with their first read.
 	logs sync.Map
+	// parts admits the writes of blob parts, a few at a time, so that
+	// uploads never queue more than a few writes ahead of an Update for
+	// the write pool.
+	parts chan struct{}
 }
 
 var _ Store = (*DB)(nil)
@@ -68,13 +73,13 @@ type pool struct {
 	array bool // Statements takes an array of ids
 }
 
-// New returns the Store over write, which runs Update and PutBlob, and read,
-// which runs View and Blob; they may be the same handle. Both must reach a
+// New returns the Store over write, which runs Update and writes blobs, and
+// read, which runs View and reads blobs; they may be the same handle. Both must reach a
 // database migrated by the backend of dialect d. New prepares its statements
 // on them; Close closes them both.
 func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
 	text := d.queries()
-	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != ""}}
+	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != ""}, parts: make(chan struct{}, 2)}
 	if err := db.write.prepare(ctx, text[:]); err != nil {
 		return nil, err
 	}
@@ -177,23 +182,6 @@ func (db *DB) View(ctx context.Context, fn func(ReadTx) error) error {
 // Latest implements Store.
 func (db *DB) Latest() ReadTx { return &tx{ctx: context.Background(), pool: db.read} }
 
-// PutBlob implements Store.
-func (db *DB) PutBlob(ctx context.Context, sum [32]byte, data []byte) error {
-	if _, err := db.write.stmts[qPutBlob].ExecContext(ctx, sum[:], nonNil(data)); err != nil {
-		return fmt.Errorf("store: put blob %x: %w", sum, err)
-	}
-	return nil
-}
-
-// Blob implements Store.
-func (db *DB) Blob(ctx context.Context, sum [32]byte) ([]byte, error) {
-	var data []byte
-	if err := db.read.stmts[qBlob].QueryRowContext(ctx, sum[:]).Scan(&data); err != nil {
-		return nil, fmt.Errorf("store: read blob %x: %w", sum, one(err))
-	}
-	return data, nil
-}
-
 // Dialect implements Store.
 func (db *DB) Dialect() string { return db.dialect.Name }
 
@@ -244,6 +232,8 @@ const (
 	qDump
 	qDumpAfter
 	qBlob
+	qBlobIndex
+	qBlobPart
 	// qStatements is the first of len(chunks) queries, the i-th reading
 	// the statements of chunks[i] ids.
 	qStatements
@@ -261,7 +251,14 @@ const (
 	qPut
 	qDelete
 	qDropState
-	qPutBlob
+	qPutPart
+	qIndexBlob
+	qDropParts
+	qStaleBlobs
+	qKeepBlob
+	qDeletePartsOf
+	qDeleteBlob
+	qDropOrphans
 	// qAppend is the first of len(chunks) queries, the i-th inserting
 	// chunks[i] entries.
 	qAppend
@@ -303,7 +300,9 @@ func (d Dialect) queries() [nQuery]string {
 		qScanAfterTo: state + "> ? AND key < ?" + byKey,
 		qDump:        "SELECT kind, key, value FROM state WHERE log = ? ORDER BY kind, key LIMIT ?",
 		qDumpAfter:   "SELECT kind, key, value FROM state WHERE log = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
-		qBlob:        "SELECT data FROM blobs WHERE sum = ?",
+		qBlob:        "SELECT b.size, p.data FROM blob_index b LEFT JOIN blob_parts p ON p.id = b.id WHERE b.sum = ? ORDER BY p.seq",
+		qBlobIndex:   "SELECT id, size FROM blob_index WHERE sum = ?",
+		qBlobPart:    "SELECT data FROM blob_parts WHERE id = ? AND seq = ?",
 
 		qCreate:        "INSERT INTO logs (log) VALUES (?) ON CONFLICT (log) DO NOTHING",
 		qLock:          "SELECT size, root, log_time FROM logs WHERE log = ? " + d.Lock,
@@ -313,7 +312,14 @@ func (d Dialect) queries() [nQuery]string {
 		qPut:           "INSERT INTO state (log, kind, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (log, kind, key) DO UPDATE SET value = excluded.value",
 		qDelete:        "DELETE FROM state WHERE log = ? AND kind = ? AND key = ?",
 		qDropState:     "DELETE FROM state WHERE log = ?",
-		qPutBlob:       "INSERT INTO blobs (sum, data) VALUES (?, ?) ON CONFLICT (sum) DO NOTHING",
+		qPutPart:       "INSERT INTO blob_parts (id, seq, stored, data) VALUES (?, ?, ?, ?)",
+		qIndexBlob:     "INSERT INTO blob_index (sum, id, size, log, stored, kept) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (sum) DO UPDATE SET stored = excluded.stored RETURNING id",
+		qDropParts:     "DELETE FROM blob_parts WHERE id = ?",
+		qStaleBlobs:    "SELECT sum FROM blob_index WHERE log = ? AND kept = 0 AND stored < ? ORDER BY stored LIMIT 256",
+		qKeepBlob:      "UPDATE blob_index SET kept = 1 WHERE sum = ?",
+		qDeletePartsOf: "DELETE FROM blob_parts WHERE id = (SELECT id FROM blob_index WHERE sum = ? AND kept = 0 AND stored < ?)",
+		qDeleteBlob:    "DELETE FROM blob_index WHERE sum = ? AND kept = 0 AND stored < ?",
+		qDropOrphans:   "DELETE FROM blob_parts WHERE stored < ? AND NOT EXISTS (SELECT 1 FROM blob_index b WHERE b.id = blob_parts.id)",
 	}
 	for i, n := range chunks {
 		q[qStatements+query(i)] = "SELECT idx, id, author, type, sum FROM statements WHERE log = ? AND id IN (" + rows("?", n) + ")"

@@ -35,12 +35,21 @@ type Store interface {
 	// transaction.
 	Latest() ReadTx
 
-	// PutBlob stores content under its SHA-256. Storing the same content
-	// again is a no-op. It commits durably before it returns.
-	PutBlob(ctx context.Context, sum [32]byte, data []byte) error
+	// CreateBlob starts an upload of a blob to the log. The writer stores
+	// what is written to it in parts of BlobPart bytes, each as it fills,
+	// so that no upload is held whole in memory; Commit names the blob.
+	CreateBlob(ctx context.Context, log string) (BlobWriter, error)
 
-	// Blob returns the content stored under sum, or ErrNotFound.
-	Blob(ctx context.Context, sum [32]byte) ([]byte, error)
+	// OpenBlob returns a reader of the blob stored under sum, which reads
+	// it a part at a time, or ErrNotFound.
+	OpenBlob(ctx context.Context, sum [32]byte) (BlobReader, error)
+
+	// SweepBlobs deletes the blobs uploaded to the log before the given
+	// time that no statement has cited, and the parts of uploads begun
+	// before then that were never committed. It asks cited about each
+	// blob not known to be cited; one it says is cited is kept for good.
+	// It returns how many blobs it deleted.
+	SweepBlobs(ctx context.Context, log string, before time.Time, cited func(sum [32]byte) (bool, error)) (int, error)
 
 	// PutSealed stores sealed values of the log, each under its key,
 	// replacing any, in one transaction: kept beside the log, never in its
@@ -120,8 +129,8 @@ type ReadTx interface {
 	// Checkpoint returns the latest stored checkpoint note, or ErrNotFound.
 	Checkpoint(log string) ([]byte, error)
 
-	// Blob returns the content stored under sum, or ErrNotFound: the same
-	// as Store.Blob, inside the transaction.
+	// Blob returns the whole content stored under sum, or ErrNotFound,
+	// inside the transaction.
 	Blob(sum [32]byte) ([]byte, error)
 
 	// Get returns the state value of (kind, key), or ErrNotFound.

@@ -306,15 +306,6 @@ func (t *tx) Checkpoint(log string) ([]byte, error) {
 	return note, nil
 }
 
-// Blob implements ReadTx.
-func (t *tx) Blob(sum [32]byte) ([]byte, error) {
-	var data []byte
-	if err := t.one(qBlob, []any{sum[:]}, &data); err != nil {
-		return nil, fmt.Errorf("store: read blob %x: %w", sum, one(err))
-	}
-	return data, nil
-}
-
 // Get implements ReadTx.
 func (t *tx) Get(log, kind, key string) ([]byte, error) {
 	var value []byte

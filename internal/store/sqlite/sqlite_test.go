@@ -77,7 +77,7 @@ func write(t testing.TB, db store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.PutBlob(ctx, sha256.Sum256([]byte("blob")), []byte("blob")); err != nil {
+	if err := store.PutBlob(ctx, db, "il-kp-1993", sha256.Sum256([]byte("blob")), []byte("blob")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -112,8 +112,14 @@ func check(t testing.TB, db store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err := db.Blob(ctx, sha256.Sum256([]byte("blob"))); err != nil || string(b) != "blob" {
-		t.Errorf("Blob = %q, %v", b, err)
+	err = db.View(ctx, func(tx store.ReadTx) error {
+		if b, err := tx.Blob(sha256.Sum256([]byte("blob"))); err != nil || string(b) != "blob" {
+			t.Errorf("Blob = %q, %v", b, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -44,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"Dump", testDump},
 		{"DropState", testDropState},
 		{"Blobs", testBlobs},
+		{"SweepBlobs", testSweepBlobs},
 		{"Sealed", testSealed},
 		{"Checkpoints", testCheckpoints},
 		{"Snapshot", testSnapshot},
@@ -803,20 +805,48 @@ func testDropState(t *testing.T, s store.Store) {
 	})
 }
 
+func readBlob(t testing.TB, s store.Store, sum [32]byte) ([]byte, error) {
+	t.Helper()
+	r, err := s.OpenBlob(ctx, sum)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err == nil && int64(len(b)) != r.Size() {
+		t.Errorf("blob %x: read %d bytes, its size is %d", sum, len(b), r.Size())
+	}
+	return b, err
+}
+
 func testBlobs(t *testing.T, s store.Store) {
-	for _, data := range [][]byte{[]byte("UN 1718 committee list, 1993 edition"), {}, bytes.Repeat([]byte{0, 0xff}, 1<<20)} {
+	// Sizes around the part boundary, and several parts.
+	big := bytes.Repeat([]byte{0, 0xff, 7}, store.BlobPart)
+	for _, data := range [][]byte{[]byte("UN 1718 committee list, 1993 edition"), {}, big[:store.BlobPart], big[:store.BlobPart+1], big} {
 		sum := sha256.Sum256(data)
 		for range 2 {
-			if err := s.PutBlob(ctx, sum, data); err != nil {
+			w, err := s.CreateBlob(ctx, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Written in uneven pieces, as a network delivers them.
+			for rest := data; len(rest) > 0; {
+				n := min(len(rest), 1000+len(rest)/3)
+				if _, err := w.Write(rest[:n]); err != nil {
+					t.Fatal(err)
+				}
+				rest = rest[n:]
+			}
+			if err := w.Commit(sum); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got, err := s.Blob(ctx, sum)
+		got, err := readBlob(t, s, sum)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, data) {
-			t.Errorf("Blob(%x) = %d bytes, want %d", sum, len(got), len(data))
+			t.Errorf("OpenBlob(%x) = %d bytes, want %d", sum, len(got), len(data))
 		}
 		// Inside a transaction too, as apply steps read them.
 		update(t, s, log, func(tx store.Tx) error {
@@ -827,13 +857,84 @@ func testBlobs(t *testing.T, s store.Store) {
 			return nil
 		})
 	}
-	_, err := s.Blob(ctx, sha256.Sum256([]byte("missing")))
-	wantNotFound(t, "Blob", err)
+	_, err := s.OpenBlob(ctx, sha256.Sum256([]byte("missing")))
+	wantNotFound(t, "OpenBlob", err)
 	view(t, s, func(tx store.ReadTx) error {
 		_, err := tx.Blob(sha256.Sum256([]byte("missing")))
 		wantNotFound(t, "tx.Blob", err)
 		return nil
 	})
+	// An aborted upload leaves nothing under its sum.
+	w, err := s.CreateBlob(ctx, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aborted := bytes.Repeat([]byte("x"), store.BlobPart+10)
+	if _, err := w.Write(aborted); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.OpenBlob(ctx, sha256.Sum256(aborted))
+	wantNotFound(t, "OpenBlob of an aborted upload", err)
+}
+
+// testSweepBlobs: a sweep deletes the blobs of its log uploaded before its
+// time that are not cited, keeps those cited for good, and leaves other
+// logs' blobs and newer ones alone.
+func testSweepBlobs(t *testing.T, s store.Store) {
+	put := func(l, content string) [32]byte {
+		sum := sha256.Sum256([]byte(content))
+		if err := store.PutBlob(ctx, s, l, sum, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	cited, uncited, other := put(log, "cited evidence"), put(log, "never cited"), put("jcpoa-2015", "another log's")
+	asked := map[[32]byte]int{}
+	sweep := func(before time.Time) int {
+		n, err := s.SweepBlobs(ctx, log, before, func(sum [32]byte) (bool, error) {
+			asked[sum]++
+			return sum == cited, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := sweep(time.Now().Add(-time.Hour)); n != 0 || len(asked) != 0 {
+		t.Errorf("a sweep of blobs older than an hour deleted %d, asked about %d", n, len(asked))
+	}
+	later := time.Now().Add(2 * time.Second)
+	if n := sweep(later); n != 1 {
+		t.Errorf("sweep deleted %d blobs, want 1", n)
+	}
+	for sum, want := range map[[32]byte]bool{cited: true, uncited: false, other: true} {
+		_, err := readBlob(t, s, sum)
+		if got := err == nil; got != want {
+			t.Errorf("blob %x kept = %v (%v), want %v", sum[:4], got, err, want)
+		}
+	}
+	if n := sweep(later); n != 0 || asked[cited] != 1 {
+		t.Errorf("a second sweep deleted %d and asked about the cited blob %d times; want 0 and once", n, asked[cited])
+	}
+	// The parts of an upload never committed go too.
+	w, err := s.CreateBlob(ctx, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(bytes.Repeat([]byte("y"), store.BlobPart)); err != nil {
+		t.Fatal(err)
+	}
+	if n := sweep(time.Now().Add(2 * time.Second)); n != 0 {
+		t.Errorf("sweep deleted %d", n)
+	}
+	if err := w.Commit(sha256.Sum256([]byte("y"))); err == nil {
+		if _, err := readBlob(t, s, sha256.Sum256([]byte("y"))); err == nil {
+			t.Error("an upload whose parts were swept reads whole")
+		}
+	}
 }
 
 func testCheckpoints(t *testing.T, s store.Store) {
