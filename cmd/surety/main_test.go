@@ -124,7 +124,7 @@ func TestKill9(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			keyFile, _, err := keys.Write(t.TempDir(), k)
+			keyFile, _, err := keys.Write(t.TempDir(), k, false)
 			if err != nil {
 				t.Fatal(err)
 			}

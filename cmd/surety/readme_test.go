@@ -75,7 +75,7 @@ func TestReadme(t *testing.T) {
 		t.Fatal(err)
 	}
 	env0 := run("", "statement", "sign", "--key", "keys/surety.local_il-kp-1993.key", "--author", "operator",
-		"--type", "clock.tick", "--agreement", "il-kp-1993", "tick.json")
+		"--type", "clock.tick", "--agreement", "il-kp-1993", "--time", "1993-08-01T00:00:00Z", "tick.json")
 	if err := os.WriteFile(filepath.Join(dir, "tick.env"), []byte(env0), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -337,3 +337,25 @@ func TestObligationsInForce(t *testing.T) {
 		t.Errorf("%d obligations in force without Implementation Day", n)
 	}
 }
+
+// TestMaxSkew: log.max_skew defaults to 24 hours and takes a fixed length.
+func TestMaxSkew(t *testing.T) {
+	base, err := os.ReadFile("testdata/minimal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse("minimal.yaml", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Log.Skew(); got.Approx() != 24*time.Hour || got.String() != "24h" {
+		t.Errorf("default max_skew %s", got)
+	}
+	doc := strings.Replace(string(base), "title: Minimal agreement", "title: Minimal agreement\nlog:\n  max_skew: 90min", 1)
+	if s, err = Parse("skew.yaml", []byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Log.Skew(); got.Approx() != 90*time.Minute {
+		t.Errorf("max_skew %s, want 90min", got)
+	}
+}

@@ -131,6 +131,12 @@ bad.yaml:80:17: incentives[0].tranches[0].amount: tranche t1 needs a positive am
 		`bad.yaml:24:9: parties[2].principals[0].vrf_key: selector checker-selector has no VRF public key; add vrf_key (surety keys generate --vrf prints one)`},
 	{"vrf-key-not-selector", `duties: \[treasurer\]`, "duties: [treasurer]\n        vrf_key: GJmpxy1UlD7nRFmb3XE3hBRllsvZN4PIm0vesGOnm3g=",
 		`bad.yaml:12:18: parties[0].principals[0].vrf_key: principal giver-treasury has a VRF key but is not a selector; only selectors have one`},
+	{"calendar-max-skew", `title: Minimal agreement`, "title: Minimal agreement\nlog:\n  max_skew: 1mo",
+		`bad.yaml:5:13: log.max_skew: max_skew 1mo is a calendar length; write it in min, h, d or w, e.g. "24h"`},
+	{"zero-max-skew", `title: Minimal agreement`, "title: Minimal agreement\nlog:\n  max_skew: 0h",
+		`bad.yaml:5:13: log.max_skew: duration "0h" must be positive`},
+	{"bad-max-skew", `title: Minimal agreement`, "title: Minimal agreement\nlog:\n  max_skew: a day",
+		`bad.yaml:5:13: log.max_skew: "a day" is not a duration; write a whole number and a unit: min, h, d, w, mo or y (e.g. "90d", "8y")`},
 	{"two-documents", `\z`, "---\nsurety: v1\n",
 		`bad.yaml:98:1: a file holds one agreement; remove the second document or split the file`},
 }

@@ -59,6 +59,22 @@ type Log struct {
 	// Quorum is how many of the agreement's witnesses must cosign a
 	// checkpoint for clients to accept it. Zero means none are required.
 	Quorum int `json:"quorum,omitempty"`
+	// MaxSkew is how far a statement's author time may lie from the log
+	// time, either way, for the log to take it. It defaults to
+	// DefaultMaxSkew.
+	MaxSkew *Duration `json:"max_skew,omitempty"`
+}
+
+// DefaultMaxSkew is the log's max_skew when the agreement states none.
+var DefaultMaxSkew = MustDuration("24h")
+
+// Skew returns the largest distance allowed between a statement's author
+// time and its log time: max_skew, or DefaultMaxSkew.
+func (l Log) Skew() Duration {
+	if l.MaxSkew == nil {
+		return DefaultMaxSkew
+	}
+	return *l.MaxSkew
 }
 
 // DefaultHost is the origin host when the agreement names none.

@@ -270,6 +270,13 @@ func (c *checker) log() {
 	if q := c.s.Log.Quorum; q < 0 || q > witnesses {
 		c.add("log.quorum", "quorum %d is outside 0..%d, the number of principals with the witness duty", q, witnesses)
 	}
+	if d := c.s.Log.MaxSkew; d != nil {
+		if err := d.check(); err != nil {
+			c.add("log.max_skew", "%v", err)
+		} else if !slices.Contains([]string{"min", "h", "d", "w"}, d.Unit) {
+			c.add("log.max_skew", "max_skew %s is a calendar length; write it in min, h, d or w, e.g. \"24h\"", d)
+		}
+	}
 }
 
 // Duties lists the duties each party role's principals may hold.

@@ -14,6 +14,7 @@ type View struct {
 	Title        string           `json:"title"`
 	Origin       string           `json:"origin"`
 	Quorum       int              `json:"quorum"`
+	MaxSkew      string           `json:"max_skew"`
 	Witnesses    []string         `json:"witnesses"`
 	Parties      []PartyView      `json:"parties"`
 	Milestones   []MilestoneView  `json:"milestones"`
@@ -132,7 +133,8 @@ func (s *Spec) Show(met Met) View {
 	start := tl.eval(s.Verification.Start)
 	v := View{
 		ID: s.ID, Title: s.Title, Origin: s.Origin(), Quorum: s.Log.Quorum,
-		Sites: s.Sites, Verification: s.Verification, Consequences: s.Consequences,
+		MaxSkew: s.Log.Skew().String(),
+		Sites:   s.Sites, Verification: s.Verification, Consequences: s.Consequences,
 		Procurement: s.Procurement, Basis: s.Basis,
 	}
 	for _, p := range s.Parties {

@@ -13,11 +13,13 @@ import (
 	"github.com/surety/surety/internal/statement"
 )
 
-// Agreement names the agreement whose log a server holds.
+// Agreement names the agreement whose log a server holds, with the log's
+// clock when it answered.
 type Agreement struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Origin string `json:"origin"`
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	Origin string    `json:"origin"`
+	Time   time.Time `json:"time"`
 }
 
 // VerdictsResponse is a closed period's verdicts with the history of every

@@ -22,10 +22,15 @@ type Sender struct {
 	Author    string
 	Agreement string
 	Client    *client.Client
-	// Now is the clock the statements are signed at; nil means time.Now.
+	// Now is the clock the statements are signed at; nil means the log's
+	// clock: the wall clock moved by the server's offset from it, which
+	// the server tells when the sender checks its agreement, so that the
+	// statements are within the agreement's max_skew of a log that runs
+	// on a clock of its own (serve --start).
 	Now func() time.Time
 
-	checked bool // the server holds Agreement's log
+	checked bool          // the server holds Agreement's log
+	offset  time.Duration // the log's clock less the wall clock
 }
 
 // Send signs a statement of type typ with the id and body, and submits it.
@@ -39,11 +44,11 @@ func (s *Sender) Send(ctx context.Context, typ, id string, body any) (client.App
 	if err != nil {
 		return client.Appended{}, err
 	}
-	now := time.Now
+	now := time.Now().Add(s.offset)
 	if s.Now != nil {
-		now = s.Now
+		now = s.Now()
 	}
-	env, err := statement.Sign(s.Key, statement.Payload{Type: typ, Agreement: s.Agreement, ID: id, Author: s.Author, Time: now(), Body: b})
+	env, err := statement.Sign(s.Key, statement.Payload{Type: typ, Agreement: s.Agreement, ID: id, Author: s.Author, Time: now, Body: b})
 	if err != nil {
 		return client.Appended{}, err
 	}
@@ -112,11 +117,15 @@ func (s *Sender) check(ctx context.Context) error {
 		return nil
 	}
 	var a api.Agreement
+	asked := time.Now()
 	if err := s.Client.Get(ctx, "/v1/agreement", &a); err != nil {
 		return fmt.Errorf("ask %s which log it holds: %w", s.Client.Base, err)
 	}
 	if a.ID != s.Agreement {
 		return fmt.Errorf("the server at %s holds the log of %s (%s), not %s; check --server and --agreement", s.Client.Base, a.ID, a.Title, s.Agreement)
+	}
+	if !a.Time.IsZero() {
+		s.offset = a.Time.Sub(asked)
 	}
 	s.checked = true
 	return nil

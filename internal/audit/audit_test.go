@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/surety/surety/internal/audit"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/witness"
 )
@@ -149,10 +151,27 @@ func TestAuditCatchesChangedEntry(t *testing.T) {
 	if _, err := audit.Run(context.Background(), e.config(r, "")); err != nil {
 		t.Fatal(err)
 	}
-	// Move the last entry's log time a year on: still a well-formed, signed
-	// entry, in time order.
-	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE entries SET data = CAST(replace(CAST(data AS TEXT), '"time":"2026', '"time":"2027') AS BLOB) WHERE idx = 10`)
-	_, err := audit.Run(context.Background(), e.config(r, ""))
+	// Move the last entry's log time an hour on: still a well-formed,
+	// signed entry, in time order, and within the agreement's max_skew of
+	// its author's time.
+	path := filepath.Join(e.dir, "log.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data []byte
+	err = db.QueryRow(`SELECT data FROM entries WHERE idx = 10`).Scan(&data)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := ledger.ParseEntry(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(t time.Time) []byte { return []byte(`"time":"` + t.Format(time.RFC3339Nano) + `"`) }
+	tamper(t, path, `UPDATE entries SET data = ? WHERE idx = 10`, bytes.Replace(data, at(old.Time), at(old.Time.Add(time.Hour)), 1))
+	_, err = audit.Run(context.Background(), e.config(r, ""))
 	mustFail(t, err, "an entry was changed")
 }
 

@@ -151,7 +151,7 @@ func writeView(w io.Writer, v agreement.View) error {
 		return ""
 	}
 	p("%s — %s\n", v.ID, v.Title)
-	p("log origin %s, %d witness%s (%s), quorum %d\n", v.Origin, len(v.Witnesses), pluralES(len(v.Witnesses)), strings.Join(v.Witnesses, ", "), v.Quorum)
+	p("log origin %s, %d witness%s (%s), quorum %d, author clocks within %s\n", v.Origin, len(v.Witnesses), pluralES(len(v.Witnesses)), strings.Join(v.Witnesses, ", "), v.Quorum, v.MaxSkew)
 
 	p("\nParties\n")
 	tw := table(w)

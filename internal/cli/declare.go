@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/client"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/screening"
@@ -158,16 +159,8 @@ func newDeclareCmd() *cobra.Command {
 			if id == "" {
 				id = newID("decl-")
 			}
-			body, err := json.Marshal(d)
-			if err != nil {
-				return err
-			}
-			env, err := statement.Sign(k, statement.Payload{Type: statement.TypeDeclare, Agreement: agr, ID: id, Author: author, Time: time.Now(), Body: body})
-			if err != nil {
-				return err
-			}
 			c := client.New(server)
-			a, err := c.Submit(cmd.Context(), env)
+			a, err := (&app.Sender{Key: k, Author: author, Agreement: agr, Client: c}).Send(cmd.Context(), statement.TypeDeclare, id, d)
 			if err != nil {
 				return err
 			}

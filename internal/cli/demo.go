@@ -158,7 +158,7 @@ func RunDemo(ctx context.Context, cfg DemoConfig) (*Demo, error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, _, err := keys.Write(keyDir, k); err != nil {
+			if _, _, err := keys.Write(keyDir, k, false); err != nil {
 				return nil, err
 			}
 			signers[pr.ID] = k

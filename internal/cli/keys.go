@@ -22,25 +22,34 @@ func newKeysCmd() *cobra.Command {
 
 func newKeysGenerateCmd() *cobra.Command {
 	var name, out string
-	var vrf bool
+	var vrf, force bool
 	cmd := &cobra.Command{
-		Use:   "generate --name NAME --out DIR",
+		Use:   "generate --name NAME --out DIR [--force]",
 		Short: "Write a fresh key pair: NAME.key (mode 0600) and NAME.vkey",
-		Args:  cobra.NoArgs,
+		Long: "Write a fresh key pair: NAME.key (mode 0600) and NAME.vkey. An existing\n" +
+			"NAME.key (or NAME.vrf with --vrf) is kept, and the command fails, unless --force.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := keys.Generate(name)
 			if err != nil {
 				return err
 			}
-			if err := writeKey(cmd, s, out); err != nil {
+			seed := inspection.GenerateSeed()
+			if vrf {
+				if err := keys.Fresh(vrfPath(out, name), inspection.KeyFileData(seed), force); err != nil {
+					return err
+				}
+			}
+			if err := writeKey(cmd, s, out, force); err != nil {
 				return err
 			}
 			if vrf {
-				return writeVRF(cmd, out, name, inspection.GenerateSeed())
+				return writeVRF(cmd, out, name, seed)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace existing private key files")
 	cmd.Flags().StringVar(&name, "name", "", "key name: the principal id, or the log origin for a log key")
 	cmd.Flags().StringVar(&out, "out", ".", "directory to write the key files to")
 	cmd.Flags().BoolVar(&vrf, "vrf", false, "also write a VRF key, NAME.vrf, for a selector")
@@ -50,7 +59,7 @@ func newKeysGenerateCmd() *cobra.Command {
 
 func newKeysDeriveCmd() *cobra.Command {
 	var name, seed, out string
-	var vrf bool
+	var vrf, force bool
 	cmd := &cobra.Command{
 		Use:   "derive --seed SEED --name NAME [--out DIR]",
 		Short: "Derive a key from a published seed (for demonstrations and test scenarios only)",
@@ -74,7 +83,12 @@ func newKeysDeriveCmd() *cobra.Command {
 				}
 				return nil
 			}
-			if err := writeKey(cmd, s, out); err != nil {
+			if vrf {
+				if err := keys.Fresh(vrfPath(out, name), inspection.KeyFileData(inspection.DeriveSeed(seed, name)), force); err != nil {
+					return err
+				}
+			}
+			if err := writeKey(cmd, s, out, force); err != nil {
 				return err
 			}
 			if vrf {
@@ -83,6 +97,7 @@ func newKeysDeriveCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace existing private key files that hold other keys")
 	cmd.Flags().BoolVar(&vrf, "vrf", false, "also derive the selector's VRF key")
 	cmd.Flags().StringVar(&seed, "seed", "", "the published seed, e.g. demo")
 	cmd.Flags().StringVar(&name, "name", "", "key name: the principal id, or the log origin for a log key")
@@ -99,7 +114,7 @@ func writeVRF(cmd *cobra.Command, dir, name string, seed []byte) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".vrf")
+	path := vrfPath(dir, name)
 	if err := inspection.WriteKeyFile(path, seed); err != nil {
 		return err
 	}
@@ -107,8 +122,12 @@ func writeVRF(cmd *cobra.Command, dir, name string, seed []byte) error {
 	return nil
 }
 
-func writeKey(cmd *cobra.Command, s *keys.Signer, dir string) error {
-	kp, vp, err := keys.Write(dir, s)
+func vrfPath(dir, name string) string {
+	return filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".vrf")
+}
+
+func writeKey(cmd *cobra.Command, s *keys.Signer, dir string, force bool) error {
+	kp, vp, err := keys.Write(dir, s, force)
 	if err != nil {
 		return err
 	}

@@ -139,13 +139,7 @@ func TestBenchScreen(t *testing.T) {
 	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "reference data not found") || !strings.Contains(err.Error(), "give --data") {
 		t.Errorf("bench screen without data: %v", err)
 	}
-	data, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(data, "un")); err != nil {
-		t.Skipf("skipping the run: no reference data at %s", data)
-	}
+	data := testenv.SharedData(t, "")
 	out.Reset()
 	cmd = newBenchScreenCmd()
 	cmd.SetOut(&out)
@@ -206,7 +200,7 @@ func TestListsImportAdopt(t *testing.T) {
 
 	dir := t.TempDir()
 	coord, _ := keys.Derive("demo", "il-inspection-office")
-	keyPath, _, err := keys.Write(dir, coord)
+	keyPath, _, err := keys.Write(dir, coord, false)
 	if err != nil {
 		t.Fatal(err)
 	}

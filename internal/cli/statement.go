@@ -32,7 +32,7 @@ func newID(prefix string) string {
 }
 
 func newStatementSignCmd() *cobra.Command {
-	var keyPath, typ, agr, id, author string
+	var keyPath, typ, agr, id, author, at string
 	cmd := &cobra.Command{
 		Use:   "sign --key FILE --type TYPE --agreement ID [--id ID] [--author PRINCIPAL] BODY.json",
 		Short: "Sign a statement body and print its envelope",
@@ -55,7 +55,13 @@ func newStatementSignCmd() *cobra.Command {
 			if id == "" {
 				id = newID(author + "-")
 			}
-			env, err := statement.Sign(k, statement.Payload{Type: typ, Agreement: agr, ID: id, Author: author, Time: time.Now(), Body: compactJSON(body)})
+			now := time.Now()
+			if at != "" {
+				if now, err = time.Parse(time.RFC3339, at); err != nil {
+					return fmt.Errorf("--time %q: give the author's time in RFC 3339, e.g. 1993-08-01T00:00:00Z", at)
+				}
+			}
+			env, err := statement.Sign(k, statement.Payload{Type: typ, Agreement: agr, ID: id, Author: author, Time: now, Body: body})
 			if err != nil {
 				return err
 			}
@@ -68,19 +74,11 @@ func newStatementSignCmd() *cobra.Command {
 	cmd.Flags().StringVar(&agr, "agreement", "", "agreement id")
 	cmd.Flags().StringVar(&id, "id", "", "statement id (default: author, time and random)")
 	cmd.Flags().StringVar(&author, "author", "", "author principal (default: the key's name)")
+	cmd.Flags().StringVar(&at, "time", "", "the author's time, RFC 3339 (default: now); the log refuses a time farther from its own than the agreement's log.max_skew")
 	for _, f := range []string{"key", "type", "agreement"} {
 		_ = cmd.MarkFlagRequired(f)
 	}
 	return cmd
-}
-
-func compactJSON(b []byte) []byte {
-	var v json.RawMessage = b
-	out, err := json.Marshal(v)
-	if err != nil {
-		return b
-	}
-	return out
 }
 
 func newStatementSubmitCmd() *cobra.Command {

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,14 +108,21 @@ func ParsePublic(s string) (name string, key ed25519.PublicKey, err error) {
 	return v.Name(), ed25519.PublicKey(data[1:]), nil
 }
 
+// ErrExists is returned by Write for a key file that holds another key.
+var ErrExists = errors.New("a key file exists")
+
 // Write stores the key in dir as NAME.key (mode 0600) and NAME.vkey, and
 // returns the two paths. File names replace '/' in the key name with '_'.
-func Write(dir string, s *Signer) (keyPath, vkeyPath string, err error) {
+// It refuses to replace a NAME.key that holds another key unless force.
+func Write(dir string, s *Signer, force bool) (keyPath, vkeyPath string, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", "", fmt.Errorf("key directory: %w", err)
 	}
 	base := filepath.Join(dir, strings.ReplaceAll(s.Name, "/", "_"))
 	keyPath, vkeyPath = base+".key", base+".vkey"
+	if err := Fresh(keyPath, []byte(s.skey+"\n"), force); err != nil {
+		return "", "", err
+	}
 	if err := os.WriteFile(keyPath, []byte(s.skey+"\n"), 0o600); err != nil {
 		return "", "", fmt.Errorf("write private key: %w", err)
 	}
@@ -126,12 +135,39 @@ func Write(dir string, s *Signer) (keyPath, vkeyPath string, err error) {
 	return keyPath, vkeyPath, nil
 }
 
-// Load reads a private key file written by Write.
+// Fresh refuses, unless force, to let a private key file at path be
+// written with data when it exists and holds something else.
+func Fresh(path string, data []byte, force bool) error {
+	old, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && (force || bytes.Equal(old, data)) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("private key %s: %w", path, err)
+	}
+	return fmt.Errorf("%w: %s holds another private key; move it away first, or give --force to replace it (what it signs for is lost)", ErrExists, path)
+}
+
+// Exposed warns, on the default logger, when a private key file may be
+// read by others than its owner, or written by anyone else.
+func Exposed(path string) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	if m := fi.Mode().Perm(); m&0o077 != 0 {
+		slog.Warn(fmt.Sprintf("private key %s has mode %04o: others can read or change it; chmod 600 %s", path, m, path))
+	}
+}
+
+// Load reads a private key file written by Write. It warns when others
+// than the owner can read or write the file.
 func Load(path string) (*Signer, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read key: %w", err)
 	}
+	Exposed(path)
 	s, err := ParseSigner(string(b))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -1,10 +1,14 @@
 package keys
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
@@ -32,7 +36,7 @@ func TestRoundTripAndSign(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	kp, vp, err := Write(dir, s)
+	kp, vp, err := Write(dir, s, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +84,7 @@ func TestNamesWithSlashes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kp, _, err := Write(t.TempDir(), s)
+	kp, _, err := Write(t.TempDir(), s, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,5 +101,61 @@ func TestParseErrors(t *testing.T) {
 	}
 	if _, err := ParseSigner("PRIVATE+KEY+x+00000000+AAAA"); err == nil {
 		t.Error("ParseSigner accepted a malformed key")
+	}
+}
+
+// TestWriteKeepsAnotherKey: a private key file that holds another key is
+// not replaced unless forced; writing the same key again is harmless.
+func TestWriteKeepsAnotherKey(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := Generate("alice")
+	b, _ := Generate("alice")
+	kp, _, err := Write(dir, a, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Write(dir, a, false); err != nil {
+		t.Errorf("writing the same key again: %v", err)
+	}
+	if _, _, err := Write(dir, b, false); !errors.Is(err, ErrExists) || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("replaced another key: %v", err)
+	}
+	if got, err := Load(kp); err != nil || !got.Public().Equal(a.Public()) {
+		t.Fatalf("the first key is gone: %v", err)
+	}
+	if _, _, err := Write(dir, b, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Load(kp); err != nil || !got.Public().Equal(b.Public()) {
+		t.Fatalf("forced write did not replace the key: %v", err)
+	}
+}
+
+// TestLoadWarnsOnExposedFile: a private key file others can read or write
+// loads with a warning that says how to fix it.
+func TestLoadWarnsOnExposedFile(t *testing.T) {
+	var logged bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	defer slog.SetDefault(old)
+	s, _ := Generate("alice")
+	kp, _, err := Write(t.TempDir(), s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		mode os.FileMode
+		warn bool
+	}{{0o600, false}, {0o400, false}, {0o640, true}, {0o602, true}, {0o666, true}} {
+		logged.Reset()
+		if err := os.Chmod(kp, c.mode); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(kp); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logged.String(), "chmod 600"); got != c.warn {
+			t.Errorf("mode %04o: warned %v, want %v: %q", c.mode, got, c.warn, logged.String())
+		}
 	}
 }

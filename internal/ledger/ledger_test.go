@@ -3,11 +3,13 @@ package ledger_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -52,6 +54,12 @@ func open(t *testing.T, b testenv.Backend) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return openDoc(t, b, doc)
+}
+
+// openDoc starts a log on a fresh store and adopts the agreement doc.
+func openDoc(t *testing.T, b testenv.Backend, doc []byte) *fixture {
+	t.Helper()
 	spec, err := agreement.Parse(example, doc)
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +85,49 @@ func (f *fixture) sign(t testing.TB, k *keys.Signer, author, typ, id, body strin
 		t.Fatal(err)
 	}
 	return env
+}
+
+// TestAgreementSkew: the log takes a statement whose author time is within
+// the agreement's log.max_skew of the log time, either way, and refuses
+// one beyond it.
+func TestAgreementSkew(t *testing.T) {
+	doc, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc = bytes.Replace(doc, []byte("\nlog:\n"), []byte("\nlog:\n  max_skew: 1h\n"), 1)
+	f := openDoc(t, testenv.Backend{Name: "sqlite", Open: testenv.SQLite}, doc)
+	for _, c := range []struct {
+		off time.Duration
+		ok  bool
+	}{{-59 * time.Minute, true}, {59 * time.Minute, true}, {-61 * time.Minute, false}, {61 * time.Minute, false}} {
+		_, err := f.log.Append(context.Background(), f.signAt(t, f.now.Add(c.off), fmt.Sprint("skew", c.off)))
+		if c.ok && err != nil || !c.ok && (!errors.Is(err, state.ErrInvalid) || !strings.Contains(err.Error(), "log.max_skew 1h")) {
+			t.Errorf("signed %v from the log time: %v", c.off, err)
+		}
+	}
+}
+
+// signAt signs a clock tick with the author's clock at at.
+func (f *fixture) signAt(t testing.TB, at time.Time, id string) []byte {
+	t.Helper()
+	env, err := statement.Sign(f.op, statement.Payload{Type: statement.TypeClockTick, Agreement: f.spec.ID, ID: id, Author: "operator", Time: at, Body: json.RawMessage("{}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// unsigned wraps a payload, as given, in an envelope whose signature has
+// the right shape; the log refuses a payload that is not canonical before
+// it verifies the signature.
+func unsigned(payload string) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"payloadType": statement.PayloadType,
+		"payload":     base64.StdEncoding.EncodeToString([]byte(payload)),
+		"signatures":  []map[string]string{{"keyid": "", "sig": base64.StdEncoding.EncodeToString(make([]byte, 64))}},
+	})
+	return b
 }
 
 func (f *fixture) tick(t testing.TB, id string) []byte {
@@ -162,8 +213,12 @@ func TestRejectionsLeaveNoTrace(t *testing.T) {
 			{"unknown author", f.sign(t, stranger, "stranger", statement.TypeClockTick, "s-1", "{}"), state.ErrForbidden},
 			{"wrong key", f.sign(t, stranger, "operator", statement.TypeClockTick, "s-2", "{}"), state.ErrForbidden},
 			{"duty not held", f.sign(t, treasury, "il-treasury", statement.TypeClockTick, "s-3", "{}"), state.ErrForbidden},
-			{"unknown type", f.sign(t, f.op, "operator", "launch.missile", "s-4", "{}"), state.ErrUnknownType},
-			{"bad body", f.sign(t, f.op, "operator", statement.TypeClockTick, "s-5", `{"x":1}`), state.ErrInvalid},
+			{"unknown type", unsigned(`{"type":"launch.missile","agreement":"il-kp-1993","id":"s-4","author":"operator","time":"1993-08-01T00:00:00Z","body":{}}`), state.ErrUnknownType},
+			{"bad body", unsigned(`{"type":"clock.tick","agreement":"il-kp-1993","id":"s-5","author":"operator","time":"1993-08-01T00:00:00Z","body":{"x":1}}`), statement.ErrMalformed},
+			{"author twice", unsigned(`{"type":"clock.tick","agreement":"il-kp-1993","id":"s-7","author":"operator","author":"il-treasury","time":"1993-08-01T00:00:00Z","body":{}}`), statement.ErrMalformed},
+			{"signed two days early", f.signAt(t, f.now.Add(-48*time.Hour), "s-8"), state.ErrInvalid},
+			{"signed in year 1", f.signAt(t, time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), "s-9"), state.ErrInvalid},
+			{"signed in 9999", f.signAt(t, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), "s-10"), state.ErrInvalid},
 			{"second adoption", f.sign(t, f.op, "operator", statement.TypeAdopt, "s-6", `{"document":"surety: v1"}`), state.ErrInvalid},
 			{"good 2", f.tick(t, "good-2"), nil},
 		}

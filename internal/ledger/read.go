@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -63,6 +64,9 @@ func (l *Log) reader(tx store.ReadTx) tileReader {
 // Tile returns a hash tile: full when width is 0, else its first width
 // hashes. A full tile exists once the tree has filled it.
 func (l *Log) Tile(ctx context.Context, level uint8, index uint64, width int) ([]byte, error) {
+	if index > maxIndex/TileWidth {
+		return nil, fmt.Errorf("%w: tile %d/%d is beyond any log", ErrNotFound, level, index)
+	}
 	want := width
 	if want == 0 {
 		want = TileWidth
@@ -85,8 +89,15 @@ func (l *Log) Tile(ctx context.Context, level uint8, index uint64, width int) ([
 	return data, err
 }
 
+// maxIndex bounds the indexes of entries and tiles: no log holds 2^63
+// entries, and the stores index them as signed 64-bit numbers.
+const maxIndex = math.MaxInt64
+
 // Entries returns the data of entries [from, to).
 func (l *Log) Entries(ctx context.Context, from, to uint64) ([][]byte, error) {
+	if to < from || to > maxIndex {
+		return nil, fmt.Errorf("%w: entries %d to %d are beyond any log", ErrNotFound, from, to)
+	}
 	var out [][]byte
 	err := l.opts.Store.View(ctx, func(tx store.ReadTx) error {
 		var err error
@@ -104,6 +115,9 @@ func (l *Log) Entries(ctx context.Context, from, to uint64) ([][]byte, error) {
 func (l *Log) EntryBundle(ctx context.Context, index uint64, width int) ([]byte, error) {
 	if width == 0 {
 		width = TileWidth
+	}
+	if index >= maxIndex/TileWidth {
+		return nil, fmt.Errorf("%w: entry bundle %d is beyond any log", ErrNotFound, index)
 	}
 	first := index * TileWidth
 	es, err := l.Entries(ctx, first, first+uint64(width))

@@ -111,7 +111,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) error {
 	err := s.Log.View(r.Context(), func(kv state.KV) error {
 		spec, err := s.spec(kv)
 		if err == nil {
-			out = api.Agreement{ID: spec.ID, Title: spec.Title, Origin: spec.Origin()}
+			out = api.Agreement{ID: spec.ID, Title: spec.Title, Origin: spec.Origin(), Time: s.Log.Now()}
 		}
 		return err
 	})

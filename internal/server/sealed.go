@@ -135,6 +135,9 @@ func queueKey(site, decl string) string { return "queue/" + site + "/" + decl }
 // The decisions that pass are stored in one transaction; the others are
 // refused, each with its reason, and the selector tries them again.
 func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
+	if err := jsonBody(r); err != nil {
+		return err
+	}
 	const limit = 4 << 20
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	pr, err := s.signer(r, selector)

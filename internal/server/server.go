@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -107,27 +109,72 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 	})
 }
 
-// ServeHTTP serves the API, within the rate of the client's address.
+// ServeHTTP serves the API, within the rate of the client's address. A
+// path it does not serve, or a method a path does not take, is answered
+// with a problem, as every other error.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	addr := clientAddress(r)
 	if err := s.byAddress.take("address "+addr, addr, time.Now()); err != nil {
 		s.problem(w, r, err)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	// The mux's own answer: 404, 405 with Allow, or a redirect to the
+	// cleaned path.
+	c := &captured{header: http.Header{}, status: http.StatusOK}
+	h.ServeHTTP(c, r)
+	switch c.status {
+	case http.StatusNotFound:
+		s.problem(w, r, &Error{Status: http.StatusNotFound, Kind: "not-found",
+			Msg: fmt.Sprintf("the API has no %s; docs/api.md lists its paths", r.URL.Path)})
+	case http.StatusMethodNotAllowed:
+		allow := c.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		s.problem(w, r, &Error{Status: http.StatusMethodNotAllowed, Kind: "method-not-allowed",
+			Msg: fmt.Sprintf("%s takes %s, not %s", r.URL.Path, allow, r.Method)})
+	default:
+		maps.Copy(w.Header(), c.header)
+		w.WriteHeader(c.status)
+	}
 }
 
-// Error is an error with its HTTP status, for request problems the
-// handlers find themselves.
+// captured keeps the status and header a handler answers with, and drops
+// its body.
+type captured struct {
+	header http.Header
+	status int
+}
+
+func (c *captured) Header() http.Header         { return c.header }
+func (c *captured) Write(b []byte) (int, error) { return len(b), nil }
+func (c *captured) WriteHeader(status int)      { c.status = status }
+
+// Error is an error with its HTTP status and problem kind ("bad-request"
+// if empty), for request problems the handlers find themselves.
 type Error struct {
 	Status int
+	Kind   string
 	Msg    string
 }
 
 func (e *Error) Error() string { return e.Msg }
 
 func badRequest(format string, args ...any) error {
-	return &Error{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+	return &Error{Status: http.StatusBadRequest, Msg: fmt.Sprintf(format, args...)}
+}
+
+// jsonBody refuses a request whose body is not declared as JSON.
+func jsonBody(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if typ, _, err := mime.ParseMediaType(ct); err != nil || typ != "application/json" {
+		return &Error{Status: http.StatusUnsupportedMediaType, Kind: "unsupported-media-type",
+			Msg: fmt.Sprintf("Content-Type is %q; send the body as application/json", ct)}
+	}
+	return nil
 }
 
 // statuses maps the domain's errors to HTTP statuses and problem types, in
@@ -156,7 +203,10 @@ var statuses = []struct {
 func classify(err error) (status int, kind string) {
 	var he *Error
 	if errors.As(err, &he) {
-		return he.Status, "bad-request"
+		if he.Kind == "" {
+			return he.Status, "bad-request"
+		}
+		return he.Status, he.Kind
 	}
 	for _, e := range statuses {
 		if errors.Is(err, e.err) {
@@ -195,6 +245,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 
 func (s *Server) postStatement(w http.ResponseWriter, r *http.Request) error {
 	start := time.Now()
+	if err := jsonBody(r); err != nil {
+		s.appends.WithLabelValues("rejected").Inc()
+		return err
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, statement.MaxSize+1))
 	if err != nil {
 		s.appends.WithLabelValues("rejected").Inc()
@@ -302,7 +356,7 @@ func (s *Server) getConsistency(w http.ResponseWriter, r *http.Request) error {
 // holding the log duty.
 func (s *Server) postCheckpoint(w http.ResponseWriter, r *http.Request) error {
 	if s.Publisher == nil {
-		return &Error{http.StatusServiceUnavailable, "this server does not sign checkpoints"}
+		return &Error{Status: http.StatusServiceUnavailable, Msg: "this server does not sign checkpoints"}
 	}
 	if _, err := s.signer(r, operator); err != nil {
 		return err

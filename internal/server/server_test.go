@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,11 +55,94 @@ func start(t *testing.T) *fixture {
 }
 
 func (f *fixture) sign(t *testing.T, typ, id, body string) []byte {
-	env, err := statement.Sign(f.op, statement.Payload{Type: typ, Agreement: "il-kp-1993", ID: id, Author: "operator", Time: time.Now(), Body: json.RawMessage(body)})
+	return f.signAt(t, time.Now(), typ, id, body)
+}
+
+func (f *fixture) signAt(t *testing.T, at time.Time, typ, id, body string) []byte {
+	env, err := statement.Sign(f.op, statement.Payload{Type: typ, Agreement: "il-kp-1993", ID: id, Author: "operator", Time: at, Body: json.RawMessage(body)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return env
+}
+
+// unsigned wraps a payload, as given, in an envelope whose signature has
+// the right shape; the server refuses a payload that is not canonical
+// before it verifies the signature.
+func unsigned(payload string) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"payloadType": statement.PayloadType,
+		"payload":     base64.StdEncoding.EncodeToString([]byte(payload)),
+		"signatures":  []map[string]string{{"keyid": "", "sig": base64.StdEncoding.EncodeToString(make([]byte, 64))}},
+	})
+	return b
+}
+
+// problem sends a request and decodes its answer as a problem.
+func (f *fixture) problem(t *testing.T, method, path, contentType string, body []byte) (*http.Response, api.Problem) {
+	t.Helper()
+	req, err := http.NewRequest(method, f.url+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var p api.Problem
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("%s %s: %d with Content-Type %q: %s", method, path, resp.StatusCode, ct, b)
+	} else if err := json.Unmarshal(b, &p); err != nil {
+		t.Errorf("%s %s: not a problem: %s", method, path, b)
+	}
+	return resp, p
+}
+
+// TestRequestProblems: what the server does not serve, it answers with a
+// problem of the right status and type.
+func TestRequestProblems(t *testing.T) {
+	f := start(t)
+	tick := f.sign(t, "clock.tick", "t", "{}")
+	for _, c := range []struct {
+		name, method, path, contentType string
+		body                            []byte
+		status                          int
+		kind                            string
+	}{
+		{"the last uint64 index", "GET", "/v1/statements/18446744073709551615", "", nil, 404, "not-found"},
+		{"an index past int64", "GET", "/v1/statements/9223372036854775808", "", nil, 404, "not-found"},
+		{"a hash tile past int64", "GET", "/log/il-kp-1993/tile/0/x036/x028/x797/x018/x963/x968", "", nil, 404, "not-found"},
+		{"statement as text", "POST", "/v1/statements", "text/plain", tick, 415, "unsupported-media-type"},
+		{"statement as a form", "POST", "/v1/statements", "application/x-www-form-urlencoded", tick, 415, "unsupported-media-type"},
+		{"statement without a type", "POST", "/v1/statements", "", tick, 415, "unsupported-media-type"},
+		{"sealed selections as text", "POST", "/v1/sealed/selections", "text/plain", []byte("[]"), 415, "unsupported-media-type"},
+		{"unknown path", "GET", "/v1/nothing", "", nil, 404, "not-found"},
+		{"unknown root path", "GET", "/", "", nil, 404, "not-found"},
+		{"wrong method", "DELETE", "/v1/statements", "", nil, 405, "method-not-allowed"},
+		{"too large a blob", "POST", "/v1/blobs", "application/octet-stream", make([]byte, server.MaxBlob+1<<10), 413, "too-large"},
+	} {
+		resp, p := f.problem(t, c.method, c.path, c.contentType, c.body)
+		if resp.StatusCode != c.status || p.Status != c.status || p.Type != api.ProblemBase+c.kind || p.Detail == "" {
+			t.Errorf("%s: %d %+v, want %d %s", c.name, resp.StatusCode, p, c.status, c.kind)
+		}
+		if c.status == 405 && resp.Header.Get("Allow") != "POST" {
+			t.Errorf("%s: Allow %q, want POST", c.name, resp.Header.Get("Allow"))
+		}
+	}
+	// JSON with parameters is JSON.
+	resp, err := http.Post(f.url+"/v1/statements", "application/json; charset=utf-8", bytes.NewReader(tick))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("application/json; charset=utf-8: %d", resp.StatusCode)
+	}
 }
 
 func (f *fixture) post(t *testing.T, path string, body []byte) (int, []byte) {
@@ -94,8 +178,10 @@ func TestProblems(t *testing.T) {
 		{"too large", bytes.Repeat([]byte("x"), 70000), 413, "too-large"},
 		{"malformed", []byte("{}"), 400, "malformed"},
 		{"forbidden", foreign, 403, "forbidden"},
-		{"unknown type", f.sign(t, "missile.launch", "m", "{}"), 400, "unknown-type"},
-		{"invalid body", f.sign(t, "clock.tick", "c", `{"a":1}`), 422, "invalid"},
+		{"unknown type", unsigned(`{"type":"missile.launch","agreement":"il-kp-1993","id":"m","author":"operator","time":"1993-08-01T00:00:00Z","body":{}}`), 400, "unknown-type"},
+		{"unknown body field", unsigned(`{"type":"clock.tick","agreement":"il-kp-1993","id":"c","author":"operator","time":"1993-08-01T00:00:00Z","body":{"a":1}}`), 400, "malformed"},
+		{"author twice", unsigned(`{"type":"clock.tick","agreement":"il-kp-1993","id":"c","author":"operator","author":"il-treasury","time":"1993-08-01T00:00:00Z","body":{}}`), 400, "malformed"},
+		{"author time far from the log time", f.signAt(t, time.Now().Add(-25*time.Hour), "clock.tick", "c", "{}"), 422, "invalid"},
 	} {
 		code, b := f.post(t, "/v1/statements", c.body)
 		var p api.Problem
@@ -133,6 +219,11 @@ func TestTilesAndProofs(t *testing.T) {
 	}
 	if resp, _ := f.get(t, "/log/il-kp-1993/tile/0/1"); resp.StatusCode != 404 {
 		t.Errorf("a non-canonical path: %d", resp.StatusCode)
+	}
+	// Bundle 2^56 starts at entry 2^64, which wraps to entry 0: it is
+	// beyond any log, not bundle 000.
+	if resp, b := f.get(t, "/log/il-kp-1993/tile/entries/x072/x057/x594/x037/x927/936"); resp.StatusCode != 404 || strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("entry bundle 2^56: %d %q, %d bytes", resp.StatusCode, resp.Header.Get("Cache-Control"), len(b))
 	}
 	resp, bundle := f.get(t, "/log/il-kp-1993/tile/entries/001.p/45")
 	es, err := ledger.ParseBundle(bundle)

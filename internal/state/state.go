@@ -41,7 +41,7 @@ var (
 	// ErrInvalid: the body is wrong, or refers to what does not exist.
 	ErrInvalid = errors.New("invalid")
 	// ErrUnknownType: no apply step handles the statement type.
-	ErrUnknownType = errors.New("unknown statement type")
+	ErrUnknownType = statement.ErrUnknownType
 )
 
 // Entry is a statement as sequenced in the log.
@@ -168,6 +168,9 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 	if err != nil {
 		return err
 	}
+	if err := skewed(spec, e); err != nil {
+		return err
+	}
 	c := &Context{KV: kv, Spec: spec, Now: e.Time, proj: p}
 	if st.Type != statement.TypeAdopt {
 		if spec == nil {
@@ -251,6 +254,21 @@ func (p *Projector) Spec(kv KV) (*agreement.Spec, error) {
 	}
 	p.spec = s
 	return s, nil
+}
+
+// skewed refuses a statement whose author time lies farther from its log
+// time than the agreement's log.max_skew (the default before the adoption).
+func skewed(spec *agreement.Spec, e Entry) error {
+	skew := agreement.DefaultMaxSkew
+	if spec != nil {
+		skew = spec.Log.Skew()
+	}
+	at := e.Statement.Time
+	if at.Before(skew.SubFrom(e.Time)) || at.After(skew.AddTo(e.Time)) {
+		return fmt.Errorf("%w: %s was signed at %s, but the log time is %s: more than log.max_skew %s apart; sign with a clock that is right, at the time of sending", ErrInvalid,
+			e.Statement.ID, at.UTC().Format(time.RFC3339), e.Time.UTC().Format(time.RFC3339), skew)
+	}
+	return nil
 }
 
 func dutyNames(ds []agreement.Duty) string {

@@ -1,7 +1,9 @@
 // Package statement signs, parses and verifies Surety statements: DSSE
 // envelopes (payload type application/vnd.surety.statement+json) carrying a
 // payload that names the statement's type, agreement, id, author and time,
-// and its body. It is the one place statements are signed and verified.
+// and its body. It is the one place statements are signed and verified, and
+// the one reading of their payloads: Parse takes only a payload in its
+// canonical encoding (Canonical), which every JSON parser reads alike.
 //
 // It knows nothing of the log, the agreement's rules or storage.
 package statement
@@ -16,7 +18,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
@@ -36,6 +40,8 @@ var (
 	ErrTooLarge  = errors.New("statement too large")
 	ErrMalformed = errors.New("malformed statement")
 	ErrSignature = errors.New("bad signature")
+	// ErrUnknownType: the statement type is not one of Types.
+	ErrUnknownType = errors.New("unknown statement type")
 )
 
 // Payload is what a statement says.
@@ -90,10 +96,9 @@ func Sign(s *keys.Signer, p Payload) ([]byte, error) {
 	if len(p.Body) == 0 {
 		p.Body = json.RawMessage("{}")
 	}
-	p.Time = p.Time.UTC()
-	payload, err := json.Marshal(p)
+	payload, err := Canonical(p)
 	if err != nil {
-		return nil, fmt.Errorf("statement: encode payload: %w", err)
+		return nil, fmt.Errorf("statement: %w", err)
 	}
 	es, err := dsse.NewEnvelopeSigner(signer{s})
 	if err != nil {
@@ -113,7 +118,8 @@ func Sign(s *keys.Signer, p Payload) ([]byte, error) {
 	return b, nil
 }
 
-// Parse checks an envelope's size and shape and decodes its payload.
+// Parse checks an envelope's size and shape and decodes its payload, which
+// must be canonical (see Canonical).
 func Parse(b []byte) (*Statement, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d; put large content in a blob and reference its hash", ErrTooLarge, len(b), MaxSize)
@@ -141,16 +147,8 @@ func Parse(b []byte) (*Statement, error) {
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return nil, fmt.Errorf("%w: signature is not a base64 ed25519 signature", ErrMalformed)
 	}
-	var p Payload
-	pd := json.NewDecoder(bytes.NewReader(payload))
-	pd.DisallowUnknownFields()
-	if err := pd.Decode(&p); err != nil {
-		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
-	}
-	if pd.More() {
-		return nil, fmt.Errorf("%w: payload: data after the object", ErrMalformed)
-	}
-	if err := p.check(); err != nil {
+	p, err := decodePayload(payload)
+	if err != nil {
 		return nil, err
 	}
 	// The canonical form: standard base64, compact JSON, fixed field order.
@@ -160,6 +158,12 @@ func Parse(b []byte) (*Statement, error) {
 	if err != nil {
 		return nil, fmt.Errorf("statement: encode envelope: %w", err)
 	}
+	// The canonical envelope has each key once; another might not.
+	if !bytes.Equal(canon, b) {
+		if err := walk(b, reflect.TypeFor[dsse.Envelope](), "envelope", nil); err != nil {
+			return nil, err
+		}
+	}
 	return &Statement{
 		Payload:  p,
 		Envelope: canon,
@@ -168,6 +172,38 @@ func Parse(b []byte) (*Statement, error) {
 		payload:  payload,
 		sig:      sig,
 	}, nil
+}
+
+// decodePayload decodes a payload and checks that it is canonical.
+func decodePayload(payload []byte) (Payload, error) {
+	var p Payload
+	pd := json.NewDecoder(bytes.NewReader(payload))
+	pd.DisallowUnknownFields()
+	if err := pd.Decode(&p); err != nil {
+		if err := walk(payload, reflect.TypeFor[Payload](), "payload", nil); err != nil {
+			return p, err
+		}
+		return p, fmt.Errorf("%w: payload: %v; a payload has exactly the fields type, agreement, id, author, time and body", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if pd.More() {
+		return p, fmt.Errorf("%w: payload: data after the object", ErrMalformed)
+	}
+	if err := p.check(); err != nil {
+		return p, err
+	}
+	// Canonical writes each key once, spelt exactly: a payload equal to it
+	// has no other reading. Another is checked for what makes it so.
+	canon, err := Canonical(p)
+	if err == nil && bytes.Equal(canon, payload) {
+		return p, nil
+	}
+	if err := walk(payload, reflect.TypeFor[Payload](), "payload", nil); err != nil {
+		return p, err
+	}
+	if err != nil {
+		return p, err
+	}
+	return p, fmt.Errorf("%w: the payload is not canonical: %s (docs/api.md, \"Canonical payloads\"; surety statement sign writes it so)", ErrMalformed, difference(payload, canon, "payload"))
 }
 
 func (p Payload) check() error {

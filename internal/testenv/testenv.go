@@ -1,7 +1,9 @@
 // Package testenv gives tests the real parts they need: a fresh SQLite file,
 // a fresh schema on the machine's PostgreSQL, and the shared reference data.
-// PostgreSQL and shared-data tests skip with a message when those are
-// absent, unless SURETY_REQUIRE_POSTGRES=1 forces them on (as CI does).
+// PostgreSQL tests skip with a message when the server is unreachable,
+// unless SURETY_REQUIRE_POSTGRES=1; shared-data tests skip when the data is
+// missing or unreadable, unless SURETY_REQUIRE_DATA=1. CI sets both, so
+// that such a test fails there instead.
 package testenv
 
 import (
@@ -9,6 +11,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -96,8 +100,11 @@ func Postgres(t testing.TB) store.Store {
 	return db
 }
 
-// SharedData returns the path of a file of the shared reference data
-// (../shared/data beside the repository), skipping the test without it.
+// SharedData returns the path of a file or directory of the shared
+// reference data (../shared/data beside the repository; "" for the
+// directory itself). Every test that reads the real lists or nomenclature
+// finds them here. Without them, or when they cannot be read, it skips the
+// test, or fails it when SURETY_REQUIRE_DATA=1.
 func SharedData(t testing.TB, rel string) string {
 	t.Helper()
 	dir, err := os.Getwd()
@@ -115,8 +122,30 @@ func SharedData(t testing.TB, rel string) string {
 		dir = parent
 	}
 	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("skipping: the shared reference data %s is not here (%v)", rel, err)
+	if err := readable(p); err != nil {
+		if os.Getenv("SURETY_REQUIRE_DATA") == "1" {
+			t.Fatalf("the shared reference data %s is required (SURETY_REQUIRE_DATA=1) but cannot be read: %v; see ../shared/data/SOURCES.md", p, err)
+		}
+		t.Skipf("skipping: the shared reference data %s cannot be read (%v); put it in ../shared/data to run this test", p, err)
 	}
 	return p
+}
+
+// readable reports why a file or directory cannot be read.
+func readable(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		_, err = f.ReadDir(1)
+	} else if _, err = f.Read(make([]byte, 1)); errors.Is(err, io.EOF) {
+		err = errors.New("the file is empty")
+	}
+	return err
 }

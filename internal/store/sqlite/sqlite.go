@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 
 	"github.com/pressly/goose/v3"
@@ -38,7 +39,17 @@ var dialect = store.Dialect{Name: "sqlite"}
 // lives until Close. It serves one process only, and has no WAL: a read
 // waits for a running Update to commit, so an Update's fn must not View or
 // read blobs.
+//
+// A new file is created with mode 0600, readable by its owner only; SQLite
+// gives its journal files the mode of the database file.
 func Open(path string) (*store.DB, error) {
+	if path != "" && path != ":memory:" {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+		f.Close()
+	}
 	write, read := dsns(path)
 	ctx := context.Background()
 	w, err := sql.Open("sqlite", write)

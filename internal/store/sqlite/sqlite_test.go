@@ -176,3 +176,24 @@ func TestMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesOwnerOnly: the database and its journal files are created
+// readable by their owner only, whatever the umask lets through.
+func TestFilesOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "surety.db")
+	db := open(t, path)
+	if err := store.PutBlob(ctx, db, "log", sha256.Sum256([]byte("x")), []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := fi.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600", filepath.Base(p), m)
+		}
+	}
+}
