@@ -11,6 +11,7 @@ import (
 	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/audit"
 	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/ledger"
 )
 
 func newAuditCmd() *cobra.Command {
@@ -96,14 +97,11 @@ func newRebuildCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			l, err := openLog(cmd, st, agr)
+			l, err := ledger.Open(cmd.Context(), ledger.Options{Store: st, Log: agr, Logger: newLogger(os.Stderr), Rebuild: true})
 			if err != nil {
 				return err
 			}
 			defer l.Close()
-			if err := l.Rebuild(cmd.Context()); err != nil {
-				return err
-			}
 			h, err := l.Head(cmd.Context())
 			if err != nil {
 				return err

@@ -41,6 +41,10 @@ type Options struct {
 	MaxBatch int
 	// Logger receives the log's events; nil means slog.Default().
 	Logger *slog.Logger
+	// Rebuild makes Open recompute the projected state from the entries
+	// (see Log.Rebuild) rather than refuse a state that does not match
+	// its digest.
+	Rebuild bool
 }
 
 // Result is where an appended statement landed.
@@ -126,11 +130,17 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 			return err
 		}
 		read := func(level uint8, index uint64) ([]byte, error) { return tx.Tile(opts.Log, level, index) }
+		if opts.Rebuild {
+			h.State = nil // the state is recomputed below
+		}
 		l.head, err = verify(tx, opts.Log, read, h)
 		unrecorded = h.Size > 0 && h.State == nil
 		return err
 	})
-	if err == nil && unrecorded {
+	switch {
+	case err == nil && opts.Rebuild:
+		err = l.Rebuild(ctx)
+	case err == nil && unrecorded:
 		err = l.record(ctx)
 	}
 	if err != nil {
