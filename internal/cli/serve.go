@@ -84,6 +84,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's private key file (its name is the log origin)")
 	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness to ask for cosignatures: PRINCIPAL=URL (repeatable)")
 	cmd.Flags().DurationVar(&cfg.Interval, "checkpoint-interval", time.Second, "how often to publish a checkpoint")
+	cmd.Flags().DurationVar(&cfg.CommitTimeout, "commit-timeout", 30*time.Second, "how long the store may take to commit a batch of statements before they are answered 503 unavailable")
 	cmd.Flags().StringVar(&start, "start", "", "run the log's clock from this time (RFC 3339), advancing with the wall clock, instead of the wall clock itself; a log never goes back in time, so a restart waits for its last entry's time")
 	_ = cmd.MarkFlagRequired("agreement")
 	_ = cmd.MarkFlagRequired("log-key")

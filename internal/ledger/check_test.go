@@ -284,3 +284,38 @@ func sig(t *testing.T, env []byte) []byte {
 	}
 	return []byte(e.Signatures[0].Sig)
 }
+
+// TestCommitTimeout: while another connection holds a lock the commit
+// needs, the batch fails within the commit timeout with ErrUnavailable,
+// and the log commits the next batch once the lock is gone.
+func TestCommitTimeout(t *testing.T) {
+	r := rawStore(t, "postgres")
+	st := r.open()
+	f := fill(t, st, 1)
+	f.log.Close()
+	l, err := ledger.Open(context.Background(), ledger.Options{Store: st, Log: f.spec.ID, Now: func() time.Time { return f.now }, CommitTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	lock, err := r.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec("LOCK TABLE logs IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = l.Append(ctx, f.tick(t, "while-locked"))
+	if !errors.Is(err, ledger.ErrUnavailable) || time.Since(start) > 5*time.Second {
+		t.Fatalf("append while the log's table is locked: %v after %s; want ErrUnavailable within the timeout", err, time.Since(start))
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append(ctx, f.tick(t, "after")); err != nil {
+		t.Fatalf("append after the lock: %v", err)
+	}
+}

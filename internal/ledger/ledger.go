@@ -41,6 +41,10 @@ type Options struct {
 	MaxBatch int
 	// Logger receives the log's events; nil means slog.Default().
 	Logger *slog.Logger
+	// CommitTimeout bounds the commit of one batch; zero means 30 s. A
+	// batch whose commit takes longer fails: its statements get
+	// ErrUnavailable, and the log goes on with the next batch.
+	CommitTimeout time.Duration
 	// Rebuild makes Open recompute the projected state from the entries
 	// (see Log.Rebuild) rather than refuse a state that does not match
 	// its digest.
@@ -109,6 +113,9 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.CommitTimeout <= 0 {
+		opts.CommitTimeout = 30 * time.Second
 	}
 	l := &Log{
 		opts:  opts,
@@ -193,6 +200,12 @@ func (l *Log) Projector() *state.Projector { return l.proj }
 
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("ledger: log closed")
+
+// ErrUnavailable is wrapped by the error of a statement whose batch the
+// store did not commit within Options.CommitTimeout. The statement may be
+// sent again: if the commit went through after all, the log answers with
+// the entry it is.
+var ErrUnavailable = errors.New("ledger: the store did not commit in time")
 
 // Append checks, sequences and applies one statement, and returns once it
 // is durably committed. A rejected statement leaves no trace; the error

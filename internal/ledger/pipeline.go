@@ -432,7 +432,9 @@ func (l *Log) commit(b *batch) (*batch, error) {
 			return b, nil
 		}
 	}
-	err := l.opts.Store.Update(context.Background(), l.opts.Log, func(tx store.Tx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), l.opts.CommitTimeout)
+	defer cancel()
+	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
 		// The lookup first: a store may send it with the lock.
 		stored, err := l.lookup(tx, b.reqs)
 		if err != nil {
@@ -464,6 +466,9 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		}
 		return l.write(tx, done)
 	})
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w within %s: %w", ErrUnavailable, l.opts.CommitTimeout, err)
+	}
 	if err != nil {
 		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(b.reqs), "err", err)
 	}

@@ -141,6 +141,8 @@ var statuses = []struct {
 	{ledger.ErrNotFound, http.StatusNotFound, "not-found"},
 	{store.ErrNotFound, http.StatusNotFound, "not-found"},
 	{ledger.ErrClosed, http.StatusServiceUnavailable, "closed"},
+	{ledger.ErrUnavailable, http.StatusServiceUnavailable, "unavailable"},
+	{ledger.ErrDamaged, http.StatusServiceUnavailable, "damaged"},
 	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
 }
 
