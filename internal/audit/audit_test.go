@@ -157,7 +157,7 @@ func TestAuditCatchesChangedEntry(t *testing.T) {
 	// entry, in time order.
 	tamper(t, filepath.Join(e.dir, "log.db"), `UPDATE entries SET data = CAST(replace(CAST(data AS TEXT), '"time":"2026', '"time":"2027') AS BLOB) WHERE idx = 10`)
 	_, err := audit.Run(context.Background(), e.config(r, ""))
-	mustFail(t, err, "an entry was changed")
+	mustFail(t, err, "entry 10 was changed")
 }
 
 func TestAuditCatchesChangedTile(t *testing.T) {
