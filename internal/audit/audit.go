@@ -580,9 +580,13 @@ type guard struct {
 	cancel   context.CancelFunc
 	timer    *time.Timer
 	what     string
+	err      error // the limit the stream went past
 }
 
 func (g *guard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err // a decoder may ignore the error of a read that gave bytes
+	}
 	if g.timer == nil {
 		g.timer = time.AfterFunc(g.idle, g.cancel)
 	}
@@ -594,11 +598,13 @@ func (g *guard) Read(p []byte) (int, error) {
 	g.since += int64(n)
 	switch {
 	case g.n > g.max:
-		return n, fail("%s: the answer goes on past %d bytes", g.what, g.max)
+		g.err = fail("%s: the answer goes on past %d bytes", g.what, g.max)
 	case g.since > g.row:
-		return n, fail("%s: a row goes on past %d bytes", g.what, g.row)
+		g.err = fail("%s: a row goes on past %d bytes", g.what, g.row)
+	default:
+		return n, err
 	}
-	return n, err
+	return n, g.err
 }
 
 // mark starts a new row.
