@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -78,6 +79,7 @@ func newAuditCmd() *cobra.Command {
 	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness's verifier key, or a file holding it (repeatable)")
 	cmd.Flags().IntVar(&cfg.Quorum, "quorum", 0, "cosignatures required (default: all the witnesses given)")
 	cmd.Flags().StringVar(&cfg.Dir, "state", "", "directory keeping the verified copy between runs (default: audit from scratch)")
+	cmd.Flags().DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "how long to wait for each answer of the server, and for each part of the state dump")
 	cmd.Flags().BoolVar(&cfg.Replay, "replay", false, "also compare every projected row (declarations, selections, verdicts, tranches…) recomputed from the log with what the server publishes")
 	outputFlag(cmd, &out)
 	_ = cmd.MarkFlagRequired("agreement")
