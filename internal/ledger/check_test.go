@@ -319,3 +319,29 @@ func TestCommitTimeout(t *testing.T) {
 		t.Fatalf("append after the lock: %v", err)
 	}
 }
+
+// TestOpenRecordsTheStateDigest: a log written before the ledger kept a
+// state digest gets one on open, which then catches a changed row.
+func TestOpenRecordsTheStateDigest(t *testing.T) {
+	both(t, func(t *testing.T, b testenv.Backend) {
+		r := rawStore(t, b.Name)
+		st := r.open()
+		f := fill(t, st, 3)
+		f.log.Close()
+		if _, err := r.db.Exec("UPDATE logs SET state_sum = NULL"); err != nil {
+			t.Fatal(err)
+		}
+		l, err := reopen(st, f)
+		if err != nil {
+			t.Fatalf("open of a log without a state digest: %v", err)
+		}
+		l.Close()
+		var sum []byte
+		if err := r.db.QueryRow("SELECT state_sum FROM logs").Scan(&sum); err != nil || len(sum) != 32 {
+			t.Fatalf("state digest after open: %x, %v", sum, err)
+		}
+		r.edit(t, "state", "value", "kind = # AND key = #", flip, "agreement", "document")
+		_, err = reopen(st, f)
+		wantDamaged(t, err, "the projected state does not hash")
+	})
+}
