@@ -51,8 +51,11 @@ type ServeConfig struct {
 	// Refresh is how often an unchanged tree's checkpoint is cosigned
 	// again; zero means the package's Refresh.
 	Refresh time.Duration
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// CommitTimeout bounds the commit of one batch of statements; zero
+	// means the ledger's default (see ledger.Options).
+	CommitTimeout time.Duration
+	Now           func() time.Time
+	Logger        *slog.Logger
 	// Network bounds the server's connections.
 	Network Network
 	// Limits are the rate limits; zero means server.DefaultLimits.
@@ -83,21 +86,28 @@ type Running struct {
 	http   *http.Server
 	cancel context.CancelFunc
 	done   chan struct{}
-	closed sync.Once
+	logger *slog.Logger
+	close  sync.Once
 }
 
-// Close stops the server, the publisher and the log, and closes the store.
-// Closing again does nothing.
-func (r *Running) Close() { r.closed.Do(r.close) }
-
-func (r *Running) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = r.http.Shutdown(ctx)
-	r.cancel()
-	<-r.done
-	r.Log.Close()
-	_ = r.Store.Close()
+// Close stops the server, the publisher and the log, publishes a last
+// checkpoint of every entry, cosigned by the witnesses that answer, and
+// closes the store. Closing again does nothing.
+func (r *Running) Close() {
+	r.close.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = r.http.Shutdown(ctx)
+		r.cancel()
+		<-r.done
+		r.Log.Close()
+		pctx, pcancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer pcancel()
+		if _, err := r.Publisher.Publish(pctx, false); err != nil {
+			r.logger.Error("serve: the last checkpoint", "err", err)
+		}
+		_ = r.Store.Close()
+	})
 }
 
 // Serve opens the store and the log, adopts the agreement if the log is
@@ -131,13 +141,13 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		ln.Close()
 		return nil, err
 	}
-	l, err := ledger.Open(ctx, ledger.Options{Store: st, Log: spec.ID, Now: cfg.Now, Logger: cfg.Logger})
+	l, err := ledger.Open(ctx, ledger.Options{Store: st, Log: spec.ID, Now: cfg.Now, Logger: cfg.Logger, CommitTimeout: cfg.CommitTimeout})
 	if err != nil {
 		ln.Close()
 		st.Close()
 		return nil, err
 	}
-	r := &Running{Spec: spec, Store: st, Log: l}
+	r := &Running{Spec: spec, Store: st, Log: l, logger: cfg.Logger}
 	fail := func(err error) (*Running, error) {
 		ln.Close()
 		l.Close()

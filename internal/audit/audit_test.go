@@ -172,7 +172,7 @@ func TestAuditCatchesChangedEntry(t *testing.T) {
 	at := func(t time.Time) []byte { return []byte(`"time":"` + t.Format(time.RFC3339Nano) + `"`) }
 	tamper(t, path, `UPDATE entries SET data = ? WHERE idx = 10`, bytes.Replace(data, at(old.Time), at(old.Time.Add(time.Hour)), 1))
 	_, err = audit.Run(context.Background(), e.config(r, ""))
-	mustFail(t, err, "an entry was changed")
+	mustFail(t, err, "entry 10 was changed")
 }
 
 func TestAuditCatchesChangedTile(t *testing.T) {

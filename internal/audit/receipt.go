@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	flog "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/proof"
@@ -56,12 +57,12 @@ func VerifyReceipt(ctx context.Context, c ReceiptCheck) (*ReceiptReport, error) 
 		return nil, fmt.Errorf("receipt: %w", err)
 	}
 	if c.Client == nil {
-		c.Client = newClient()
+		c.Client = newClient(30 * time.Second)
 	}
-	a := &auditor{cfg: Config{Server: c.Server, Agreement: r.Agreement, Client: c.Client}, base: strings.TrimSuffix(c.Server, "/")}
+	a := &auditor{cfg: Config{Server: c.Server, Agreement: r.Agreement, Client: c.Client, Timeout: 30 * time.Second}, base: strings.TrimSuffix(c.Server, "/")}
 	raw := c.Checkpoint
 	if raw == nil {
-		if raw, err = a.get(ctx, "/log/"+r.Agreement+"/checkpoint"); err != nil {
+		if raw, err = a.get(ctx, "/log/"+r.Agreement+"/checkpoint", maxNote); err != nil {
 			return nil, err
 		}
 	}
@@ -79,7 +80,7 @@ func VerifyReceipt(ctx context.Context, c ReceiptCheck) (*ReceiptReport, error) 
 		return rep, evidence("cannot hold it")
 	}
 	q := url.Values{"agreement": {r.Agreement}, "index": {strconv.FormatUint(r.Index, 10)}, "size": {strconv.FormatUint(cp.Size, 10)}}
-	b, err := a.get(ctx, "/v1/proof/inclusion?"+q.Encode())
+	b, err := a.get(ctx, "/v1/proof/inclusion?"+q.Encode(), maxProof)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func VerifyReceipt(ctx context.Context, c ReceiptCheck) (*ReceiptReport, error) 
 	}
 	// The proof does not include the promised leaf: find what the tree
 	// holds at that index instead.
-	b, err = a.get(ctx, "/v1/statements/"+strconv.FormatUint(r.Index, 10))
+	b, err = a.get(ctx, "/v1/statements/"+strconv.FormatUint(r.Index, 10), maxEntry)
 	if err != nil {
 		return nil, err
 	}

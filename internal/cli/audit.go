@@ -15,6 +15,7 @@ import (
 	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/audit"
 	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/ledger"
 )
 
 func newAuditCmd() *cobra.Command {
@@ -86,6 +87,7 @@ func newAuditCmd() *cobra.Command {
 	cmd.Flags().IntVar(&cfg.Quorum, "quorum", 0, "cosignatures required of the agreement's witnesses (default and minimum: the agreement's log.quorum)")
 	cmd.Flags().DurationVar(&cfg.MaxAge, "max-age", time.Hour, "the oldest a quorum's cosignatures may be before the checkpoint is called stale (0: no limit)")
 	cmd.Flags().StringVar(&cfg.Dir, "state", "", "directory keeping the verified copy between runs (default: in the user's state directory, by log key)")
+	cmd.Flags().DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "how long to wait for each answer of the server, and for each part of the state dump")
 	cmd.Flags().BoolVar(&cfg.Replay, "replay", false, "also compare every projected row (declarations, selections, verdicts, tranches…) recomputed from the log with what the server publishes")
 	outputFlag(cmd, &out)
 	_ = cmd.MarkFlagRequired("agreement")
@@ -130,14 +132,11 @@ func newRebuildCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			l, err := openLog(cmd, st, agr)
+			l, err := ledger.Open(cmd.Context(), ledger.Options{Store: st, Log: agr, Logger: newLogger(os.Stderr), Rebuild: true})
 			if err != nil {
 				return err
 			}
 			defer l.Close()
-			if err := l.Rebuild(cmd.Context()); err != nil {
-				return err
-			}
 			h, err := l.Head(cmd.Context())
 			if err != nil {
 				return err

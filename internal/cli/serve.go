@@ -105,6 +105,7 @@ func newServeCmd() *cobra.Command {
 	cmd.PreRun = func(*cobra.Command, []string) {
 		cfg.Limits.Address, cfg.Limits.Principal = rate.Limit(perAddress), rate.Limit(perPrincipal)
 	}
+	cmd.Flags().DurationVar(&cfg.CommitTimeout, "commit-timeout", 30*time.Second, "how long the store may take to commit a batch of statements before they are answered 503 unavailable")
 	cmd.Flags().StringVar(&start, "start", "", "run the log's clock from this time (RFC 3339), advancing with the wall clock, instead of the wall clock itself; a log never goes back in time, so a restart waits for its last entry's time")
 	_ = cmd.MarkFlagRequired("agreement")
 	_ = cmd.MarkFlagRequired("log-key")

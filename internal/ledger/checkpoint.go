@@ -55,7 +55,9 @@ type Publisher struct {
 
 // Publish signs a checkpoint of the current tree, unless the stored one is
 // already of this size and force is false, asks every witness to cosign it,
-// stores the note with the cosignatures it got, and returns it.
+// stores the note with the cosignatures it got, and returns it. It signs
+// only a head that Log.Verify finds to be the root of the stored tiles and
+// entries, with the state its batches committed.
 func (p *Publisher) Publish(ctx context.Context, force bool) ([]byte, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -65,6 +67,9 @@ func (p *Publisher) Publish(ctx context.Context, force bool) ([]byte, error) {
 	}
 	if p.once && h.Size == p.last && !force && (p.Refresh == 0 || time.Since(p.at) < p.Refresh) {
 		return p.Log.Checkpoint(ctx)
+	}
+	if h, err = p.Log.Verify(ctx); err != nil {
+		return nil, fmt.Errorf("ledger: refusing to sign a checkpoint: %w", err)
 	}
 	signed, err := note.Sign(&note.Note{Text: CheckpointBody(p.Origin, h.Size, h.Root)}, p.Signer)
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 	"github.com/surety/surety/internal/testenv"
 )
 
-// buildTree stores the tiles and head of a tree of n synthetic leaves,
-// without entries, and returns the reference tree.
+// buildTree stores the entries, tiles and head of a tree of n synthetic
+// leaves, and returns the reference tree.
 func buildTree(t testing.TB, st store.Store, log string, n int) *testonly.Tree {
 	t.Helper()
 	ref := testonly.New(hasher)
@@ -25,8 +25,11 @@ func buildTree(t testing.TB, st store.Store, log string, n int) *testonly.Tree {
 	for done := 0; done < n; {
 		k := min(batch, n-done)
 		leaves := make([][32]byte, k)
+		entries := make([]store.Entry, k)
 		for i := range leaves {
-			leaves[i] = LeafHash(fmt.Appendf(nil, "leaf %d", done+i))
+			data := fmt.Appendf(nil, "leaf %d", done+i)
+			entries[i] = store.Entry{Data: data, ID: fmt.Sprint(done + i), Author: "a", Type: "t"}
+			leaves[i] = LeafHash(data)
 			ref.Append(leaves[i][:])
 		}
 		tiles, err := tr.append(leaves)
@@ -34,6 +37,9 @@ func buildTree(t testing.TB, st store.Store, log string, n int) *testonly.Tree {
 			t.Fatal(err)
 		}
 		err = st.Update(context.Background(), log, func(tx store.Tx) error {
+			if err := tx.Append(log, uint64(done), entries); err != nil {
+				return err
+			}
 			for _, tl := range tiles {
 				if err := tx.PutTile(log, tl.level, tl.index, tl.data); err != nil {
 					return err

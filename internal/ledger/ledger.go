@@ -41,6 +41,14 @@ type Options struct {
 	MaxBatch int
 	// Logger receives the log's events; nil means slog.Default().
 	Logger *slog.Logger
+	// CommitTimeout bounds the commit of one batch; zero means 30 s. A
+	// batch whose commit takes longer fails: its statements get
+	// ErrUnavailable, and the log goes on with the next batch.
+	CommitTimeout time.Duration
+	// Rebuild makes Open recompute the projected state from the entries
+	// (see Log.Rebuild) rather than refuse a state that does not match
+	// its digest.
+	Rebuild bool
 }
 
 // Result is where an appended statement landed.
@@ -71,6 +79,8 @@ type Log struct {
 	inflight   atomic.Int64 // Appends under way
 	peak       atomic.Int64 // the most Appends under way lately: the clients the log serves
 	busy       int64        // so many Appends outside a batch keep the cores busy (see take)
+
+	damaged atomic.Pointer[error] // why the log stopped, once Verify found the store damaged
 
 	mu     sync.Mutex // guards what follows; taken after seq, never before
 	head   tip        // the committed head, as far as this process knows
@@ -106,6 +116,9 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.CommitTimeout <= 0 {
+		opts.CommitTimeout = 30 * time.Second
+	}
 	l := &Log{
 		opts:  opts,
 		proj:  state.NewProjector(),
@@ -118,20 +131,49 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 		done:  make(chan struct{}),
 	}
 	l.taken.L = &l.seq
+	// Check the tree and the state before anything is appended on them.
+	var unrecorded bool
 	err := opts.Store.View(ctx, func(tx store.ReadTx) error {
 		h, err := tx.Head(opts.Log)
 		if err != nil {
 			return err
 		}
-		t, err := loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(opts.Log, level, index) })
-		l.head = tip{t, h.Time}
+		read := func(level uint8, index uint64) ([]byte, error) { return tx.Tile(opts.Log, level, index) }
+		if opts.Rebuild {
+			h.State = nil // the state is recomputed below
+		}
+		l.head, err = verify(tx, opts.Log, read, h)
+		unrecorded = h.Size > 0 && h.State == nil
 		return err
 	})
+	switch {
+	case err == nil && opts.Rebuild:
+		err = l.Rebuild(ctx)
+	case err == nil && unrecorded:
+		err = l.record(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", opts.Log, err)
 	}
 	go l.committer()
 	return l, nil
+}
+
+// record stores the state digest of a head written before the ledger kept
+// one, as Open computed it from the rows.
+func (l *Log) record(ctx context.Context) error {
+	return l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
+		h, err := tx.Head(l.opts.Log)
+		if err != nil {
+			return err
+		}
+		if !l.head.is(h) || h.State != nil {
+			return errors.New("the log changed while it was opened; open it again")
+		}
+		h.State = l.head.state[:]
+		l.opts.Logger.Info("ledger: recorded the state digest", "log", l.opts.Log, "size", h.Size)
+		return tx.SetHead(l.opts.Log, h)
+	})
 }
 
 // Close commits the statements already added to a batch and stops the
@@ -161,6 +203,12 @@ func (l *Log) Projector() *state.Projector { return l.proj }
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("ledger: log closed")
 
+// ErrUnavailable is wrapped by the error of a statement whose batch the
+// store did not commit within Options.CommitTimeout. The statement may be
+// sent again: if the commit went through after all, the log answers with
+// the entry it is.
+var ErrUnavailable = errors.New("ledger: the store did not commit in time")
+
 // Append checks, sequences and applies one statement, and returns once it
 // is durably committed. A rejected statement leaves no trace; the error
 // wraps a statement or state rejection. Appending identical bytes again
@@ -169,6 +217,9 @@ func (l *Log) Append(ctx context.Context, envelope []byte) (Result, error) {
 	in := l.inflight.Add(1)
 	defer l.inflight.Add(-1)
 	for peak := l.peak.Load(); in > peak && !l.peak.CompareAndSwap(peak, in); peak = l.peak.Load() {
+	}
+	if err := l.damage(); err != nil {
+		return Result{}, err
 	}
 	st, checked, err := l.check(ctx, envelope)
 	if err != nil {
@@ -288,36 +339,18 @@ func (l *Log) Replay(ctx context.Context, entries [][]byte) error {
 		if err != nil {
 			return err
 		}
-		b := l.newBatch(tip{t, h.Time}, nil, false)
+		at := tip{tree: t, time: h.Time}
+		copy(at.state[:], h.State)
+		b := l.newBatch(at, nil, false)
 		kv := newOverlay(tx, l.opts.Log, nil)
 		last := h.Time
 		for i, data := range entries {
-			index := h.Size + uint64(i)
-			e, err := ParseEntry(data)
+			e, leaf, err := l.replay(kv, h.Size+uint64(i), data, last)
 			if err != nil {
-				return fmt.Errorf("entry %d: %w", index, err)
-			}
-			if e.Time.Before(last) {
-				return fmt.Errorf("entry %d: time %s goes back before %s", index, e.Time.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))
+				return err
 			}
 			last = e.Time
-			st := e.Statement
-			if st.Agreement != l.opts.Log {
-				return fmt.Errorf("entry %d: statement for agreement %q in the log of %q", index, st.Agreement, l.opts.Log)
-			}
-			pub, err := state.Lookup(kv, st)
-			if err == nil {
-				err = st.Verify(pub)
-			}
-			if err != nil {
-				return fmt.Errorf("entry %d (%s %s by %s): %w", index, st.Type, st.ID, st.Author, err)
-			}
-			leaf := LeafHash(data)
-			if err := l.proj.Apply(kv, state.Entry{Index: index, Time: e.Time, LeafHash: leaf, Statement: st}); err != nil {
-				return fmt.Errorf("entry %d (%s %s by %s) does not apply: %w", index, st.Type, st.ID, st.Author, err)
-			}
-			kv.accept()
-			b.append(st, data, leaf)
+			b.append(e.Statement, data, leaf)
 		}
 		if err := b.seal(kv, last); err != nil {
 			return err
@@ -338,9 +371,44 @@ func (l *Log) Replay(ctx context.Context, entries [][]byte) error {
 	return nil
 }
 
-// Rebuild drops the projected state and applies every entry again.
+// replay checks an entry read from a copy of the log, or from the store,
+// as Append would have checked its statement: well formed, for this log,
+// not before the entry before it (at last), signed with a key its author
+// held at index; and applies it on kv.
+func (l *Log) replay(kv *overlay, index uint64, data []byte, last time.Time) (*Entry, [32]byte, error) {
+	e, err := ParseEntry(data)
+	if err != nil {
+		return nil, [32]byte{}, fmt.Errorf("entry %d: %w", index, err)
+	}
+	if e.Time.Before(last) {
+		return nil, [32]byte{}, fmt.Errorf("entry %d: time %s goes back before %s", index, e.Time.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))
+	}
+	st := e.Statement
+	if st.Agreement != l.opts.Log {
+		return nil, [32]byte{}, fmt.Errorf("entry %d: statement for agreement %q in the log of %q", index, st.Agreement, l.opts.Log)
+	}
+	pub, err := state.Lookup(kv, st)
+	if err == nil {
+		err = st.Verify(pub)
+	}
+	if err != nil {
+		return nil, [32]byte{}, fmt.Errorf("entry %d (%s %s by %s): %w", index, st.Type, st.ID, st.Author, err)
+	}
+	leaf := LeafHash(data)
+	if err := l.proj.Apply(kv, state.Entry{Index: index, Time: e.Time, LeafHash: leaf, Statement: st}); err != nil {
+		kv.reject()
+		return nil, [32]byte{}, fmt.Errorf("entry %d (%s %s by %s) does not apply: %w", index, st.Type, st.ID, st.Author, err)
+	}
+	kv.accept()
+	return e, leaf, nil
+}
+
+// Rebuild drops the projected state and applies every entry again,
+// verifying each statement's signature against the keys in force at its
+// index, and records the new state's digest.
 func (l *Log) Rebuild(ctx context.Context) error {
 	const chunk = 4096
+	var state digest
 	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
 		h, err := tx.Head(l.opts.Log)
 		if err != nil {
@@ -350,6 +418,7 @@ func (l *Log) Rebuild(ctx context.Context) error {
 			return err
 		}
 		l.proj.Reset()
+		var last time.Time
 		for from := uint64(0); from < h.Size; from += chunk {
 			to := min(from+chunk, h.Size)
 			es, err := tx.Entries(l.opts.Log, from, to)
@@ -358,22 +427,28 @@ func (l *Log) Rebuild(ctx context.Context) error {
 			}
 			kv := newOverlay(tx, l.opts.Log, nil)
 			for i, data := range es {
-				e, err := ParseEntry(data)
+				e, _, err := l.replay(kv, from+uint64(i), data, last)
 				if err != nil {
-					return fmt.Errorf("entry %d: %w", from+uint64(i), err)
+					return err
 				}
-				err = l.proj.Apply(kv, state.Entry{Index: from + uint64(i), Time: e.Time, LeafHash: LeafHash(data), Statement: e.Statement})
-				if err != nil {
-					return fmt.Errorf("entry %d does not apply: %w", from+uint64(i), err)
-				}
-				kv.accept()
+				last = e.Time
 			}
 			if err := kv.done.flush(tx, l.opts.Log); err != nil {
 				return err
 			}
 		}
-		return nil
+		d, err := stateDigest(tx, l.opts.Log)
+		if err != nil {
+			return err
+		}
+		h.State, state = d[:], d
+		return tx.SetHead(l.opts.Log, h)
 	})
+	if err == nil {
+		l.mu.Lock()
+		l.head.state = state
+		l.mu.Unlock()
+	}
 	l.seq.Lock()
 	l.unapply()
 	l.seq.Unlock()

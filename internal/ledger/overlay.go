@@ -124,6 +124,8 @@ func (o *overlay) Get(kind, key string) ([]byte, error) {
 			v, err = o.base.Get(o.log, kind, key)
 			if errors.Is(err, store.ErrNotFound) {
 				v, err = nil, nil
+			} else if err == nil && v == nil {
+				v = []byte{} // a row with an empty value
 			}
 			if err != nil {
 				return nil, err
@@ -134,6 +136,31 @@ func (o *overlay) Get(kind, key string) ([]byte, error) {
 	if v == nil {
 		return nil, store.ErrNotFound
 	}
+	return v, nil
+}
+
+// before returns the value of (kind, key) before the batch: the newest
+// write of the batches below, or the store's; nil for a missing row.
+func (o *overlay) before(kind, key string) ([]byte, error) {
+	for _, w := range o.below {
+		if v, ok := w.get(kind, key); ok {
+			return v, nil
+		}
+	}
+	k := [2]string{kind, key}
+	if v, ok := o.gets[k]; ok {
+		return v, nil
+	}
+	v, err := o.base.Get(o.log, kind, key)
+	if errors.Is(err, store.ErrNotFound) {
+		v, err = nil, nil
+	} else if err == nil && v == nil {
+		v = []byte{}
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.gets[k] = v
 	return v, nil
 }
 

@@ -38,11 +38,12 @@ import (
 // A batch's statements are answered together after its commit, which is
 // where a signed receipt per batch would go.
 
-// tip is a head of the log in memory: its tree's right edge and the log
-// time of its last entry.
+// tip is a head of the log in memory: its tree's right edge, the log
+// time of its last entry and the digest of the state it leads to.
 type tip struct {
-	tree *tree
-	time time.Time
+	tree  *tree
+	time  time.Time
+	state digest
 }
 
 // is reports whether the store's head h is this one.
@@ -117,8 +118,8 @@ func (b *batch) append(st *statement.Statement, data []byte, leaf [32]byte) {
 	}
 }
 
-// seal takes the accepted writes of kv and computes the tree, tiles and
-// head the entries lead to, at log time last.
+// seal takes the accepted writes of kv and computes the tree, tiles,
+// state digest and head the entries lead to, at log time last.
 func (b *batch) seal(kv *overlay, last time.Time) error {
 	kv.reject()
 	b.state, b.kv = kv.done, nil
@@ -126,12 +127,27 @@ func (b *batch) seal(kv *overlay, last time.Time) error {
 		b.next = b.base
 		return nil
 	}
+	d := b.base.state
+	for kind, m := range kv.done {
+		for key, v := range m {
+			old, err := kv.before(kind, key)
+			if err != nil {
+				return err
+			}
+			if old != nil {
+				d.sub(rowSum(kind, key, old))
+			}
+			if v != nil {
+				d.add(rowSum(kind, key, v))
+			}
+		}
+	}
 	t := b.base.tree.clone()
 	tiles, err := t.append(b.leaves)
 	if err != nil {
 		return err
 	}
-	b.tiles, b.next = tiles, tip{t, last}
+	b.tiles, b.next = tiles, tip{t, last, d}
 	return nil
 }
 
@@ -152,7 +168,7 @@ func (l *Log) write(tx store.Tx, b *batch) error {
 			return err
 		}
 	}
-	return tx.SetHead(l.opts.Log, store.Head{Size: b.next.tree.size, Root: b.next.tree.root(), Time: b.next.time})
+	return tx.SetHead(l.opts.Log, store.Head{Size: b.next.tree.size, Root: b.next.tree.root(), Time: b.next.time, State: b.next.state[:]})
 }
 
 // lookup finds the statements of reqs the store already holds, by id.
@@ -420,7 +436,9 @@ func (l *Log) commit(b *batch) (*batch, error) {
 			return b, nil
 		}
 	}
-	err := l.opts.Store.Update(context.Background(), l.opts.Log, func(tx store.Tx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), l.opts.CommitTimeout)
+	defer cancel()
+	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
 		// The lookup first: a store may send it with the lock.
 		stored, err := l.lookup(tx, b.reqs)
 		if err != nil {
@@ -452,6 +470,9 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		}
 		return l.write(tx, done)
 	})
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w within %s: %w", ErrUnavailable, l.opts.CommitTimeout, err)
+	}
 	if err != nil {
 		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(b.reqs), "err", err)
 	}
@@ -475,12 +496,16 @@ func (l *Log) catchUp(tx store.ReadTx, known tip, h store.Head) (tip, error) {
 		if _, err := t.append(leaves); err != nil {
 			return tip{}, err
 		}
-		if at := (tip{t, h.Time}); at.is(h) {
+		at := tip{tree: t, time: h.Time}
+		copy(at.state[:], h.State)
+		if at.is(h) {
 			return at, nil
 		}
 	}
-	t, err := loadTree(h.Size, func(level uint8, index uint64) ([]byte, error) { return tx.Tile(l.opts.Log, level, index) })
-	return tip{t, h.Time}, err
+	t, err := loadTree(h.Size, l.reader(tx))
+	at := tip{tree: t, time: h.Time}
+	copy(at.state[:], h.State)
+	return at, err
 }
 
 // answers reports whether the batch answered every statement the store

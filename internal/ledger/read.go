@@ -256,19 +256,39 @@ type StateRow struct {
 	Value json.RawMessage `json:"value"`
 }
 
-// Dump returns every row of the log's projected state, ordered by kind and
-// key.
-func (l *Log) Dump(ctx context.Context) ([]StateRow, error) {
-	rows := []StateRow{}
-	err := l.opts.Store.View(ctx, func(tx store.ReadTx) error {
+// State reads the log's projected state in one snapshot: it calls head
+// with the log's head, whose entries the state reflects, then row with
+// every row, ordered by kind and key in byte order, a page at a time, and
+// stops at the first error either returns.
+func (l *Log) State(ctx context.Context, head func(store.Head) error, row func(StateRow) error) error {
+	return l.opts.Store.View(ctx, func(tx store.ReadTx) error {
+		h, err := tx.Head(l.opts.Log)
+		if err != nil {
+			return err
+		}
+		if h.Size == 0 {
+			h.Root = EmptyRoot[:]
+		}
+		if err := head(h); err != nil {
+			return err
+		}
 		return tx.Dump(l.opts.Log, func(kind, key string, value []byte) error {
 			v := json.RawMessage(bytes.Clone(value))
 			if !json.Valid(value) {
 				v, _ = json.Marshal(string(value))
 			}
-			rows = append(rows, StateRow{Kind: kind, Key: key, Value: v})
-			return nil
+			return row(StateRow{Kind: kind, Key: key, Value: v})
 		})
+	})
+}
+
+// Dump returns every row of the log's projected state, ordered by kind and
+// key.
+func (l *Log) Dump(ctx context.Context) ([]StateRow, error) {
+	rows := []StateRow{}
+	err := l.State(ctx, func(store.Head) error { return nil }, func(r StateRow) error {
+		rows = append(rows, r)
+		return nil
 	})
 	return rows, err
 }

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"bufio"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -194,6 +195,8 @@ var statuses = []struct {
 	{ledger.ErrNotFound, http.StatusNotFound, "not-found"},
 	{store.ErrNotFound, http.StatusNotFound, "not-found"},
 	{ledger.ErrClosed, http.StatusServiceUnavailable, "closed"},
+	{ledger.ErrUnavailable, http.StatusServiceUnavailable, "unavailable"},
+	{ledger.ErrDamaged, http.StatusServiceUnavailable, "damaged"},
 	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
 	{errTooLarge, http.StatusRequestEntityTooLarge, "too-large"},
 	{errLimited, http.StatusTooManyRequests, "rate-limited"},
@@ -419,17 +422,46 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// getState serves the whole projected state, for auditors to compare with
-// their replay.
+// StateSize is the header of GET /v1/state that gives the log size whose
+// entries the state reflects.
+const StateSize = "Surety-Log-Size"
+
+// getState streams the whole projected state, for auditors to compare
+// with their replay, as a JSON array of rows written as they are read,
+// all from one snapshot, whose log size the StateSize header gives.
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) error {
 	if err := s.agreementParam(r); err != nil {
 		return err
 	}
-	rows, err := s.Log.Dump(r.Context())
-	if err != nil {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	n := 0
+	err := s.Log.State(r.Context(), func(h store.Head) error {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set(StateSize, strconv.FormatUint(h.Size, 10))
+		w.WriteHeader(http.StatusOK)
+		_, err := bw.WriteString("[\n")
 		return err
+	}, func(row ledger.StateRow) error {
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		n++
+		return enc.Encode(row)
+	})
+	if err == nil {
+		_, err = bw.WriteString("]\n")
 	}
-	return writeJSON(w, http.StatusOK, rows)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil && w.Header().Get(StateSize) != "" {
+		// The answer has begun: end it broken rather than as valid JSON.
+		s.Logger.Error("server: state stream failed", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return err
 }
 
 func hasSite(sites []agreement.Site, id string) bool {

@@ -288,7 +288,7 @@ func (d Dialect) queries() [nQuery]string {
 		byKey = " ORDER BY key LIMIT ?"
 	)
 	q := [nQuery]string{
-		qHead:        "SELECT size, root, log_time FROM logs WHERE log = ?",
+		qHead:        "SELECT size, root, log_time, state_sum FROM logs WHERE log = ?",
 		qEntries:     "SELECT data FROM entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
 		qTile:        "SELECT data FROM tiles WHERE log = ? AND level = ? AND idx = ?",
 		qStatement:   "SELECT idx, author, type, sum FROM statements WHERE log = ? AND id = ?",
@@ -305,9 +305,9 @@ func (d Dialect) queries() [nQuery]string {
 		qBlobPart:    "SELECT data FROM blob_parts WHERE id = ? AND seq = ?",
 
 		qCreate:        "INSERT INTO logs (log) VALUES (?) ON CONFLICT (log) DO NOTHING",
-		qLock:          "SELECT size, root, log_time FROM logs WHERE log = ? " + d.Lock,
+		qLock:          "SELECT size, root, log_time, state_sum FROM logs WHERE log = ? " + d.Lock,
 		qPutTile:       "INSERT INTO tiles (log, level, idx, data) VALUES (?, ?, ?, ?) ON CONFLICT (log, level, idx) DO UPDATE SET data = excluded.data",
-		qSetHead:       "UPDATE logs SET size = ?, root = ?, log_time = ? WHERE log = ?",
+		qSetHead:       "UPDATE logs SET size = ?, root = ?, log_time = ?, state_sum = ? WHERE log = ?",
 		qPutCheckpoint: "INSERT INTO checkpoints (log, note) VALUES (?, ?) ON CONFLICT (log) DO UPDATE SET note = excluded.note",
 		qPut:           "INSERT INTO state (log, kind, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (log, kind, key) DO UPDATE SET value = excluded.value",
 		qDelete:        "DELETE FROM state WHERE log = ? AND kind = ? AND key = ?",

@@ -82,6 +82,10 @@ type Head struct {
 	Root []byte
 	// Time is the log time of the last entry.
 	Time time.Time
+	// State is the digest of the log's projected state as of Size, which
+	// the ledger keeps to find state rows changed behind its back; nil
+	// where none was recorded.
+	State []byte
 }
 
 // Entry is one log entry to append with the index row of its statement.

@@ -120,14 +120,14 @@ func (t *tx) flush() error {
 func (t *tx) lock(known bool) error {
 	read := func(scan func(dest ...any) error) error {
 		var (
-			size int64
-			root []byte
-			at   sql.NullString
+			size      int64
+			root, sum []byte
+			at        sql.NullString
 		)
-		if err := scan(&size, &root, &at); err != nil {
+		if err := scan(&size, &root, &at, &sum); err != nil {
 			return err
 		}
-		h, err := head(size, root, at)
+		h, err := head(size, root, at, sum)
 		t.head, t.next, t.locked = h, size, true
 		return err
 	}
@@ -182,17 +182,17 @@ func (t *tx) Head(log string) (Head, error) {
 		return t.head, t.waitLock()
 	}
 	var (
-		size int64
-		root []byte
-		at   sql.NullString
+		size      int64
+		root, sum []byte
+		at        sql.NullString
 	)
-	switch err := t.one(qHead, []any{log}, &size, &root, &at); {
+	switch err := t.one(qHead, []any{log}, &size, &root, &at, &sum); {
 	case errors.Is(err, sql.ErrNoRows):
 		return Head{}, nil
 	case err != nil:
 		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
 	}
-	h, err := head(size, root, at)
+	h, err := head(size, root, at, sum)
 	if err != nil {
 		return Head{}, fmt.Errorf("store: read head of log %s: %w", log, err)
 	}
@@ -200,8 +200,8 @@ func (t *tx) Head(log string) (Head, error) {
 }
 
 // head is a head row's values as a Head.
-func head(size int64, root []byte, at sql.NullString) (Head, error) {
-	h := Head{Size: uint64(size), Root: root}
+func head(size int64, root []byte, at sql.NullString, sum []byte) (Head, error) {
+	h := Head{Size: uint64(size), Root: root, State: sum}
 	if at.Valid {
 		var err error
 		if h.Time, err = time.Parse(time.RFC3339Nano, at.String); err != nil {
@@ -446,10 +446,10 @@ func (t *tx) SetHead(log string, h Head) error {
 		return fmt.Errorf("store: set head of log %s: time %v is not in years 0 to 9999", log, h.Time)
 	}
 	at := h.Time.UTC().Format(time.RFC3339Nano)
-	if err := t.write(qSetHead, int64(h.Size), h.Root, at, log); err != nil {
+	if err := t.write(qSetHead, int64(h.Size), h.Root, at, h.State, log); err != nil {
 		return fmt.Errorf("store: set head of log %s: %w", log, err)
 	}
-	t.head = Head{Size: h.Size, Root: bytes.Clone(h.Root), Time: h.Time.UTC()}
+	t.head = Head{Size: h.Size, Root: bytes.Clone(h.Root), Time: h.Time.UTC(), State: bytes.Clone(h.State)}
 	return nil
 }
 
