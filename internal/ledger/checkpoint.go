@@ -68,7 +68,7 @@ func (p *Publisher) Publish(ctx context.Context, force bool) ([]byte, error) {
 	if p.once && h.Size == p.last && !force && (p.Refresh == 0 || time.Since(p.at) < p.Refresh) {
 		return p.Log.Checkpoint(ctx)
 	}
-	if h, err = p.Log.Verify(ctx); err != nil {
+	if h, err = p.Log.Verify(ctx, force); err != nil {
 		return nil, fmt.Errorf("ledger: refusing to sign a checkpoint: %w", err)
 	}
 	signed, err := note.Sign(&note.Note{Text: CheckpointBody(p.Origin, h.Size, h.Root)}, p.Signer)

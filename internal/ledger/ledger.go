@@ -81,6 +81,10 @@ type Log struct {
 	busy       int64        // so many Appends outside a batch keep the cores busy (see take)
 
 	damaged atomic.Pointer[error] // why the log stopped, once Verify found the store damaged
+	// stateChecked is when Verify last checked the state's digest, which
+	// took stateCheck; Publisher.Publish calls Verify one at a time.
+	stateChecked time.Time
+	stateCheck   time.Duration
 
 	mu     sync.Mutex // guards what follows; taken after seq, never before
 	head   tip        // the committed head, as far as this process knows
@@ -142,7 +146,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 		if opts.Rebuild {
 			h.State = nil // the state is recomputed below
 		}
-		l.head, err = verify(tx, opts.Log, read, h)
+		l.head, err = verify(tx, opts.Log, read, h, true)
 		unrecorded = h.Size > 0 && h.State == nil
 		return err
 	})
