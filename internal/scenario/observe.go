@@ -292,13 +292,7 @@ func orNone(ss []string) string {
 }
 
 // day writes a time as a date, with the time of day when it has one.
-func day(t time.Time) string {
-	t = t.UTC()
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
-		return t.Format(time.DateOnly)
-	}
-	return t.Format("2006-01-02 15:04")
-}
+var day = state.Day
 
 // num writes a number with at most four decimals.
 func num(x float64) string {

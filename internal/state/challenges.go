@@ -271,7 +271,7 @@ func accessDecided(c *Context, q *Question, ref string, at time.Time) error {
 	}
 	ch.Status, ch.Response = ChallengePending, nil
 	ch.Deadline = comply.AddTo(at)
-	ch.Cause = fmt.Sprintf("body %s found access necessary (%s); access is due by %s", q.Body, q.Cause, day(ch.Deadline))
+	ch.Cause = fmt.Sprintf("body %s found access necessary (%s); access is due by %s", q.Body, q.Cause, Day(ch.Deadline))
 	if err := c.schedule(ch.Deadline, "challenge", ch.ID); err != nil {
 		return err
 	}

@@ -290,12 +290,9 @@ func applyNotify(c *Context, e Entry) error {
 	if err := decode(e, &b); err != nil {
 		return err
 	}
-	d, err := LoadDispute(c.KV, b.Dispute)
+	d, err := c.raisedByAuthor(b.Dispute, "notify it")
 	if err != nil {
 		return err
-	}
-	if d.By != c.Author.Party {
-		return fmt.Errorf("%w: dispute %s was raised by %s; only it may notify", ErrForbidden, d.ID, d.By)
 	}
 	steps := c.Spec.Dispute.Steps
 	if d.Status != DisputeUnresolved || d.Notified || d.Step >= len(steps) || !steps[d.Step].OnNotice {
@@ -310,4 +307,17 @@ func applyNotify(c *Context, e Entry) error {
 		return err
 	}
 	return putJSON(c.KV, kindDispute, d.ID, d)
+}
+
+// raisedByAuthor loads a dispute that the statement's author's party
+// raised: only it may do what, over its own dispute.
+func (c *Context) raisedByAuthor(id, what string) (*Dispute, error) {
+	d, err := LoadDispute(c.KV, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.By != c.Author.Party {
+		return nil, fmt.Errorf("%w: dispute %s was raised by %s; only the party that raised it may %s", ErrForbidden, d.ID, d.By, what)
+	}
+	return d, nil
 }

@@ -131,7 +131,7 @@ func (c *Context) expire(id string, at time.Time) error {
 	}
 	b := c.Spec.Body(q.Body)
 	o := b.Outcome()
-	why := fmt.Sprintf("body %s did not decide by %s (%s); its default makes it %s", b.ID, day(at), tally(*b, q.Votes), words(o))
+	why := fmt.Sprintf("body %s did not decide by %s (%s); its default makes it %s", b.ID, Day(at), tally(*b, q.Votes), words(o))
 	return c.decide(q, o, at, why)
 }
 
@@ -175,7 +175,7 @@ func applyVote(c *Context, e Entry) error {
 		return fmt.Errorf("%w: question %s is put to body %s, not %s", ErrInvalid, q.ID, q.Body, body.ID)
 	}
 	if q.Outcome != "" {
-		return fmt.Errorf("%w: question %s was decided on %s: %s (%s)", ErrConflict, q.ID, day(q.Decided), words(q.Outcome), q.Cause)
+		return fmt.Errorf("%w: question %s was decided on %s: %s (%s)", ErrConflict, q.ID, Day(q.Decided), words(q.Outcome), q.Cause)
 	}
 	if i := slices.IndexFunc(q.Votes, func(v Vote) bool { return v.Member == c.Author.ID }); i >= 0 {
 		return fmt.Errorf("%w: %s voted on question %s already (#%d %s); a member votes once", ErrConflict, c.Author.ID, q.ID, q.Votes[i].Index, q.Votes[i].Statement)
@@ -220,8 +220,9 @@ func orNone(ss []string) string {
 	return strings.Join(ss, ", ")
 }
 
-// day writes a time as a date, with the time of day when it has one.
-func day(t time.Time) string {
+// Day writes a time as a date, with the time of day when it has one, as
+// the state's causes and the scenarios' timelines do.
+func Day(t time.Time) string {
 	t = t.UTC()
 	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
 		return t.Format(time.DateOnly)

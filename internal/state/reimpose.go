@@ -69,12 +69,9 @@ func applyCease(c *Context, e Entry) error {
 	if err := decode(e, &b); err != nil {
 		return err
 	}
-	d, err := LoadDispute(c.KV, b.Dispute)
+	d, err := c.raisedByAuthor(b.Dispute, "cease performing over it")
 	if err != nil {
 		return err
-	}
-	if d.By != c.Author.Party {
-		return fmt.Errorf("%w: dispute %s was raised by %s; only the party that raised it may cease performing over it", ErrForbidden, d.ID, d.By)
 	}
 	if d.Status != DisputeUnresolved {
 		return fmt.Errorf("%w: dispute %s is %s; a party may cease performing only once its dispute has run every step unresolved", ErrConflict, d.ID, d.Status)
