@@ -84,6 +84,91 @@ func TestJCPOATimeline(t *testing.T) {
 	}
 }
 
+// TestJCPOAAsWritten checks the JCPOA example against the texts: Iran
+// declares nothing and nothing is inspected at its ports; the supplying
+// states ask for approval; nuclear items go to the Joint Commission's
+// channel in 20/30/45 working days, arms and missiles to the Security
+// Council; the dispute runs 15 + 15 + 5 + 30 days; the limits sunset at
+// 10 and 15 years; the relief has three parts and snapback restores the
+// UN part only; Section Q runs 14 + 7 + 3 days, 5 of 8 deciding; and no
+// access is given within 24 hours.
+func TestJCPOAAsWritten(t *testing.T) {
+	s := load(t, "jcpoa-2015.yaml")
+	if s.Declares() {
+		t.Error("Iran declares consignments, which neither the JCPOA nor resolution 2231 asks")
+	}
+	for _, st := range s.Sites {
+		if st.ExitPoint() {
+			t.Errorf("site %s is an exit point where the IAEA would inspect: the texts name none", st.ID)
+		}
+	}
+	for _, p := range s.Parties {
+		for _, pr := range p.Principals {
+			if slices.Contains(pr.Duties, Declarant) || slices.Contains(pr.Duties, Selector) {
+				t.Errorf("principal %s holds %v: nothing is declared or selected", pr.ID, pr.Duties)
+			}
+		}
+	}
+	pc := s.Procurement
+	if pc == nil || pc.Requester != "suppliers" || pc.Body != "joint-commission" || pc.WorkingDays != 20 || pc.ExtendedWorkingDays != 30 || pc.DisagreementWorkingDays != 45 {
+		t.Fatalf("procurement %+v; want the suppliers asking, the Joint Commission deciding in 20/30/45 working days", pc)
+	}
+	if i := slices.IndexFunc(s.Parties, func(p Party) bool { return p.ID == "suppliers" }); i < 0 || s.Parties[i].Role == Undertaker {
+		t.Errorf("the requester, party %d; want the supplying states, not Iran", i)
+	}
+	ob := map[string]Obligation{}
+	for _, o := range s.Obligations {
+		ob[o.ID] = o
+		if o.Kind == Access && o.ResponseTime != nil && o.ResponseTime.Approx() <= 24*time.Hour {
+			t.Errorf("obligation %s gives access within %s, which the texts do not", o.ID, o.ResponseTime)
+		}
+	}
+	for id, body := range map[string]string{"nuclear-approval": "", "arms-approval": "security-council", "missile-approval": "security-council"} {
+		o := ob[id]
+		if o.Kind != LicensedTransfer || o.ApprovedBy != body || o.FoundBy != "security-council" {
+			t.Errorf("obligation %s: %+v; want approval by %q, a transfer without it found by the Security Council", id, o, body)
+		}
+	}
+	if !slices.Contains(ob["nuclear-approval"].Items, "nsg-items") {
+		t.Errorf("the procurement channel covers %v; want the NSG items of Annex B, paragraph 2", ob["nuclear-approval"].Items)
+	}
+	sunset := map[string]string{"centrifuge-limit": "10y", "enrichment-level": "15y", "enriched-stockpile": "15y", "heavy-water-limit": "15y"}
+	for id, y := range sunset {
+		u := ob[id].Until
+		if u == nil || u.Milestone != "implementation" || u.Offset == nil || u.Offset.String() != y {
+			t.Errorf("obligation %s ends %v; want %s after Implementation Day", id, u, y)
+		}
+	}
+	for id, limit := range map[string]float64{"enrichment-level": 3.67, "enriched-stockpile": 300, "heavy-water-limit": 130, "centrifuge-limit": 5060} {
+		if l := ob[id].Limits; len(l) != 1 || l[0].Max == nil || *l[0].Max != limit {
+			t.Errorf("obligation %s limits %+v; want at most %v", id, l, limit)
+		}
+	}
+	var days []int
+	for _, st := range s.Dispute.Steps {
+		days = append(days, st.Days)
+	}
+	if !slices.Equal(days, []int{15, 15, 5, 30}) || !s.Dispute.Steps[3].OnNotice || s.Dispute.Steps[3].Body != "security-council" {
+		t.Errorf("dispute steps %v; want 15 + 15 + 5 + 30, the Council's on notice", s.Dispute.Steps)
+	}
+	if !slices.Equal(s.Dispute.Incentives, []string{"un-relief"}) {
+		t.Errorf("snapback restores %v; want the UN relief only", s.Dispute.Incentives)
+	}
+	var relief []string
+	for _, in := range s.Incentives {
+		relief = append(relief, in.ID)
+	}
+	if !slices.Equal(relief, []string{"eu-relief", "us-relief", "un-relief"}) {
+		t.Errorf("relief %v; want the EU, US and UN parts", relief)
+	}
+	if e := ob["iaea-access"].Escalation; ob["iaea-access"].ResponseTime.String() != "14d" || e == nil || e.Days != 7 || e.Comply.String() != "3d" || e.Body != "joint-commission-access" {
+		t.Errorf("Section Q: %v then %+v; want 14 + 7 + 3 days", ob["iaea-access"].ResponseTime, e)
+	}
+	if b := s.Body("joint-commission-access"); b == nil || b.Rule != Quorum || b.Quorum != 5 || len(b.Members) != 8 {
+		t.Errorf("the Joint Commission on access: %+v; want 5 of 8", b)
+	}
+}
+
 func TestResolveWithMetConditions(t *testing.T) {
 	s := load(t, "jcpoa-2015.yaml")
 	impl, broader := date("2016-01-16"), date("2019-06-01")

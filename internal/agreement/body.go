@@ -76,7 +76,7 @@ func (b Body) RuleText() string {
 	case Quorum:
 		s = strconv.Itoa(b.Quorum) + " of " + strconv.Itoa(len(b.Members))
 	case ReverseVeto:
-		s = "reverse veto: a resolution against the decision needs " + strconv.Itoa(b.Quorum) + " of " + strconv.Itoa(len(b.Members))
+		s = "a resolution needs " + strconv.Itoa(b.Quorum) + " of " + strconv.Itoa(len(b.Members))
 		if len(b.Vetoes) > 0 {
 			s += " and no veto by " + strings.Join(b.Vetoes, ", ")
 		}

@@ -34,14 +34,14 @@ func (s *Spec) readings() Problems {
 		}
 	}
 	for i, p := range s.Parties {
-		if p.Role != Inspectorate {
+		if p.Role != Inspectorate || !s.Declares() {
 			continue
 		}
 		if !slices.ContainsFunc(s.Obligations, func(o Obligation) bool { return o.Kind == Inspect && o.Party == p.ID }) {
 			add(at("parties", i), "the inspectorate %s has no inspection obligation: selections it fails to inspect lower the assurance and are charged to it, but it bears no verdict", p.ID)
 		}
 	}
-	if s.Verification.Gain == nil {
+	if s.Verification.Gain == nil && s.Declares() {
 		add("verification", "no gain from a violation is declared (verification.gain): the periods' statements cannot say whether detection deters")
 	}
 	return ns

@@ -1,6 +1,9 @@
 package agreement
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Version is the spec version this package reads.
 const Version = "v1"
@@ -198,6 +201,11 @@ type ItemSource struct {
 	// UNRegister lists UN Register of Conventional Arms categories as Roman
 	// numerals I–VII (VII is missiles and missile launchers).
 	UNRegister []string `json:"un_register,omitempty"`
+	// NSG lists the parts of the Nuclear Suppliers Group guidelines
+	// (INFCIRC/254): 1 is nuclear items, 2 nuclear-related dual-use items.
+	// Surety holds no NSG annex: such a category matches by its HS
+	// prefixes and patterns only.
+	NSG []int `json:"nsg,omitempty"`
 }
 
 // Trigger says when something happens: on a fixed date, at an offset from a
@@ -288,6 +296,11 @@ type Obligation struct {
 	// licensed_transfer obligations.
 	Items        []string `json:"items,omitempty"`
 	Destinations []string `json:"destinations,omitempty"`
+	// ApprovedBy is the body that decides the licence requests a
+	// licensed_transfer obligation covers, where it is not the procurement
+	// channel's: resolution 2231 leaves nuclear items to the Joint
+	// Commission's channel but arms and missiles to the Security Council.
+	ApprovedBy string `json:"approved_by,omitempty"`
 
 	// Sites scope declaration, access, facility and inspection obligations.
 	Sites []string `json:"sites,omitempty"`
@@ -592,10 +605,12 @@ type Verification struct {
 	Period Duration `json:"period" jsonschema:"required"`
 	// Grace is how long after a period's end it stays open for late facts.
 	Grace Duration `json:"grace"`
-	// Goal is the detection goal per period.
-	Goal Goal `json:"goal" jsonschema:"required"`
+	// Goal is the detection goal per period. An agreement with no
+	// declaration obligation samples nothing and may leave Goal and
+	// Sampling out.
+	Goal Goal `json:"goal,omitzero"`
 	// Sampling is the sampling policy.
-	Sampling Sampling `json:"sampling" jsonschema:"required"`
+	Sampling Sampling `json:"sampling,omitzero"`
 	// MatchThreshold is the name-screening score from which a party matches
 	// a list entry; zero means the screening default.
 	MatchThreshold float64 `json:"match_threshold,omitempty"`
@@ -826,6 +841,10 @@ type DisputeStep struct {
 // Procurement is the channel that approves transfers before they happen.
 // Either a party's approver principals decide, or a body does.
 type Procurement struct {
+	// Requester is the party whose envoys and declarants ask for
+	// licences: the supplying states under resolution 2231. Without it,
+	// the undertaker asks.
+	Requester string `json:"requester,omitempty"`
 	// Approver is the party whose approver principals decide.
 	Approver string `json:"approver,omitempty"`
 	// Body is the body whose members vote on each request; its default
@@ -909,6 +928,13 @@ func (b Body) Outcome() Outcome {
 		return NotApproved
 	}
 	return b.Default
+}
+
+// Declares reports whether anything is declared under the agreement: it
+// has a declaration obligation. Where nothing is, nothing is selected or
+// sampled, and there is no traffic to plan or simulate.
+func (s *Spec) Declares() bool {
+	return slices.ContainsFunc(s.Obligations, func(o Obligation) bool { return o.Kind == Declare })
 }
 
 // Body returns the declared body with the id, or nil.

@@ -385,8 +385,8 @@ func (c *checker) checkParties() {
 			}
 		}
 	}
-	if selectors == 0 && count[Inspectorate] > 0 {
-		c.add("parties", "no inspectorate principal holds the selector duty; one must hold the VRF selection key")
+	if selectors == 0 && count[Inspectorate] > 0 && c.s.Declares() {
+		c.add("parties", "no inspectorate principal holds the selector duty; one must hold the VRF selection key that selects declarations")
 	}
 }
 
@@ -467,11 +467,16 @@ func (c *checker) checkItems() {
 			c.add(at(path, "name"), "category %s needs a name", it.ID)
 		}
 		src := it.Source
-		switch {
-		case len(src.MTCR) == 0 && len(src.UNRegister) == 0:
-			c.add(at(path, "source"), "category %s cites no source; give MTCR Annex items (mtcr: [1, 2]) or UN Register categories (un_register: [VII])", it.ID)
-		case len(src.MTCR) > 0 && len(src.UNRegister) > 0:
-			c.add(at(path, "source"), "category %s cites both the MTCR and the UN Register; split it into one category per source", it.ID)
+		switch n := min(len(src.MTCR), 1) + min(len(src.UNRegister), 1) + min(len(src.NSG), 1); {
+		case n == 0:
+			c.add(at(path, "source"), "category %s cites no source; give MTCR Annex items (mtcr: [1, 2]), UN Register categories (un_register: [VII]) or NSG guideline parts (nsg: [1, 2])", it.ID)
+		case n > 1:
+			c.add(at(path, "source"), "category %s cites more than one of the MTCR, the UN Register and the NSG; split it into one category per source", it.ID)
+		}
+		for k, n := range src.NSG {
+			if n != 1 && n != 2 {
+				c.add(at(path, "source", "nsg", k), "NSG guidelines part %d does not exist; use 1 (nuclear items) or 2 (dual-use items)", n)
+			}
 		}
 		seen := map[int]bool{}
 		for k, n := range src.MTCR {
@@ -611,7 +616,7 @@ func (t Trigger) deps() []string {
 // takes.
 var obligationFields = map[ObligationKind][]string{
 	NoTransfer:       {"items", "destinations"},
-	LicensedTransfer: {"items", "destinations"},
+	LicensedTransfer: {"items", "destinations", "approved_by"},
 	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation", "broken_seal_is_violation"},
 	Access:           {"sites", "response_time", "escalation"},
 	FacilityDuty:     {"sites", "requirement", "monitored_by", "limits", "continuity", "discrepancy_tolerance"},
@@ -632,6 +637,7 @@ func (o Obligation) setFields() []string {
 	}
 	add(len(o.Items) > 0, "items")
 	add(len(o.Destinations) > 0, "destinations")
+	add(o.ApprovedBy != "", "approved_by")
 	add(len(o.Sites) > 0, "sites")
 	add(o.LeadTime != nil, "lead_time")
 	add(o.LateTolerance != 0, "late_tolerance")
@@ -700,6 +706,11 @@ func (c *checker) checkObligations() {
 			}
 			if o.Kind == LicensedTransfer && c.s.Procurement == nil {
 				c.add(at(path, "kind"), "obligation %s needs approvals, but the agreement has no procurement section; add one", o.ID)
+			}
+			if o.ApprovedBy != "" {
+				ref(c, at(path, "approved_by"), what, "body", o.ApprovedBy, c.bodies)
+			} else if p := c.s.Procurement; o.Kind == LicensedTransfer && p != nil && p.Body == "" && p.Approver == "" {
+				c.add(at(path, "approved_by"), "no one decides the licences obligation %s needs: name the body with \"approved_by: BODY\", or a body or approver in the procurement section", o.ID)
 			}
 		case Declare, Access, FacilityDuty, Inspect:
 			if o.Kind == Inspect {
@@ -1103,6 +1114,12 @@ func (c *checker) checkVerification() {
 			c.add(at(path, "grace"), "%v", err)
 		}
 	}
+	// An agreement under which nothing is declared samples nothing: its
+	// goal and sampling may be left out.
+	if !c.s.Declares() && v.Goal == (Goal{}) && v.Sampling.Floor == 0 && v.Sampling.Cap == 0 {
+		c.checkTraffic()
+		return
+	}
 	if p := v.Goal.Probability; !(p > 0 && p < 1) {
 		c.add(at(path, "goal", "probability"), "detection goal %v must be between 0 and 1 exclusive, e.g. 0.9", p)
 	}
@@ -1144,6 +1161,14 @@ func (c *checker) checkVerification() {
 	if t := v.MatchThreshold; t < 0 || t > 1 {
 		c.add(at(path, "match_threshold"), "the match threshold %v must be in [0, 1]", t)
 	}
+	c.checkTraffic()
+}
+
+// checkTraffic checks the inspectorate's roster and the traffic planned at
+// each exit point.
+func (c *checker) checkTraffic() {
+	v := &c.s.Verification
+	path := "verification"
 	if v.Roster < 1 {
 		c.add(at(path, "roster"), "the inspectorate's roster must be at least 1 inspector")
 	}
@@ -1454,6 +1479,9 @@ func (c *checker) checkProcurement() {
 	if p == nil {
 		return
 	}
+	if p.Requester != "" {
+		ref(c, "procurement.requester", "the procurement channel", "party", p.Requester, c.parties)
+	}
 	switch {
 	case p.Body != "" && p.Approver != "":
 		c.add("procurement.approver", "licences are decided either by an approver party or by a body, not both; drop approver, as body %s decides", p.Body)
@@ -1462,6 +1490,8 @@ func (c *checker) checkProcurement() {
 		if p.OnTimeout != "" {
 			c.add("procurement.on_timeout", "body %s decides licences, and its default outcome says what an undecided request becomes; drop on_timeout, or set the body's default", p.Body)
 		}
+	case p.Approver == "":
+		// Each licensed_transfer obligation names its body (approved_by).
 	case ref(c, "procurement.approver", "the procurement channel", "party", p.Approver, c.parties):
 		has := slices.ContainsFunc(c.parties[p.Approver].Principals, func(pr Principal) bool { return slices.Contains(pr.Duties, Approver) })
 		if !has {

@@ -221,7 +221,15 @@ func (o Obligation) Scope() string {
 	case NoTransfer:
 		return fmt.Sprintf("no transfer of %s to %s", strings.Join(o.Items, ", "), strings.Join(o.Destinations, " "))
 	case LicensedTransfer:
-		return fmt.Sprintf("approval before transfer of %s to %s", strings.Join(o.Items, ", "), strings.Join(o.Destinations, " "))
+		by := ""
+		if o.ApprovedBy != "" {
+			by = " by body " + o.ApprovedBy
+		}
+		s := fmt.Sprintf("approval%s before transfer of %s to %s", by, strings.Join(o.Items, ", "), strings.Join(o.Destinations, " "))
+		if o.FoundBy != "" {
+			s += ", as body " + o.FoundBy + " may find"
+		}
+		return s
 	case Declare:
 		lead := ""
 		if o.LeadTime != nil {

@@ -241,18 +241,22 @@ func writeView(w io.Writer, v agreement.View) error {
 	sm := vp.Sampling
 	p("\nVerification policy%s\n", mark("verification"))
 	p("  periods of %s from %s, grace %s\n", vp.Period, vp.Start, orNone(vp.Grace.String()))
-	p("  goal: detect at least one of %d violation%s per period with probability %s\n", vp.Goal.Violations, plural(vp.Goal.Violations), num(vp.Goal.Probability))
-	p("  sampling: floor %s, cap %s", num(sm.Floor), num(sm.Cap))
-	if sm.Mandatory > 0 {
-		p(", mandatory from risk %s", num(sm.Mandatory))
+	if vp.Goal == (agreement.Goal{}) && sm.Floor == 0 {
+		p("  nothing is declared, so nothing is sampled\n")
+	} else {
+		p("  goal: detect at least one of %d violation%s per period with probability %s\n", vp.Goal.Violations, plural(vp.Goal.Violations), num(vp.Goal.Probability))
+		p("  sampling: floor %s, cap %s", num(sm.Floor), num(sm.Cap))
+		if sm.Mandatory > 0 {
+			p(", mandatory from risk %s", num(sm.Mandatory))
+		}
+		if sm.RevealWithin != nil {
+			p(", decisions revealed within %s of departure", sm.RevealWithin)
+		}
+		p("\n")
+		wt := sm.Weights
+		p("  risk weights: list hit %s, item %s, mismatch %s, destination %s, route %s, end user %s, late %s, amendment %s\n",
+			num(wt.ListHit), num(wt.ItemHit), num(wt.Mismatch), num(wt.Destination), num(wt.Route), num(wt.EndUser), num(wt.Late), num(wt.Amendment))
 	}
-	if sm.RevealWithin != nil {
-		p(", decisions revealed within %s of departure", sm.RevealWithin)
-	}
-	p("\n")
-	wt := sm.Weights
-	p("  risk weights: list hit %s, item %s, mismatch %s, destination %s, route %s, end user %s, late %s, amendment %s\n",
-		num(wt.ListHit), num(wt.ItemHit), num(wt.Mismatch), num(wt.Destination), num(wt.Route), num(wt.EndUser), num(wt.Late), num(wt.Amendment))
 	p("  roster: %d inspectors, %s-hour shifts", vp.Roster, num(vp.ShiftHours))
 	if vp.RosterNote != "" {
 		p(" (%s)", vp.RosterNote)
@@ -310,7 +314,11 @@ func writeView(w io.Writer, v agreement.View) error {
 		if pc.Body != "" {
 			who = "body " + pc.Body
 		}
-		p("\nProcurement channel: %s decides within %d working days", who, pc.WorkingDays)
+		asks := "the undertaker"
+		if pc.Requester != "" {
+			asks = "party " + pc.Requester
+		}
+		p("\nProcurement channel: %s asks; %s decides, unless the obligation names its own body, within %d working days", asks, who, pc.WorkingDays)
 		if pc.ExtendedWorkingDays > 0 {
 			p(" (extendable to %d", pc.ExtendedWorkingDays)
 			if pc.DisagreementWorkingDays > 0 {

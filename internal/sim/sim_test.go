@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -26,7 +27,7 @@ func load(t testing.TB, name string) *agreement.Spec {
 }
 
 // files are the example agreements' files, by id.
-var files = map[string]string{"il-kp-1993": "israel-dprk-1993.yaml", "jcpoa-2015": "jcpoa-2015.yaml"}
+var files = map[string]string{"il-kp-1993": "israel-dprk-1993.yaml"}
 
 // with gives o the traffic model of spec's example, if it has none.
 func with(t testing.TB, spec *agreement.Spec, o Options) Options {
@@ -141,7 +142,7 @@ func TestNaiveAtLeastAdaptive(t *testing.T) {
 // unsealed, it loads only what it saw was not selected and is never
 // caught, whatever the analytic figure says.
 func TestPeeking(t *testing.T) {
-	for _, file := range []string{"israel-dprk-1993.yaml", "jcpoa-2015.yaml"} {
+	for _, file := range []string{"israel-dprk-1993.yaml"} {
 		spec := load(t, file)
 		o := Options{Runs: 500, Periods: 3, Seed: 17, Evader: Adaptive}
 		adaptive := simulate(t, spec, o)
@@ -413,12 +414,23 @@ func TestRejects(t *testing.T) {
 	if _, err := Simulate(spec, Options{Runs: 1, Periods: 1}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("no traffic model: %v", err)
 	}
-	other := with(t, load(t, "jcpoa-2015.yaml"), Options{Runs: 1, Periods: 1})
-	if _, err := Simulate(spec, other); !errors.Is(err, ErrInvalid) {
+	copied := *spec
+	copied.ID = "il-kp-1993-copy"
+	doc, err := os.ReadFile("../../examples/israel-dprk-1993.traffic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := traffic.Parse(&copied, "copy.traffic.yaml", []byte(strings.Replace(string(doc), "agreement: il-kp-1993", "agreement: il-kp-1993-copy", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Simulate(spec, Options{Runs: 1, Periods: 1, Traffic: m}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("another agreement's traffic model: %v", err)
 	}
-	if _, err := Simulate(load(t, "agreed-framework-1994.yaml"), Options{Runs: 1, Periods: 1}); !errors.Is(err, ErrInvalid) {
-		t.Errorf("an agreement without traffic: %v", err)
+	for _, file := range []string{"agreed-framework-1994.yaml", "jcpoa-2015.yaml"} {
+		if _, err := Simulate(load(t, file), Options{Runs: 1, Periods: 1}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s, under which nothing is declared: %v", file, err)
+		}
 	}
 }
 
@@ -445,21 +457,18 @@ func TestRunAllocations(t *testing.T) {
 	}
 }
 
-// Each agreement's simulation draws its own traffic and evader: under the
-// JCPOA, Iranian exporters at Iranian exit points, and an Iranian missile
-// cargo, which declared as what it is is selected for certain.
+// A simulation draws its agreement's own traffic and evader: under the
+// 1993 offer, the DPRK's exporters at its exit points, and the DPRK's
+// missile cargo, which declared as what it is is selected for certain.
 func TestOwnTraffic(t *testing.T) {
-	spec := load(t, "jcpoa-2015.yaml")
+	spec := load(t, "israel-dprk-1993.yaml")
 	r := simulate(t, spec, Options{Runs: 50, Periods: 2, Evader: Adaptive, Seed: 4})
 	if len(r.Covers) == 0 {
 		t.Fatal("no cover")
 	}
 	for _, c := range r.Covers {
-		if c.Site != "ika" && c.Site != "bandar-abbas" || !strings.Contains(c.Truth, "Shahid Bagheri Industrial Group") || c.TruthP != 1 {
-			t.Errorf("cover %+v: want an Iranian exit point and the Iranian evader's cargo, selected for certain", c)
-		}
-		if strings.Contains(c.Consignor, "Korea") || strings.Contains(c.Truth, "Rodong") {
-			t.Errorf("cover %+v: the DPRK's traffic under the JCPOA", c)
+		if c.Site != "fnj" && c.Site != "kpnam" || !strings.Contains(c.Truth, "Rodong") || c.TruthP != 1 {
+			t.Errorf("cover %+v: want a DPRK exit point and the DPRK evader's cargo, selected for certain", c)
 		}
 	}
 }

@@ -41,20 +41,34 @@ func edit(t *testing.T, old, new string) func(string) string {
 	}
 }
 
-// request files a licence request for missile-related items, which the
-// procurement channel's body decides.
+// request files, as Germany's export authority, a licence request for
+// nuclear-related dual-use items, which the procurement channel's body,
+// the Joint Commission, decides.
 func (w *world) request(when, id string) {
+	w.t.Helper()
+	if err := w.ask(when, "de-bafa", id, "nsg-items"); err != nil {
+		w.t.Fatalf("license.request %s: %v", id, err)
+	}
+}
+
+// ask files a licence request for items of a category.
+func (w *world) ask(when, as, id, item string) error {
 	w.t.Helper()
 	w.now = at(when)
 	sum := w.blob("END-USER CERTIFICATE for " + id)
-	w.ok("ir-customs", statement.TypeLicenceRequest, id, statement.LicenceBody{Item: "mtcr-cat2", Description: "inertial navigation units",
-		Exporter: "Avionics Export GmbH", Importer: "Iran Air", Destination: "IR", EndUse: "civil aviation", EndUseLocation: "Tehran", Certificate: sum})
+	return w.send("", as, statement.TypeLicenceRequest, id, statement.LicenceBody{Item: item, Description: "400 kg of maraging steel",
+		Exporter: "Stahlwerk Export GmbH", Importer: "Iran Aircraft Industries", Destination: "IR", EndUse: "landing gear", EndUseLocation: "Shahin Shahr", Certificate: sum})
 }
 
 func (w *world) vote(when, as, question string, b agreement.Ballot) error {
 	w.t.Helper()
+	return w.voteIn(when, as, bodyOf(question), question, b)
+}
+
+func (w *world) voteIn(when, as, body, question string, b agreement.Ballot) error {
+	w.t.Helper()
 	return w.send(when, as, statement.TypeVote, fmt.Sprintf("vote-%s-%s", strings.NewReplacer(":", "-", "/", "-").Replace(question), as),
-		statement.VoteBody{Body: bodyOf(question), Question: question, Vote: b})
+		statement.VoteBody{Body: body, Question: question, Vote: b})
 }
 
 func bodyOf(question string) string {
@@ -62,6 +76,69 @@ func bodyOf(question string) string {
 		return "joint-commission"
 	}
 	return "council"
+}
+
+// The Security Council of the JCPOA example, permanent members first.
+var securityCouncil = []string{"unsc-china", "unsc-france", "unsc-russia", "unsc-uk", "unsc-us", "unsc-angola", "unsc-egypt", "unsc-japan",
+	"unsc-malaysia", "unsc-new-zealand", "unsc-senegal", "unsc-spain", "unsc-ukraine", "unsc-uruguay", "unsc-venezuela"}
+
+// TestLicenceWhoAsksWhoDecides: under resolution 2231 the supplying state
+// asks, not Iran; nuclear items go to the Joint Commission, missile items
+// to the Security Council, where nine votes with no permanent member
+// against approve, and one permanent member's no denies at once.
+func TestLicenceWhoAsksWhoDecides(t *testing.T) {
+	w := newBodies(t, same)
+	for _, as := range []string{"ir-mfa", "e3eu3-coordinator", "unsc-us"} {
+		if err := w.ask("2016-02-01T09:00", as, "lic-"+as, "mtcr-cat2"); !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "asked for by party suppliers") {
+			t.Errorf("a request by %s: %v", as, err)
+		}
+	}
+	w.request("2016-02-01T10:00", "lic-nsg")
+	if err := w.ask("2016-02-01T11:00", "ch-seco", "lic-inu", "mtcr-cat2"); err != nil {
+		t.Fatal(err)
+	}
+	var questions []state.Question
+	w.view(func(kv state.KV) error {
+		var err error
+		questions, err = state.Questions(kv)
+		return err
+	})
+	put := map[string]string{}
+	for _, q := range questions {
+		put[q.ID] = q.Body
+	}
+	if put["licence:lic-nsg"] != "joint-commission" || put["licence:lic-inu"] != "security-council" {
+		t.Fatalf("questions put: %v; want the nuclear request to the Joint Commission, the missile one to the Security Council", put)
+	}
+	if err := w.voteIn("2016-02-02T10:00", "e3eu3-de", "security-council", "licence:lic-inu", agreement.Yes); !errors.Is(err, state.ErrForbidden) {
+		t.Errorf("a Joint Commission member votes in the Council: %v", err)
+	}
+	for i, m := range securityCouncil[:9] {
+		if l := w.licence("lic-inu"); l.Status != state.LicencePending {
+			t.Fatalf("after %d of 9 yes votes the licence is %s", i, l.Status)
+		}
+		if err := w.voteIn(fmt.Sprintf("2016-02-03T1%d:00", i), m, "security-council", "licence:lic-inu", agreement.Yes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l := w.licence("lic-inu"); l.Status != state.LicenceApproved {
+		t.Errorf("after nine yes, the permanent members among them: %s (%s)", l.Status, l.Cause)
+	}
+
+	if err := w.ask("2016-03-01T10:00", "ch-seco", "lic-acc", "mtcr-cat2"); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range securityCouncil[5:] {
+		if err := w.voteIn(fmt.Sprintf("2016-03-02T1%d:00", i), m, "security-council", "licence:lic-acc", agreement.Yes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.voteIn("2016-03-03T10:00", "unsc-us", "security-council", "licence:lic-acc", agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	if l := w.licence("lic-acc"); l.Status != state.LicenceDenied {
+		t.Errorf("ten yes and a permanent member's no: %s (%s)", l.Status, l.Cause)
+	}
 }
 
 func (w *world) licence(id string) *state.Licence {
@@ -139,7 +216,7 @@ func TestBodyQuorum(t *testing.T) {
 func TestBodyMembersOnly(t *testing.T) {
 	w := newBodies(t, edit(t, "duties: [auditor, envoy]", "duties: [auditor, envoy, approver]"))
 	w.request("2016-02-01T10:00", "lic-1")
-	for _, as := range []string{"ir-customs", "iaea-dg", "unsc-secretariat"} {
+	for _, as := range []string{"de-bafa", "iaea-dg", "unsc-secretariat"} {
 		if err := w.vote("2016-02-02T10:00", as, "licence:lic-1", agreement.Yes); !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "not a member of body joint-commission") {
 			t.Errorf("a vote by %s, no member: %v", as, err)
 		}

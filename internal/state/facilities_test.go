@@ -102,7 +102,7 @@ func TestMeasurementRefused(t *testing.T) {
 	}{
 		{"euratom-insp", measure("enrichment-level", "enrichment_level", "% U-235", 5, when), state.ErrForbidden, "monitored by iaea"},
 		{"iaea-insp-arak", measure("enrichment-level", "enrichment_level", "% U-235", 5, when), state.ErrForbidden, "not at natanz"},
-		{"ir-customs", measure("enrichment-level", "enrichment_level", "% U-235", 5, when), state.ErrForbidden, "may not make facility.measure"},
+		{"ir-mfa", measure("enrichment-level", "enrichment_level", "% U-235", 5, when), state.ErrForbidden, "may not make facility.measure"},
 		{"iaea-insp-natanz", measure("enrichment-level", "stockpile", "kg UF6", 5, when), state.ErrInvalid, "limits no quantity \"stockpile\""},
 		{"iaea-insp-natanz", measure("enriched-stockpile", "stockpile", "kg U", 5, when), state.ErrInvalid, "give the value in that unit"},
 		{"iaea-insp-natanz", measure("enrichment-level", "enrichment_level", "% U-235", -1, when), state.ErrInvalid, "zero or more"},

@@ -29,7 +29,7 @@ var handlers = map[string]Handler{
 	statement.TypeChallenge:    {Duties: duties(agreement.Coordinator), Roles: roles(agreement.Inspectorate), Apply: applyChallenge},
 	statement.TypeResponse:     {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker), Apply: applyResponse},
 
-	statement.TypeLicenceRequest:  {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker), Apply: applyLicenceRequest, Blobs: licenceBlobs},
+	statement.TypeLicenceRequest:  {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker, agreement.Benefactor, agreement.Observer), Apply: applyLicenceRequest, Blobs: licenceBlobs},
 	statement.TypeLicenceDecision: {Duties: duties(agreement.Approver), Roles: roles(agreement.Benefactor, agreement.Inspectorate, agreement.Observer), Apply: applyLicenceDecision},
 
 	statement.TypePayment:  {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Benefactor), Apply: applyPayment},

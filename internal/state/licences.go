@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -71,7 +72,11 @@ func applyLicenceRequest(c *Context, e Entry) error {
 	if err := checkEvidence(c.KV, []statement.Evidence{{SHA256: b.Certificate}}); err != nil {
 		return fmt.Errorf("end-user certificate: %w", err)
 	}
-	if needsLicence(Timeline(c.KV, c.Spec).InForce(e.Time), b.Item, b.Destination) == nil {
+	if asks := c.requester(); c.Author.Party != asks {
+		return fmt.Errorf("%w: licences are asked for by party %s, not %s", ErrForbidden, asks, c.Author.Party)
+	}
+	o := needsLicence(Timeline(c.KV, c.Spec).InForce(e.Time), b.Item, b.Destination)
+	if o == nil {
 		return fmt.Errorf("%w: no licensed-transfer obligation in force covers %s to %s", ErrInvalid, b.Item, b.Destination)
 	}
 	l := Licence{LicenceBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Status: LicencePending,
@@ -79,14 +84,28 @@ func applyLicenceRequest(c *Context, e Entry) error {
 	if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
 		return err
 	}
-	if p.Body != "" {
+	if body := cmp.Or(o.ApprovedBy, p.Body); body != "" {
 		l.Question = "licence:" + l.ID
-		text := fmt.Sprintf("approve licence request %s: %s to %s", l.ID, b.Description, b.Destination)
-		if err := c.ask(l.Question, p.Body, text, e.Time, l.Deadline); err != nil {
+		text := fmt.Sprintf("approve licence request %s, for obligation %s: %s to %s", l.ID, o.ID, b.Description, b.Destination)
+		if err := c.ask(l.Question, body, text, e.Time, l.Deadline); err != nil {
 			return err
 		}
 	}
 	return putJSON(c.KV, kindLicence, l.ID, l)
+}
+
+// requester is the party that asks for licences: the procurement
+// channel's requester, or else the undertaker.
+func (c *Context) requester() string {
+	if r := c.Spec.Procurement.Requester; r != "" {
+		return r
+	}
+	for _, p := range c.Spec.Parties {
+		if p.Role == agreement.Undertaker {
+			return p.ID
+		}
+	}
+	return ""
 }
 
 // needsLicence returns the licensed-transfer obligation in force that
@@ -111,15 +130,22 @@ func applyLicenceDecision(c *Context, e Entry) error {
 		return err
 	}
 	p := c.Spec.Procurement
-	if p != nil && p.Body != "" {
-		return fmt.Errorf("%w: licences are decided by body %s: its members vote on question licence:%s with %s", ErrForbidden, p.Body, b.Request, statement.TypeVote)
-	}
-	if p == nil || c.Author.Party != p.Approver {
-		return fmt.Errorf("%w: licences are decided by the procurement channel's approver", ErrForbidden)
+	if p == nil {
+		return fmt.Errorf("%w: agreement %s has no procurement channel", ErrInvalid, c.Spec.ID)
 	}
 	l, err := LoadLicence(c.KV, b.Request)
 	if err != nil {
 		return err
+	}
+	if l.Question != "" {
+		q, err := LoadQuestion(c.KV, l.Question)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: licence request %s is decided by body %s: its members vote on question %s with %s", ErrForbidden, l.ID, q.Body, q.ID, statement.TypeVote)
+	}
+	if c.Author.Party != p.Approver {
+		return fmt.Errorf("%w: licences are decided by the procurement channel's approver", ErrForbidden)
 	}
 	if l.Status != LicencePending {
 		return fmt.Errorf("%w: licence request %s is %s already (%s)", ErrConflict, l.ID, l.Status, l.Cause)

@@ -84,7 +84,8 @@ func (c *Context) scheduleOnce(at time.Time, what, id string) error {
 }
 
 // runDue runs every scheduled entry due by now, earliest first; an entry a
-// step schedules at or before now runs in the same pass.
+// step schedules at or before now runs in the same pass. Each runs with
+// the context's Now at its own time.
 func (c *Context) runDue(now time.Time) error {
 	for {
 		var next string
@@ -105,7 +106,13 @@ func (c *Context) runDue(now time.Time) error {
 		if err := c.KV.Delete(kindDeadline, next); err != nil {
 			return err
 		}
-		if err := dues[dueOrder[r]](c, at, id); err != nil {
+		// A scheduled step acts at its own time, and so do the
+		// consequences it sets off: not at the entry that ran it.
+		entry := c.Now
+		c.Now = at
+		err = dues[dueOrder[r]](c, at, id)
+		c.Now = entry
+		if err != nil {
 			return err
 		}
 	}
