@@ -836,6 +836,11 @@ type DisputeStep struct {
 	// whether to notify the Security Council; until then the dispute rests
 	// unresolved, and its days run from the notification.
 	OnNotice bool `json:"on_notice,omitempty"`
+	// ExtendBy is the body whose approval extends the step's days, when a
+	// party to the dispute asks (the JCPOA's paragraph 36: "unless the
+	// time period was extended by consensus"); without it the step keeps
+	// its days.
+	ExtendBy string `json:"extend_by,omitempty"`
 }
 
 // Procurement is the channel that approves transfers before they happen.

@@ -1458,6 +1458,12 @@ func (c *checker) checkDispute() {
 		if st.Body != "" {
 			ref(c, at("dispute.steps", i, "body"), "dispute step "+st.ID, "body", st.Body, c.bodies)
 		}
+		switch {
+		case st.ExtendBy != "" && st.Body != "":
+			c.add(at("dispute.steps", i, "extend_by"), "dispute step %s is decided by body %s, and its days are that body's; drop extend_by", st.ID, st.Body)
+		case st.ExtendBy != "":
+			ref(c, at("dispute.steps", i, "extend_by"), "dispute step "+st.ID, "body", st.ExtendBy, c.bodies)
+		}
 	}
 	if d.Outcome != RestoreRelief && d.Outcome != Record {
 		c.add("dispute.outcome", "the dispute outcome %q is not known; use restore_relief (snapback) or record", d.Outcome)

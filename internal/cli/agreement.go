@@ -301,6 +301,9 @@ func writeView(w io.Writer, v agreement.View) error {
 			if s.Body != "" {
 				step += " (" + s.Body + " decides)"
 			}
+			if s.ExtendBy != "" {
+				step += " (" + s.ExtendBy + " may extend)"
+			}
 			steps = append(steps, step)
 		}
 		p("\nDispute: %s = %d days, then %s", strings.Join(steps, " + "), d.TotalDays, d.Outcome)

@@ -402,3 +402,76 @@ func (w *world) blob(content string) string {
 	}
 	return hex.EncodeToString(sum[:])
 }
+
+// TestDisputeExtendedByConsensus: a party to a dispute asks the Joint
+// Commission to extend a step (the JCPOA's paragraph 36, "by consensus");
+// seven yes of eight extend nothing, the eighth moves the deadline. One
+// member's no leaves the next step's days as they were, a party not to the
+// dispute cannot ask, a vote after the question's deadline is refused,
+// and the Security Council's step keeps its days.
+func TestDisputeExtendedByConsensus(t *testing.T) {
+	w := newBodies(t, same)
+	w.now = at("2016-02-01T10:00")
+	w.ok("e3eu3-coordinator", statement.TypeDisputeRaise, "d-1", statement.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
+	dispute := func() *state.Dispute {
+		var d *state.Dispute
+		w.view(func(kv state.KV) error {
+			var err error
+			d, err = state.LoadDispute(kv, "d-1")
+			return err
+		})
+		return d
+	}
+	if d := dispute(); d.StepName != "joint-commission" || !d.Deadline.Equal(at("2016-02-16T10:00")) {
+		t.Fatalf("dispute at %s until %s", d.StepName, d.Deadline)
+	}
+	ask := statement.StepBody{Dispute: "d-1", Extend: 10, Note: "technical consultations"}
+	if err := w.send("2016-02-02T10:00", "unsc-us", statement.TypeDisputeStep, "x-0", ask); !errors.Is(err, state.ErrForbidden) {
+		t.Errorf("an extension asked by no party to the dispute: %v", err)
+	}
+	if err := w.send("2016-02-02T10:30", "ir-mfa", statement.TypeDisputeStep, "x-1", ask); err != nil {
+		t.Fatal(err)
+	}
+	q := "extend:d-1/joint-commission/x-1"
+	for i, m := range jointCommission {
+		if d := dispute(); !d.Deadline.Equal(at("2016-02-16T10:00")) {
+			t.Fatalf("after %d of 8 yes votes the step runs until %s", i, d.Deadline)
+		}
+		if err := w.voteIn(fmt.Sprintf("2016-02-03T1%d:00", i), m, "joint-commission", q, agreement.Yes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := dispute(); d.StepName != "joint-commission" || !d.Deadline.Equal(at("2016-02-26T10:00")) {
+		t.Fatalf("after consensus the step is %s until %s; want joint-commission until 2016-02-26", d.StepName, d.Deadline)
+	}
+	w.tick("2016-02-20T00:00")
+	if d := dispute(); d.StepName != "joint-commission" {
+		t.Errorf("on 2016-02-20 the extended step has ended: at %s", d.StepName)
+	}
+	w.tick("2016-02-26T11:00")
+	d := dispute()
+	if d.StepName != "ministers" || !d.Deadline.Equal(at("2016-03-12T10:00")) {
+		t.Fatalf("after the extended step: %s until %s; want ministers until 2016-03-12", d.StepName, d.Deadline)
+	}
+	if err := w.send("2016-02-27T10:00", "e3eu3-coordinator", statement.TypeDisputeStep, "x-2", statement.StepBody{Dispute: "d-1", Extend: 15}); err != nil {
+		t.Fatal(err)
+	}
+	q2 := "extend:d-1/ministers/x-2"
+	if err := w.voteIn("2016-02-28T10:00", "ir-mfa", "joint-commission", q2, agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	if d := dispute(); !d.Deadline.Equal(at("2016-03-12T10:00")) || !strings.Contains(d.History[len(d.History)-1].Reason, "not extended") {
+		t.Errorf("after one no: until %s, %q", d.Deadline, d.History[len(d.History)-1].Reason)
+	}
+	if err := w.send("2016-03-01T10:00", "e3eu3-coordinator", statement.TypeDisputeStep, "x-3", statement.StepBody{Dispute: "d-1", Extend: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.voteIn("2016-03-13T10:00", "e3eu3-fr", "joint-commission", "extend:d-1/ministers/x-3", agreement.Yes); !errors.Is(err, state.ErrConflict) {
+		t.Errorf("a vote after the question's deadline: %v", err)
+	}
+	w.tick("2016-03-18T00:00")
+	w.ok("e3eu3-coordinator", statement.TypeNotify, "n-1", statement.NotifyBody{Dispute: "d-1"})
+	if err := w.send("2016-03-19T10:00", "e3eu3-coordinator", statement.TypeDisputeStep, "x-4", statement.StepBody{Dispute: "d-1", Extend: 30}); !errors.Is(err, state.ErrForbidden) {
+		t.Errorf("extending the Security Council's step: %v", err)
+	}
+}

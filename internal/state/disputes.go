@@ -3,6 +3,7 @@ package state
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
@@ -37,8 +38,11 @@ type Dispute struct {
 	Agreed []string `json:"agreed,omitempty"`
 	// Notified is set when the party that raised it notified the step
 	// that begins only on notice.
-	Notified bool                `json:"notified,omitempty"`
-	History  []compliance.Change `json:"history"`
+	Notified bool `json:"notified,omitempty"`
+	// Extensions are the days asked, by the question put to the extend_by
+	// body.
+	Extensions map[string]int      `json:"extensions,omitempty"`
+	History    []compliance.Change `json:"history"`
 }
 
 // LoadDispute returns a dispute.
@@ -137,6 +141,9 @@ func applyStep(c *Context, e Entry) error {
 			d.StepName, d.ID, body, stepQuestion(d.ID, d.StepName), statement.TypeVote)
 	}
 	ch := compliance.Change{ID: e.Statement.ID, Index: e.Index, Time: e.Time}
+	if b.Extend != 0 {
+		return c.askExtension(d, b, e, ch)
+	}
 	if b.Resolved {
 		if slices.Contains(d.Agreed, party) {
 			return fmt.Errorf("%w: %s agreed already that dispute %s is resolved at step %s; the other party must agree", ErrConflict, party, d.ID, d.StepName)
@@ -165,6 +172,56 @@ func applyStep(c *Context, e Entry) error {
 	if err := c.enterStep(d, d.Step+1, e.Time, "moved on by "+e.Statement.ID+": "+b.Note); err != nil {
 		return err
 	}
+	return putJSON(c.KV, kindDispute, d.ID, d)
+}
+
+// askExtension puts to the current step's extend_by body whether to
+// extend the current step by the days a party to the dispute asks. The
+// question is open until the step's deadline; approved, it moves it.
+func (c *Context) askExtension(d *Dispute, b statement.StepBody, e Entry, ch compliance.Change) error {
+	body := c.Spec.Dispute.Steps[d.Step].ExtendBy
+	switch {
+	case body == "":
+		return fmt.Errorf("%w: step %s of dispute %s keeps its days: agreement %s lets no body extend it", ErrInvalid, d.StepName, d.ID, c.Spec.ID)
+	case b.Extend < 0 || b.Resolved:
+		return fmt.Errorf("%w: extend asks for a positive number of days, and does not resolve the dispute", ErrInvalid)
+	}
+	id := "extend:" + d.ID + "/" + d.StepName + "/" + e.Statement.ID
+	text := fmt.Sprintf("extend step %s of dispute %s by %d days, asked by %s: %s", d.StepName, d.ID, b.Extend, c.Author.Party, b.Note)
+	if err := c.ask(id, body, text, e.Time, d.Deadline); err != nil {
+		return err
+	}
+	if d.Extensions == nil {
+		d.Extensions = map[string]int{}
+	}
+	d.Extensions[id] = b.Extend
+	ch.Reason = fmt.Sprintf("%s asks body %s to extend step %s by %d days: %s", c.Author.Party, body, d.StepName, b.Extend, b.Note)
+	d.History = append(d.History, ch)
+	return putJSON(c.KV, kindDispute, d.ID, d)
+}
+
+// extendDecided extends a dispute step by the days asked, once its body
+// approves, if the dispute is still at that step.
+func extendDecided(c *Context, q *Question, ref string, at time.Time) error {
+	id, rest, _ := strings.Cut(ref, "/")
+	step, _, _ := strings.Cut(rest, "/")
+	d, err := LoadDispute(c.KV, id)
+	if err != nil {
+		return err
+	}
+	days := d.Extensions[q.ID]
+	if q.Outcome != agreement.Approved || d.Status != DisputeOpen || d.StepName != step {
+		d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("step %s not extended: %s", step, q.Cause)})
+		return putJSON(c.KV, kindDispute, d.ID, d)
+	}
+	if err := c.unschedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
+		return err
+	}
+	d.Deadline = d.Deadline.AddDate(0, 0, days)
+	if err := c.schedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
+		return err
+	}
+	d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("step %s extended by %d days, until %s: %s", step, days, Day(d.Deadline), q.Cause)})
 	return putJSON(c.KV, kindDispute, d.ID, d)
 }
 

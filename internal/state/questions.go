@@ -17,7 +17,9 @@ import (
 // one principal would otherwise make, and decides it the moment the votes
 // meet the body's rule, or can no longer meet it; at the deadline, an
 // open question takes the body's default outcome. Its id says what it
-// decides: "licence:<request>" or "dispute:<dispute>/<step>".
+// decides: "licence:<request>", "dispute:<dispute>/<step>",
+// "finding:<obligation>/<motion>", "access:<challenge>" or
+// "extend:<dispute>/<step>/<request>".
 type Question struct {
 	ID       string    `json:"id"`
 	Body     string    `json:"body"`
@@ -48,6 +50,7 @@ var decided = map[string]func(c *Context, q *Question, ref string, at time.Time)
 	"dispute": disputeDecided,
 	"finding": findingDecided,
 	"access":  accessDecided,
+	"extend":  extendDecided,
 }
 
 // applyMove puts to a body, at a member's motion, whether a party breached
@@ -176,6 +179,9 @@ func applyVote(c *Context, e Entry) error {
 	}
 	if q.Outcome != "" {
 		return fmt.Errorf("%w: question %s was decided on %s: %s (%s)", ErrConflict, q.ID, Day(q.Decided), words(q.Outcome), q.Cause)
+	}
+	if e.Time.After(q.Deadline) {
+		return fmt.Errorf("%w: question %s closed at its deadline, %s", ErrConflict, q.ID, Day(q.Deadline))
 	}
 	if i := slices.IndexFunc(q.Votes, func(v Vote) bool { return v.Member == c.Author.ID }); i >= 0 {
 		return fmt.Errorf("%w: %s voted on question %s already (#%d %s); a member votes once", ErrConflict, c.Author.ID, q.ID, q.Votes[i].Index, q.Votes[i].Statement)

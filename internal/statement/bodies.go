@@ -333,6 +333,9 @@ type StepBody struct {
 	Dispute  string `json:"dispute"`
 	Resolved bool   `json:"resolved"`
 	Note     string `json:"note,omitempty"`
+	// Extend asks the current step's extend_by body to extend the step by
+	// this many days.
+	Extend int `json:"extend,omitempty"`
 }
 
 // NotifyBody is the body of dispute.notify: the party that raised a
