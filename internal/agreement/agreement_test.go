@@ -123,7 +123,10 @@ func TestJCPOAAsWritten(t *testing.T) {
 			t.Errorf("obligation %s gives access within %s, which the texts do not", o.ID, o.ResponseTime)
 		}
 	}
-	for id, body := range map[string]string{"nuclear-approval": "", "arms-approval": "security-council", "missile-approval": "security-council"} {
+	if o := ob["arms-from-iran"]; o.RequestedBy != "iran" || !o.Covers("SY") || !o.Covers("VE") || o.Until == nil || o.Until.Earliest == nil {
+		t.Errorf("arms from Iran (Annex B, paragraph 6(b)): %+v; want Iran asking, for any destination, until the arms sunset", o)
+	}
+	for id, body := range map[string]string{"nuclear-approval": "", "arms-approval": "security-council", "missile-approval": "security-council", "arms-from-iran": "security-council"} {
 		o := ob[id]
 		if o.Kind != LicensedTransfer || o.ApprovedBy != body || o.FoundBy != "security-council" {
 			t.Errorf("obligation %s: %+v; want approval by %q, a transfer without it found by the Security Council", id, o, body)

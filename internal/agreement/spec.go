@@ -292,10 +292,15 @@ type Obligation struct {
 	// Until is the obligation's sunset; without it, it never ends.
 	Until *Trigger `json:"until,omitempty"`
 
-	// Items and Destinations (ISO 3166-1 alpha-2) scope no_transfer and
-	// licensed_transfer obligations.
+	// Items and Destinations (ISO 3166-1 alpha-2, or AnyDestination
+	// alone) scope no_transfer and licensed_transfer obligations.
 	Items        []string `json:"items,omitempty"`
 	Destinations []string `json:"destinations,omitempty"`
+	// RequestedBy is the party that asks for the licences a
+	// licensed_transfer obligation needs, where it is not the procurement
+	// channel's requester: for arms from Iran (resolution 2231, Annex B,
+	// paragraph 6(b)), Iran itself.
+	RequestedBy string `json:"requested_by,omitempty"`
 	// ApprovedBy is the body that decides the licence requests a
 	// licensed_transfer obligation covers, where it is not the procurement
 	// channel's: resolution 2231 leaves nuclear items to the Joint
@@ -933,6 +938,16 @@ func (b Body) Outcome() Outcome {
 		return NotApproved
 	}
 	return b.Default
+}
+
+// AnyDestination, as an obligation's only destination, covers transfers
+// to every destination.
+const AnyDestination = "any"
+
+// Covers reports whether a transfer to the destination is within the
+// obligation's destinations.
+func (o Obligation) Covers(dest string) bool {
+	return slices.Contains(o.Destinations, dest) || slices.Equal(o.Destinations, []string{AnyDestination})
 }
 
 // Declares reports whether anything is declared under the agreement: it

@@ -616,7 +616,7 @@ func (t Trigger) deps() []string {
 // takes.
 var obligationFields = map[ObligationKind][]string{
 	NoTransfer:       {"items", "destinations"},
-	LicensedTransfer: {"items", "destinations", "approved_by"},
+	LicensedTransfer: {"items", "destinations", "approved_by", "requested_by"},
 	Declare:          {"sites", "lead_time", "late_tolerance", "discrepancy_tolerance", "withdrawal_is_violation", "broken_seal_is_violation"},
 	Access:           {"sites", "response_time", "escalation"},
 	FacilityDuty:     {"sites", "requirement", "monitored_by", "limits", "continuity", "discrepancy_tolerance"},
@@ -638,6 +638,7 @@ func (o Obligation) setFields() []string {
 	add(len(o.Items) > 0, "items")
 	add(len(o.Destinations) > 0, "destinations")
 	add(o.ApprovedBy != "", "approved_by")
+	add(o.RequestedBy != "", "requested_by")
 	add(len(o.Sites) > 0, "sites")
 	add(o.LeadTime != nil, "lead_time")
 	add(o.LateTolerance != 0, "late_tolerance")
@@ -702,7 +703,15 @@ func (c *checker) checkObligations() {
 				c.add(at(path, "destinations"), "obligation %s names no destinations; list ISO 3166-1 alpha-2 codes", o.ID)
 			}
 			for k, d := range o.Destinations {
-				c.country(at(path, "destinations", k), d)
+				switch {
+				case d == AnyDestination && len(o.Destinations) > 1:
+					c.add(at(path, "destinations", k), "destination %q covers every destination and stands alone; drop the others, or list countries only", d)
+				case d != AnyDestination:
+					c.country(at(path, "destinations", k), d)
+				}
+			}
+			if o.RequestedBy != "" {
+				ref(c, at(path, "requested_by"), what, "party", o.RequestedBy, c.parties)
 			}
 			if o.Kind == LicensedTransfer && c.s.Procurement == nil {
 				c.add(at(path, "kind"), "obligation %s needs approvals, but the agreement has no procurement section; add one", o.ID)

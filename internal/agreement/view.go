@@ -225,7 +225,14 @@ func (o Obligation) Scope() string {
 		if o.ApprovedBy != "" {
 			by = " by body " + o.ApprovedBy
 		}
-		s := fmt.Sprintf("approval%s before transfer of %s to %s", by, strings.Join(o.Items, ", "), strings.Join(o.Destinations, " "))
+		dest := strings.Join(o.Destinations, " ")
+		if dest == AnyDestination {
+			dest = "any destination"
+		}
+		s := fmt.Sprintf("approval%s before transfer of %s to %s", by, strings.Join(o.Items, ", "), dest)
+		if o.RequestedBy != "" {
+			s += ", asked for by " + o.RequestedBy
+		}
 		if o.FoundBy != "" {
 			s += ", as body " + o.FoundBy + " may find"
 		}

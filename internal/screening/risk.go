@@ -54,10 +54,10 @@ func prohibited(d Declaration, inForce []agreement.Obligation, results []ItemRes
 			continue
 		}
 		var where []string
-		if slices.Contains(o.Destinations, d.Destination) {
+		if o.Covers(d.Destination) {
 			where = append(where, "destination "+d.Destination)
 		}
-		if c := d.EndUser.Country; c != d.Destination && slices.Contains(o.Destinations, c) {
+		if c := d.EndUser.Country; c != d.Destination && o.Covers(c) {
 			where = append(where, "end user's country "+c)
 		}
 		if where == nil {

@@ -139,6 +139,27 @@ func TestLicenceWhoAsksWhoDecides(t *testing.T) {
 	if l := w.licence("lic-acc"); l.Status != state.LicenceDenied {
 		t.Errorf("ten yes and a permanent member's no: %s (%s)", l.Status, l.Cause)
 	}
+
+	// Arms from Iran (Annex B, paragraph 6(b)): Iran is the supplying
+	// state and asks; the Council decides.
+	out := func(as, id string) error {
+		w.now = at("2016-04-01T10:00")
+		return w.send("", as, statement.TypeLicenceRequest, id, statement.LicenceBody{Item: "arms", Description: "two fast attack craft",
+			Exporter: "Marine Industries Organization", Importer: "a navy", Destination: "VE", EndUse: "coastal patrol", EndUseLocation: "Puerto Cabello",
+			Certificate: w.blob("END-USER CERTIFICATE for " + id)})
+	}
+	if err := out("de-bafa", "lic-out-0"); !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "asked for by party iran") {
+		t.Errorf("Germany asks for Iran's arms exports: %v", err)
+	}
+	if err := out("ir-mfa", "lic-out-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.voteIn("2016-04-02T10:00", "unsc-france", "security-council", "licence:lic-out-1", agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	if l := w.licence("lic-out-1"); l.Status != state.LicenceDenied {
+		t.Errorf("arms from Iran after a permanent member's no: %s (%s)", l.Status, l.Cause)
+	}
 }
 
 func (w *world) licence(id string) *state.Licence {

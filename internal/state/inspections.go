@@ -317,7 +317,7 @@ func (c *Context) transferObligation(party string, fs []statement.Finding, dest 
 			first = o.ID
 		}
 		for _, f := range fs {
-			if slices.Contains(o.Items, f.Category) && (dest == "" || slices.Contains(o.Destinations, dest)) {
+			if slices.Contains(o.Items, f.Category) && (dest == "" || o.Covers(dest)) {
 				return o.ID
 			}
 		}

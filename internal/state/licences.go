@@ -72,12 +72,12 @@ func applyLicenceRequest(c *Context, e Entry) error {
 	if err := checkEvidence(c.KV, []statement.Evidence{{SHA256: b.Certificate}}); err != nil {
 		return fmt.Errorf("end-user certificate: %w", err)
 	}
-	if asks := c.requester(); c.Author.Party != asks {
-		return fmt.Errorf("%w: licences are asked for by party %s, not %s", ErrForbidden, asks, c.Author.Party)
-	}
 	o := needsLicence(Timeline(c.KV, c.Spec).InForce(e.Time), b.Item, b.Destination)
 	if o == nil {
 		return fmt.Errorf("%w: no licensed-transfer obligation in force covers %s to %s", ErrInvalid, b.Item, b.Destination)
+	}
+	if asks := c.requester(o); c.Author.Party != asks {
+		return fmt.Errorf("%w: licences under obligation %s are asked for by party %s, not %s", ErrForbidden, o.ID, asks, c.Author.Party)
 	}
 	l := Licence{LicenceBody: b, ID: e.Statement.ID, Index: e.Index, Time: e.Time, Status: LicencePending,
 		Deadline: addWorkingDays(e.Time, p.WorkingDays)}
@@ -94,10 +94,10 @@ func applyLicenceRequest(c *Context, e Entry) error {
 	return putJSON(c.KV, kindLicence, l.ID, l)
 }
 
-// requester is the party that asks for licences: the procurement
-// channel's requester, or else the undertaker.
-func (c *Context) requester() string {
-	if r := c.Spec.Procurement.Requester; r != "" {
+// requester is the party that asks for the licences an obligation needs:
+// its own requester, the procurement channel's, or else the undertaker.
+func (c *Context) requester(o *agreement.Obligation) string {
+	if r := cmp.Or(o.RequestedBy, c.Spec.Procurement.Requester); r != "" {
 		return r
 	}
 	for _, p := range c.Spec.Parties {
@@ -112,7 +112,7 @@ func (c *Context) requester() string {
 // covers the item category to the destination, if any.
 func needsLicence(inForce []agreement.Obligation, item, dest string) *agreement.Obligation {
 	for i, o := range inForce {
-		if o.Kind == agreement.LicensedTransfer && slices.Contains(o.Items, item) && slices.Contains(o.Destinations, dest) {
+		if o.Kind == agreement.LicensedTransfer && slices.Contains(o.Items, item) && o.Covers(dest) {
 			return &inForce[i]
 		}
 	}

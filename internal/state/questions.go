@@ -214,7 +214,7 @@ func rule(b agreement.Body) string {
 	case agreement.Quorum:
 		return fmt.Sprintf("%d of %d", b.Quorum, len(b.Members))
 	}
-	return fmt.Sprintf("reverse veto, %d of %d and no veto", b.Quorum, len(b.Members))
+	return fmt.Sprintf("%d of %d and no veto", b.Quorum, len(b.Members))
 }
 
 func words(o agreement.Outcome) string { return strings.ReplaceAll(string(o), "_", " ") }
