@@ -351,8 +351,8 @@ func (w *world) disputeState() (state.DisputeStatus, compliance.ReliefStatus) {
 const councilQuestion = "dispute:dispute-1/security-council"
 
 // TestBodyReverseVeto: a resolution to continue the relief that gets its
-// votes resolves the dispute; one veto lets the snapback stand at once;
-// no resolution by the deadline lets it stand then. No party invokes it,
+// votes resolves the dispute; one veto defeats it, and the snapback comes
+// when the Council's 30 days end, as it does when no resolution passes. No party invokes it,
 // nor steps the dispute at the council's step.
 func TestBodyReverseVeto(t *testing.T) {
 	t.Run("resolution passes", func(t *testing.T) {
@@ -389,12 +389,18 @@ func TestBodyReverseVeto(t *testing.T) {
 		if err := w.vote("2016-03-11T10:00", "e3eu3-us", councilQuestion, agreement.No); err != nil {
 			t.Fatal(err)
 		}
-		if ds, rs := w.disputeState(); ds != state.DisputeSnapback || rs != compliance.ReliefRestored {
-			t.Errorf("after the veto: dispute %s, relief %s", ds, rs)
+		// The vetoed draft fails, but the Council's 30 days run: the
+		// measures return at their end (resolution 2231, paragraph 12).
+		if ds, rs := w.disputeState(); ds != state.DisputeOpen || rs != compliance.ReliefInEffect {
+			t.Errorf("after the veto, within the 30 days: dispute %s, relief %s", ds, rs)
 		}
 		err = w.send("2016-03-12", "e3eu3-coordinator", statement.TypeSnapback, "snapback-1", statement.SnapbackBody{Dispute: "dispute-1"})
 		if !errors.Is(err, state.ErrForbidden) || !strings.Contains(err.Error(), "no party invokes it") {
 			t.Errorf("snapback.invoke where the council decides: %v", err)
+		}
+		w.tick("2016-04-07")
+		if ds, rs := w.disputeState(); ds != state.DisputeSnapback || rs != compliance.ReliefRestored {
+			t.Errorf("at the end of the 30 days after the veto: dispute %s, relief %s", ds, rs)
 		}
 	})
 	t.Run("no resolution by the deadline", func(t *testing.T) {

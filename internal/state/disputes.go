@@ -233,7 +233,17 @@ func disputeDeadline(c *Context, at time.Time, key string) error {
 		return err
 	}
 	if c.Spec.Dispute.Steps[d.Step].Body != "" {
-		return c.expire(stepQuestion(d.ID, d.StepName), at)
+		q, err := LoadQuestion(c.KV, stepQuestion(d.ID, d.StepName))
+		if err != nil {
+			return err
+		}
+		if q.Outcome == "" {
+			return c.expire(q.ID, at)
+		}
+		if err := c.enterStep(d, d.Step+1, at, "not resolved at step "+d.StepName+": "+q.Cause); err != nil {
+			return err
+		}
+		return putJSON(c.KV, kindDispute, d.ID, d)
 	}
 	if err := c.enterStep(d, d.Step+1, at, "step "+d.StepName+" ran out of days"); err != nil {
 		return err
@@ -297,14 +307,21 @@ func disputeDecided(c *Context, q *Question, ref string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := c.unschedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
-		return err
-	}
-	if q.Outcome == agreement.Approved {
+	switch {
+	case q.Outcome == agreement.Approved:
+		if err := c.unschedule(d.Deadline, "dispute", fmt.Sprintf("%s/%d", d.ID, d.Step)); err != nil {
+			return err
+		}
 		d.Status = DisputeResolved
 		d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("resolved at step %s: %s", d.StepName, q.Cause)})
-	} else if err := c.enterStep(d, d.Step+1, at, "not resolved at step "+d.StepName+": "+q.Cause); err != nil {
-		return err
+	case at.Before(d.Deadline):
+		// A vote that fails does not shorten the step: its days run, as
+		// resolution 2231's 30 days do after a vetoed draft.
+		d.History = append(d.History, compliance.Change{Time: at, Reason: fmt.Sprintf("not resolved by the vote at step %s (%s); the step runs until %s", d.StepName, q.Cause, Day(d.Deadline))})
+	default:
+		if err := c.enterStep(d, d.Step+1, at, "not resolved at step "+d.StepName+": "+q.Cause); err != nil {
+			return err
+		}
 	}
 	return putJSON(c.KV, kindDispute, d.ID, d)
 }
