@@ -155,6 +155,9 @@ type GoalRow struct {
 // (verification.traffic) or a figure the arithmetic cannot use.
 func Plan(spec *agreement.Spec) (Report, error) {
 	v := spec.Verification
+	if len(v.Traffic) == 0 && !spec.Declares() {
+		return Report{}, fmt.Errorf("%w: agreement %s has no declaration obligation: nothing is declared, so there are no consignments to inspect at exit points and no effort to plan", ErrInvalid, spec.ID)
+	}
 	if err := checkPlan(v); err != nil {
 		return Report{}, err
 	}
