@@ -24,6 +24,7 @@ import (
 	"github.com/surety/surety/internal/store"
 	"github.com/surety/surety/internal/store/postgres"
 	"github.com/surety/surety/internal/store/sqlite"
+	"github.com/surety/surety/internal/web"
 )
 
 // OpenStore opens the store a --db flag names: sqlite:PATH (or a bare
@@ -188,6 +189,9 @@ func Serve(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		return fail(err)
 	}
 	r.Server = server.New(l, r.Publisher, cfg.Logger)
+	if err := web.Register(r.Server, l); err != nil {
+		return fail(err)
+	}
 	if cfg.Limits != (server.Limits{}) {
 		r.Server.SetLimits(cfg.Limits)
 	}

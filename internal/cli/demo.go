@@ -545,7 +545,8 @@ func (d *Demo) summary(ctx context.Context, cfg DemoConfig, spec *agreement.Spec
 		fmt.Fprintf(w, "  %s &\n  %s\n", serve, audit)
 		return nil
 	}
-	fmt.Fprintf(w, "\nThe API is at %s (try %s/v1/incentives or %s/log/%s/checkpoint).\n", d.Run.URL, d.Run.URL, d.Run.URL, spec.ID)
+	fmt.Fprintf(w, "\nThe dashboard is at %s/ : the verdicts, the incentives, and every statement checked against the signed log in your browser.\n", d.Run.URL)
+	fmt.Fprintf(w, "The API is at %s (try %s/v1/incentives or %s/log/%s/checkpoint).\n", d.Run.URL, d.Run.URL, d.Run.URL, spec.ID)
 	fmt.Fprintf(w, "Audit the log, replaying every verdict, with:\n  %s\n", audit)
 	return nil
 }

@@ -1,0 +1,221 @@
+// Surety's record, checked in the browser. From what the log serves
+// (its checkpoint, the entry bundle tile that holds a statement, and the
+// statement's inclusion proof) and the keys of the adopted agreement,
+// this module checks, with WebCrypto only:
+//   - the checkpoint's signature by the log key (a signed note);
+//   - each witness's cosignature (cosignature/v1), and the agreement's quorum;
+//   - on a statement's page, that the statement is in the signed tree
+//     (RFC 6962 inclusion proof to the checkpoint's root).
+// Each result is written beside what it checks; a failure is loud.
+
+const utf8 = new TextEncoder();
+
+function fromBase64(s) {
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+}
+
+function toBase64(b) {
+  return btoa(String.fromCharCode(...b));
+}
+
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let i = 0;
+  for (const p of parts) {
+    out.set(p, i);
+    i += p.length;
+  }
+  return out;
+}
+
+async function sha256(...parts) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", concat(...parts)));
+}
+
+function equal(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+// A verifier key, "name+hash+base64(type || key)".
+function parseKey(vkey) {
+  const [name, hash, key] = vkey.split("+");
+  const b = fromBase64(key);
+  return { name, hash, type: b[0], pub: b.slice(1) };
+}
+
+// The 4-byte key id a signature line starts with: the first four bytes
+// of SHA-256(name || "\n" || type || key).
+async function keyID(name, type, pub) {
+  return (await sha256(utf8.encode(name + "\n"), Uint8Array.of(type), pub)).slice(0, 4);
+}
+
+async function ed25519(pub, sig, msg) {
+  const key = await crypto.subtle.importKey("raw", pub, { name: "Ed25519" }, false, ["verify"]);
+  return crypto.subtle.verify({ name: "Ed25519" }, key, sig, msg);
+}
+
+// A signed note: its text, up to and including the blank line's first
+// newline, and its signature lines "— name base64".
+function parseNote(text) {
+  const i = text.indexOf("\n\n");
+  if (i < 0) throw new Error("the checkpoint is not a signed note");
+  const sigs = [];
+  for (const line of text.slice(i + 2).split("\n")) {
+    if (line === "") continue;
+    const m = /^\u2014 (\S+) (\S+)$/.exec(line);
+    if (!m) throw new Error("a malformed signature line: " + line);
+    sigs.push({ name: m[1], sig: fromBase64(m[2]) });
+  }
+  return { body: text.slice(0, i + 1), sigs };
+}
+
+// checkCheckpoint returns the checkpoint's size and root once its log
+// signature and a quorum of cosignatures verify; otherwise it throws.
+export async function checkCheckpoint(text, keys) {
+  const note = parseNote(text);
+  const [origin, size, root] = note.body.split("\n");
+  if (origin !== keys.origin) throw new Error(`the checkpoint is of ${origin}, not ${keys.origin}`);
+  const logKey = parseKey(keys.log);
+  const id = await keyID(logKey.name, 0x01, logKey.pub);
+  const mine = note.sigs.filter((s) => s.name === logKey.name && equal(s.sig.slice(0, 4), id));
+  if (mine.length === 0) throw new Error("the checkpoint bears no signature by the log key " + logKey.name);
+  for (const s of mine) {
+    if (!(await ed25519(logKey.pub, s.sig.slice(4), utf8.encode(note.body)))) {
+      throw new Error("the log's signature on the checkpoint does not verify");
+    }
+  }
+  const cosigners = [];
+  for (const vkey of keys.witnesses) {
+    const w = parseKey(vkey);
+    const wid = await keyID(w.name, 0x04, w.pub);
+    for (const s of note.sigs) {
+      if (s.name !== w.name || !equal(s.sig.slice(0, 4), wid)) continue;
+      const t = new DataView(s.sig.buffer, s.sig.byteOffset + 4, 8).getBigUint64(0);
+      const msg = utf8.encode(`cosignature/v1\ntime ${t}\n` + note.body);
+      if (!(await ed25519(w.pub, s.sig.slice(12), msg))) {
+        throw new Error(`witness ${w.name}'s cosignature does not verify`);
+      }
+      cosigners.push({ name: w.name, time: new Date(Number(t) * 1000) });
+    }
+  }
+  if (cosigners.length < keys.quorum) {
+    throw new Error(`${cosigners.length} witness cosignatures, fewer than the agreement's quorum of ${keys.quorum}`);
+  }
+  return { size: Number(size), root: fromBase64(root), cosigners };
+}
+
+// C2SP tlog-tiles: an index as 3-digit path elements, all but the last
+// prefixed with x.
+function tileIndex(n) {
+  const parts = [];
+  do {
+    parts.unshift(String(n % 1000).padStart(3, "0"));
+    n = Math.floor(n / 1000);
+  } while (n > 0);
+  return parts.map((p, i) => (i < parts.length - 1 ? "x" + p : p)).join("/");
+}
+
+// entryAt reads the entry at index from its entry bundle in a tree of size
+// entries: 2-byte big-endian lengths, each followed by its entry.
+async function entryAt(log, index, size) {
+  const tile = Math.floor(index / 256);
+  let path = log + "tile/entries/" + tileIndex(tile);
+  const width = Math.min(256, size - tile * 256);
+  if (width < 256) path += ".p/" + width;
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`the entry bundle ${path} answered ${res.status}`);
+  const b = new Uint8Array(await res.arrayBuffer());
+  let at = 0;
+  for (let i = 0; i <= index % 256; i++) {
+    if (at + 2 > b.length) throw new Error("the entry bundle is cut short");
+    const n = (b[at] << 8) | b[at + 1];
+    if (i === index % 256) return b.slice(at + 2, at + 2 + n);
+    at += 2 + n;
+  }
+  throw new Error("the entry bundle does not hold the entry");
+}
+
+// included checks an RFC 6962 inclusion proof (RFC 9162, 2.1.3.2).
+async function included(leaf, index, size, proof, root) {
+  if (index >= size) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await sha256(Uint8Array.of(1), p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = await sha256(Uint8Array.of(1), r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(r, root);
+}
+
+// checkInclusion reads the statement at index from the served entry
+// bundle and checks that it is in the tree of the verified checkpoint.
+export async function checkInclusion(log, index, cp) {
+  const entry = await entryAt(log, index, cp.size);
+  const leaf = await sha256(Uint8Array.of(0), entry);
+  const res = await fetch(`/v1/proof/inclusion?index=${index}&size=${cp.size}`);
+  if (!res.ok) throw new Error(`the inclusion proof answered ${res.status}`);
+  const proof = (await res.json()).proof.map(fromBase64);
+  if (!(await included(leaf, index, cp.size, proof, cp.root))) {
+    throw new Error(`statement ${index} is not in the tree of the checkpoint of size ${cp.size}: its entry or its proof has been changed`);
+  }
+  return toBase64(leaf);
+}
+
+function show(id, ok, text) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  el.textContent = (ok ? "Verified in your browser: " : "FAILED: ") + text;
+  el.className = ok ? "verified" : "failed";
+  el.setAttribute("role", ok ? "status" : "alert");
+}
+
+async function main() {
+  const data = JSON.parse(document.getElementById("verify-data").textContent);
+  let cp;
+  try {
+    const res = await fetch(data.log + "checkpoint", { cache: "no-store" });
+    if (!res.ok) throw new Error(`the checkpoint answered ${res.status}`);
+    cp = await checkCheckpoint(await res.text(), data.keys);
+    show("checkpoint-status", true,
+      `the checkpoint of ${cp.size} entries is signed by the log key and cosigned by ${cp.cosigners.length} witnesses (quorum ${data.keys.quorum}).`);
+    const list = document.getElementById("cosigners");
+    if (list) {
+      for (const c of cp.cosigners) {
+        const li = document.createElement("li");
+        const age = Math.round((Date.now() - c.time.getTime()) / 60000);
+        li.textContent = `${c.name}: cosigned ${c.time.toISOString()} (${age} min ago)`;
+        list.append(li);
+      }
+    }
+  } catch (e) {
+    show("checkpoint-status", false, e.message);
+    show("inclusion-status", false, "the statement cannot be checked against an unverified checkpoint.");
+    return;
+  }
+  if (data.index === undefined) return;
+  try {
+    const leaf = await checkInclusion(data.log, data.index, cp);
+    const shown = document.getElementById("leaf-hash");
+    if (shown && shown.textContent !== leaf) {
+      throw new Error(`the served entry hashes to ${leaf}, not to the leaf hash this page shows`);
+    }
+    show("inclusion-status", true, `statement ${data.index} is in the tree of ${cp.size} entries that the checkpoint signs.`);
+  } catch (e) {
+    show("inclusion-status", false, e.message);
+  }
+}
+
+main();

@@ -1,0 +1,278 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/surety/surety/internal/cli"
+)
+
+// The demo's year, served once for every test here: its period 11 holds
+// the Rodong violation.
+var (
+	demoOnce sync.Once
+	demo     *cli.Demo
+	demoErr  error
+)
+
+func served(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the dashboard's tests serve the demo's simulated year")
+	}
+	demoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "surety-web-")
+		if err != nil {
+			demoErr = err
+			return
+		}
+		demo, demoErr = cli.RunDemo(context.Background(), cli.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Out: io.Discard,
+			Until: time.Date(1994, 7, 31, 0, 0, 0, 0, time.UTC)})
+	})
+	if demoErr != nil {
+		t.Fatal(demoErr)
+	}
+	return demo.Run.URL
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demo != nil {
+		demo.Close()
+	}
+	os.Exit(code)
+}
+
+func get(t *testing.T, u string) (string, http.Header) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", u, res.StatusCode, b)
+	}
+	return string(b), res.Header
+}
+
+// TestPages: the overview shows each period's verdicts with their reasons
+// and links to the statements behind them, the detection plot is an SVG
+// with a text alternative beside it, and a statement's page shows its
+// author, key and leaf hash. The API's unknown paths still answer with a
+// problem.
+func TestPages(t *testing.T) {
+	base := served(t)
+	page, _ := get(t, base+"/")
+	for _, want := range []string{`id="period-11"`, "prohibited items found at kpnam", `href="/statements/`, `alt="A line of each closed period's detection`, `id="checkpoint-status"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the overview lacks %q", want)
+		}
+	}
+	svg, h := get(t, base+"/plots/detection.svg")
+	if h.Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg, "<svg") || !strings.Contains(svg, "Detection per period") {
+		t.Errorf("the plot: %s, %.80q", h.Get("Content-Type"), svg)
+	}
+	st, _ := get(t, base+"/statements/1")
+	for _, want := range []string{"Statement 1:", "Author's key", `id="leaf-hash"`, `id="inclusion-status"`} {
+		if !strings.Contains(st, want) {
+			t.Errorf("statement 1's page lacks %q", want)
+		}
+	}
+	res, err := http.Get(base + "/v1/nothing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("an unknown API path: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
+
+// browser starts Debian's chromium, or skips without it unless
+// SURETY_REQUIRE_BROWSER=1 requires it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("SURETY_REQUIRE_BROWSER") == "1" {
+			t.Fatal("SURETY_REQUIRE_BROWSER=1 but chromium is not installed: apt-get install -y chromium")
+		}
+		t.Skip("chromium is not installed (apt-get install -y chromium); the browser tests are skipped")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil { // start the browser outside any timeout
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithTimeout(ctx, time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// status opens a page and waits for the browser's verdict on an element.
+func status(t *testing.T, ctx context.Context, u, id string) (string, string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitNotPresent("#"+id+".pending")); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text("#"+id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	class, err := chromedp.Run(ctx, chromedp.AttributeValue("#"+id, "class"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text, class.Value
+}
+
+// TestBrowserVerifies: in a real browser, the overview shows period 11's
+// verdict with its reason and the checkpoint verified; following the
+// reason's statement link leads to its page, where the browser verifies
+// the statement's inclusion in the signed tree.
+func TestBrowserVerifies(t *testing.T) {
+	base := served(t)
+	ctx := browser(t)
+	text, class := status(t, ctx, base+"/", "checkpoint-status")
+	if class != "verified" || !strings.Contains(text, "cosigned by 2 witnesses") {
+		t.Fatalf("the overview's checkpoint: %s %q", class, text)
+	}
+	verdict, err := chromedp.Run(ctx, chromedp.Text("#period-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(verdict, "dprk (undertaker): non compliant") || !strings.Contains(verdict, "prohibited items found at kpnam") {
+		t.Errorf("period 11 reads %q", verdict)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#period-11 a[href^='/statements/']"), chromedp.WaitVisible("#inclusion-status"), chromedp.WaitNotPresent("#inclusion-status.pending")); err != nil {
+		t.Fatal(err)
+	}
+	text, err = chromedp.Run(ctx, chromedp.Text("#inclusion-status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Text("h1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(text, "Verified in your browser: statement") || !strings.Contains(title, "inspection.report") {
+		t.Errorf("the statement behind period 11's reason: %q, %q", title, text)
+	}
+}
+
+// tampered serves the demo's log through a proxy that changes what the
+// browser fetches from one path.
+func tampered(t *testing.T, base string, match func(path string) bool, change func([]byte) []byte) string {
+	t.Helper()
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := httputil.NewSingleHostReverseProxy(target)
+	p.ModifyResponse = func(res *http.Response) error {
+		if !match(res.Request.URL.Path) {
+			return nil
+		}
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return err
+		}
+		b = change(b)
+		res.Body = io.NopCloser(bytes.NewReader(b))
+		res.ContentLength = int64(len(b))
+		res.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		return nil
+	}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestBrowserShowsTampering: a checkpoint whose signature was changed, or
+// an entry bundle one of whose entries was changed, makes the page say
+// that the check failed, as an alert.
+func TestBrowserShowsTampering(t *testing.T) {
+	base := served(t)
+	ctx := browser(t)
+	badSig := tampered(t, base, func(p string) bool { return strings.HasSuffix(p, "/checkpoint") }, func(b []byte) []byte {
+		// Change one character of the log's signature.
+		i := bytes.Index(b, []byte("\n— surety.local/il-kp-1993 ")) + len("\n— surety.local/il-kp-1993 ") + 10
+		b[i] ^= 1
+		return b
+	})
+	text, class := status(t, ctx, badSig+"/", "checkpoint-status")
+	if class != "failed" || !strings.Contains(text, "FAILED") || !strings.Contains(text, "does not verify") {
+		t.Errorf("a checkpoint with a changed signature: %s %q", class, text)
+	}
+	role, err := chromedp.Run(ctx, chromedp.AttributeValue("#checkpoint-status", "role"))
+	if err != nil || role.Value != "alert" {
+		t.Errorf("the failure's role: %q %v", role.Value, err)
+	}
+
+	badTile := tampered(t, base, func(p string) bool { return strings.Contains(p, "/tile/entries/") }, func(b []byte) []byte {
+		// Change one byte of the first entry's statement.
+		b[40] ^= 1
+		return b
+	})
+	text, class = status(t, ctx, badTile+"/statements/0", "inclusion-status")
+	if class != "failed" || !strings.Contains(text, "is not in the tree") {
+		t.Errorf("a changed entry bundle: %s %q", class, text)
+	}
+	text, class = status(t, ctx, badTile+"/statements/0", "checkpoint-status")
+	if class != "verified" {
+		t.Errorf("the checkpoint beside the changed entry bundle: %s %q", class, text)
+	}
+}
+
+// TestScreenshots writes the screenshots in docs/ when SURETY_SCREENSHOTS
+// names a directory: the overview and a statement's page of the demo's
+// log, each taken once the browser has verified what it shows.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("SURETY_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set SURETY_SCREENSHOTS=DIR to write the dashboard's screenshots")
+	}
+	base := served(t)
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1100, 900)); err != nil {
+		t.Fatal(err)
+	}
+	for name, page := range map[string][2]string{
+		"dashboard.png":           {"/", "checkpoint-status"},
+		"dashboard-statement.png": {"/statements/6243", "inclusion-status"},
+	} {
+		if text, class := status(t, ctx, base+page[0], page[1]); class != "verified" {
+			t.Fatalf("%s: %s %q", page[0], class, text)
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dir+"/"+name, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
