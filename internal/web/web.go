@@ -32,17 +32,18 @@ var files embed.FS
 
 // Dashboard serves the pages of one agreement's log.
 type Dashboard struct {
-	log   *ledger.Log
-	pages map[string]*template.Template
+	log      *ledger.Log
+	pages    map[string]*template.Template
+	sessions *sessions
 }
 
 // Register adds the dashboard's pages to the API server: the overview at
 // /, a page for every statement at /statements/{index}, the detection
 // plot, and the scripts and style under /static/.
 func Register(s *server.Server, l *ledger.Log) error {
-	d := &Dashboard{log: l, pages: map[string]*template.Template{}}
+	d := &Dashboard{log: l, pages: map[string]*template.Template{}, sessions: newSessions()}
 	funcs := template.FuncMap{"day": day, "pct": pct, "words": words}
-	for _, page := range []string{"overview", "statement"} {
+	for _, page := range []string{"overview", "statement", "work"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return fmt.Errorf("web: %w", err)
@@ -57,6 +58,11 @@ func Register(s *server.Server, l *ledger.Log) error {
 	s.Handle("GET /{$}", d.overview)
 	s.Handle("GET /statements/{index}", d.statement)
 	s.Handle("GET /plots/detection.svg", d.detectionPlot)
+	s.Handle("GET /work", d.work)
+	s.Handle("POST /signin/challenge", d.postChallenge)
+	s.Handle("POST /signin", d.postSignIn)
+	s.Handle("POST /signout", d.postSignOut)
+	s.Handle("POST /draft", d.postDraft)
 	s.Handle("GET /static/", func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-cache")
 		assets.ServeHTTP(w, r)

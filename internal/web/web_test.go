@@ -3,6 +3,9 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +22,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/surety/surety/internal/cli"
+	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/web"
 )
 
 // The demo's year, served once for every test here: its period 11 holds
@@ -220,7 +225,11 @@ func TestBrowserShowsTampering(t *testing.T) {
 	badSig := tampered(t, base, func(p string) bool { return strings.HasSuffix(p, "/checkpoint") }, func(b []byte) []byte {
 		// Change one character of the log's signature.
 		i := bytes.Index(b, []byte("\n— surety.local/il-kp-1993 ")) + len("\n— surety.local/il-kp-1993 ") + 10
-		b[i] ^= 1
+		if b[i] == 'A' {
+			b[i] = 'B'
+		} else {
+			b[i] = 'A'
+		}
 		return b
 	})
 	text, class := status(t, ctx, badSig+"/", "checkpoint-status")
@@ -274,5 +283,98 @@ func TestScreenshots(t *testing.T) {
 		if err := os.WriteFile(dir+"/"+name, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestBrowserSignsIn: a principal signs in with its key file, the key
+// staying in the browser; a key file of another principal signs a
+// statement for no one; Israel's envoy raises a dispute signed in the
+// browser, which the log accepts, and its page verifies it. A request in
+// the session without its CSRF token, and a sign-in whose signature is
+// not the principal's, are refused.
+func TestBrowserSignsIn(t *testing.T) {
+	base := served(t)
+	ctx := browser(t)
+	key := func(id string) string { return demo.KeyDir + "/" + id + ".key" }
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/work"),
+		chromedp.SetUploadFiles("#signin-key", []string{key("il-insp-nam-1")}),
+		chromedp.Click("#signin-button"),
+		chromedp.WaitVisible("#principal")); err != nil {
+		t.Fatal(err)
+	}
+	who, err := chromedp.Run(ctx, chromedp.Text("#principal"))
+	if err != nil || who != "il-insp-nam-1" {
+		t.Fatalf("signed in as %q (%v)", who, err)
+	}
+	types, err := chromedp.Run(ctx, chromedp.Text("#statement-type"))
+	if err != nil || !strings.Contains(types, "inspection.report") || strings.Contains(types, "payment.record") {
+		t.Errorf("an inspector may state %q (%v)", types, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#signout-button"), chromedp.WaitVisible("#signin-key")); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles("#signin-key", []string{key("il-envoy")}),
+		chromedp.Click("#signin-button"),
+		chromedp.WaitVisible("#statement-form"),
+		chromedp.SetValue("#statement-type", "dispute.raise"),
+		chromedp.SetValue("#statement-id", "dispute-from-the-dashboard"),
+		chromedp.SetValue("#statement-body", `{"against": "dprk", "description": "raised from the dashboard"}`),
+		chromedp.SetUploadFiles("#statement-key", []string{key("il-treasury")}),
+		chromedp.Click("#statement-button"),
+		chromedp.WaitVisible("#statement-status.failed")); err != nil {
+		t.Fatal(err)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Text("#statement-status")); !strings.Contains(text, "il-treasury's key; you are signed in as il-envoy") {
+		t.Errorf("another principal's key: %q", text)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles("#statement-key", []string{key("il-envoy")}),
+		chromedp.Click("#statement-button"),
+		chromedp.WaitVisible("#statement-link"),
+		chromedp.Click("#statement-link"),
+		chromedp.WaitVisible("#inclusion-status"),
+		chromedp.WaitNotPresent("#inclusion-status.pending")); err != nil {
+		t.Fatal(err)
+	}
+	title, _ := chromedp.Run(ctx, chromedp.Text("h1"))
+	text, _ := chromedp.Run(ctx, chromedp.Text("#inclusion-status"))
+	if !strings.Contains(title, "dispute.raise dispute-from-the-dashboard") || !strings.HasPrefix(text, "Verified in your browser") {
+		t.Errorf("the statement signed in the browser: %q, %q", title, text)
+	}
+
+	// Outside the browser: a session request without its CSRF token, and
+	// a sign-in signed by another key.
+	res, err := http.Post(base+"/signin/challenge", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ch struct{ Challenge string }
+	if err := json.NewDecoder(res.Body).Decode(&ch); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	other, err := keys.Derive("demo", "il-treasury")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := ed25519.Sign(other.Key, web.SignInMessage("surety.local/il-kp-1993", "il-envoy", ch.Challenge))
+	in, _ := json.Marshal(map[string]string{"principal": "il-envoy", "challenge": ch.Challenge, "signature": base64.StdEncoding.EncodeToString(sig)})
+	res, err = http.Post(base+"/signin", "application/json", bytes.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || len(res.Cookies()) != 0 {
+		t.Errorf("a sign-in signed by another key: %d, cookies %v", res.StatusCode, res.Cookies())
+	}
+	res, err = http.Post(base+"/draft", "application/json", strings.NewReader(`{"type":"dispute.raise","id":"x","body":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("a draft without a session: %d", res.StatusCode)
 	}
 }

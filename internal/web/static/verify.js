@@ -38,8 +38,9 @@ function equal(a, b) {
 
 // A verifier key, "name+hash+base64(type || key)".
 function parseKey(vkey) {
-  const [name, hash, key] = vkey.split("+");
-  const b = fromBase64(key);
+  // The name has no "+" and the hash is hex; the base64 may hold "+".
+  const [name, hash, ...rest] = vkey.split("+");
+  const b = fromBase64(rest.join("+"));
   return { name, hash, type: b[0], pub: b.slice(1) };
 }
 
@@ -193,6 +194,7 @@ async function main() {
       `the checkpoint of ${cp.size} entries is signed by the log key and cosigned by ${cp.cosigners.length} witnesses (quorum ${data.keys.quorum}).`);
     const list = document.getElementById("cosigners");
     if (list) {
+      list.replaceChildren();
       for (const c of cp.cosigners) {
         const li = document.createElement("li");
         const age = Math.round((Date.now() - c.time.getTime()) / 60000);
@@ -206,6 +208,13 @@ async function main() {
     return;
   }
   if (data.index === undefined) return;
+  if (data.index >= cp.size) {
+    // A statement just made is in the next checkpoint: check again soon.
+    const el = document.getElementById("inclusion-status");
+    el.textContent = `Statement ${data.index} is not in the latest checkpoint (${cp.size} entries) yet; checking again in a few seconds…`;
+    setTimeout(main, 2000);
+    return;
+  }
   try {
     const leaf = await checkInclusion(data.log, data.index, cp);
     const shown = document.getElementById("leaf-hash");
