@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -195,10 +196,10 @@ func (s *Server) postSealed(w http.ResponseWriter, r *http.Request) error {
 // queued lists the decisions in a site's sealed queue that open their
 // commitment, with the declaration and selection they belong to. It drops
 // from the queue those no longer waiting: inspected, or left.
-func (s *Server) queued(r *http.Request, site string, each func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error) error {
+func (s *Server) queued(ctx context.Context, site string, each func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error) error {
 	var decisions []statement.Decision
 	var keys []string
-	err := s.Log.Store().ScanSealed(r.Context(), s.Log.ID(), queueKey(site, ""), func(k string, v []byte) error {
+	err := s.Log.Store().ScanSealed(ctx, s.Log.ID(), queueKey(site, ""), func(k string, v []byte) error {
 		var b statement.Decision
 		if err := json.Unmarshal(v, &b); err != nil {
 			return err
@@ -211,7 +212,7 @@ func (s *Server) queued(r *http.Request, site string, each func(kv state.KV, b s
 	}
 	var done []string
 	now := s.Log.Now()
-	err = s.Log.View(r.Context(), func(kv state.KV) error {
+	err = s.Log.View(ctx, func(kv state.KV) error {
 		spec, err := s.spec(kv)
 		if err != nil {
 			return err
@@ -253,7 +254,7 @@ func (s *Server) queued(r *http.Request, site string, each func(kv state.KV, b s
 	if err != nil || len(done) == 0 {
 		return err
 	}
-	return s.Log.Store().DeleteSealed(r.Context(), s.Log.ID(), done)
+	return s.Log.Store().DeleteSealed(ctx, s.Log.ID(), done)
 }
 
 // getQueue serves a site's sealed queue to the inspectorate: the
@@ -261,10 +262,30 @@ func (s *Server) queued(r *http.Request, site string, each func(kv state.KV, b s
 // inspected before they leave.
 func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	site := r.PathValue("id")
-	if _, err := s.signer(r, inspectorate(site)); err != nil {
+	pr, err := s.signer(r, inspectorate(site))
+	if err != nil {
 		return err
 	}
-	err := s.Log.View(r.Context(), func(kv state.KV) error {
+	q, err := s.Queue(r.Context(), pr.ID, site)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, q)
+}
+
+// Queue returns a site's sealed queue, by deadline, for a principal the
+// inspectorate admits there: an inspector of the site, or its selector or
+// coordinator. The caller has proved that it acts for the principal: a
+// signed request, or the dashboard's session.
+func (s *Server) Queue(ctx context.Context, principal, site string) ([]api.QueueItem, error) {
+	err := s.Log.View(ctx, func(kv state.KV) error {
+		pr, err := state.LoadPrincipal(kv, principal)
+		if err != nil {
+			return err
+		}
+		if err := inspectorate(site)(pr); err != nil {
+			return err
+		}
 		spec, err := s.spec(kv)
 		if err == nil && !hasSite(spec.Sites, site) {
 			err = fmt.Errorf("%w: no site %q", ledger.ErrNotFound, site)
@@ -272,10 +293,10 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q := []api.QueueItem{}
-	err = s.queued(r, site, func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error {
+	err = s.queued(ctx, site, func(kv state.KV, b statement.Decision, d *state.Declaration, sel state.Selection) error {
 		_, denied, err := state.LoadInspection(kv, d.ID)
 		if err != nil {
 			return err
@@ -288,10 +309,10 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	slices.SortStableFunc(q, func(a, b api.QueueItem) int { return a.Deadline.Compare(b.Deadline) })
-	return writeJSON(w, http.StatusOK, q)
+	return q, nil
 }
 
 // getDue serves the selector the decisions it must now reveal: those

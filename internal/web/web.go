@@ -32,6 +32,7 @@ var files embed.FS
 
 // Dashboard serves the pages of one agreement's log.
 type Dashboard struct {
+	srv      *server.Server
 	log      *ledger.Log
 	pages    map[string]*template.Template
 	sessions *sessions
@@ -41,7 +42,7 @@ type Dashboard struct {
 // /, a page for every statement at /statements/{index}, the detection
 // plot, and the scripts and style under /static/.
 func Register(s *server.Server, l *ledger.Log) error {
-	d := &Dashboard{log: l, pages: map[string]*template.Template{}, sessions: newSessions()}
+	d := &Dashboard{srv: s, log: l, pages: map[string]*template.Template{}, sessions: newSessions()}
 	funcs := template.FuncMap{"day": day, "pct": pct, "words": words}
 	for _, page := range []string{"overview", "statement", "work"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html")

@@ -21,8 +21,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/surety/surety/internal/app"
 	"github.com/surety/surety/internal/cli"
+	"github.com/surety/surety/internal/client"
+	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/screening"
+	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/web"
 )
 
@@ -376,5 +381,108 @@ func TestBrowserSignsIn(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("a draft without a session: %d", res.StatusCode)
+	}
+}
+
+// TestBrowserInspectorReports: a consignment of missile parts is declared
+// at Nampo and selected, for certain, in a sealed selection; the
+// inspector of Nampo signs in, sees it in the site's queue, prepares the
+// report, corrects it to what the inspectors found, signs it in the
+// browser, and the log holds it, with the verdict's fact: prohibited
+// items found. An inspector of another site does not see the queue.
+func TestBrowserInspectorReports(t *testing.T) {
+	base := served(t)
+	ctx := browser(t)
+	signers := map[string]*keys.Signer{}
+	for _, id := range []string{"kp-export-authority", "il-selector"} {
+		k, err := keys.Derive("demo", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signers[id] = k
+	}
+	as := func(id string) *app.Sender {
+		return &app.Sender{Key: signers[id], Author: id, Agreement: "il-kp-1993", Client: client.New(base), Now: demo.Run.Log.Now}
+	}
+	now := demo.Run.Log.Now()
+	body := screening.Declaration{Site: "kpnam", Departure: now.Add(72 * time.Hour), Mode: "sea",
+		Carrier:     screening.Carrier{Vessel: "Chong Chon Gang", IMO: "7937317"},
+		Consignor:   screening.Party{Name: "Korea Mining Development Trading Corporation", Country: "KP"},
+		Consignee:   screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
+		EndUser:     screening.Party{Name: "Shahid Hemmat Industrial Group", Country: "IR"},
+		Destination: "IR",
+		Items: []screening.Item{{Description: "mining equipment", HSCode: "843049", Quantity: 4, Unit: "pcs", WeightKg: 12000,
+			Value: screening.Value{Amount: 900000, Currency: "USD"}}}}
+	if _, err := as("kp-export-authority").Send(context.Background(), statement.TypeDeclare, "d-dashboard-1", body); err != nil {
+		t.Fatal(err)
+	}
+	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := (&app.Selector{Sender: as("il-selector"), VRF: vrf}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	key := func(id string) string { return demo.KeyDir + "/" + id + ".key" }
+	signIn := func(id string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible("#signin-key"),
+			chromedp.SetUploadFiles("#signin-key", []string{key(id)}),
+			chromedp.Click("#signin-button"), chromedp.WaitVisible("#principal")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signIn("il-insp-fnj-1")
+	if page, _ := chromedp.Run(ctx, chromedp.Text("main")); strings.Contains(page, "d-dashboard-1") {
+		t.Error("an inspector of Sunan sees Nampo's sealed queue")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#signout-button"), chromedp.WaitVisible("#signin-key")); err != nil {
+		t.Fatal(err)
+	}
+	signIn("il-insp-nam-1")
+	queue, err := chromedp.Run(ctx, chromedp.Text("#queues ~ ul, .queue"))
+	if err != nil || !strings.Contains(queue, "d-dashboard-1") {
+		t.Fatalf("Nampo's queue: %q (%v); the mandatory selection is not there (is the item screened as a missile item?)", queue, err)
+	}
+	found := `"outcome": "prohibited", "findings": [{"item": 0, "finding": "Rodong engine sections, not mining equipment", "category": "mtcr-cat1"}]`
+	if err := chromedp.Do(ctx, chromedp.Click(`button[data-declaration="d-dashboard-1"]`)); err != nil {
+		t.Fatal(err)
+	}
+	draft, err := chromedp.Run(ctx, chromedp.Value("#statement-body"))
+	if err != nil || !strings.Contains(draft, `"outcome": "cleared"`) || !strings.Contains(draft, `"reveal"`) {
+		t.Fatalf("the prepared report: %q (%v)", draft, err)
+	}
+	report := strings.Replace(draft, `"outcome": "cleared"`, found, 1)
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue("#statement-body", report),
+		chromedp.SetUploadFiles("#statement-key", []string{key("il-insp-nam-1")}),
+		chromedp.Click("#statement-button"),
+		chromedp.WaitVisible("#statement-link")); err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Text("#statement-status"))
+		t.Fatalf("%v: %s", err, status)
+	}
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue("#statement-link", "href"))
+	if err != nil || !strings.HasPrefix(href.Value, "/statements/") {
+		t.Fatalf("the link to the report: %q (%v)", href.Value, err)
+	}
+	var in struct {
+		Outcome statement.Outcome `json:"outcome"`
+	}
+	res, err := http.Get(base + "/v1" + href.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var entry struct {
+		Payload struct {
+			Author string          `json:"author"`
+			Body   json.RawMessage `json:"body"`
+		} `json:"payload"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&entry); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(entry.Payload.Body, &in); err != nil || entry.Payload.Author != "il-insp-nam-1" || in.Outcome != statement.Prohibited {
+		t.Errorf("the report in the log: by %s, %s (%v)", entry.Payload.Author, in.Outcome, err)
 	}
 }

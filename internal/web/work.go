@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/state"
+	"github.com/surety/surety/internal/statement"
 )
 
 // workPage is a principal's page: the sign-in, or, signed in, who the
@@ -20,6 +23,24 @@ type workPage struct {
 	Party     agreement.Party
 	Duties    []agreement.Duty
 	Types     []string
+	// Queues are, for an inspector, its sites' sealed queues: the
+	// consignments selected there and still to be inspected.
+	Queues []siteQueue
+}
+
+type siteQueue struct {
+	Site  string
+	Items []queued
+}
+
+// queued is a consignment to inspect, with the draft of its report: the
+// report of a cleared inspection that finds the declared seals intact,
+// revealing the selection, for the inspector to correct before signing.
+type queued struct {
+	Declaration string
+	Deadline    time.Time
+	Denied      bool
+	Draft       string
 }
 
 func (d *Dashboard) work(w http.ResponseWriter, r *http.Request) error {
@@ -45,6 +66,14 @@ func (d *Dashboard) work(w http.ResponseWriter, r *http.Request) error {
 				p.Types = append(p.Types, pm.Type)
 			}
 		}
+		if signedIn {
+			pr := principal(spec, ss.Principal)
+			if slices.Contains(pr.Duties, agreement.Inspector) {
+				if p.Queues, err = d.queues(r, kv, pr); err != nil {
+					return err
+				}
+			}
+		}
 		extra := map[string]any{"principals": vkeys, "origin": spec.Origin()}
 		if signedIn {
 			extra["csrf"], extra["principal"] = ss.CSRF, ss.Principal
@@ -56,4 +85,36 @@ func (d *Dashboard) work(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return d.render(w, "work", p)
+}
+
+// queues reads the sealed queue of each of an inspector's sites, for the
+// inspector signed in, with a draft report for each consignment.
+func (d *Dashboard) queues(r *http.Request, kv state.KV, pr *agreement.Principal) ([]siteQueue, error) {
+	now := d.log.Now()
+	var out []siteQueue
+	for _, site := range pr.Sites {
+		q, err := d.srv.Queue(r.Context(), pr.ID, site)
+		if err != nil {
+			return nil, fmt.Errorf("web: the queue at %s: %w", site, err)
+		}
+		sq := siteQueue{Site: site}
+		for _, it := range q {
+			decl, err := state.LoadDeclaration(kv, it.Declaration)
+			if err != nil {
+				return nil, err
+			}
+			b := statement.ReportBody{Declaration: it.Declaration, Site: site, Outcome: statement.Cleared, Reveal: it.Reveal,
+				Start: now, End: now.Add(time.Hour)}
+			for _, seal := range decl.Body.Seals {
+				b.SealsFound = append(b.SealsFound, statement.SealCheck{Seal: seal, State: statement.SealIntact})
+			}
+			draft, err := json.MarshalIndent(b, "", "  ")
+			if err != nil {
+				return nil, fmt.Errorf("web: %w", err)
+			}
+			sq.Items = append(sq.Items, queued{Declaration: it.Declaration, Deadline: it.Deadline, Denied: it.Denied, Draft: string(draft)})
+		}
+		out = append(out, sq)
+	}
+	return out, nil
 }

@@ -100,6 +100,15 @@ document.getElementById("signout-form")?.addEventListener("submit", async (ev) =
   location.reload();
 });
 
+for (const button of document.querySelectorAll(".prepare-report")) {
+  button.addEventListener("click", () => {
+    document.getElementById("statement-type").value = "inspection.report";
+    document.getElementById("statement-id").value = "r-" + button.dataset.declaration;
+    document.getElementById("statement-body").value = button.dataset.draft;
+    document.getElementById("statement-body").focus();
+  });
+}
+
 document.getElementById("statement-form")?.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
