@@ -395,3 +395,6 @@ func (c *Context) raisedByAuthor(id, what string) (*Dispute, error) {
 	}
 	return d, nil
 }
+
+// Disputes returns every dispute, by id.
+func Disputes(kv KV) ([]Dispute, error) { return scanJSON[Dispute](kv, kindDispute, "", "") }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/compliance"
+	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/ledger"
 	"github.com/surety/surety/internal/server"
 	"github.com/surety/surety/internal/state"
@@ -59,6 +60,9 @@ func Register(s *server.Server, l *ledger.Log) error {
 	s.Handle("GET /{$}", d.overview)
 	s.Handle("GET /statements/{index}", d.statement)
 	s.Handle("GET /plots/detection.svg", d.detectionPlot)
+	s.Handle("GET /plots/tranches.svg", d.tranchePlot)
+	s.Handle("GET /plots/traffic.svg", d.trafficPlot)
+	s.Handle("GET /plots/planner.svg", d.plannerPlot)
 	s.Handle("GET /work", d.work)
 	s.Handle("POST /signin/challenge", d.postChallenge)
 	s.Handle("POST /signin", d.postSignIn)
@@ -127,6 +131,12 @@ type overviewPage struct {
 	Checkpoint string
 	// Plotted says whether any closed period has an assurance figure.
 	Plotted bool
+	// Tranches says whether the agreement pays in tranches, and Planned
+	// whether the planner can answer for it (it declares, and states its
+	// traffic).
+	Tranches bool
+	Planned  bool
+	Disputes []state.Dispute
 }
 
 type milestoneRow struct {
@@ -168,6 +178,12 @@ func (d *Dashboard) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Incentives, err = state.LoadIncentives(kv)
 		if err != nil {
+			return err
+		}
+		p.Tranches = len(p.Incentives.Tranches) > 0
+		_, planErr := inspection.Plan(spec)
+		p.Planned = planErr == nil
+		if p.Disputes, err = state.Disputes(kv); err != nil {
 			return err
 		}
 		p.Verify, err = d.verifyData(spec, nil)

@@ -97,9 +97,20 @@ func TestPages(t *testing.T) {
 			t.Errorf("the overview lacks %q", want)
 		}
 	}
-	svg, h := get(t, base+"/plots/detection.svg")
-	if h.Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg, "<svg") || !strings.Contains(svg, "Detection per period") {
-		t.Errorf("the plot: %s, %.80q", h.Get("Content-Type"), svg)
+	for plot, title := range map[string]string{"detection": "Detection per period", "tranches": "Tranches fallen due and paid",
+		"traffic": "Consignments declared and inspected", "planner": "Inspectors needed against detection"} {
+		svg, h := get(t, base+"/plots/"+plot+".svg")
+		if h.Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg, "<svg") || !strings.Contains(svg, title) || strings.Count(svg, "<path") < 20 {
+			t.Errorf("the %s plot: %s, %d paths, %.80q", plot, h.Get("Content-Type"), strings.Count(svg, "<path"), svg)
+		}
+		if !strings.Contains(page, `src="/plots/`+plot+`.svg" alt="`) {
+			t.Errorf("the overview lacks the %s plot with its text alternative", plot)
+		}
+	}
+	for _, want := range []string{"What the detection figure assumes", `id="disputes"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the overview lacks %q", want)
+		}
 	}
 	st, _ := get(t, base+"/statements/1")
 	for _, want := range []string{"Statement 1:", "Author's key", `id="leaf-hash"`, `id="inclusion-status"`} {
