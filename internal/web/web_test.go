@@ -497,3 +497,33 @@ func TestBrowserInspectorReports(t *testing.T) {
 		t.Errorf("the report in the log: by %s, %s (%v)", entry.Payload.Author, in.Outcome, err)
 	}
 }
+
+// TestBrowserPartyWork: the DPRK's declarant, signed in, sees its party's
+// obligations and whether each is in force, the tranches it is owed that
+// are not settled, and its party's latest declarations with their risk
+// and screening reasons, and not Israel's obligation to pay.
+func TestBrowserPartyWork(t *testing.T) {
+	base := served(t)
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible("#signin-key"),
+		chromedp.SetUploadFiles("#signin-key", []string{demo.KeyDir + "/kp-export-authority.key"}),
+		chromedp.Click("#signin-button"), chromedp.WaitVisible("#principal")); err != nil {
+		t.Fatal(err)
+	}
+	obligations, err := chromedp.Run(ctx, chromedp.Text("section[aria-labelledby=obligations]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"no-missile-transfers", "declare-exports", "in force", "t6", "suspended"} {
+		if !strings.Contains(obligations, want) {
+			t.Errorf("the DPRK's obligations lack %q:\n%s", want, obligations)
+		}
+	}
+	if strings.Contains(obligations, "pay-investment") {
+		t.Error("the DPRK is shown Israel's obligation to pay")
+	}
+	decls, err := chromedp.Run(ctx, chromedp.Text("#declarations ~ table"))
+	if err != nil || !strings.Contains(decls, "kpnam") && !strings.Contains(decls, "fnj") {
+		t.Errorf("the DPRK's declarations: %q (%v)", decls, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 )
@@ -26,7 +27,21 @@ type workPage struct {
 	// Queues are, for an inspector, its sites' sealed queues: the
 	// consignments selected there and still to be inspected.
 	Queues []siteQueue
+	// Obligations are the party's, each with whether it is in force now;
+	// Tranches those it pays or receives that are not yet settled; and
+	// Declarations the party's latest, with their screening.
+	Obligations  []obligationRow
+	Tranches     []state.Tranche
+	Declarations []*state.Declaration
 }
+
+type obligationRow struct {
+	agreement.Obligation
+	InForce bool
+}
+
+// latest is how many of a party's declarations its page shows.
+const latest = 20
 
 type siteQueue struct {
 	Site  string
@@ -73,6 +88,9 @@ func (d *Dashboard) work(w http.ResponseWriter, r *http.Request) error {
 					return err
 				}
 			}
+			if err := d.partyWork(kv, spec, &p); err != nil {
+				return err
+			}
 		}
 		extra := map[string]any{"principals": vkeys, "origin": spec.Origin()}
 		if signedIn {
@@ -117,4 +135,40 @@ func (d *Dashboard) queues(r *http.Request, kv state.KV, pr *agreement.Principal
 		out = append(out, sq)
 	}
 	return out, nil
+}
+
+// partyWork fills in what the signed-in principal's party must do: its
+// obligations, the tranches it pays or receives that are not settled, and
+// its latest declarations with their screening.
+func (d *Dashboard) partyWork(kv state.KV, spec *agreement.Spec, p *workPage) error {
+	now := d.log.Now()
+	inForce := map[string]bool{}
+	for _, o := range state.Timeline(kv, spec).InForce(now) {
+		inForce[o.ID] = true
+	}
+	for _, o := range spec.Obligations {
+		if o.Party == p.Party.ID {
+			p.Obligations = append(p.Obligations, obligationRow{Obligation: o, InForce: inForce[o.ID]})
+		}
+	}
+	in, err := state.LoadIncentives(kv)
+	if err != nil {
+		return err
+	}
+	for _, t := range in.Tranches {
+		settled := t.Status == compliance.TranchePaid || t.Status == compliance.TrancheForfeited
+		if !settled && (t.From == p.Party.ID || t.To == p.Party.ID) {
+			p.Tranches = append(p.Tranches, t)
+		}
+	}
+	ds, err := state.Declarations(kv, "", now.AddDate(0, 0, -30), time.Time{}, "", 0)
+	if err != nil {
+		return err
+	}
+	for _, dc := range slices.Backward(ds) {
+		if dc.Party == p.Party.ID && len(p.Declarations) < latest {
+			p.Declarations = append(p.Declarations, dc)
+		}
+	}
+	return nil
 }
