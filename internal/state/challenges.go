@@ -277,3 +277,6 @@ func accessDecided(c *Context, q *Question, ref string, at time.Time) error {
 	}
 	return putJSON(c.KV, kindChallenge, ch.ID, ch)
 }
+
+// Challenges returns every challenge inspection asked for, by id.
+func Challenges(kv KV) ([]Challenge, error) { return scanJSON[Challenge](kv, kindChallenge, "", "") }

@@ -44,7 +44,7 @@ type Dashboard struct {
 // plot, and the scripts and style under /static/.
 func Register(s *server.Server, l *ledger.Log) error {
 	d := &Dashboard{srv: s, log: l, pages: map[string]*template.Template{}, sessions: newSessions()}
-	funcs := template.FuncMap{"day": day, "pct": pct, "words": words}
+	funcs := template.FuncMap{"day": day, "pct": pct, "words": words, "left": left}
 	for _, page := range []string{"overview", "statement", "work"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
@@ -137,6 +137,10 @@ type overviewPage struct {
 	Tranches bool
 	Planned  bool
 	Disputes []state.Dispute
+	// Challenges are the challenge inspections asked for, the latest
+	// first, and Now the log's time their clocks run against.
+	Challenges []state.Challenge
+	Now        time.Time
 }
 
 type milestoneRow struct {
@@ -186,6 +190,11 @@ func (d *Dashboard) overview(w http.ResponseWriter, r *http.Request) error {
 		if p.Disputes, err = state.Disputes(kv); err != nil {
 			return err
 		}
+		if p.Challenges, err = state.Challenges(kv); err != nil {
+			return err
+		}
+		slices.SortFunc(p.Challenges, func(a, b state.Challenge) int { return b.Time.Compare(a.Time) })
+		p.Now = d.log.Now()
 		p.Verify, err = d.verifyData(spec, nil)
 		return err
 	})
@@ -289,6 +298,19 @@ func (d *Dashboard) render(w http.ResponseWriter, name string, data any) error {
 }
 
 func day(t time.Time) string { return state.Day(t) }
+
+// left says how long is left from now until a deadline, in hours or days,
+// or that it has passed.
+func left(now, deadline time.Time) string {
+	switch d := deadline.Sub(now); {
+	case d <= 0:
+		return "passed"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h left"
+	default:
+		return strconv.Itoa(int(d.Hours()/24)) + " days left"
+	}
+}
 
 func pct(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 

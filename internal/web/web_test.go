@@ -527,3 +527,29 @@ func TestBrowserPartyWork(t *testing.T) {
 		t.Errorf("the DPRK's declarations: %q (%v)", decls, err)
 	}
 }
+
+// TestChallengeClock: a challenge inspection asked for shows on the
+// overview with its clock: the time left to answer, at the log's time.
+func TestChallengeClock(t *testing.T) {
+	base := served(t)
+	k, err := keys.Derive("demo", "il-inspection-office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &app.Sender{Key: k, Author: "il-inspection-office", Agreement: "il-kp-1993", Client: client.New(base), Now: demo.Run.Log.Now}
+	if _, err := s.Send(context.Background(), statement.TypeChallenge, "ch-dashboard-1",
+		statement.ChallengeBody{Site: "kpnam", Description: "the warehouse by berth 4, where crates were moved at night."}); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := get(t, base+"/")
+	i := strings.Index(page, `id="challenge-ch-dashboard-1"`)
+	if i < 0 {
+		t.Fatal("the overview lacks the challenge")
+	}
+	article := page[i:min(len(page), i+800)]
+	for _, want := range []string{"Challenge ch-dashboard-1 at kpnam: pending", "answer due by", " h left at the log's time"} {
+		if !strings.Contains(article, want) {
+			t.Errorf("the challenge lacks %q:\n%s", want, article)
+		}
+	}
+}
