@@ -201,6 +201,10 @@ func TestBrowserVerifies(t *testing.T) {
 	if !strings.HasPrefix(text, "Verified in your browser: statement") || !strings.Contains(title, "inspection.report") {
 		t.Errorf("the statement behind period 11's reason: %q, %q", title, text)
 	}
+	proof, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.querySelectorAll('#proof li').length"))
+	if err != nil || proof < 10 {
+		t.Errorf("the inclusion proof shows %d hashes (%v); a tree of thousands of entries has a dozen", proof, err)
+	}
 }
 
 // tampered serves the demo's log through a proxy that changes what the

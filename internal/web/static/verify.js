@@ -172,6 +172,15 @@ export async function checkInclusion(log, index, cp) {
   if (!(await included(leaf, index, cp.size, proof, cp.root))) {
     throw new Error(`statement ${index} is not in the tree of the checkpoint of size ${cp.size}: its entry or its proof has been changed`);
   }
+  const list = document.getElementById("proof");
+  if (list) {
+    list.replaceChildren();
+    for (const p of proof) {
+      const li = document.createElement("li");
+      li.textContent = toBase64(p);
+      list.append(li);
+    }
+  }
   return toBase64(leaf);
 }
 
