@@ -236,9 +236,10 @@ func tampered(t *testing.T, base string, match func(path string) bool, change fu
 	return srv.URL
 }
 
-// TestBrowserShowsTampering: a checkpoint whose signature was changed, or
-// an entry bundle one of whose entries was changed, makes the page say
-// that the check failed, as an alert.
+// TestBrowserShowsTampering: a checkpoint whose signature was changed, an
+// entry bundle one of whose entries was changed, or a hash tile one of
+// whose hashes was changed, makes the page say that the check failed, as
+// an alert.
 func TestBrowserShowsTampering(t *testing.T) {
 	base := served(t)
 	ctx := browser(t)
@@ -273,6 +274,16 @@ func TestBrowserShowsTampering(t *testing.T) {
 	text, class = status(t, ctx, badTile+"/statements/0", "checkpoint-status")
 	if class != "verified" {
 		t.Errorf("the checkpoint beside the changed entry bundle: %s %q", class, text)
+	}
+
+	badHash := tampered(t, base, func(p string) bool { return strings.Contains(p, "/tile/0/") }, func(b []byte) []byte {
+		// Change one byte of the hash tile of the first 256 leaves.
+		b[100] ^= 1
+		return b
+	})
+	text, class = status(t, ctx, badHash+"/statements/7", "inclusion-status")
+	if class != "failed" || !strings.Contains(text, "is not in the tree") {
+		t.Errorf("a changed hash tile: %s %q", class, text)
 	}
 }
 

@@ -1,11 +1,12 @@
-// Surety's record, checked in the browser. From what the log serves
-// (its checkpoint, the entry bundle tile that holds a statement, and the
-// statement's inclusion proof) and the keys of the adopted agreement,
-// this module checks, with WebCrypto only:
+// Surety's record, checked in the browser. From nothing but what the log
+// serves to any client as C2SP tlog-tiles (its checkpoint, the entry
+// bundle that holds a statement, and the hash tiles) and the keys of the
+// adopted agreement, this module checks, with WebCrypto only:
 //   - the checkpoint's signature by the log key (a signed note);
 //   - each witness's cosignature (cosignature/v1), and the agreement's quorum;
-//   - on a statement's page, that the statement is in the signed tree
-//     (RFC 6962 inclusion proof to the checkpoint's root).
+//   - on a statement's page, that the statement is in the signed tree: it
+//     computes the RFC 6962 inclusion proof from the hash tiles and walks
+//     it to the checkpoint's root.
 // Each result is written beside what it checks; a failure is loud.
 
 const utf8 = new TextEncoder();
@@ -161,14 +162,80 @@ async function included(leaf, index, size, proof, root) {
   return sn === 0 && equal(r, root);
 }
 
+// Tiles reads the hashes of a tree of size nodes from its hash tiles
+// (C2SP tlog-tiles: tiles of height 8, each up to 256 hashes of one level).
+class Tiles {
+  constructor(log, size) {
+    this.log = log;
+    this.size = size;
+    this.fetched = new Map();
+  }
+
+  // tile returns the hashes of tile index j at tile level t.
+  async tile(t, j) {
+    const count = Math.floor(this.size / 256 ** t); // complete nodes at level 8t
+    const width = Math.min(256, count - j * 256);
+    let path = `${this.log}tile/${t}/${tileIndex(j)}`;
+    if (width < 256) path += ".p/" + width;
+    if (!this.fetched.has(path)) {
+      this.fetched.set(path, (async () => {
+        const res = await fetch(path);
+        if (!res.ok) throw new Error(`the hash tile ${path} answered ${res.status}`);
+        const b = new Uint8Array(await res.arrayBuffer());
+        if (b.length !== width * 32) throw new Error(`the hash tile ${path} holds ${b.length} bytes, not ${width * 32}`);
+        return b;
+      })());
+    }
+    return this.fetched.get(path);
+  }
+
+  // node returns the hash of the complete subtree at level l, index k:
+  // the leaves [k * 2^l, (k + 1) * 2^l). A tile stores the hashes of its
+  // bottom level; the levels between are hashed up from them.
+  async node(l, k) {
+    const t = Math.floor(l / 8);
+    const up = l % 8;
+    const first = k * 2 ** up; // the first hash at level 8t under the node
+    const tile = await this.tile(t, Math.floor(first / 256));
+    let level = [];
+    for (let x = first % 256; x < first % 256 + 2 ** up; x++) level.push(tile.slice(x * 32, x * 32 + 32));
+    while (level.length > 1) {
+      const next = [];
+      for (let x = 0; x < level.length; x += 2) next.push(await sha256(Uint8Array.of(1), level[x], level[x + 1]));
+      level = next;
+    }
+    return level[0];
+  }
+
+  // range returns the hash of the leaves [a, b), a aligned as RFC 6962's
+  // recursion leaves it: complete subtrees on the left, a smaller tree on
+  // the right.
+  async range(a, b) {
+    const n = b - a;
+    const l = Math.floor(Math.log2(n));
+    if (2 ** l === n) return this.node(l, a / n);
+    const k = 2 ** l;
+    return sha256(Uint8Array.of(1), await this.node(l, a / k), await this.range(a + k, b));
+  }
+
+  // proof returns the inclusion proof of leaf m in the leaves [a, b)
+  // (RFC 6962, 2.1.1), leaf to root.
+  async proof(m, a, b) {
+    const n = b - a;
+    if (n === 1) return [];
+    const k = 2 ** Math.floor(Math.log2(n - 1));
+    if (m < k) return [...(await this.proof(m, a, a + k)), await this.range(a + k, b)];
+    return [...(await this.proof(m - k, a + k, b)), await this.range(a, a + k)];
+  }
+}
+
 // checkInclusion reads the statement at index from the served entry
-// bundle and checks that it is in the tree of the verified checkpoint.
+// bundle, computes its inclusion proof from the served hash tiles, and
+// checks that it is in the tree of the verified checkpoint.
 export async function checkInclusion(log, index, cp) {
   const entry = await entryAt(log, index, cp.size);
   const leaf = await sha256(Uint8Array.of(0), entry);
-  const res = await fetch(`/v1/proof/inclusion?index=${index}&size=${cp.size}`);
-  if (!res.ok) throw new Error(`the inclusion proof answered ${res.status}`);
-  const proof = (await res.json()).proof.map(fromBase64);
+  const proof = await new Tiles(log, cp.size).proof(index, 0, cp.size);
   if (!(await included(leaf, index, cp.size, proof, cp.root))) {
     throw new Error(`statement ${index} is not in the tree of the checkpoint of size ${cp.size}: its entry or its proof has been changed`);
   }
