@@ -201,7 +201,11 @@ func TestBrowserVerifies(t *testing.T) {
 	if !strings.HasPrefix(text, "Verified in your browser: statement") || !strings.Contains(title, "inspection.report") {
 		t.Errorf("the statement behind period 11's reason: %q, %q", title, text)
 	}
-	proof, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.querySelectorAll('#proof li').length"))
+	heading, err := chromedp.Run(ctx, chromedp.Text("h2#proof"))
+	if err != nil || heading != "Inclusion in the signed log" {
+		t.Errorf("the proof's heading reads %q (%v)", heading, err)
+	}
+	proof, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.querySelectorAll('#proof-hashes li').length"))
 	if err != nil || proof < 10 {
 		t.Errorf("the inclusion proof shows %d hashes (%v); a tree of thousands of entries has a dozen", proof, err)
 	}

@@ -239,7 +239,7 @@ export async function checkInclusion(log, index, cp) {
   if (!(await included(leaf, index, cp.size, proof, cp.root))) {
     throw new Error(`statement ${index} is not in the tree of the checkpoint of size ${cp.size}: its entry or its proof has been changed`);
   }
-  const list = document.getElementById("proof");
+  const list = document.getElementById("proof-hashes");
   if (list) {
     list.replaceChildren();
     for (const p of proof) {
