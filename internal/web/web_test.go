@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -483,8 +485,14 @@ func TestBrowserInspectorReports(t *testing.T) {
 		t.Fatalf("the prepared report: %q (%v)", draft, err)
 	}
 	report := strings.Replace(draft, `"outcome": "cleared"`, found, 1)
+	photo := t.TempDir() + "/hold-3.txt"
+	content := []byte("photograph of hold 3: four engine sections, turbopump housings visible")
+	if err := os.WriteFile(photo, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue("#statement-body", report),
+		chromedp.SetUploadFiles("#statement-evidence", []string{photo}),
 		chromedp.SetUploadFiles("#statement-key", []string{key("il-insp-nam-1")}),
 		chromedp.Click("#statement-button"),
 		chromedp.WaitVisible("#statement-link")); err != nil {
@@ -496,7 +504,8 @@ func TestBrowserInspectorReports(t *testing.T) {
 		t.Fatalf("the link to the report: %q (%v)", href.Value, err)
 	}
 	var in struct {
-		Outcome statement.Outcome `json:"outcome"`
+		Outcome  statement.Outcome    `json:"outcome"`
+		Evidence []statement.Evidence `json:"evidence"`
 	}
 	res, err := http.Get(base + "/v1" + href.Value)
 	if err != nil {
@@ -514,6 +523,15 @@ func TestBrowserInspectorReports(t *testing.T) {
 	}
 	if err := json.Unmarshal(entry.Payload.Body, &in); err != nil || entry.Payload.Author != "il-insp-nam-1" || in.Outcome != statement.Prohibited {
 		t.Errorf("the report in the log: by %s, %s (%v)", entry.Payload.Author, in.Outcome, err)
+	}
+	// The evidence was uploaded by a signed request and is cited by its hash.
+	sum := sha256.Sum256(content)
+	if len(in.Evidence) != 1 || in.Evidence[0].SHA256 != hex.EncodeToString(sum[:]) || in.Evidence[0].Name != "hold-3.txt" {
+		t.Fatalf("the report's evidence: %+v", in.Evidence)
+	}
+	blob, _ := get(t, base+"/v1/blobs/"+in.Evidence[0].SHA256)
+	if blob != string(content) {
+		t.Errorf("the blob the report cites: %q", blob)
 	}
 }
 

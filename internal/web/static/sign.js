@@ -78,6 +78,39 @@ function say(id, ok, text) {
   el.setAttribute("role", ok ? "status" : "alert");
 }
 
+// upload stores a file as a blob, with a request signed as the principal
+// (HTTP Message Signatures, RFC 9421, as the CLI signs it: the method, the
+// authority, the path, the query and the body's Content-Digest), and
+// returns its SHA-256 in hex.
+async function upload(key, principal, bytes) {
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = `sha-256=:${toBase64(sum)}:`;
+  const created = Math.floor(Date.now() / 1000);
+  const params = `("@method" "@authority" "@path" "@query" "content-digest");created=${created};keyid="${principal}";alg="ed25519"`;
+  const base = [
+    `"@method": POST`,
+    `"@authority": ${location.host.toLowerCase()}`,
+    `"@path": /v1/blobs`,
+    `"@query": ?`,
+    `"content-digest": ${digest}`,
+    `"@signature-params": ${params}`,
+  ].join("\n");
+  const sig = toBase64(await sign(key, utf8.encode(base)));
+  const res = await fetch("/v1/blobs", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/octet-stream",
+      "Content-Digest": digest,
+      "Signature-Input": `surety=${params}`,
+      "Signature": `surety=:${sig}:`,
+    },
+    body: bytes,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(json.detail || `the upload answered ${res.status}`);
+  return json.sha256;
+}
+
 const data = JSON.parse(document.getElementById("verify-data").textContent);
 
 document.getElementById("signin-form")?.addEventListener("submit", async (ev) => {
@@ -115,6 +148,11 @@ document.getElementById("statement-form")?.addEventListener("submit", async (ev)
     const { name, key } = await readKey(document.getElementById("statement-key").files[0], data.principals);
     if (name !== data.principal) throw new Error(`this is ${name}'s key; you are signed in as ${data.principal}`);
     const body = JSON.parse(document.getElementById("statement-body").value);
+    // Evidence files are stored as blobs first, and cited in the body.
+    for (const file of document.getElementById("statement-evidence")?.files ?? []) {
+      const sha256 = await upload(key, name, new Uint8Array(await file.arrayBuffer()));
+      body.evidence = [...(body.evidence ?? []), { sha256, kind: file.type || "file", name: file.name }];
+    }
     const draft = await post("/draft", JSON.stringify({
       type: document.getElementById("statement-type").value,
       id: document.getElementById("statement-id").value,
