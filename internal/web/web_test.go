@@ -590,3 +590,42 @@ func TestChallengeClock(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserTreasurerPays: in the demo's year stopped on 10 November
+// 1993, tranche t2 is due and unpaid (Israel pays it late); Israel's
+// treasurer, signed in, finds it to record, prepares the payment, signs it
+// in the browser, and the tranche is paid.
+func TestBrowserTreasurerPays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the dashboard's tests serve the demo's simulated year")
+	}
+	ctx := browser(t)
+	d, err := cli.RunDemo(context.Background(), cli.DemoConfig{Dir: t.TempDir(), Addr: "127.0.0.1:0", Out: io.Discard,
+		Until: time.Date(1993, 11, 10, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(d.Run.URL+"/work"), chromedp.WaitVisible("#signin-key"),
+		chromedp.SetUploadFiles("#signin-key", []string{d.KeyDir + "/il-treasury.key"}),
+		chromedp.Click("#signin-button"), chromedp.WaitVisible("#to-record")); err != nil {
+		t.Fatal(err)
+	}
+	todo, err := chromedp.Run(ctx, chromedp.Text("section[aria-labelledby=to-record]"))
+	if err != nil || !strings.Contains(todo, "pay tranche t2, due by") {
+		t.Fatalf("Israel's treasurer has to record %q (%v)", todo, err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(`button[data-id="pay-t2"]`),
+		chromedp.SetUploadFiles("#statement-key", []string{d.KeyDir + "/il-treasury.key"}),
+		chromedp.Click("#statement-button"),
+		chromedp.WaitVisible("#statement-link")); err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Text("#statement-status"))
+		t.Fatalf("%v: %s", err, status)
+	}
+	page, _ := get(t, d.Run.URL+"/")
+	if !strings.Contains(page, "tranche t2 (150000000 USD)</td><td>paid</td>") {
+		i := strings.Index(page, "tranche t2")
+		t.Errorf("after the payment signed in the browser, t2 reads %q", page[i:min(len(page), i+200)])
+	}
+}

@@ -33,6 +33,14 @@ type workPage struct {
 	Obligations  []obligationRow
 	Tranches     []state.Tranche
 	Declarations []*state.Declaration
+	// ToRecord are, for a treasurer, the payments its party owes now and
+	// the receipts of tranches paid to it that it has not acknowledged,
+	// each with the draft of its statement.
+	ToRecord []toRecord
+}
+
+type toRecord struct {
+	What, Type, ID, Draft string
 }
 
 type obligationRow struct {
@@ -155,10 +163,30 @@ func (d *Dashboard) partyWork(kv state.KV, spec *agreement.Spec, p *workPage) er
 	if err != nil {
 		return err
 	}
+	treasurer := slices.Contains(p.Duties, agreement.Treasurer)
 	for _, t := range in.Tranches {
 		settled := t.Status == compliance.TranchePaid || t.Status == compliance.TrancheForfeited
 		if !settled && (t.From == p.Party.ID || t.To == p.Party.ID) {
 			p.Tranches = append(p.Tranches, t)
+		}
+		var rec *toRecord
+		switch {
+		case !treasurer:
+		case t.From == p.Party.ID && t.Status == compliance.TrancheDue:
+			b, err := json.MarshalIndent(statement.PaymentBody{Tranche: t.ID, Amount: t.Amount + t.Interest, Currency: t.Currency}, "", "  ")
+			if err != nil {
+				return fmt.Errorf("web: %w", err)
+			}
+			rec = &toRecord{What: fmt.Sprintf("pay tranche %s, due by %s", t.ID, day(*t.Deadline)), Type: statement.TypePayment, ID: "pay-" + t.ID, Draft: string(b)}
+		case t.To == p.Party.ID && t.Status == compliance.TranchePaid && t.Receipt == nil:
+			b, err := json.MarshalIndent(statement.ReceiptBody{Tranche: t.ID}, "", "  ")
+			if err != nil {
+				return fmt.Errorf("web: %w", err)
+			}
+			rec = &toRecord{What: "acknowledge the receipt of tranche " + t.ID, Type: statement.TypeReceipt, ID: "receipt-" + t.ID, Draft: string(b)}
+		}
+		if rec != nil {
+			p.ToRecord = append(p.ToRecord, *rec)
 		}
 	}
 	ds, err := state.Declarations(kv, "", now.AddDate(0, 0, -30), time.Time{}, "", 0)

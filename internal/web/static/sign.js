@@ -133,10 +133,12 @@ document.getElementById("signout-form")?.addEventListener("submit", async (ev) =
   location.reload();
 });
 
-for (const button of document.querySelectorAll(".prepare-report")) {
+// The buttons that prepare a statement fill in the form with its draft.
+for (const button of document.querySelectorAll(".prepare-report, .prepare")) {
   button.addEventListener("click", () => {
-    document.getElementById("statement-type").value = "inspection.report";
-    document.getElementById("statement-id").value = "r-" + button.dataset.declaration;
+    const report = button.classList.contains("prepare-report");
+    document.getElementById("statement-type").value = report ? "inspection.report" : button.dataset.type;
+    document.getElementById("statement-id").value = report ? "r-" + button.dataset.declaration : button.dataset.id;
     document.getElementById("statement-body").value = button.dataset.draft;
     document.getElementById("statement-body").focus();
   });
