@@ -14,7 +14,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/compliance"
 	"github.com/surety/surety/internal/inspection"
 	"github.com/surety/surety/internal/ledger"
@@ -295,12 +294,7 @@ func (d *Dashboard) trafficPlot(w http.ResponseWriter, r *http.Request) error {
 // traffic needs for each detection probability, against its goal's number
 // of violations, with the roster marked.
 func (d *Dashboard) plannerPlot(w http.ResponseWriter, r *http.Request) error {
-	var spec *agreement.Spec
-	err := d.log.View(r.Context(), func(kv state.KV) error {
-		var err error
-		spec, err = d.spec(kv)
-		return err
-	})
+	spec, err := d.adopted(r.Context())
 	if err != nil {
 		return err
 	}

@@ -157,12 +157,7 @@ func (d *Dashboard) postSignIn(w http.ResponseWriter, r *http.Request) error {
 	if !d.sessions.take(in.Challenge, now) {
 		return fmt.Errorf("%w: the challenge is unknown, used or expired; ask for another", state.ErrForbidden)
 	}
-	var spec *agreement.Spec
-	err := d.log.View(r.Context(), func(kv state.KV) error {
-		var err error
-		spec, err = d.spec(kv)
-		return err
-	})
+	spec, err := d.adopted(r.Context())
 	if err != nil {
 		return err
 	}
@@ -216,12 +211,7 @@ func (d *Dashboard) postDraft(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
-	var spec *agreement.Spec
-	err = d.log.View(r.Context(), func(kv state.KV) error {
-		var err error
-		spec, err = d.spec(kv)
-		return err
-	})
+	spec, err := d.adopted(r.Context())
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/base64"
 	"encoding/json"
@@ -275,6 +276,17 @@ func (d *Dashboard) statement(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return d.render(w, "statement", p)
+}
+
+// adopted returns the agreement the log adopted.
+func (d *Dashboard) adopted(ctx context.Context) (*agreement.Spec, error) {
+	var spec *agreement.Spec
+	err := d.log.View(ctx, func(kv state.KV) error {
+		var err error
+		spec, err = d.spec(kv)
+		return err
+	})
+	return spec, err
 }
 
 func (d *Dashboard) spec(kv state.KV) (*agreement.Spec, error) {
