@@ -29,9 +29,11 @@ const (
 	challengeTTL = 2 * time.Minute
 	// sessionTTL is how long a session lasts.
 	sessionTTL = 8 * time.Hour
-	// maxPending bounds the challenges held at once, so that asking for
-	// challenges cannot fill the server's memory.
-	maxPending = 10000
+	// maxPending bounds the challenges held at once, and maxSessions the
+	// sessions, so that neither asking for challenges nor signing in again
+	// and again can fill the server's memory.
+	maxPending  = 10000
+	maxSessions = 10000
 )
 
 type session struct {
@@ -84,12 +86,20 @@ func (s *sessions) take(c string, now time.Time) bool {
 	return ok && !now.After(exp)
 }
 
-func (s *sessions) open(principal string, now time.Time) (string, session) {
+func (s *sessions) open(principal string, now time.Time) (string, session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for t, ss := range s.byToken {
+		if now.After(ss.Expires) {
+			delete(s.byToken, t)
+		}
+	}
+	if len(s.byToken) >= maxSessions {
+		return "", session{}, fmt.Errorf("%w: too many sessions open; try again later", state.ErrForbidden)
+	}
 	t, ss := token(), session{Principal: principal, CSRF: token(), Expires: now.Add(sessionTTL)}
 	s.byToken[t] = ss
-	return t, ss
+	return t, ss, nil
 }
 
 func (s *sessions) close(t string) {
@@ -173,7 +183,10 @@ func (d *Dashboard) postSignIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || !ed25519.Verify(pub, SignInMessage(spec.Origin(), pr.ID, in.Challenge), sig) {
 		return fmt.Errorf("%w: the signature is not %s's", state.ErrForbidden, pr.ID)
 	}
-	t, ss := d.sessions.open(pr.ID, now)
+	t, ss, err := d.sessions.open(pr.ID, now)
+	if err != nil {
+		return err
+	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: t, Path: "/", Expires: ss.Expires,
 		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	return writeJSON(w, map[string]string{"principal": pr.ID, "csrf": ss.CSRF})

@@ -251,12 +251,8 @@ func (d *Dashboard) statement(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Agreement, p.Title = spec, fmt.Sprintf("Statement %d: %s %s", i, p.Type, p.ID)
-		for _, party := range spec.Parties {
-			for _, pr := range party.Principals {
-				if pr.ID == p.Author {
-					p.Key = pr.Key
-				}
-			}
+		if pr := principal(spec, p.Author); pr != nil {
+			p.Key = pr.Key
 		}
 		// What the statement changed: the events it caused, which the
 		// state records at the statement's log time.

@@ -4,19 +4,7 @@
 // put in canonical form by the server, shown, signed here as a DSSE
 // envelope, and sent to the log's API as any client sends it.
 
-const utf8 = new TextEncoder();
-
-function fromBase64(s) {
-  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-}
-
-function toBase64(b) {
-  return btoa(String.fromCharCode(...b));
-}
-
-function base64url(b) {
-  return toBase64(b).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+import { base64url, fromBase64, parseKey, result, sha256, toBase64, utf8 } from "./encoding.js";
 
 // readKey imports the key in a key file, checked against the principal's
 // verifier key in the agreement.
@@ -32,7 +20,7 @@ async function readKey(file, principals) {
   if (data.length !== 33 || data[0] !== 1) throw new Error("the key file does not hold an Ed25519 key");
   const vkey = principals[name];
   if (!vkey) throw new Error(`the agreement has no principal ${name}`);
-  const pub = fromBase64(vkey.split("+").slice(2).join("+")).slice(1);
+  const { pub } = parseKey(vkey);
   const key = await crypto.subtle.importKey(
     "jwk",
     { kty: "OKP", crv: "Ed25519", d: base64url(data.slice(1)), x: base64url(pub) },
@@ -71,19 +59,12 @@ async function post(path, body, csrf) {
   return json;
 }
 
-function say(id, ok, text) {
-  const el = document.getElementById(id);
-  el.textContent = text;
-  el.className = ok ? "verified" : "failed";
-  el.setAttribute("role", ok ? "status" : "alert");
-}
-
 // upload stores a file as a blob, with a request signed as the principal
 // (HTTP Message Signatures, RFC 9421, as the CLI signs it: the method, the
 // authority, the path, the query and the body's Content-Digest), and
 // returns its SHA-256 in hex.
 async function upload(key, principal, bytes) {
-  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const sum = await sha256(bytes);
   const digest = `sha-256=:${toBase64(sum)}:`;
   const created = Math.floor(Date.now() / 1000);
   const params = `("@method" "@authority" "@path" "@query" "content-digest");created=${created};keyid="${principal}";alg="ed25519"`;
@@ -123,7 +104,7 @@ document.getElementById("signin-form")?.addEventListener("submit", async (ev) =>
     await post("/signin", JSON.stringify({ principal: name, challenge, signature }));
     location.reload();
   } catch (e) {
-    say("signin-status", false, "Not signed in: " + e.message);
+    result("signin-status", false, "Not signed in: " + e.message);
   }
 });
 
@@ -175,6 +156,6 @@ document.getElementById("statement-form")?.addEventListener("submit", async (ev)
     a.textContent = "see it, and check it in your browser";
     el.append(a);
   } catch (e) {
-    say("statement-status", false, "Not sent: " + e.message);
+    result("statement-status", false, "Not sent: " + e.message);
   }
 });

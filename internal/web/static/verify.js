@@ -9,41 +9,7 @@
 //     it to the checkpoint's root.
 // Each result is written beside what it checks; a failure is loud.
 
-const utf8 = new TextEncoder();
-
-function fromBase64(s) {
-  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-}
-
-function toBase64(b) {
-  return btoa(String.fromCharCode(...b));
-}
-
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let i = 0;
-  for (const p of parts) {
-    out.set(p, i);
-    i += p.length;
-  }
-  return out;
-}
-
-async function sha256(...parts) {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", concat(...parts)));
-}
-
-function equal(a, b) {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-// A verifier key, "name+hash+base64(type || key)".
-function parseKey(vkey) {
-  // The name has no "+" and the hash is hex; the base64 may hold "+".
-  const [name, hash, ...rest] = vkey.split("+");
-  const b = fromBase64(rest.join("+"));
-  return { name, hash, type: b[0], pub: b.slice(1) };
-}
+import { equal, fromBase64, parseKey, result, sha256, toBase64, utf8 } from "./encoding.js";
 
 // The 4-byte key id a signature line starts with: the first four bytes
 // of SHA-256(name || "\n" || type || key).
@@ -252,11 +218,7 @@ export async function checkInclusion(log, index, cp) {
 }
 
 function show(id, ok, text) {
-  const el = document.getElementById(id);
-  if (!el) return;
-  el.textContent = (ok ? "Verified in your browser: " : "FAILED: ") + text;
-  el.className = ok ? "verified" : "failed";
-  el.setAttribute("role", ok ? "status" : "alert");
+  result(id, ok, (ok ? "Verified in your browser: " : "FAILED: ") + text);
 }
 
 async function main() {
