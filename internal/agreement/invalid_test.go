@@ -29,6 +29,9 @@ var invalidCases = []struct {
 bad.yaml:104:14: bodies[0].default: a reverse veto lets the decision stand unless the resolution against it passes: its default is not_approved; drop the default of body council`},
 	{"body-not-declared", `  shift_hours: 8`, "  shift_hours: 8\ndispute:\n  steps:\n    - {id: talks, days: 15, body: council}\n  outcome: record",
 		`bad.yaml:99:35: dispute.steps[0].body: dispute step talks references unknown body council; known: none`},
+	{"disagreement-without-body", `\z`, "procurement:\n  approver: giver\n  on_timeout: deny\n  working_days: 20\n  disagreement_working_days: 45\n",
+		`bad.yaml:98:13: procurement.approver: party giver decides licences but none of its principals holds the approver duty
+bad.yaml:101:30: procurement.disagreement_working_days: the disagreement limit applies where the members of the channel's body disagree; name procurement.body, or drop disagreement_working_days`},
 	{"unknown-top-field", `title: Minimal agreement`, "title: Minimal agreement\ntitel: typo",
 		`bad.yaml:4:1: titel: unknown field "titel"; did you mean "title"? Known fields of spec: basis, bodies, consequences, controlled_items, dispute, id, incentives, log, milestones, obligations, parties, procurement, sites, sources, summary, surety, title, verification`},
 	{"unknown-nested-field", `        amount: 200`, "        amout: 200",

@@ -1522,6 +1522,9 @@ func (c *checker) checkProcurement() {
 	if p.ExtendedWorkingDays != 0 && p.ExtendedWorkingDays < p.WorkingDays {
 		c.add("procurement.extended_working_days", "the extended limit %d is shorter than the normal limit %d", p.ExtendedWorkingDays, p.WorkingDays)
 	}
+	if p.DisagreementWorkingDays != 0 && p.Body == "" {
+		c.add("procurement.disagreement_working_days", "the disagreement limit applies where the members of the channel's body disagree; name procurement.body, or drop disagreement_working_days")
+	}
 	if p.DisagreementWorkingDays != 0 && p.DisagreementWorkingDays < max(p.WorkingDays, p.ExtendedWorkingDays) {
 		c.add("procurement.disagreement_working_days", "the disagreement limit %d is shorter than the other limits", p.DisagreementWorkingDays)
 	}

@@ -145,13 +145,19 @@ func (r *run) observe(index uint64, typ string) error {
 			if err != nil {
 				return err
 			}
-			if r.watch.status["licence/"+id] == string(l.Status) {
+			told, now := r.watch.status["licence/"+id], string(l.Status)+" "+day(l.Deadline)
+			if told == now {
 				continue
 			}
-			r.watch.status["licence/"+id] = string(l.Status)
-			if l.Status == state.LicencePending {
+			r.watch.status["licence/"+id] = now
+			switch {
+			case l.Status == state.LicencePending && told == "":
 				r.change(l.Time, "licence request %s pending: a decision is due by %s", id, day(l.Deadline))
-			} else {
+			case l.Status == state.LicencePending && l.Referred:
+				r.change(r.now, "licence request %s %s; a decision is due by %s", id, l.Cause, day(l.Deadline))
+			case l.Status == state.LicencePending:
+				r.change(r.now, "licence request %s extended: a decision is due by %s", id, day(l.Deadline))
+			default:
 				r.change(l.Decided, "licence request %s %s: %s", id, l.Status, l.Cause)
 			}
 		}

@@ -173,6 +173,47 @@ func (w *world) licence(id string) *state.Licence {
 	return l
 }
 
+// TestLicenceApprover: where no body decides, the approver of the
+// channel's party decides and may take the extended limit once; a
+// principal of that party without the duty, or a member of no body,
+// cannot.
+func TestLicenceApprover(t *testing.T) {
+	approver := func(doc string) string {
+		doc = edit(t, "duties: [auditor, envoy]", "duties: [auditor, envoy, approver]")(doc)
+		doc = edit(t, "  body: joint-commission\n  working_days: 20", "  approver: unsc\n  on_timeout: deny\n  working_days: 20")(doc)
+		return edit(t, "  disagreement_working_days: 45\n", "")(doc)
+	}
+	w := newBodies(t, approver)
+	decide := func(when, as string, b statement.DecisionBody) error {
+		b.Request = "lic-1"
+		return w.send(when, as, statement.TypeLicenceDecision, fmt.Sprintf("decision-%s-%s", as, strings.ReplaceAll(when, ":", "")), b)
+	}
+	w.request("2016-02-01T10:00", "lic-1")
+	for _, as := range []string{"unsc-us", "ir-mfa", "e3eu3-de"} {
+		if err := decide("2016-02-02T10:00", as, statement.DecisionBody{Extend: true}); !errors.Is(err, state.ErrForbidden) {
+			t.Errorf("%s, no approver, extends: %v", as, err)
+		}
+		if err := decide("2016-02-02T11:00", as, statement.DecisionBody{Approved: true}); !errors.Is(err, state.ErrForbidden) {
+			t.Errorf("%s, no approver, approves: %v", as, err)
+		}
+	}
+	if err := decide("2016-02-03T10:00", "unsc-secretariat", statement.DecisionBody{Extend: true}); err != nil {
+		t.Fatal(err)
+	}
+	if l := w.licence("lic-1"); !l.Extended || l.Deadline != at("2016-03-14T10:00") {
+		t.Errorf("after the approver's extension: extended %v, limit %s; want 14 March", l.Extended, l.Deadline)
+	}
+	if err := decide("2016-02-04T10:00", "unsc-secretariat", statement.DecisionBody{Extend: true}); !errors.Is(err, state.ErrConflict) {
+		t.Errorf("a second extension: %v", err)
+	}
+	if err := decide("2016-03-01T10:00", "unsc-secretariat", statement.DecisionBody{Approved: true}); err != nil {
+		t.Fatal(err)
+	}
+	if l := w.licence("lic-1"); l.Status != state.LicenceApproved {
+		t.Errorf("after the approver's approval: %s (%s)", l.Status, l.Cause)
+	}
+}
+
 // TestBodyConsensus: the Joint Commission approves a licence on the
 // eighth yes, and not before; a request one member votes against is not
 // approved at once, and a later vote on it is refused.
@@ -201,11 +242,121 @@ func TestBodyConsensus(t *testing.T) {
 	if err := w.vote("2016-03-03T10:00", "e3eu3-us", "licence:lic-2", agreement.No); err != nil {
 		t.Fatal(err)
 	}
-	if l := w.licence("lic-2"); l.Status != state.LicenceDenied || !strings.Contains(l.Cause, "not approved by body joint-commission's vote") {
-		t.Errorf("after one no under consensus: %s (%s)", l.Status, l.Cause)
+	if l := w.licence("lic-2"); l.Status != state.LicencePending || !l.Referred || l.Question != "licence:lic-2/referred" {
+		t.Errorf("after one no under consensus: %s, referred %v, question %s (%s); want it referred", l.Status, l.Referred, l.Question, l.Cause)
 	}
 	if err := w.vote("2016-03-04T10:00", "e3eu3-de", "licence:lic-2", agreement.Yes); !errors.Is(err, state.ErrConflict) {
 		t.Errorf("a vote on a decided question: %v", err)
+	}
+	if err := w.vote("2016-03-07T10:00", "e3eu3-us", "licence:lic-2/referred", agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	if l := w.licence("lic-2"); l.Status != state.LicenceDenied || !strings.Contains(l.Cause, "not approved by body joint-commission's vote") {
+		t.Errorf("after one no on the referred request: %s (%s); want it not approved at once", l.Status, l.Cause)
+	}
+}
+
+// TestLicenceClock: Annex IV, section 6's clock where the Joint Commission
+// decides. A request runs 20 working days; any member, and only a member,
+// may take it to 30, once; a member's no is a disagreement that puts the
+// request to the body again until 45 working days from the request, and
+// that second question is final. The Security Council's questions have no
+// extended limit, and the state rebuilt from the log is the same.
+func TestLicenceClock(t *testing.T) {
+	w := newBodies(t, same)
+	extend := func(when, as, id string) error {
+		return w.send(when, as, statement.TypeLicenceDecision, "extend-"+id+"-"+as, statement.DecisionBody{Request: id, Extend: true})
+	}
+	question := func(id string) *state.Question {
+		var q *state.Question
+		w.view(func(kv state.KV) error {
+			var err error
+			q, err = state.LoadQuestion(kv, id)
+			return err
+		})
+		return q
+	}
+
+	w.request("2016-02-01T10:00", "lic-1") // a Monday: 20 working days end on 29 February
+	if l := w.licence("lic-1"); l.Deadline != at("2016-02-29T10:00") {
+		t.Fatalf("limit: %s", l.Deadline)
+	}
+	for _, as := range []string{"de-bafa", "unsc-us", "iaea-dg"} {
+		if err := extend("2016-02-10T10:00", as, "lic-1"); !errors.Is(err, state.ErrForbidden) {
+			t.Errorf("%s, no member of the Joint Commission, extends: %v", as, err)
+		}
+	}
+	if err := extend("2016-02-10T11:00", "e3eu3-ru", "lic-1"); err != nil {
+		t.Fatal(err)
+	}
+	if l, q := w.licence("lic-1"), question("licence:lic-1"); !l.Extended || l.Deadline != at("2016-03-14T10:00") || q.Deadline != l.Deadline {
+		t.Errorf("after a member's extension: extended %v, limit %s, question's %s; want 30 working days, 14 March", l.Extended, l.Deadline, q.Deadline)
+	}
+	if err := extend("2016-02-11T10:00", "ir-mfa", "lic-1"); !errors.Is(err, state.ErrConflict) {
+		t.Errorf("a second extension: %v", err)
+	}
+	// A vote after the old limit and before the new one counts.
+	if err := w.vote("2016-03-01T10:00", "e3eu3-cn", "licence:lic-1", agreement.Yes); err != nil {
+		t.Errorf("a vote on 1 March, inside the extended limit: %v", err)
+	}
+	w.tick("2016-03-14T10:00")
+	if l := w.licence("lic-1"); l.Status != state.LicenceDenied || !strings.Contains(l.Cause, "did not decide by 2016-03-14 10:00") {
+		t.Errorf("at the extended limit with one vote: %s (%s)", l.Status, l.Cause)
+	}
+
+	// A disagreement, then the request is put again until 45 working days.
+	w.request("2016-04-04T10:00", "lic-2") // 45 working days end on 6 June
+	if err := w.vote("2016-04-05T10:00", "e3eu3-us", "licence:lic-2", agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	l := w.licence("lic-2")
+	if l.Status != state.LicencePending || !l.Referred || l.Deadline != at("2016-06-06T10:00") || question("licence:lic-2/referred").Deadline != l.Deadline {
+		t.Fatalf("after a member's no: %s, referred %v, limit %s (%s); want it put again until 6 June", l.Status, l.Referred, l.Deadline, l.Cause)
+	}
+	if err := extend("2016-04-06T10:00", "e3eu3-fr", "lic-2"); !errors.Is(err, state.ErrConflict) {
+		t.Errorf("an extension of a referred request: %v", err)
+	}
+	for i, m := range jointCommission {
+		if err := w.vote(fmt.Sprintf("2016-05-%02dT10:00", 2+i), m, "licence:lic-2/referred", agreement.Yes); err != nil {
+			t.Fatalf("%s votes on the referred request: %v", m, err)
+		}
+	}
+	if l := w.licence("lic-2"); l.Status != state.LicenceApproved || !strings.Contains(l.Cause, "8 yes") {
+		t.Errorf("after eight yes on the referred request: %s (%s)", l.Status, l.Cause)
+	}
+
+	// A referred request nobody decides is not approved at 45 working days.
+	w.request("2016-06-06T10:00", "lic-3")
+	if err := w.vote("2016-06-07T10:00", "ir-mfa", "licence:lic-3", agreement.No); err != nil {
+		t.Fatal(err)
+	}
+	w.tick("2016-08-08T10:00")
+	if l := w.licence("lic-3"); l.Status != state.LicenceDenied || l.Decided != at("2016-08-08T10:00") {
+		t.Errorf("a referred request at 45 working days: %s at %s (%s)", l.Status, l.Decided, l.Cause)
+	}
+
+	// The Security Council decides arms and missile items: no extension.
+	if err := w.ask("2016-08-09T10:00", "ch-seco", "lic-inu", "mtcr-cat2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := extend("2016-08-10T10:00", "unsc-us", "lic-inu"); !errors.Is(err, state.ErrForbidden) {
+		t.Errorf("an extension of a Security Council question: %v", err)
+	}
+
+	ctx := context.Background()
+	before, err := w.log.Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.log.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := w.log.Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("the rebuild from the log changed the state")
 	}
 }
 

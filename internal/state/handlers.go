@@ -29,8 +29,7 @@ var handlers = map[string]Handler{
 	statement.TypeChallenge:    {Duties: duties(agreement.Coordinator), Roles: roles(agreement.Inspectorate), Apply: applyChallenge},
 	statement.TypeResponse:     {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker), Apply: applyResponse},
 
-	statement.TypeLicenceRequest:  {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker, agreement.Benefactor, agreement.Observer), Apply: applyLicenceRequest, Blobs: licenceBlobs},
-	statement.TypeLicenceDecision: {Duties: duties(agreement.Approver), Roles: roles(agreement.Benefactor, agreement.Inspectorate, agreement.Observer), Apply: applyLicenceDecision},
+	statement.TypeLicenceRequest: {Duties: duties(agreement.Declarant, agreement.Envoy), Roles: roles(agreement.Undertaker, agreement.Benefactor, agreement.Observer), Apply: applyLicenceRequest, Blobs: licenceBlobs},
 
 	statement.TypePayment:  {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Benefactor), Apply: applyPayment},
 	statement.TypeDelivery: {Duties: duties(agreement.Treasurer), Roles: roles(agreement.Benefactor), Apply: applyDelivery},
@@ -52,7 +51,10 @@ var handlers = map[string]Handler{
 	// A body's members are principals of any party and any duty: the
 	// apply step lets only the members of the body vote.
 	statement.TypeVote: {Apply: applyVote},
-	statement.TypeMove: {Apply: applyMove},
+	// license.decision is an approver's of the procurement channel's
+	// party, or, for the extended limit, a member's of the channel's body.
+	statement.TypeLicenceDecision: {Apply: applyLicenceDecision},
+	statement.TypeMove:            {Apply: applyMove},
 }
 
 func duties(ds ...agreement.Duty) []agreement.Duty { return ds }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/surety/surety/internal/agreement"
@@ -32,8 +33,11 @@ type Licence struct {
 	Decided  time.Time     `json:"decided,omitzero"`
 	Cause    string        `json:"cause,omitempty"`
 	Extended bool          `json:"extended,omitempty"`
-	// Question is the question put to the procurement channel's body,
-	// when a body decides.
+	// Referred says the body's members disagreed and the request was put
+	// to the body again, to the disagreement limit.
+	Referred bool `json:"referred,omitempty"`
+	// Question is the open or last question put to the body that decides
+	// the request, when a body decides.
 	Question string `json:"question,omitempty"`
 }
 
@@ -124,6 +128,11 @@ func LoadLicence(kv KV, id string) (*Licence, error) {
 	return load[Licence](kv, kindLicence, id, "licence request")
 }
 
+// applyLicenceDecision decides a request, or takes the extended limit. An
+// approver of the channel's party decides where no body does. Where the
+// channel's body decides, its members vote, and any one of them may ask
+// for the extended limit (extend); the Security Council or another body
+// an obligation names has no extended limit.
 func applyLicenceDecision(c *Context, e Entry) error {
 	var b statement.DecisionBody
 	if err := decode(e, &b); err != nil {
@@ -137,32 +146,30 @@ func applyLicenceDecision(c *Context, e Entry) error {
 	if err != nil {
 		return err
 	}
+	var q *Question
 	if l.Question != "" {
-		q, err := LoadQuestion(c.KV, l.Question)
-		if err != nil {
+		if q, err = LoadQuestion(c.KV, l.Question); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: licence request %s is decided by body %s: its members vote on question %s with %s", ErrForbidden, l.ID, q.Body, q.ID, statement.TypeVote)
-	}
-	if c.Author.Party != p.Approver {
-		return fmt.Errorf("%w: licences are decided by the procurement channel's approver", ErrForbidden)
+		body := c.Spec.Body(q.Body)
+		if !b.Extend || q.Body != p.Body {
+			return fmt.Errorf("%w: licence request %s is decided by body %s: its members vote on question %s with %s", ErrForbidden, l.ID, q.Body, q.ID, statement.TypeVote)
+		}
+		if !body.Member(c.Author.ID) {
+			return fmt.Errorf("%w: %s is not a member of body %s, which decides licence request %s; only its members ask for the extended limit", ErrForbidden, c.Author.ID, body.ID, l.ID)
+		}
+	} else if c.Author.Party != p.Approver || !c.Author.holds(agreement.Approver) {
+		return fmt.Errorf("%w: licences are decided by an approver of the procurement channel's party %s", ErrForbidden, cmp.Or(p.Approver, "(none: bodies decide)"))
 	}
 	if l.Status != LicencePending {
 		return fmt.Errorf("%w: licence request %s is %s already (%s)", ErrConflict, l.ID, l.Status, l.Cause)
 	}
 	if b.Extend {
-		if l.Extended || p.ExtendedWorkingDays == 0 {
-			return fmt.Errorf("%w: licence request %s cannot be extended further", ErrConflict, l.ID)
-		}
-		if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
-			return err
+		if l.Extended || l.Referred || p.ExtendedWorkingDays == 0 {
+			return fmt.Errorf("%w: licence request %s cannot be extended further: its limit is %s", ErrConflict, l.ID, Day(l.Deadline))
 		}
 		l.Extended = true
-		l.Deadline = addWorkingDays(l.Time, p.ExtendedWorkingDays)
-		if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
-			return err
-		}
-		return putJSON(c.KV, kindLicence, l.ID, l)
+		return c.moveDeadline(l, q, addWorkingDays(l.Time, p.ExtendedWorkingDays))
 	}
 	if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
 		return err
@@ -170,6 +177,25 @@ func applyLicenceDecision(c *Context, e Entry) error {
 	l.Status, l.Decided, l.Cause = LicenceDenied, e.Time, "denied by "+e.Statement.ID+": "+b.Reason
 	if b.Approved {
 		l.Status, l.Cause = LicenceApproved, "approved by "+e.Statement.ID
+	}
+	return putJSON(c.KV, kindLicence, l.ID, l)
+}
+
+// moveDeadline gives a pending request, and the body's question on it if
+// one is open, a new limit.
+func (c *Context) moveDeadline(l *Licence, q *Question, deadline time.Time) error {
+	if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
+		return err
+	}
+	l.Deadline = deadline
+	if err := c.schedule(l.Deadline, "licence", l.ID); err != nil {
+		return err
+	}
+	if q != nil {
+		q.Deadline = deadline
+		if err := putJSON(c.KV, kindQuestion, q.ID, q); err != nil {
+			return err
+		}
 	}
 	return putJSON(c.KV, kindLicence, l.ID, l)
 }
@@ -201,11 +227,28 @@ func licenceTimeout(c *Context, at time.Time, id string) error {
 	return c.event(at, Event{Kind: compliance.LicenceTimeout, Ref: id, Text: "licence request " + id + ": " + l.Cause})
 }
 
-// licenceDecided carries out a body's decision on a licence request.
-func licenceDecided(c *Context, q *Question, id string, at time.Time) error {
+// licenceDecided carries out a body's decision on a licence request. A
+// request the channel's body turns down by a member's no before the limit
+// is a disagreement: where the agreement sets a disagreement limit, the
+// request is put to the body once more, open until that limit, counted
+// from the request; the second question's outcome is final.
+func licenceDecided(c *Context, q *Question, ref string, at time.Time) error {
+	id, _, _ := strings.Cut(ref, "/")
 	l, err := LoadLicence(c.KV, id)
 	if err != nil {
 		return err
+	}
+	p := c.Spec.Procurement
+	no := slices.ContainsFunc(q.Votes, func(v Vote) bool { return v.Ballot == agreement.No })
+	if q.Outcome != agreement.Approved && no && at.Before(l.Deadline) && q.Body == p.Body && p.DisagreementWorkingDays > 0 && !l.Referred {
+		l.Referred, l.Question = true, "licence:"+l.ID+"/referred"
+		l.Cause = "referred on disagreement: " + q.Cause
+		text := fmt.Sprintf("approve licence request %s, referred after the members disagreed: %s to %s", l.ID, l.Description, l.Destination)
+		deadline := addWorkingDays(l.Time, p.DisagreementWorkingDays)
+		if err := c.ask(l.Question, q.Body, text, at, deadline); err != nil {
+			return err
+		}
+		return c.moveDeadline(l, nil, deadline)
 	}
 	if err := c.unschedule(l.Deadline, "licence", l.ID); err != nil {
 		return err

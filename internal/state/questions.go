@@ -17,7 +17,8 @@ import (
 // one principal would otherwise make, and decides it the moment the votes
 // meet the body's rule, or can no longer meet it; at the deadline, an
 // open question takes the body's default outcome. Its id says what it
-// decides: "licence:<request>", "dispute:<dispute>/<step>",
+// decides: "licence:<request>" (and "licence:<request>/referred" when
+// the members disagree), "dispute:<dispute>/<step>",
 // "finding:<obligation>/<motion>", "access:<challenge>" or
 // "extend:<dispute>/<step>/<request>".
 type Question struct {

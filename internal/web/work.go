@@ -84,8 +84,12 @@ func (d *Dashboard) work(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
+		// The types the matrix lets the principal make, and those whose
+		// apply step decides who may (a body's members, a licence's
+		// approver), but for the log key's agreement.adopt.
 		for _, pm := range state.Permits() {
-			if slices.ContainsFunc(p.Duties, func(dt agreement.Duty) bool { return pm.Allowed(p.Party.Role, dt) }) {
+			open := len(pm.Duties) == 0 && pm.Type != statement.TypeAdopt
+			if open || slices.ContainsFunc(p.Duties, func(dt agreement.Duty) bool { return pm.Allowed(p.Party.Role, dt) }) {
 				p.Types = append(p.Types, pm.Type)
 			}
 		}
