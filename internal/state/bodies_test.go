@@ -343,20 +343,27 @@ func TestLicenceClock(t *testing.T) {
 		t.Errorf("an extension of a Security Council question: %v", err)
 	}
 
+	w.rebuilds()
+}
+
+// rebuilds rebuilds the state from the log and fails the test unless it
+// is the same as before.
+func (w *world) rebuilds() {
+	w.t.Helper()
 	ctx := context.Background()
 	before, err := w.log.Dump(ctx)
 	if err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
 	if err := w.log.Rebuild(ctx); err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
 	after, err := w.log.Dump(ctx)
 	if err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
 	if fmt.Sprint(before) != fmt.Sprint(after) {
-		t.Errorf("the rebuild from the log changed the state")
+		w.t.Errorf("the rebuild from the log changed the state")
 	}
 }
 
@@ -433,21 +440,7 @@ func TestBodyDeadlineDefault(t *testing.T) {
 			if err := w.vote("2016-03-01T10:00", "ir-mfa", "licence:lic-1", agreement.Yes); !errors.Is(err, state.ErrConflict) {
 				t.Errorf("the eighth vote after the deadline: %v", err)
 			}
-			ctx := context.Background()
-			before, err := w.log.Dump(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.log.Rebuild(ctx); err != nil {
-				t.Fatal(err)
-			}
-			after, err := w.log.Dump(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(before) != fmt.Sprint(after) {
-				t.Errorf("the rebuild from the log changed the state")
-			}
+			w.rebuilds()
 		})
 	}
 }
