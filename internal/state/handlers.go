@@ -51,10 +51,10 @@ var handlers = map[string]Handler{
 	// A body's members are principals of any party and any duty: the
 	// apply step lets only the members of the body vote.
 	statement.TypeVote: {Apply: applyVote},
+	statement.TypeMove: {Apply: applyMove},
 	// license.decision is an approver's of the procurement channel's
 	// party, or, for the extended limit, a member's of the channel's body.
 	statement.TypeLicenceDecision: {Apply: applyLicenceDecision},
-	statement.TypeMove:            {Apply: applyMove},
 }
 
 func duties(ds ...agreement.Duty) []agreement.Duty { return ds }

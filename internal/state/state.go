@@ -97,7 +97,9 @@ func BlobsOf(st *statement.Statement) ([][32]byte, error) {
 // of Duties in a party of one of Roles. Empty Duties means the apply step
 // decides (agreement.adopt: the log key; key.add and key.revoke: the
 // principal itself or an envoy or coordinator of its party;
-// decision.vote: a member of the body).
+// decision.vote and decision.move: a member of the body;
+// license.decision: an approver of the procurement channel's party, or a
+// member of the channel's body taking the extended limit).
 type Permit struct {
 	Type   string
 	Duties []agreement.Duty
