@@ -313,9 +313,9 @@ func writeView(w io.Writer, v agreement.View) error {
 		p("%s\n", mark("dispute"))
 	}
 	if pc := v.Procurement; pc != nil {
-		who := pc.Approver
+		who, extender := pc.Approver, "the approver"
 		if pc.Body != "" {
-			who = "body " + pc.Body
+			who, extender = "body "+pc.Body, "any of its members"
 		}
 		asks := "the undertaker"
 		if pc.Requester != "" {
@@ -323,11 +323,10 @@ func writeView(w io.Writer, v agreement.View) error {
 		}
 		p("\nProcurement channel: %s asks; %s decides, unless the obligation names its own body, within %d working days", asks, who, pc.WorkingDays)
 		if pc.ExtendedWorkingDays > 0 {
-			p(" (extendable to %d", pc.ExtendedWorkingDays)
-			if pc.DisagreementWorkingDays > 0 {
-				p(", %d on disagreement", pc.DisagreementWorkingDays)
-			}
-			p(")")
+			p("; %s may take %d, once", extender, pc.ExtendedWorkingDays)
+		}
+		if pc.DisagreementWorkingDays > 0 {
+			p("; where the members disagree, the body decides again within %d", pc.DisagreementWorkingDays)
 		}
 		if pc.OnTimeout != "" {
 			p("; unanswered requests: %s", pc.OnTimeout)
