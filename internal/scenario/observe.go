@@ -153,7 +153,7 @@ func (r *run) observe(index uint64, typ string) error {
 			switch {
 			case l.Status == state.LicencePending && told == "":
 				r.change(l.Time, "licence request %s pending: a decision is due by %s", id, day(l.Deadline))
-			case l.Status == state.LicencePending && l.Referred:
+			case l.Status == state.LicencePending && l.Referred():
 				r.change(r.now, "licence request %s %s; a decision is due by %s", id, l.Cause, day(l.Deadline))
 			case l.Status == state.LicencePending:
 				r.change(r.now, "licence request %s extended: a decision is due by %s", id, day(l.Deadline))

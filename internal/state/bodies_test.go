@@ -242,8 +242,8 @@ func TestBodyConsensus(t *testing.T) {
 	if err := w.vote("2016-03-03T10:00", "e3eu3-us", "licence:lic-2", agreement.No); err != nil {
 		t.Fatal(err)
 	}
-	if l := w.licence("lic-2"); l.Status != state.LicencePending || !l.Referred || l.Question != "licence:lic-2/referred" {
-		t.Errorf("after one no under consensus: %s, referred %v, question %s (%s); want it referred", l.Status, l.Referred, l.Question, l.Cause)
+	if l := w.licence("lic-2"); l.Status != state.LicencePending || !l.Referred() || l.Question != "licence:lic-2/referred" {
+		t.Errorf("after one no under consensus: %s, referred %v, question %s (%s); want it referred", l.Status, l.Referred(), l.Question, l.Cause)
 	}
 	if err := w.vote("2016-03-04T10:00", "e3eu3-de", "licence:lic-2", agreement.Yes); !errors.Is(err, state.ErrConflict) {
 		t.Errorf("a vote on a decided question: %v", err)
@@ -310,8 +310,8 @@ func TestLicenceClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := w.licence("lic-2")
-	if l.Status != state.LicencePending || !l.Referred || l.Deadline != at("2016-06-06T10:00") || question("licence:lic-2/referred").Deadline != l.Deadline {
-		t.Fatalf("after a member's no: %s, referred %v, limit %s (%s); want it put again until 6 June", l.Status, l.Referred, l.Deadline, l.Cause)
+	if l.Status != state.LicencePending || !l.Referred() || l.Deadline != at("2016-06-06T10:00") || question("licence:lic-2/referred").Deadline != l.Deadline {
+		t.Fatalf("after a member's no: %s, referred %v, limit %s (%s); want it put again until 6 June", l.Status, l.Referred(), l.Deadline, l.Cause)
 	}
 	if err := extend("2016-04-06T10:00", "e3eu3-fr", "lic-2"); !errors.Is(err, state.ErrConflict) {
 		t.Errorf("an extension of a referred request: %v", err)

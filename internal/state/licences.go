@@ -33,13 +33,19 @@ type Licence struct {
 	Decided  time.Time     `json:"decided,omitzero"`
 	Cause    string        `json:"cause,omitempty"`
 	Extended bool          `json:"extended,omitempty"`
-	// Referred says the body's members disagreed and the request was put
-	// to the body again, to the disagreement limit.
-	Referred bool `json:"referred,omitempty"`
 	// Question is the open or last question put to the body that decides
-	// the request, when a body decides.
+	// the request, when a body decides: licence:<request>, or
+	// licence:<request>/referred once the members disagreed.
 	Question string `json:"question,omitempty"`
 }
+
+// referral is the suffix of the question a request is put again with,
+// after the body's members disagreed.
+const referral = "/referred"
+
+// Referred reports whether the body's members disagreed on the request
+// and it was put to the body again, to the disagreement limit.
+func (l *Licence) Referred() bool { return strings.HasSuffix(l.Question, referral) }
 
 func licenceBlobs(st *statement.Statement) ([][32]byte, error) {
 	var b statement.LicenceBody
@@ -165,7 +171,7 @@ func applyLicenceDecision(c *Context, e Entry) error {
 		return fmt.Errorf("%w: licence request %s is %s already (%s)", ErrConflict, l.ID, l.Status, l.Cause)
 	}
 	if b.Extend {
-		if l.Extended || l.Referred || p.ExtendedWorkingDays == 0 {
+		if l.Extended || l.Referred() || p.ExtendedWorkingDays == 0 {
 			return fmt.Errorf("%w: licence request %s cannot be extended further: its limit is %s", ErrConflict, l.ID, Day(l.Deadline))
 		}
 		l.Extended = true
@@ -240,8 +246,8 @@ func licenceDecided(c *Context, q *Question, ref string, at time.Time) error {
 	}
 	p := c.Spec.Procurement
 	no := slices.ContainsFunc(q.Votes, func(v Vote) bool { return v.Ballot == agreement.No })
-	if q.Outcome != agreement.Approved && no && at.Before(l.Deadline) && q.Body == p.Body && p.DisagreementWorkingDays > 0 && !l.Referred {
-		l.Referred, l.Question = true, "licence:"+l.ID+"/referred"
+	if q.Outcome != agreement.Approved && no && at.Before(l.Deadline) && q.Body == p.Body && p.DisagreementWorkingDays > 0 && !l.Referred() {
+		l.Question = "licence:" + l.ID + referral
 		l.Cause = "referred on disagreement: " + q.Cause
 		text := fmt.Sprintf("approve licence request %s, referred after the members disagreed: %s to %s", l.ID, l.Description, l.Destination)
 		deadline := addWorkingDays(l.Time, p.DisagreementWorkingDays)
