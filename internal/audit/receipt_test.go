@@ -101,7 +101,7 @@ func TestReceiptsCatchRollback(t *testing.T) {
 	}
 	_, err := check(receipts[3])
 	mustFail(t, err, "holds another entry at that index")
-	if !strings.Contains(err.Error(), "surety receipt v1") {
+	if !strings.Contains(err.Error(), "surety receipt v2") {
 		t.Errorf("the evidence does not quote the receipt: %v", err)
 	}
 	// The witnesses, which saw size 20, cosign nothing of the new history,

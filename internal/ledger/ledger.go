@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/surety/surety/internal/state"
 	"github.com/surety/surety/internal/statement"
 	"github.com/surety/surety/internal/store"
@@ -60,6 +62,20 @@ type Result struct {
 	// Existing is set when identical bytes were appended before: the result
 	// is the original entry's.
 	Existing bool `json:"-"`
+	// Batch is the batch the entry was committed in, when this append
+	// committed it; its note signs the receipt.
+	Batch *Batch `json:"-"`
+}
+
+// Receipt returns the receipt of the result's entry, signed by s for the
+// log origin: its batch's, or, for an entry appended before, a batch of
+// that entry alone.
+func (r Result) Receipt(s note.Signer, origin, agreement string) ([]byte, error) {
+	b := r.Batch
+	if b == nil {
+		b = &Batch{First: r.Index, Leaves: [][32]byte{r.LeafHash}, Time: r.Time}
+	}
+	return b.Receipt(s, origin, agreement, r.Index)
 }
 
 // Log is one agreement's log.

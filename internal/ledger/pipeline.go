@@ -35,8 +35,8 @@ import (
 // log, Appends only gather statements and the committer applies each
 // batch in its transaction.
 //
-// A batch's statements are answered together after its commit, which is
-// where a signed receipt per batch would go.
+// A batch's statements are answered together after its commit, with one
+// Batch whose note, signed once, is the receipt of all of them.
 
 // tip is a head of the log in memory: its tree's right edge, the log
 // time of its last entry and the digest of the state it leads to.
@@ -545,6 +545,10 @@ func (l *Log) settle(b *batch, err error) {
 	l.committing = nil
 	l.rebase()
 	l.seq.Unlock()
+	var signed *Batch
+	if err == nil && len(b.leaves) > 0 {
+		signed = &Batch{First: b.base.tree.size, Leaves: b.leaves, Time: b.now}
+	}
 	for i, p := range b.reqs {
 		if err != nil {
 			p.err = fmt.Errorf("ledger: commit: %w", err)
@@ -557,6 +561,9 @@ func (l *Log) settle(b *batch, err error) {
 			p.res.Existing = true
 		default:
 			p.res, p.err = o.res, o.err
+		}
+		if p.err == nil && !p.res.Existing {
+			p.res.Batch = signed
 		}
 		close(p.done)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/merkle/testonly"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/ledger"
@@ -151,11 +152,16 @@ func TestReplicas(t *testing.T) {
 			envs[i] = f.tick(t, fmt.Sprint("r-", i))
 		}
 		var (
-			mu    sync.Mutex
-			acked = map[uint64][32]byte{}
-			index = map[int]uint64{}
-			fresh = map[int]int{}
+			mu     sync.Mutex
+			acked  = map[uint64][32]byte{}
+			index  = map[int]uint64{}
+			fresh  = map[int]int{}
+			shared int
 		)
+		vkey, err := note.NewVerifier(f.op.VKey())
+		if err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Go(func() {
@@ -168,7 +174,20 @@ func TestReplicas(t *testing.T) {
 							t.Error(err)
 							return
 						}
+						// Its receipt, signed once for its whole batch,
+						// promises this entry.
+						rc, err := res.Receipt(f.op.Note(), f.spec.Origin(), f.spec.ID)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if r, err := ledger.OpenReceipt(rc, vkey); err != nil || r.Index != res.Index || r.LeafHash != res.LeafHash || !r.Time.Equal(res.Time) {
+							t.Errorf("the receipt of entry %d opened as %+v, %v", res.Index, r, err)
+						}
 						mu.Lock()
+						if res.Batch != nil && len(res.Batch.Leaves) > 1 {
+							shared++
+						}
 						if i, ok := index[send[0]]; ok && i != res.Index {
 							t.Errorf("statement %d answered at %d and at %d", send[0], i, res.Index)
 						}
@@ -182,6 +201,7 @@ func TestReplicas(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		t.Logf("%d of %d statements were answered with a receipt shared with others of their batch", shared, len(envs))
 		for i := range envs {
 			if fresh[i] != 1 {
 				t.Errorf("statement %d was answered as new %d times", i, fresh[i])

@@ -272,9 +272,7 @@ func (s *Server) postStatement(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := api.AppendResponse{Index: res.Index, LeafHash: hex.EncodeToString(res.LeafHash[:]), Time: res.Time}
 	if s.Publisher != nil {
-		rc, err := ledger.SignReceipt(s.Publisher.Signer, ledger.Receipt{
-			Origin: s.Publisher.Origin, Agreement: s.Log.ID(), Index: res.Index, LeafHash: res.LeafHash, Time: res.Time,
-		})
+		rc, err := res.Receipt(s.Publisher.Signer, s.Publisher.Origin, s.Log.ID())
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -106,3 +108,30 @@ func LoadPeriod(kv KV, n int) (p Period, found bool, err error) {
 
 // Periods returns every closed period, in order.
 func Periods(kv KV) ([]Period, error) { return scanJSON[Period](kv, kindPeriod, "", "") }
+
+// lastPeriods returns how many periods have closed and the last k of them,
+// in order; it decodes only those k, since a tranche's condition reads the
+// last few periods at every close.
+func lastPeriods(kv KV, k int) (int, []Period, error) {
+	k = max(k, 0)
+	n, ring := 0, make([][]byte, k)
+	err := kv.Scan(kindPeriod, "", "", 0, func(_ string, v []byte) error {
+		if k > 0 {
+			ring[n%k] = bytes.Clone(v)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	out := make([]Period, 0, k)
+	for i := max(0, n-k); i < n; i++ {
+		var p Period
+		if err := json.Unmarshal(ring[i%k], &p); err != nil {
+			return 0, nil, fmt.Errorf("state: %s: %w", kindPeriod, err)
+		}
+		out = append(out, p)
+	}
+	return n, out, nil
+}

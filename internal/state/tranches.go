@@ -124,14 +124,14 @@ func (c *Context) conditionsHold(id string) (bool, string, error) {
 			}
 			continue
 		}
-		ps, err := Periods(c.KV)
+		closed, ps, err := lastPeriods(c.KV, cond.CompliantPeriods)
 		if err != nil {
 			return false, "", err
 		}
-		if len(ps) < cond.CompliantPeriods {
-			return false, fmt.Sprintf("only %d periods have closed; the tranche needs the last %d compliant", len(ps), cond.CompliantPeriods), nil
+		if closed < cond.CompliantPeriods {
+			return false, fmt.Sprintf("only %d periods have closed; the tranche needs the last %d compliant", closed, cond.CompliantPeriods), nil
 		}
-		for _, p := range ps[len(ps)-cond.CompliantPeriods:] {
+		for _, p := range ps {
 			for _, v := range p.Verdicts {
 				if v.Role == agreement.Undertaker && v.Verdict != compliance.Compliant {
 					return false, fmt.Sprintf("the undertaker was %s in period %d; the tranche needs the last %d periods compliant", v.Verdict, p.N, cond.CompliantPeriods), nil
