@@ -130,3 +130,29 @@ func BenchmarkReceipt(b *testing.B) {
 		}
 	}
 }
+
+// FuzzOpenReceipt plays a holder who alters a receipt to promise what the
+// log did not: whatever it opens must be one of the entries the batch
+// note signed, at its own index, and nothing it is given may panic.
+func FuzzOpenReceipt(f *testing.F) {
+	k, _ := keys.Derive("demo", origin)
+	v, _ := note.NewVerifier(k.VKey())
+	b := batchOf(40, 5)
+	for i := range 5 {
+		rc, err := b.Receipt(k.Note(), origin, "il-kp-1993", 40+uint64(i))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(rc)
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		r, err := ledger.OpenReceipt(msg, v)
+		if err != nil {
+			return
+		}
+		i := r.Index - 40
+		if r.Index < 40 || i >= 5 || r.LeafHash != b.Leaves[i] || !r.Time.Equal(b.Time) || r.Agreement != "il-kp-1993" {
+			t.Fatalf("an altered receipt opened as %+v", r)
+		}
+	})
+}
