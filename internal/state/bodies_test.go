@@ -162,16 +162,7 @@ func TestLicenceWhoAsksWhoDecides(t *testing.T) {
 	}
 }
 
-func (w *world) licence(id string) *state.Licence {
-	w.t.Helper()
-	var l *state.Licence
-	w.view(func(kv state.KV) error {
-		var err error
-		l, err = state.LoadLicence(kv, id)
-		return err
-	})
-	return l
-}
+func (w *world) licence(id string) *state.Licence { return load(w, state.LoadLicence, id) }
 
 // TestLicenceApprover: where no body decides, the approver of the
 // channel's party decides and may take the extended limit once; a
@@ -267,15 +258,7 @@ func TestLicenceClock(t *testing.T) {
 	extend := func(when, as, id string) error {
 		return w.send(when, as, statement.TypeLicenceDecision, "extend-"+id+"-"+as, statement.DecisionBody{Request: id, Extend: true})
 	}
-	question := func(id string) *state.Question {
-		var q *state.Question
-		w.view(func(kv state.KV) error {
-			var err error
-			q, err = state.LoadQuestion(kv, id)
-			return err
-		})
-		return q
-	}
+	question := func(id string) *state.Question { return load(w, state.LoadQuestion, id) }
 
 	w.request("2016-02-01T10:00", "lic-1") // a Monday: 20 working days end on 29 February
 	if l := w.licence("lic-1"); l.Deadline != at("2016-02-29T10:00") {
@@ -584,15 +567,7 @@ func TestDisputeExtendedByConsensus(t *testing.T) {
 	w := newBodies(t, same)
 	w.now = at("2016-02-01T10:00")
 	w.ok("e3eu3-coordinator", statement.TypeDisputeRaise, "d-1", statement.RaiseBody{Against: "iran", Description: "heavy water above 130 t"})
-	dispute := func() *state.Dispute {
-		var d *state.Dispute
-		w.view(func(kv state.KV) error {
-			var err error
-			d, err = state.LoadDispute(kv, "d-1")
-			return err
-		})
-		return d
-	}
+	dispute := func() *state.Dispute { return load(w, state.LoadDispute, "d-1") }
 	if d := dispute(); d.StepName != "joint-commission" || !d.Deadline.Equal(at("2016-02-16T10:00")) {
 		t.Fatalf("dispute at %s until %s", d.StepName, d.Deadline)
 	}

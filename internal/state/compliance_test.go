@@ -121,12 +121,7 @@ func reveals(ds ...statement.Decision) statement.RevealBody {
 // decision; it returns the decision, which stays sealed.
 func (w *world) commit(id string) statement.Decision {
 	w.t.Helper()
-	var d *state.Declaration
-	w.view(func(kv state.KV) error {
-		var err error
-		d, err = state.LoadDeclaration(kv, id)
-		return err
-	})
+	d := load(w, state.LoadDeclaration, id)
 	leaf, _ := hex.DecodeString(d.LeafHash)
 	vrf, err := inspection.KeyFromSeed(inspection.DeriveSeed("demo", "il-selector"))
 	if err != nil {
@@ -183,16 +178,20 @@ func (w *world) view(fn func(kv state.KV) error) {
 	}
 }
 
-func (w *world) tranche(id string) *state.Tranche {
+// load reads the state's record id with get, in a view of the log; an
+// error fails the test.
+func load[T any](w *world, get func(state.KV, string) (T, error), id string) T {
 	w.t.Helper()
-	var t *state.Tranche
+	var v T
 	w.view(func(kv state.KV) error {
 		var err error
-		t, err = state.LoadTranche(kv, id)
+		v, err = get(kv, id)
 		return err
 	})
-	return t
+	return v
 }
+
+func (w *world) tranche(id string) *state.Tranche { return load(w, state.LoadTranche, id) }
 
 func (w *world) verdict(period int, party string) state.Verdict {
 	w.t.Helper()
@@ -443,15 +442,7 @@ func TestSnapbackRestoresOnce(t *testing.T) {
 // starts, then active.
 func TestDeliveryStarts(t *testing.T) {
 	w := newLog(t, "agreed-framework-1994", "kp-us-1994", "1994-10-21")
-	status := func(id string) compliance.DeliveryStatus {
-		var d *state.Delivery
-		w.view(func(kv state.KV) error {
-			var err error
-			d, err = state.LoadDelivery(kv, id)
-			return err
-		})
-		return d.Status
-	}
+	status := func(id string) compliance.DeliveryStatus { return load(w, state.LoadDelivery, id).Status }
 	w.tick("1994-12-01")
 	if s := status("hfo-first-year"); s != compliance.DeliveryPending {
 		t.Errorf("before the first fuel oil is due (1995-01-21): %s", s)
