@@ -91,6 +91,17 @@ func TestCases(t *testing.T) {
 		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},
 		{"a Serbian company", "Belgrad Promet DOO", "Belgrad Promet d.o.o.", true, "ignored: doo doo"},
 		{"a branch is another organisation", "Orveline Shipping", "Orveline", false, "the query adds shipping to the listed name"},
+		// The kind of institution in other languages, and words of trade
+		// abbreviated or in Persian.
+		{"a charity in Arabic", "Muassasat al-Nadira al-Khayriyya", "Nadira Charitable Foundation", true, ""},
+		{"charity and welfare", "Nadira Charity Organization", "Nadira Welfare Organization", true, ""},
+		{"an abbreviation", "Orveline Eng. Services", "Orveline Engineering Services", true, "eng ~ engineering (variant)"},
+		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
+		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
+		// Belarusian and Russian spellings of one given name.
+		{"Siarhei", "Siarhei Lavonik", "Sergey Lavonik", true, "siarhei ~ sergey (nickname)"},
+		{"Volha", "Volha Lavonik", "Olga Lavonik", true, ""},
+		{"another Slavic given name", "Siarhei Lavonik", "Pavel Lavonik", false, "names differ"},
 	} {
 		s, ex := Score(c.a, c.b)
 		if got := s >= DefaultThreshold; got != c.same {

@@ -49,7 +49,7 @@ kwang: gwang
 un: eun
 sun: soon
 
-mohammad: muhammad mohamad mohammed muhammed mohamed mohamud muhamad mouhamad mohd mahomed
+mohammad: muhammad mohamad mohammed muhammed mohamed mohamud muhamad mouhamad mohd mhd mahomed
 hossein: hosein husain hussain hussein husayn hussayn hosain hosseyn husein
 hosseini: hoseini husaini husseini huseini husayni
 hassan: hasan
@@ -109,8 +109,24 @@ services: svcs svc
 national: natl
 management: mgmt
 association: assn
-development: dev
+development: dev gostaresh
 technology: tech
+engineering: eng engg mohandesi
+investment: invest
+transportation: trans
+cement: siman
+exchange: sarafi sarrafi
+advanced: pishro
+media: rasaneh
+shipping: kashtirani
+oil: naft
+steel: foulad fulad
+petrochemical: petroshimi
+industrial: sanati
+industries: sanaye sanayi
+charitable: charity welfare benevolent khayriyya khayriyyah khairiya
+foundation: muassasa muassasat muassasah bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
+society: jamiya jamiyat jamiat
 `
 
 // legalForms are the words of legal forms and company designators. They are
@@ -192,6 +208,8 @@ international trading trade group joint venture stock holding holdings enterpris
 industrial industries industry jv bank banking foundation organization organisation association society
 front movement brigade brigades battalion center centre institute committee council exchange services
 establishment anstalt directorate department administration authority office plant factory works kombinat zavod agency bureau
+charitable charity welfare benevolent relief muassasa muassasat muassasah khayriyya khayriyyah khairiya jamiya jamiyat
+jamiat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
 maulavi qari ustad ustadh mr mrs ms dr doctor`
 
@@ -228,27 +246,29 @@ benjamin bibi ben benny binyamin
 katherine kate katie kathy catherine katharine kathryn ekaterina yekaterina kateryna katerina katya
 margaret maggie peggy meg
 elizabeth liz beth betty eliza elisabeth yelizaveta
-alexander alex sasha aleksandr alexandr oleksandr aleksander alexandre alejandro iskander iskandar
+alexander alex sasha aleksandr alexandr oleksandr aliaksandr alyaksandr aleksander alexandre alejandro iskander iskandar
 alexandra sasha aleksandra oleksandra
 peter pete petr pyotr piotr petro pierre pedro
 michael mike mikhail mykhailo michel miguel
-nicholas nick nikolai nikolay mykola nicolas
+nicholas nick nikolai nikolay mykola mikalai nicolas
 dmitri dmitry dmitriy dzmitry dmytro dima
 yuri yury yuriy jurij iouri yurii
-sergei sergey serhiy sergiy serge
-vladimir volodymyr vova
+sergei sergey serhiy serhii sergiy siarhei serghei serghiei serge
+vladimir volodymyr uladzimir vova
 andrei andrey andriy andrii andrew
 vasili vasily vasiliy vasyl
-evgeny yevgeny yevgeniy evgeni evgenii yevhen eugene
+evgeny yevgeny yevgeniy evgeni evgenii yevhen yauhen eugene
 anatoly anatoliy anatolii
 gennady gennadiy gennadii hennadiy
-grigory grigoriy hryhoriy gregory
+grigory grigoriy hryhoriy ryhor gregory
 igor ihor
-konstantin kostya kostiantyn costantin
-aleksei alexey alexei aleksey oleksiy oleksii alexis
-pavel paul pavlo
+konstantin kostya kostiantyn kostyantyn kanstantsin costantin
+aleksei alexey alexei aleksey oleksiy oleksii olexiy aliaksei alexis
+pavel paul pavlo paval
 mikhail misha
 ivan vanya
+olga olha volha
+viktor victor viktar
 anthony tony antonio anton
 joseph joe josef
 francisco pancho paco
