@@ -16,7 +16,11 @@ import (
 // Korean lines cover the family names and given-name syllables that the
 // McCune-Reischauer, Revised and DPRK romanisations spell differently; Persian
 // and Arabic lines cover the given names and words that English, French and
-// scholarly transliterations spell differently.
+// scholarly transliterations spell differently. The last lines fold the
+// abbreviations of words of trade, and the words that one organisation's
+// name has in Persian, Arabic or another European language (sarrafi,
+// khayriyya, bonyad, Stiftelse, fundación), to the English word that its
+// translated listing uses.
 const variants = `
 ri: li lee rhee yi rhie
 pak: park bak
@@ -201,8 +205,9 @@ const stopWords = `of the and for de del des du und et e ye`
 // titles (Shaykh, Mullah, Mawlawi, Ustad, Haji, Dr), which one listing of
 // a person gives and another leaves out, and the words that name the kind
 // of institution in several languages (establishment and Anstalt,
-// directorate and department, plant, works, zavod and kombinat), which
-// translations of one organisation's name render differently.
+// directorate and department, plant, works, zavod and kombinat; foundation,
+// charity and welfare, mu'assasa and bonyad), which translations of one
+// organisation's name render differently.
 const genericWords = `korea korean dprk dprkn north iran iranian islamic republic democratic people peoples
 international trading trade group joint venture stock holding holdings enterprise enterprises
 industrial industries industry jv bank banking foundation organization organisation association society
