@@ -95,7 +95,8 @@ func TestCases(t *testing.T) {
 		// abbreviated or in Persian.
 		{"a charity in Arabic", "Muassasat al-Nadira al-Khayriyya", "Nadira Charitable Foundation", true, ""},
 		{"charity and welfare", "Nadira Charity Organization", "Nadira Welfare Organization", true, ""},
-		{"an abbreviation", "Orveline Eng. Services", "Orveline Engineering Services", true, "eng ~ engineering (variant)"},
+		{"an abbreviation", "Orveline Engg. Services", "Orveline Engineering Services", true, "engg ~ engineering (variant)"},
+		{"a Chinese given name is not an abbreviation", "Tan Eng Kiat", "Tan Engineering Kiat", false, ""},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
 		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
 		// Belarusian and Russian spellings of one given name.

@@ -115,9 +115,8 @@ management: mgmt
 association: assn
 development: dev gostaresh
 technology: tech
-engineering: eng engg mohandesi
+engineering: engg mohandesi
 investment: invest
-transportation: trans
 cement: siman
 exchange: sarafi sarrafi
 advanced: pishro
