@@ -142,6 +142,46 @@ func TestScreenMixedScript(t *testing.T) {
 	}
 }
 
+// TestScreenExtends plays the evader who adds a word of trade to a listed
+// organisation's name, which the matcher tells apart from it (Deutsche Bank
+// Trust Company is not Deutsche Bank): the declaration still carries a list
+// reason, at half the weight of a hit, naming the listed entry.
+func TestScreenExtends(t *testing.T) {
+	spec := israelDPRK(t)
+	w := spec.Verification.Sampling.Weights.ListHit
+	clean := Screen(plain(), context(spec, invented()))
+	if _, ok := reason(clean, SignalList); ok {
+		t.Fatalf("the plain declaration has a list reason: %+v", clean.Reasons)
+	}
+	for _, name := range []string{"Tangsol Trading Company Group", "Tangsol Trading Logistics Co., Ltd.", "TANGSOL TRADING SHIPPING COMPANY"} {
+		d := plain()
+		d.Consignee = Party{Name: name, Country: "CN"}
+		r := Screen(d, context(spec, invented()))
+		x, ok := reason(r, SignalList)
+		if !ok || x.Weight != w || x.Value != 0.5 || !strings.Contains(x.Text, "consignee \""+name+"\" extends ofac OFAC-90003 TANGSOL TRADING COMPANY at 0.500") {
+			t.Errorf("%s: list reason %+v", name, x)
+		}
+		i := slices.IndexFunc(r.Names, func(n NameHit) bool { return n.Ref == "OFAC-90003" })
+		if i < 0 || !r.Names[i].Why.Extends || r.Names[i].Score != 0.5 {
+			t.Errorf("%s: names %+v", name, r.Names)
+		}
+		if r.Risk <= clean.Risk {
+			t.Errorf("%s: risk %v, not above the plain declaration's %v", name, r.Risk, clean.Risk)
+		}
+	}
+	// The name itself is a hit at full weight, and a name told apart for
+	// another reason (generic words alone) is no reason.
+	d := plain()
+	d.Consignee = Party{Name: "Tangsol Trading Company", Country: "CN"}
+	if x, ok := reason(Screen(d, context(spec, invented())), SignalList); !ok || x.Value != 1 || !strings.Contains(x.Text, "matches ofac OFAC-90003") {
+		t.Errorf("the listed name: %+v", x)
+	}
+	d.Consignee = Party{Name: "Korea Trading Company", Country: "CN"}
+	if x, ok := reason(Screen(d, context(spec, invented())), SignalList); ok {
+		t.Errorf("generic words alone: %+v", x)
+	}
+}
+
 // TestScreenMissileItems checks that a reason cites the MTCR item of each
 // item that falls in a category.
 func TestScreenMissileItems(t *testing.T) {

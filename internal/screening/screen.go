@@ -179,16 +179,23 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	var best float64
 	var said []string
 	note := func(role, what string, h NameHit) {
+		// A name that extends a listed organisation's (names.Query.Related)
+		// is another organisation, perhaps the listed one's branch,
+		// subsidiary or front: it counts for its score of 0.5.
+		verb := "matches"
+		if h.Score < threshold {
+			verb = "extends"
+		}
 		switch {
 		case h.Identity != nil && h.Identity.Status == Cleared:
 			said = append(said, fmt.Sprintf("%s %s would match %s %s %s at %.3f (%s), but is cleared: %s", role, what, h.Source, h.Ref, h.Name, h.Score, h.Why, h.Identity.Why))
 			return
 		case h.Identity != nil && h.Identity.Status == Confirmed:
 			best = 1
-			said = append(said, fmt.Sprintf("%s %s matches %s %s %s at %.3f (%s), confirmed: %s", role, what, h.Source, h.Ref, h.Name, h.Score, h.Why, h.Identity.Why))
+			said = append(said, fmt.Sprintf("%s %s %s %s %s %s at %.3f (%s), confirmed: %s", role, what, verb, h.Source, h.Ref, h.Name, h.Score, h.Why, h.Identity.Why))
 		default:
 			best = max(best, h.Score)
-			said = append(said, fmt.Sprintf("%s %s matches %s %s %s at %.3f (%s)", role, what, h.Source, h.Ref, h.Name, h.Score, h.Why))
+			said = append(said, fmt.Sprintf("%s %s %s %s %s %s at %.3f (%s)", role, what, verb, h.Source, h.Ref, h.Name, h.Score, h.Why))
 		}
 	}
 	seen := map[string][]names.Hit{}
@@ -212,7 +219,7 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 		}
 		hits, ok := seen[name]
 		if !ok {
-			hits = c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted})
+			hits = c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Related: true})
 			seen[name] = hits
 		}
 		spoken := false

@@ -97,6 +97,8 @@ func TestCases(t *testing.T) {
 		{"charity and welfare", "Nadira Charity Organization", "Nadira Welfare Organization", true, ""},
 		{"an abbreviation", "Orveline Engg. Services", "Orveline Engineering Services", true, "engg ~ engineering (variant)"},
 		{"a Chinese given name is not an abbreviation", "Tan Eng Kiat", "Tan Engineering Kiat", false, ""},
+		{"commerce", "Tangsol Commerce Bank", "Tangsol Commercial Bank", true, "commerce ~ commercial (variant)"},
+		{"finance", "Orvel Finance Company", "Orvel Financial Company", true, ""},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
 		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
 		// Belarusian and Russian spellings of one given name.
@@ -164,6 +166,20 @@ func TestSearchCases(t *testing.T) {
 	for _, q := range []string{"Laos Development Bank", "Bank of Laos"} {
 		if hits := ix.Search(Query{Name: q}); len(hits) != 0 {
 			t.Errorf("%s hits %v (%s)", q, refs(hits), hits[0].Why)
+		}
+	}
+	// A listed organisation's name with a word of trade added is another
+	// organisation, returned under the threshold only when asked for.
+	if hits := ix.Search(Query{Name: "Tangsol Commercial Bank Trading Group"}); len(hits) != 0 {
+		t.Errorf("Tangsol Commercial Bank Trading Group hits %v", refs(hits))
+	}
+	hits = ix.Search(Query{Name: "Tangsol Commercial Bank Trading Group", Related: true})
+	if len(hits) != 1 || hits[0].Ref != "XXe.002" || hits[0].Score != differs || !hits[0].Why.Extends {
+		t.Errorf("Tangsol Commercial Bank Trading Group, related: %+v", hits)
+	}
+	for _, q := range []string{"Laos Development Bank", "Bank of Laos", "Tangsol Bank Two"} {
+		if hits := ix.Search(Query{Name: q, Related: true}); len(hits) != 0 {
+			t.Errorf("%s, related, hits %v (%s)", q, refs(hits), hits[0].Why)
 		}
 	}
 	// A vessel's name among vessels only.

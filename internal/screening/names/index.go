@@ -110,6 +110,11 @@ type Query struct {
 	// Kind, when set, is the only kind of entry that hits: a vessel's name
 	// is searched among vessels.
 	Kind lists.Kind
+	// Related also returns, under the threshold, the organisations whose
+	// whole listed name the query extends with words of trade (see
+	// Explanation.Extends), after the hits: an evader who adds Group or
+	// Trading to a listed name is told apart from it, not let through.
+	Related bool
 }
 
 // Key tags: word keys, word keys with a letter deleted, consonant
@@ -431,10 +436,14 @@ func (ix *Index) Search(q Query) []Hit {
 	if len(qf) == 0 || len(ix.names) == 0 {
 		return nil
 	}
+	least := threshold
+	if q.Related {
+		least = min(threshold, differs)
+	}
 	s := ix.pool.Get().(*search)
 	defer ix.pool.Put(s)
 	ix.gather(s, qf)
-	ix.shortlist(s, len(qf[0].toks), threshold, q.Lifted, q.Kind)
+	ix.shortlist(s, len(qf[0].toks), least, q.Lifted, q.Kind)
 
 	s.best = s.best[:0]
 	for _, c := range s.top {
@@ -447,7 +456,7 @@ func (ix *Index) Search(q Query) []Hit {
 			if nm.weak {
 				sc = decimal.Round6(sc * weakFactor)
 			}
-			if sc < threshold {
+			if sc < threshold && !(q.Related && s.sc.extends && sc >= least) {
 				continue
 			}
 			i := slices.IndexFunc(s.best, func(b scored) bool { return b.entry == nm.entry })

@@ -134,6 +134,12 @@ type Explanation struct {
 	// numbers, qualifiers, the order of a chain of parents, or nothing but
 	// generic words in common. The score is then at most 0.5.
 	Differs string `json:"differs,omitempty"`
+	// Extends is set when the query is the listed organisation's whole
+	// name with words of trade added (Calder Bank Trust Company against
+	// Calder Bank): another organisation, held at 0.5 like the others that
+	// Differs tells apart, but perhaps the listed one's branch, subsidiary
+	// or front, which a Query with Related returns.
+	Extends bool `json:"extends,omitempty"`
 	// Weak is set when the name matched is a weak alias.
 	Weak bool `json:"weak,omitempty"`
 	// Identifier, when set, is the identifier that matched instead of a
@@ -247,10 +253,12 @@ func Score(a, b string) (float64, Explanation) {
 	return best, ex
 }
 
-// scorer holds the scratch space of one comparison.
+// scorer holds the scratch space of one comparison, and whether the last
+// query compared extends the name (see Explanation.Extends).
 type scorer struct {
-	cands []cand
-	buf   [3 * 64]byte
+	cands   []cand
+	buf     [3 * 64]byte
+	extends bool
 }
 
 // cand is a candidate pair: query words q0..q1 against name words n0..n1,
@@ -279,6 +287,7 @@ func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
 	if d != "" {
 		s = min(s, differs)
 	}
+	extends := sc.extends && how == "" && d == ""
 	if ex != nil {
 		if how == "acronym" {
 			_, ex.Acronym = acronym(short, long, 3)
@@ -288,8 +297,10 @@ func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
 		if d != "" {
 			ex.Differs = d
 		}
+		ex.Extends = extends
 		ex.Ignored = append(append(ex.Ignored, q.dropped...), n.dropped...)
 	}
+	sc.extends = extends
 	// Six decimals: the same names score the same on every machine,
 	// whatever floating-point operations it fuses, and a name scores
 	// exactly 1 against itself.
@@ -387,6 +398,7 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	}
 	s := min(got/total, 1)
 	var why string
+	var extends bool
 	switch {
 	case numbers(q, n):
 		s, why = min(s, differs), "numbers differ"
@@ -399,7 +411,7 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
 		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
 	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "":
-		s, why = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation"
+		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", true
 	default:
 		if b := subset(sc.cands[:picked], qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
 			s = b
@@ -408,6 +420,7 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 			}
 		}
 	}
+	sc.extends = extends
 	if ex != nil {
 		ex.Differs = why
 		// In the order of the query's words.

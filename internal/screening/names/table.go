@@ -117,6 +117,9 @@ development: dev gostaresh
 technology: tech
 engineering: engg mohandesi
 investment: invest
+commercial: commerce
+financial: finance
+trading: trade
 cement: siman
 exchange: sarafi sarrafi
 advanced: pishro
