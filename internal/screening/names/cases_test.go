@@ -99,6 +99,8 @@ func TestCases(t *testing.T) {
 		{"a Chinese given name is not an abbreviation", "Tan Eng Kiat", "Tan Engineering Kiat", false, ""},
 		{"commerce", "Tangsol Commerce Bank", "Tangsol Commercial Bank", true, "commerce ~ commercial (variant)"},
 		{"finance", "Orvel Finance Company", "Orvel Financial Company", true, ""},
+		{"a word of trade cut short", "Tangsol Comm. Bank", "Tangsol Commercial Bank", true, "comm ~ commercial (abbreviation)"},
+		{"cut short, another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", false, ""},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
 		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
 		// Belarusian and Russian spellings of one given name.

@@ -52,6 +52,7 @@ type token struct {
 	letters uint32  // bit c-'a' set for each letter c of key; all set when key is not ASCII
 	groups  []uint16
 	common  bool // a common Korean or Persian name part
+	trade   bool // a word of trade (see tradeWords), in its canonical spelling
 	abjad   bool // written in a script without vowels: compared by bare
 	initial bool // joined initials of given names, as J.-C. is
 }
@@ -59,7 +60,7 @@ type token struct {
 func newToken(wd word, w float64) token {
 	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: wd.s, key: k, w: w, common: commonNames[c], abjad: wd.abjad, initial: wd.initial, groups: nicknames[c]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, groups: nicknames[c]}
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)

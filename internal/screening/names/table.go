@@ -119,7 +119,6 @@ engineering: engg mohandesi
 investment: invest
 commercial: commerce
 financial: finance
-trading: trade
 cement: siman
 exchange: sarafi sarrafi
 advanced: pishro
