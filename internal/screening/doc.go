@@ -34,8 +34,8 @@
 //	              the threshold (verification.match_threshold, else
 //	              names.DefaultThreshold); 1 for a hit confirmed by a date of
 //	              birth, identifier, country or IMO number; 0.5 for a
-//	              party's name that extends a listed organisation's with
-//	              words of trade ([names.Query].Related); 0 for a cleared
+//	              party's name that extends a listed organisation's
+//	              ([names.Explanation].Extends); 0 for a cleared
 //	              hit, and without one
 //	x_mixed       1 when a party's or the vessel's name mixes Latin letters
 //	              with look-alikes of another script; weighed by list_hit

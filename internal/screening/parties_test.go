@@ -169,9 +169,16 @@ func TestScreenExtends(t *testing.T) {
 			t.Errorf("%s: risk %v, not above the plain declaration's %v", name, r.Risk, clean.Risk)
 		}
 	}
-	// The name itself is a hit at full weight, and a name told apart for
-	// another reason (generic words alone) is no reason.
+	// A listed name of generic words alone, extended.
 	d := plain()
+	d.Consignee = Party{Name: "Korea Mining Development Trading Corporation Logistics", Country: "CN"}
+	if x, ok := reason(Screen(d, context(spec, fixtureIx(t))), SignalList); !ok || x.Value != 0.5 || !strings.Contains(x.Text, "extends un KPe.001") {
+		t.Errorf("KOMID with Logistics added: %+v", x)
+	}
+	// The name itself is a hit at full weight, and a name told apart for
+	// another reason (generic words alone, the listed name not whole) is no
+	// reason.
+	d = plain()
 	d.Consignee = Party{Name: "Tangsol Trading Company", Country: "CN"}
 	if x, ok := reason(Screen(d, context(spec, invented())), SignalList); !ok || x.Value != 1 || !strings.Contains(x.Text, "matches ofac OFAC-90003") {
 		t.Errorf("the listed name: %+v", x)

@@ -111,9 +111,9 @@ type Query struct {
 	// is searched among vessels.
 	Kind lists.Kind
 	// Related also returns, under the threshold, the organisations whose
-	// whole listed name the query extends with words of trade (see
-	// Explanation.Extends), after the hits: an evader who adds Group or
-	// Trading to a listed name is told apart from it, not let through.
+	// whole listed name the query extends (see Explanation.Extends), after
+	// the hits: an evader who adds Group or Logistics to a listed name is
+	// told apart from it, not let through.
 	Related bool
 }
 

@@ -136,9 +136,11 @@ type Explanation struct {
 	Differs string `json:"differs,omitempty"`
 	// Extends is set when the query is the listed organisation's whole
 	// name with words of trade added (Calder Bank Trust Company against
-	// Calder Bank): another organisation, held at 0.5 like the others that
-	// Differs tells apart, but perhaps the listed one's branch, subsidiary
-	// or front, which a Query with Related returns.
+	// Calder Bank), or with any words added to a listed name of generic
+	// words alone (Korea Mining Development Trading Corporation Logistics):
+	// another organisation, held at 0.5 like the others that Differs tells
+	// apart, but perhaps the listed one's branch, subsidiary or front,
+	// which a Query with Related returns.
 	Extends bool `json:"extends,omitempty"`
 	// Weak is set when the name matched is a weak alias.
 	Weak bool `json:"weak,omitempty"`
@@ -409,7 +411,11 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	case qf.chain && nf.chain && !ordered(sc.cands[:picked], q):
 		s, why = min(s, differs), "the order of the names joined by bin or ibn differs"
 	case genericOnly(sc.cands[:picked], q, n, usedQ, usedN, qf.org || nf.org):
+		// A listed organisation's name of generic words alone (Korea
+		// Mining Development Trading Corporation), matched whole, with
+		// words added, is extended as well.
 		s, why = min(s, differs), "only generic words match"
+		extends = (qf.org || nf.org) && usedN == 1<<len(n)-1
 	case commonOnly(sc.cands[:picked], q, n, usedQ, usedN):
 		s, why = min(s, differs), "only common name parts match"
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
