@@ -751,12 +751,18 @@ func sim(a, b *token) float64 {
 
 // truncated reports whether the query's word a is the listed word of trade
 // b cut short, as declarants abbreviate them (Comm. for Commercial,
-// Intern. for International): its first minTruncated letters or more.
-// Shorter cuts (Eng., Ind.) are names as often as they are abbreviations
-// (Tan Eng Kiat); a listed word that is the start of the query's (Expo
-// against Export) is another word.
+// Intern. for International), or another form of its stem (Trade for
+// Trading, Commerce for Commercial, Finance for Financial): its first
+// minTruncated letters or more, less a final e. Shorter cuts (Eng., Ind.)
+// are names as often as they are abbreviations (Tan Eng Kiat); a listed
+// word that is the start of the query's (Expo against Export, Trade against
+// Trading) is another word, as the query may name another organisation.
 func truncated(a, b *token) bool {
-	return b.trade && len(a.text) >= minTruncated && len(a.text) < len(b.text) && strings.HasPrefix(b.text, a.text)
+	stem := a.text
+	if len(stem) > minTruncated && stem[len(stem)-1] == 'e' {
+		stem = stem[:len(stem)-1]
+	}
+	return b.trade && len(stem) >= minTruncated && len(a.text) < len(b.text) && strings.HasPrefix(b.text, stem)
 }
 
 // minTruncated is the fewest letters a word of trade cut short keeps.

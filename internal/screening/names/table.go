@@ -117,8 +117,6 @@ development: dev gostaresh
 technology: tech
 engineering: engg mohandesi
 investment: invest
-commercial: commerce
-financial: finance
 cement: siman
 exchange: sarafi sarrafi
 advanced: pishro
