@@ -189,6 +189,32 @@ func TestScreenExtends(t *testing.T) {
 	}
 }
 
+// TestScreenCareOf plays the evader who puts a listed company in the
+// consignee's address, in care of, rather than in its name.
+func TestScreenCareOf(t *testing.T) {
+	spec := israelDPRK(t)
+	for address, want := range map[string]string{
+		"c/o Tangsol Trading Company, 12 Binjiang Road, Dandong": `consignee "Tangsol Trading Company" (in care of, in its address) matches ofac OFAC-90003`,
+		"CARE OF TANGSOL TRADING CO LTD; Dandong":                `consignee "TANGSOL TRADING CO LTD" (in care of, in its address) matches ofac OFAC-90003`,
+		"12 Tangsol Trading Road, Dandong":                       "",
+		"Disco/Orvel Street 4, Dandong":                          "",
+	} {
+		d := plain()
+		d.Consignee.Address = address
+		r := Screen(d, context(spec, invented()))
+		x, ok := reason(r, SignalList)
+		switch {
+		case want == "" && ok:
+			t.Errorf("%q: list reason %+v", address, x)
+		case want != "" && (!ok || x.Value != 1 || !strings.Contains(x.Text, want)):
+			t.Errorf("%q: list reason %+v, want it to say %s", address, x, want)
+		}
+	}
+	if got := careOf("Orvel House, c/o  Tangsol Trading Company\nDandong"); got != "Tangsol Trading Company" {
+		t.Errorf("careOf: %q", got)
+	}
+}
+
 // TestScreenMissileItems checks that a reason cites the MTCR item of each
 // item that falls in a category.
 func TestScreenMissileItems(t *testing.T) {

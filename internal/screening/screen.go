@@ -213,27 +213,36 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 				}
 			}
 		}
-		name := p.party.Name
-		if strings.TrimSpace(name) == "" {
-			continue
-		}
-		hits, ok := seen[name]
-		if !ok {
-			hits = c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Related: true})
-			seen[name] = hits
-		}
-		spoken := false
-		for _, h := range hits {
-			nh := NameHit{Role: p.role, Hit: h}
-			if id := identify(p.party, c.Index.Entry(h)); id.Status != "" {
-				nh.Identity = &id
+		// The party's name, and the name its address says it is in care
+		// of, whose particulars the declaration does not give.
+		for i, name := range []string{p.party.Name, careOf(p.party.Address)} {
+			if strings.TrimSpace(name) == "" {
+				continue
 			}
-			out = append(out, nh)
-			// The best hit not cleared speaks for the party, and so do
-			// the hits its particulars confirm or clear.
-			if nh.Identity != nil || !spoken {
-				note(role, fmt.Sprintf("%q", name), nh)
-				spoken = spoken || nh.Identity == nil || nh.Identity.Status == Confirmed
+			what := fmt.Sprintf("%q", name)
+			if i > 0 {
+				what += " (in care of, in its address)"
+			}
+			hits, ok := seen[name]
+			if !ok {
+				hits = c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Related: true})
+				seen[name] = hits
+			}
+			spoken := false
+			for _, h := range hits {
+				nh := NameHit{Role: p.role, Hit: h}
+				if i == 0 {
+					if id := identify(p.party, c.Index.Entry(h)); id.Status != "" {
+						nh.Identity = &id
+					}
+				}
+				out = append(out, nh)
+				// The best hit not cleared speaks for the name, and so do
+				// the hits its particulars confirm or clear.
+				if nh.Identity != nil || !spoken {
+					note(role, what, nh)
+					spoken = spoken || nh.Identity == nil || nh.Identity.Status == Confirmed
+				}
 			}
 		}
 	}
@@ -265,6 +274,28 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	}
 	return out, []Reason{weigh(SignalList, spec.Verification.Sampling.Weights.ListHit, best, strings.Join(said, "; "))}
 }
+
+// careOf returns the name an address says its party is in care of ("c/o
+// Korea Mining Development Trading Corporation, Pyongyang"), up to the next
+// comma or semicolon, or "": a listed entity put in the address rather than
+// the name is still screened.
+func careOf(address string) string {
+	lower := strings.ToLower(address)
+	for _, mark := range []string{"c/o", "care of"} {
+		i := strings.Index(lower, mark)
+		if i < 0 || i > 0 && isLetter(lower[i-1]) {
+			continue
+		}
+		rest := address[i+len(mark):]
+		if j := strings.IndexAny(rest, ",;\n"); j >= 0 {
+			rest = rest[:j]
+		}
+		return strings.TrimSpace(rest)
+	}
+	return ""
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
 
 // partyIDs are the identifier types a party's ID is looked up as.
 var partyIDs = []string{lists.Passport, lists.NationalID, lists.Registration, lists.TaxID}
