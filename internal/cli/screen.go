@@ -37,14 +37,18 @@ func newScreenNameCmd() *cobra.Command {
 	var limit int
 	var threshold float64
 	var out, ofacDate string
+	var related bool
 	cmd := &cobra.Command{
-		Use:   `name "NAME" [--list FILE...] [--limit N] [--threshold T]`,
+		Use:   `name "NAME" [--list FILE...] [--limit N] [--threshold T] [--related]`,
 		Short: "Rank the listed entries whose names match NAME",
 		Long: "Name searches the lists for NAME and prints the entries that match, best\n" +
 			"first: score, list, reference, the name or alias that matched and why. Each\n" +
 			"--list is a UN list XML file, an OFAC directory (sdn.csv, alt.csv, add.csv)\n" +
 			"or an edition JSON file; without --list, Surety's fixture edition of the UN\n" +
-			"list is searched. The threshold defaults to " + strconv.FormatFloat(names.DefaultThreshold, 'f', -1, 64) + ".",
+			"list is searched. The threshold defaults to " + strconv.FormatFloat(names.DefaultThreshold, 'f', -1, 64) + ". --related also\n" +
+			"lists, at 0.5 under the threshold, the organisations whose listed name NAME\n" +
+			"extends (Tanchon Commercial Bank Group, of Tanchon Commercial Bank), as the\n" +
+			"screening of a declaration's parties does.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(out); err != nil {
@@ -68,7 +72,7 @@ func newScreenNameCmd() *cobra.Command {
 				}
 				eds = append(eds, e)
 			}
-			hits := names.NewIndex(eds...).Search(names.Query{Name: args[0], Limit: limit, Threshold: threshold})
+			hits := names.NewIndex(eds...).Search(names.Query{Name: args[0], Limit: limit, Threshold: threshold, Related: related})
 			if out == "json" {
 				if hits == nil {
 					hits = []names.Hit{}
@@ -100,6 +104,7 @@ func newScreenNameCmd() *cobra.Command {
 	cmd.Flags().IntVar(&limit, "limit", 10, "most hits printed")
 	cmd.Flags().Float64Var(&threshold, "threshold", 0, "least score of a hit (default: screening's default)")
 	cmd.Flags().StringVar(&ofacDate, "ofac-date", "", "date of OFAC editions read from CSV (default: the day sdn.csv was modified)")
+	cmd.Flags().BoolVar(&related, "related", false, "also list the organisations whose listed name NAME extends, under the threshold")
 	outputFlag(cmd, &out)
 	return cmd
 }
