@@ -73,6 +73,7 @@ func TestCases(t *testing.T) {
 		// Known names are other names, not misspellings of one another.
 		{"Korean syllables", "Kim Myong Hak", "Kim Kyong Hak", false, "only in query: myong; only in listed name: kyong"},
 		{"Korean family names", "Kang Su Bom", "Jang Su Bom", false, "only in query: kang; only in listed name: jang"},
+		{"Tong and Song", "Ri Tong Bom", "Ri Song Bom", false, "only in query: tong; only in listed name: song"},
 		{"Hassan and Hossein", "Hassan Kavandi", "Hossein Kavandi", false, "names differ"},
 		{"the DPRK's initial r", "Ri Ryong Su", "Ri Yong Su", true, ""},
 		{"a misspelt surname", "Ahmad Tubaiqi", "Ahmad Tubaigy", true, ""},

@@ -290,7 +290,7 @@ chon jon ko ku ju paek pae cha ra ho son yu min woo chu chi ji ryang ryom kwak
 il nam chol yong su jin hyok myong kwang chun sok won hak man chang sik ok hui
 ryong sun hae bok gil kil bom pom dae tae thae hwa hun gun guk kuk gyu kyu kyong
 jun jae je se sam ung un pyong tok to pong bong sop chan gon hyon hyong ryol yon
-hwan kum rim sang wan uk thaek nyo nyong mi hye
+hwan kum rim sang wan uk thaek nyo nyong mi hye tong
 mohammad ali reza hossein hassan ahmad mahmoud abbas amir mehdi javad mohsen
 abdollah ebrahim esmail qasem hamid saeed jafar yousef morteza mostafa karim
 akbar asghar naser rasoul seyed gholam gholamreza alireza hosseini abdul abd`
