@@ -187,6 +187,18 @@ func TestSearchCases(t *testing.T) {
 			t.Errorf("%s, related, hits %v (%s)", q, refs(hits), hits[0].Why)
 		}
 	}
+	// Nor is a longer name whose words are only like the listed one's.
+	for _, h := range ix.Search(Query{Name: "Tongsal Commercial Bank Group", Related: true}) {
+		if h.Why.Extends {
+			t.Errorf("Tongsal Commercial Bank Group, related, extends %s (%s)", h.Ref, h.Why)
+		}
+	}
+	// A company named after a listed vessel is no front of the vessel.
+	for _, h := range ix.Search(Query{Name: "Salvor Star Logistics", Related: true}) {
+		if h.Why.Extends {
+			t.Errorf("Salvor Star Logistics, related, extends %s %s (%s)", h.Kind, h.Ref, h.Why)
+		}
+	}
 	// A vessel's name among vessels only.
 	hits = ix.Search(Query{Name: "Salvor Star", Kind: lists.Vessel})
 	if len(hits) != 1 || hits[0].Ref != "XXv.001" {

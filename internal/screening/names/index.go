@@ -110,10 +110,12 @@ type Query struct {
 	// Kind, when set, is the only kind of entry that hits: a vessel's name
 	// is searched among vessels.
 	Kind lists.Kind
-	// Related also returns, under the threshold, the organisations whose
-	// whole listed name the query extends (see Explanation.Extends), after
-	// the hits: an evader who adds Group or Logistics to a listed name is
-	// told apart from it, not let through.
+	// Related also returns, under the threshold, the listed entities whose
+	// whole name the query extends (see Explanation.Extends), after the
+	// hits: an evader who adds Group or Logistics to a listed company's
+	// name is told apart from it, not let through. A vessel's or a
+	// person's name is not extended: Crystal Trading Co is no front of the
+	// tanker once called Crystal.
 	Related bool
 }
 
@@ -456,7 +458,7 @@ func (ix *Index) Search(q Query) []Hit {
 			if nm.weak {
 				sc = decimal.Round6(sc * weakFactor)
 			}
-			if sc < threshold && !(q.Related && s.sc.extends && sc >= least) {
+			if sc < threshold && !(q.Related && s.sc.extends && sc >= least && ix.entries[nm.entry].Kind == lists.Entity) {
 				continue
 			}
 			i := slices.IndexFunc(s.best, func(b scored) bool { return b.entry == nm.entry })

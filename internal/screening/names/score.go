@@ -135,12 +135,13 @@ type Explanation struct {
 	// generic words in common. The score is then at most 0.5.
 	Differs string `json:"differs,omitempty"`
 	// Extends is set when the query is the listed organisation's whole
-	// name with words of trade added (Calder Bank Trust Company against
-	// Calder Bank), or with any words added to a listed name of generic
-	// words alone (Korea Mining Development Trading Corporation Logistics):
-	// another organisation, held at 0.5 like the others that Differs tells
-	// apart, but perhaps the listed one's branch, subsidiary or front,
-	// which a Query with Related returns.
+	// name, every word the same or an agreed variant, with words of trade
+	// added (Calder Bank Trust Company against Calder Bank), or with any
+	// words added to a listed name of generic words alone (Korea Mining
+	// Development Trading Corporation Logistics): another organisation,
+	// held at 0.5 like the others that Differs tells apart, but perhaps
+	// the listed one's branch, subsidiary or front, which a Query with
+	// Related returns.
 	Extends bool `json:"extends,omitempty"`
 	// Weak is set when the name matched is a weak alias.
 	Weak bool `json:"weak,omitempty"`
@@ -415,13 +416,13 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		// Mining Development Trading Corporation), matched whole, with
 		// words added, is extended as well.
 		s, why = min(s, differs), "only generic words match"
-		extends = (qf.org || nf.org) && usedN == 1<<len(n)-1
+		extends = (qf.org || nf.org) && usedN == 1<<len(n)-1 && agreed(sc.cands[:picked])
 	case commonOnly(sc.cands[:picked], q, n, usedQ, usedN):
 		s, why = min(s, differs), "only common name parts match"
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
 		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
 	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "":
-		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", true
+		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", agreed(sc.cands[:picked])
 	default:
 		if b := subset(sc.cands[:picked], qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
 			s = b
@@ -477,12 +478,10 @@ func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn flo
 	if cover < subsetCover || usedL == 1<<len(sl)-1 {
 		return 0
 	}
-	matched, plain, distinct := 0, 0, false
-	for _, c := range cs {
-		if c.sim < subsetSim {
-			return 0
-		}
+	if !agreed(cs) {
+		return 0
 	}
+	matched, plain, distinct := 0, 0, false
 	for i, t := range st {
 		if usedS&(1<<i) == 0 {
 			continue
@@ -507,6 +506,18 @@ func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn flo
 		return 0
 	}
 	return both + subsetPerson*(cover-both)
+}
+
+// agreed reports whether every pair aligned is the same word or an agreed
+// variant of it (subsetSim): what a fuller or a longer name must share with
+// the name inside it.
+func agreed(cs []cand) bool {
+	for _, c := range cs {
+		if c.sim < subsetSim {
+			return false
+		}
+	}
+	return true
 }
 
 // numbers reports whether both names hold numbers (1, II) and they differ:
