@@ -210,8 +210,13 @@ func TestScreenCareOf(t *testing.T) {
 			t.Errorf("%q: list reason %+v, want it to say %s", address, x, want)
 		}
 	}
-	if got := careOf("Orvel House, c/o  Tangsol Trading Company\nDandong"); got != "Tangsol Trading Company" {
-		t.Errorf("careOf: %q", got)
+	for in, want := range map[string]string{
+		"Orvel House, c/o  Tangsol Trading Company\nDandong": "Tangsol Trading Company",
+		"İSTANBUL, C/O Tangsol Trading Company":              "Tangsol Trading Company",
+	} {
+		if got := careOf(in); got != want {
+			t.Errorf("careOf(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

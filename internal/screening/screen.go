@@ -280,7 +280,13 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // comma or semicolon, or "": a listed entity put in the address rather than
 // the name is still screened.
 func careOf(address string) string {
-	lower := strings.ToLower(address)
+	// ASCII letters only, so that the byte offsets stay those of address.
+	lower := strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, address)
 	for _, mark := range []string{"c/o", "care of"} {
 		i := strings.Index(lower, mark)
 		if i < 0 || i > 0 && isLetter(lower[i-1]) {
