@@ -212,8 +212,7 @@ international trading trade group joint venture stock holding holdings enterpris
 industrial industries industry jv bank banking foundation organization organisation association society
 front movement brigade brigades battalion center centre institute committee council exchange services
 establishment anstalt directorate department administration authority office plant factory works kombinat zavod agency bureau
-charitable charity welfare benevolent relief muassasa muassasat muassasah khayriyya khayriyyah khairiya jamiya jamiyat
-jamiat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
+charitable relief
 al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
 maulavi qari ustad ustadh mr mrs ms dr doctor`
 
@@ -392,6 +391,19 @@ func init() {
 	}
 	for _, w := range strings.Fields(chainWordList) {
 		chainWords[w] = true
+	}
+	// A spelling the variants fold is what its canonical word is: Intl a
+	// generic word as International is, bonyad a generic word of trade as
+	// foundation is. A class of its own stands.
+	for v, c := range canon {
+		if cl, ok := classes[c]; ok {
+			if _, own := classes[v]; !own {
+				classes[v] = cl
+			}
+		}
+		if tradeWords[c] {
+			tradeWords[v] = true
+		}
 	}
 	g := uint16(0)
 	for line := range strings.SplitSeq(nicknameTable, "\n") {
