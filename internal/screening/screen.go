@@ -3,6 +3,7 @@ package screening
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -183,7 +184,7 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 		// is another organisation, perhaps the listed one's branch,
 		// subsidiary or front: it counts for its score of 0.5.
 		verb := "matches"
-		if h.Score < threshold {
+		if h.Why.Extends {
 			verb = "extends"
 		}
 		switch {
@@ -280,28 +281,15 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // comma or semicolon, or "": a listed entity put in the address rather than
 // the name is still screened.
 func careOf(address string) string {
-	// ASCII letters only, so that the byte offsets stay those of address.
-	lower := strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}, address)
-	for _, mark := range []string{"c/o", "care of"} {
-		i := strings.Index(lower, mark)
-		if i < 0 || i > 0 && isLetter(lower[i-1]) {
-			continue
-		}
-		rest := address[i+len(mark):]
-		if j := strings.IndexAny(rest, ",;\n"); j >= 0 {
-			rest = rest[:j]
-		}
-		return strings.TrimSpace(rest)
+	m := careOfMark.FindStringSubmatch(address)
+	if m == nil {
+		return ""
 	}
-	return ""
+	return strings.TrimSpace(m[1])
 }
 
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
+// careOfMark finds c/o or "care of", not inside a word, and what follows.
+var careOfMark = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:c/o|care of)([^,;\n]*)`)
 
 // partyIDs are the identifier types a party's ID is looked up as.
 var partyIDs = []string{lists.Passport, lists.NationalID, lists.Registration, lists.TaxID}
