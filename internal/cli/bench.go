@@ -406,6 +406,7 @@ func newBenchIngestCmd() *cobra.Command {
 			backend := "remote"
 			var clk *benchClock
 			if len(servers) == 0 {
+				serverGC() // as surety serve runs
 				clk = &benchClock{}
 				dir, err := os.MkdirTemp("", "surety-bench-")
 				if err != nil {

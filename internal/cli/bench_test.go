@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -105,5 +106,22 @@ func TestBenchIngest(t *testing.T) {
 		if !strings.Contains(out, s) {
 			t.Errorf("the output does not say %q:\n%s", s, out)
 		}
+	}
+}
+
+// TestServerGC checks that a serving process collects at five times its
+// live heap unless GOGC says otherwise, and that an operator's GOGC stands.
+func TestServerGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	serverGC()
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("without GOGC, the GC percent is %d, want 400", got)
+	}
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	serverGC()
+	if got := debug.SetGCPercent(100); got != 150 {
+		t.Errorf("with GOGC=150, the GC percent is %d, want it left at 150", got)
 	}
 }
