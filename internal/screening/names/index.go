@@ -53,7 +53,7 @@ type Hit struct {
 	Ref      string      `json:"ref"`
 	Kind     lists.Kind  `json:"kind"`
 	Name     string      `json:"name"`    // the entry's primary name
-	Matched  string      `json:"matched"` // the name or alias that matched, as listed
+	Matched  string      `json:"matched"` // the name, name in its original script or alias that matched, as listed
 	Programs []string    `json:"programs,omitempty"`
 	Why      Explanation `json:"why"`
 
@@ -156,7 +156,8 @@ const (
 	sizeWeight = 0.25
 )
 
-// NewIndex indexes the names and aliases of the editions' entries. Give one
+// NewIndex indexes the names, names in their original script and aliases of
+// the editions' entries. Give one
 // edition per source; entries of two editions of the same list would both
 // hit.
 func NewIndex(editions ...lists.Edition) *Index {
@@ -168,6 +169,12 @@ func NewIndex(editions ...lists.Edition) *Index {
 			ix.entries = append(ix.entries, indexed{ed.Source, e})
 			acro := e.Kind == lists.Entity
 			ix.add(ei, e.Name, false, acro, &keys)
+			if e.Original != "" {
+				// The name in its own script (شهاب الدين دلاور) is a name
+				// of the entry as the Latin one is: a declaration that
+				// writes it so matches it whole.
+				ix.add(ei, e.Original, false, acro, &keys)
+			}
 			for _, p := range e.Parts {
 				ix.add(ei, p, false, acro, &keys)
 			}

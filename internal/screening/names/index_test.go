@@ -165,6 +165,31 @@ func TestSearchUN(t *testing.T) {
 	}
 }
 
+// TestSearchOriginal searches the name in its original script of every UN
+// entry that has one and expects its own entry at 1: the name as a
+// declaration in Arabic or Chinese script writes it. (A Cyrillic name that
+// transliterates to the Latin one matches the primary name as well.)
+func TestSearchOriginal(t *testing.T) {
+	un, _, _ := loadReal(t)
+	ix := NewIndex(un)
+	n := 0
+	var missed []string
+	for _, e := range un.Entries {
+		if e.Original == "" {
+			continue
+		}
+		n++
+		hits := ix.Search(Query{Name: e.Original, Limit: 50})
+		i := slices.IndexFunc(hits, func(h Hit) bool { return h.Ref == e.Ref })
+		if i < 0 || hits[i].Score != 1 {
+			missed = append(missed, fmt.Sprintf("%s %q", e.Ref, e.Original))
+		}
+	}
+	if n < 300 || len(missed) > 0 {
+		t.Errorf("%d of %d names in their original script do not find their entry at 1: %v", len(missed), n, missed)
+	}
+}
+
 // TestSearchReal searches every primary name of the UN and OFAC lists and
 // expects its own entry among the hits, and a few facts across both lists.
 func TestSearchReal(t *testing.T) {

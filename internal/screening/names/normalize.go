@@ -76,12 +76,14 @@ func newToken(wd word, w float64) token {
 	return t
 }
 
-// bare returns the consonants of a folded word without h, y and w, which
+// bare returns the consonants of a folded word without h, y and w (and v,
+// which is w in the key: Persian writes Javad what Arabic writes Jawad), which
 // abjads write for long vowels or transliterations add to other letters
 // (kh, sh, th): the part of a name that Arabic or Hebrew script and a Latin
 // spelling share (mhmd for محمد and Mohammad becomes mmd). Consonants that
 // transliterations swap are one letter, as in key, and z is d: ظ, ض and ذ
-// are written z, d, dh or th (كاظم, Kazim, Kathim).
+// are written z, d, dh or th (كاظم, Kazim, Kathim). French spellings write
+// ج as dj (Djamel for جمال), which is j.
 func bare(w string) string {
 	var buf [64]byte
 	b := buf[:0]
@@ -90,10 +92,13 @@ func bare(w string) string {
 		if c >= utf8.RuneSelf {
 			return w
 		}
-		if isVowel(c) || c == 'w' || c == 'h' {
+		if c == 'd' && i+1 < len(w) && w[i+1] == 'j' {
 			continue
 		}
 		c = keyLetter[c]
+		if isVowel(c) || c == 'w' || c == 'h' {
+			continue
+		}
 		if c == 'z' {
 			c = 'd'
 		}
@@ -551,8 +556,11 @@ type folder struct {
 func (f *folder) flush() {
 	if len(f.buf) > 0 {
 		s := string(f.buf)
-		// The Arabic article al- is written joined to its word.
-		if f.abjad && len(f.start) == 2 && alef(f.start[0]) && f.start[1] == 'ل' && len(s) > 3 {
+		// The Arabic article al- is written joined to its word: split it
+		// off a word of more than three letters, or of three when the
+		// word after it starts with an alef (الاحد, al-Ahad, whose alefs
+		// are not written in Latin letters), but not off Allah (الله).
+		if f.abjad && len(f.start) >= 2 && alef(f.start[0]) && f.start[1] == 'ل' && (len(s) > 3 || len(f.start) == 3 && alef(f.start[2]) && len(s) == 3) {
 			f.words = append(f.words, word{s: "al", abjad: true})
 			s = s[1:]
 		}
@@ -641,7 +649,7 @@ func (f *folder) base(r rune) {
 		}
 		if abjad(r) {
 			f.abjad = true
-			if len(f.start) < 2 {
+			if len(f.start) < 3 {
 				f.start = append(f.start, r)
 			}
 		}

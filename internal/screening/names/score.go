@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/surety/surety/internal/decimal"
 )
@@ -841,13 +842,24 @@ func mayReach(a, b *token) bool {
 // when the joined keys equal c's key, their similarity otherwise.
 func (sc *scorer) joinSim(ts []token, c token) float64 {
 	if ts[0].abjad != c.abjad {
-		// Abd al-Lah against Abdullah: by consonants.
-		j := sc.buf[:0]
-		for _, t := range ts {
-			j = append(j, t.text...)
+		// Abd al-Lah against Abdullah: by consonants, the article's l
+		// written or, as it is before a sun letter, not (Shahab al-Din,
+		// Shahabuddin).
+		if len(c.bare) < 3 {
+			return 0
 		}
-		if len(c.bare) >= 3 && bare(string(j)) == c.bare {
-			return abjadSim
+		for _, article := range []string{"al", "a"} {
+			j := sc.buf[:0]
+			for k, t := range ts {
+				if k > 0 && t.text == "al" {
+					j = append(j, article...)
+				} else {
+					j = append(j, t.text...)
+				}
+			}
+			if bare(string(j)) == c.bare {
+				return abjadSim
+			}
 		}
 		return 0
 	}
@@ -1114,11 +1126,16 @@ func initialR(a, b string) bool {
 
 // firstConsonant returns the first letter of w that is not a vowel: an
 // abjad leaves the vowel a Latin spelling starts with unwritten, or writes
-// it with a letter transliteration drops (علي, Ali).
+// it with a letter transliteration drops (علي, Ali). It is the key's
+// letter, as bare's are: Persian writes v what Arabic writes w (وحید,
+// Vahid).
 func firstConsonant(w string) byte {
 	for i := 0; i < len(w); i++ {
-		if !isVowel(w[i]) {
-			return w[i]
+		if c := w[i]; !isVowel(c) {
+			if c < utf8.RuneSelf {
+				return keyLetter[c]
+			}
+			return c
 		}
 	}
 	return 0
