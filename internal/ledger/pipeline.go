@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/surety/surety/internal/state"
@@ -33,7 +35,8 @@ import (
 // head. State is a function of the log, so a batch applied on the same
 // head makes the same writes. While another process appends to the same
 // log, Appends only gather statements and the committer applies each
-// batch in its transaction.
+// batch in its transaction, with the statements that arrived while it
+// waited for the store's lock.
 //
 // A batch's statements are answered together after its commit, with one
 // Batch whose note, signed once, is the receipt of all of them.
@@ -454,6 +457,20 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		if b.applied && b.base.is(h) && b.answers(stored) {
 			return l.write(tx, b)
 		}
+		// The batch is applied here, where nothing can move: it takes
+		// with it what arrived while the lock was awaited, so that a log
+		// two processes append to commits as many statements a turn as
+		// one process would.
+		reqs := b.reqs
+		if more := l.gather(len(reqs)); len(more) > 0 {
+			reqs = append(slices.Clip(reqs), more...)
+			done = &batch{reqs: reqs}
+			also, err := l.lookup(tx, more)
+			if err != nil {
+				return err
+			}
+			maps.Copy(stored, also)
+		}
 		at := known
 		if !known.is(h) {
 			if at, err = l.catchUp(tx, known, h); err != nil {
@@ -462,7 +479,7 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		}
 		done = l.newBatch(at, nil, false)
 		kv := newOverlay(tx, l.opts.Log, nil)
-		if err := l.apply(done, kv, b.reqs, stored); err != nil {
+		if err := l.apply(done, kv, reqs, stored); err != nil {
 			return err
 		}
 		if err := done.seal(kv, done.now); err != nil {
@@ -477,6 +494,29 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(b.reqs), "err", err)
 	}
 	return done, err
+}
+
+// gather takes the open batch's statements for a batch of n being applied
+// in its transaction, as many as MaxBatch allows, and leaves the rest open.
+func (l *Log) gather(n int) []*pending {
+	l.seq.Lock()
+	defer l.seq.Unlock()
+	o := l.open
+	if o == nil {
+		return nil
+	}
+	k := min(len(o.reqs), l.opts.MaxBatch-n)
+	if k <= 0 {
+		return nil
+	}
+	more := o.reqs[:k:k]
+	if k == len(o.reqs) {
+		l.open = nil
+	} else {
+		l.open = &batch{reqs: o.reqs[k:]}
+	}
+	l.taken.Broadcast()
+	return more
 }
 
 // catchUp returns the store's head h, which another process reached from

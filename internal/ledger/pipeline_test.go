@@ -222,6 +222,85 @@ func TestReplicas(t *testing.T) {
 	})
 }
 
+// gate is a store whose Updates wait, once armed, until the test opens
+// it: as a process waits for the lock on a log another process holds.
+type gate struct {
+	store.Store
+	armed      atomic.Bool
+	held, open chan struct{}
+}
+
+func (g *gate) Update(ctx context.Context, log string, fn func(store.Tx) error) error {
+	if g.armed.CompareAndSwap(true, false) {
+		close(g.held)
+		<-g.open
+	}
+	return g.Store.Update(ctx, log, fn)
+}
+
+// TestGather has another process append while a log waits for its turn
+// with a batch of one: the statements that reach the log meanwhile are
+// committed in the same turn, under one batch note, rather than each turn
+// carrying what was taken before the wait.
+func TestGather(t *testing.T) {
+	both(t, func(t *testing.T, b testenv.Backend) {
+		a, c := twoStores(t, b.Name)
+		g := &gate{Store: a, held: make(chan struct{}), open: make(chan struct{})}
+		f := &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
+		doc, err := os.ReadFile(example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.spec, err = agreement.Parse(example, doc); err != nil {
+			t.Fatal(err)
+		}
+		f.op = key(t, f.spec.Origin())
+		la, lc := openOn(t, g, f), openOn(t, c, f)
+		ctx := context.Background()
+		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+		if _, err := la.Append(ctx, f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))); err != nil {
+			t.Fatal(err)
+		}
+		g.armed.Store(true)
+		const n = 5
+		res := make([]ledger.Result, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		wg.Go(func() { res[0], errs[0] = la.Append(ctx, f.tick(t, "g-0")) })
+		<-g.held
+		// Another process appends while this one waits for its turn.
+		if _, err := lc.Append(ctx, f.tick(t, "other")); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < n; i++ {
+			wg.Go(func() { res[i], errs[i] = la.Append(ctx, f.tick(t, fmt.Sprint("g-", i))) })
+		}
+		for deadline := time.Now().Add(10 * time.Second); ledger.Waiting(la) < n-1; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d statements wait in the open batch; want %d", ledger.Waiting(la), n-1)
+			}
+		}
+		close(g.open)
+		wg.Wait()
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			bt := res[i].Batch
+			if bt == nil {
+				t.Fatalf("statement %d has no batch", i)
+			}
+			if len(bt.Leaves) != n || bt.First != res[0].Batch.First {
+				t.Errorf("statement %d was committed in a batch of %d from %d; want all %d in the batch of the first", i, len(bt.Leaves), bt.First, n)
+			}
+		}
+		h, _ := la.Head(ctx)
+		if h.Size != n+2 {
+			t.Errorf("the log has %d entries; want %d", h.Size, n+2)
+		}
+	})
+}
+
 // failing is a store whose next Update fails after its writes, as a
 // commit refused by the database would: it says when the Update has
 // written, and refuses it when the test releases it.
