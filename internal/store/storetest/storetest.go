@@ -62,6 +62,58 @@ func Replicas(t *testing.T, a, b store.Store) {
 	appendConcurrently(t, log, 4, 25, a, b)
 	checkContiguous(t, a, log, 200)
 	checkContiguous(t, b, log, 200)
+	catchUp(t, a, b)
+}
+
+// catchUp has b append after a's last commit, by a few entries and then by
+// more than a store reads ahead with its lock, and checks that a's next
+// Update reads b's entries as b wrote them, in any range, and its own
+// appends after them.
+func catchUp(t *testing.T, a, b store.Store) {
+	for _, n := range []int{3, 1500} {
+		var size uint64
+		update(t, a, log, func(tx store.Tx) error {
+			h, err := tx.Head(log)
+			size = h.Size
+			return err
+		})
+		es := entries(int(size)+1000000, int(size)+1000000+n)
+		grow(t, b, log, es)
+		mine := entries(int(size)+2000000, int(size)+2000001)
+		update(t, a, log, func(tx store.Tx) error {
+			h, err := tx.Head(log)
+			if err != nil {
+				return err
+			}
+			if h.Size != size+uint64(n) {
+				t.Errorf("after b appended %d, a's Update sees size %d; want %d", n, h.Size, size+uint64(n))
+			}
+			for _, r := range [][2]int{{0, n}, {1, n}, {0, 1}, {n - 1, n}} {
+				got, err := tx.Entries(log, size+uint64(r[0]), size+uint64(r[1]))
+				if err != nil {
+					return err
+				}
+				for i, data := range got {
+					if want := es[r[0]+i].Data; !bytes.Equal(data, want) {
+						t.Errorf("b's entry %d read in a's Update as %q; want %q", r[0]+i, data, want)
+					}
+				}
+			}
+			if err := tx.Append(log, h.Size, mine); err != nil {
+				return err
+			}
+			got, err := tx.Entries(log, h.Size-1, h.Size+1)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(got[0], es[n-1].Data) || !bytes.Equal(got[1], mine[0].Data) {
+				t.Errorf("the last of b's entries and a's own read as %q; want %q and %q", got, es[n-1].Data, mine[0].Data)
+			}
+			_, err = tx.Entries(log, h.Size, h.Size+2)
+			wantNotFound(t, "Entries beyond what a appended", err)
+			return tx.SetHead(log, head(h.Size+1))
+		})
+	}
 }
 
 const log = "il-kp-1993"
