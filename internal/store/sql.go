@@ -55,8 +55,8 @@ type DB struct {
 	// same pool where the database has no single writer.
 	write, read *pool
 	// logs are the logs known to have their row, which Updates with Send
-	// lock with their first read, each with the size this handle last
-	// committed it at.
+	// lock with their first read, each with what this handle's last
+	// Update of it committed and read (last).
 	logs sync.Map
 	// parts admits the writes of blob parts, a few at a time, so that
 	// uploads never queue more than a few writes ahead of an Update for
@@ -148,12 +148,12 @@ func (db *DB) send(ctx context.Context, t *tx, fn func(Tx) error) (err error) {
 		}
 	}()
 	t.ops = []Op{{Query: "BEGIN"}}
-	size, known := db.logs.Load(t.log)
+	l, known := db.logs.Load(t.log)
 	if err := t.lock(known); err != nil {
 		return fmt.Errorf("store: lock log %s: %w", t.log, err)
 	}
 	if known {
-		t.ahead(size.(int64))
+		t.readAhead(l.(last))
 	}
 	if err := fn(t); err != nil {
 		return err
@@ -169,7 +169,7 @@ func (db *DB) send(ctx context.Context, t *tx, fn func(Tx) error) (err error) {
 	if err := t.flush(); err != nil {
 		return fmt.Errorf("store: commit update of log %s: %w", t.log, err)
 	}
-	db.logs.Store(t.log, int64(t.head.Size))
+	db.logs.Store(t.log, last{int64(t.head.Size), t.got})
 	return nil
 }
 

@@ -41,6 +41,34 @@ type tx struct {
 	// after this handle's last commit, read with the lock.
 	since [][]byte
 	from  int64
+	// got are the state rows the Update has read by key, and rows the
+	// state rows read with the lock, by key, once that read has gone;
+	// ahead holds them until then.
+	got         []stateKey
+	rows, ahead map[stateKey]row
+	// wrote says the Update wrote state before the rows read ahead came
+	// back, which may be older than its writes: they are not used.
+	wrote bool
+}
+
+// stateKey names a state row of the Update's log.
+type stateKey struct{ kind, key string }
+
+// row is a state row's value as read ahead, or its absence.
+type row struct {
+	value []byte
+	found bool
+}
+
+// aheadKeys is the most state rows an Update reads ahead: those its log's
+// last Update on this handle read by key.
+const aheadKeys = 64
+
+// last is what a store handle remembers of its last Update of a log: the
+// size it committed, and the state rows it read by key.
+type last struct {
+	size int64
+	got  []stateKey
 }
 
 // aheadRows is the most entries an Update reads with the lock: as many as
@@ -48,18 +76,34 @@ type tx struct {
 // which it reads the tiles instead.
 const aheadRows = 4 * 256
 
-// ahead reads, with the lock, the entries another process may have
-// appended since this handle last committed the log at size: so that a
-// log that shares its store catches up without another round trip under
-// the lock. Alone, it reads none.
-func (t *tx) ahead(size int64) {
-	t.from = size
-	t.ops = append(t.ops, Op{Query: t.pool.text[qEntries], Args: []any{t.log, size, size + aheadRows}, Row: func(scan func(dest ...any) error) error {
+// readAhead reads, with the lock, what a log that shares its store will
+// read next under the lock, so that it does not make round trips for it:
+// the entries another process may have appended since this handle last
+// committed the log (alone, there are none), and the state rows the last
+// Update read by key (a batch applied under the lock reads about the same
+// rows each time).
+func (t *tx) readAhead(l last) {
+	t.from = l.size
+	t.ops = append(t.ops, Op{Query: t.pool.text[qEntries], Args: []any{t.log, l.size, l.size + aheadRows}, Row: func(scan func(dest ...any) error) error {
 		var data []byte
 		err := scan(&data)
 		t.since = append(t.since, data)
 		return err
 	}})
+	if len(l.got) == 0 {
+		return
+	}
+	ahead := make(map[stateKey]row, len(l.got))
+	for _, k := range l.got {
+		ahead[k] = row{}
+		t.ops = append(t.ops, Op{Query: t.pool.text[qGet], Args: []any{t.log, k.kind, k.key}, Row: func(scan func(dest ...any) error) error {
+			var v []byte
+			err := scan(&v)
+			ahead[k] = row{v, true}
+			return err
+		}})
+	}
+	t.ahead = ahead
 }
 
 func (t *tx) stmt(q query) *sql.Stmt {
@@ -133,8 +177,15 @@ func (t *tx) flush() error {
 	t.ops, t.sent = nil, true
 	if err := t.send(t.ctx, t.conn, ops); err != nil {
 		t.err = err
+		return err
 	}
-	return t.err
+	if t.ahead != nil {
+		if !t.wrote {
+			t.rows = t.ahead
+		}
+		t.ahead = nil
+	}
+	return nil
 }
 
 // lock creates the Update's log if it is new, locks its head row where the
@@ -334,6 +385,18 @@ func (t *tx) Checkpoint(log string) ([]byte, error) {
 
 // Get implements ReadTx.
 func (t *tx) Get(log, kind, key string) ([]byte, error) {
+	if log == t.log && log != "" {
+		k := stateKey{kind, key}
+		if len(t.got) < aheadKeys && !slices.Contains(t.got, k) {
+			t.got = append(t.got, k)
+		}
+		if r, ok := t.rows[k]; ok {
+			if !r.found {
+				return nil, fmt.Errorf("store: get %s %q of log %s: %w", kind, key, log, ErrNotFound)
+			}
+			return r.value, nil
+		}
+	}
 	var value []byte
 	if err := t.one(qGet, []any{log, kind, key}, &value); err != nil {
 		return nil, fmt.Errorf("store: get %s %q of log %s: %w", kind, key, log, one(err))
@@ -495,6 +558,8 @@ func (t *tx) Put(log, kind, key string, value []byte) error {
 	if err := t.own(log); err != nil {
 		return err
 	}
+	delete(t.rows, stateKey{kind, key})
+	t.wrote = true
 	if err := t.write(qPut, log, kind, key, nonNil(value)); err != nil {
 		return fmt.Errorf("store: put %s %q of log %s: %w", kind, key, log, err)
 	}
@@ -506,6 +571,8 @@ func (t *tx) Delete(log, kind, key string) error {
 	if err := t.own(log); err != nil {
 		return err
 	}
+	delete(t.rows, stateKey{kind, key})
+	t.wrote = true
 	if err := t.write(qDelete, log, kind, key); err != nil {
 		return fmt.Errorf("store: delete %s %q of log %s: %w", kind, key, log, err)
 	}
@@ -517,6 +584,8 @@ func (t *tx) DropState(log string) error {
 	if err := t.own(log); err != nil {
 		return err
 	}
+	clear(t.rows)
+	t.wrote = true
 	if err := t.write(qDropState, log); err != nil {
 		return fmt.Errorf("store: drop state of log %s: %w", log, err)
 	}

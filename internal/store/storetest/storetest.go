@@ -63,6 +63,81 @@ func Replicas(t *testing.T, a, b store.Store) {
 	checkContiguous(t, a, log, 200)
 	checkContiguous(t, b, log, 200)
 	catchUp(t, a, b)
+	stateAhead(t, a, b)
+}
+
+// stateAhead has a read state rows by key in an Update, b change them, and
+// checks that a's next Update reads b's values, the rows b deleted as
+// absent, and its own writes over what it read.
+func stateAhead(t *testing.T, a, b store.Store) {
+	get := func(tx store.Tx, key string) string {
+		v, err := tx.Get(log, "ahead", key)
+		if errors.Is(err, store.ErrNotFound) {
+			return "absent"
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(v)
+	}
+	put := func(s store.Store, kv ...string) {
+		update(t, s, log, func(tx store.Tx) error {
+			for i := 0; i < len(kv); i += 2 {
+				var err error
+				if kv[i+1] == "absent" {
+					err = tx.Delete(log, "ahead", kv[i])
+				} else {
+					err = tx.Put(log, "ahead", kv[i], []byte(kv[i+1]))
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	put(b, "k1", "b1", "k2", "b2")
+	for round, want := range []map[string]string{
+		{"k1": "b1", "k2": "b2", "k3": "absent"},
+		{"k1": "b1'", "k2": "absent", "k3": "b3"},
+		{"k1": "b1'", "k2": "absent", "k3": "b3"},
+	} {
+		switch round {
+		case 1:
+			put(b, "k1", "b1'", "k2", "absent", "k3", "b3")
+		}
+		update(t, a, log, func(tx store.Tx) error {
+			for _, k := range []string{"k1", "k2", "k3"} {
+				if got := get(tx, k); got != want[k] {
+					t.Errorf("round %d: a read %s as %q; want %q, as b left it", round, k, got, want[k])
+				}
+			}
+			if round == 2 {
+				if err := tx.Put(log, "ahead", "k1", []byte("a1")); err != nil {
+					return err
+				}
+				if err := tx.Delete(log, "ahead", "k3"); err != nil {
+					return err
+				}
+				if got, got3 := get(tx, "k1"), get(tx, "k3"); got != "a1" || got3 != "absent" {
+					t.Errorf("after its own writes a read k1 as %q and k3 as %q; want a1 and absent", got, got3)
+				}
+			}
+			return nil
+		})
+	}
+	// Writes made before the rows read ahead come back win over them.
+	update(t, a, log, func(tx store.Tx) error {
+		if err := tx.Put(log, "ahead", "k2", []byte("a2")); err != nil {
+			return err
+		}
+		for range 2 {
+			if got := get(tx, "k2"); got != "a2" {
+				t.Errorf("a wrote k2 first and read it as %q; want a2", got)
+			}
+		}
+		return nil
+	})
 }
 
 // catchUp has b append after a's last commit, by a few entries and then by
