@@ -169,7 +169,7 @@ func (db *DB) send(ctx context.Context, t *tx, fn func(Tx) error) (err error) {
 	if err := t.flush(); err != nil {
 		return fmt.Errorf("store: commit update of log %s: %w", t.log, err)
 	}
-	db.logs.Store(t.log, last{int64(t.head.Size), t.got})
+	db.logs.Store(t.log, last{int64(t.head.Size), t.got, t.scans})
 	return nil
 }
 

@@ -46,10 +46,26 @@ type tx struct {
 	// ahead holds them until then.
 	got         []stateKey
 	rows, ahead map[stateKey]row
+	// scans, scanned and scansAhead are the same for the short scans the
+	// Update makes (scanKey): the first rows from a key, read with the
+	// lock without an upper bound.
+	scans               []scanKey
+	scanned, scansAhead map[scanKey][]state
 	// wrote says the Update wrote state before the rows read ahead came
 	// back, which may be older than its writes: they are not used.
 	wrote bool
 }
+
+// scanKey names a short scan of the Update's log: its kind, first key and
+// limit.
+type scanKey struct {
+	kind, from string
+	limit      int
+}
+
+// aheadScan is the most rows a scan may ask for and be read ahead: a
+// question such as "the first deadline" rather than a listing.
+const aheadScan = 16
 
 // stateKey names a state row of the Update's log.
 type stateKey struct{ kind, key string }
@@ -65,10 +81,11 @@ type row struct {
 const aheadKeys = 64
 
 // last is what a store handle remembers of its last Update of a log: the
-// size it committed, and the state rows it read by key.
+// size it committed, and the state rows it read by key and in short scans.
 type last struct {
-	size int64
-	got  []stateKey
+	size  int64
+	got   []stateKey
+	scans []scanKey
 }
 
 // aheadRows is the most entries an Update reads with the lock: as many as
@@ -90,6 +107,18 @@ func (t *tx) readAhead(l last) {
 		t.since = append(t.since, data)
 		return err
 	}})
+	if len(l.scans) > 0 {
+		t.scansAhead = make(map[scanKey][]state, len(l.scans))
+		for _, k := range l.scans {
+			t.scansAhead[k] = []state{}
+			t.ops = append(t.ops, Op{Query: t.pool.text[qScan], Args: []any{t.log, k.kind, k.from, k.limit}, Row: func(scan func(dest ...any) error) error {
+				var r state
+				err := scan(&r.kind, &r.key, &r.value)
+				t.scansAhead[k] = append(t.scansAhead[k], r)
+				return err
+			}})
+		}
+	}
 	if len(l.got) == 0 {
 		return
 	}
@@ -179,12 +208,15 @@ func (t *tx) flush() error {
 		t.err = err
 		return err
 	}
-	if t.ahead != nil {
-		if !t.wrote {
+	if !t.wrote {
+		if t.ahead != nil {
 			t.rows = t.ahead
 		}
-		t.ahead = nil
+		if t.scansAhead != nil {
+			t.scanned = t.scansAhead
+		}
 	}
+	t.ahead, t.scansAhead = nil, nil
 	return nil
 }
 
@@ -406,6 +438,25 @@ func (t *tx) Get(log, kind, key string) ([]byte, error) {
 
 // Scan implements ReadTx.
 func (t *tx) Scan(log, kind, from, to string, limit int, fn func(key string, value []byte) error) error {
+	if log == t.log && log != "" && limit > 0 && limit <= aheadScan {
+		k := scanKey{kind, from, limit}
+		if len(t.scans) < aheadKeys && !slices.Contains(t.scans, k) {
+			t.scans = append(t.scans, k)
+		}
+		// The first limit rows from the key, without an upper bound, are
+		// all the rows of [from, to) the scan returns: those under to.
+		if rows, ok := t.scanned[k]; ok {
+			for _, r := range rows {
+				if to != "" && r.key >= to {
+					break
+				}
+				if err := fn(r.key, r.value); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
 	q, after := qScan, query(0)
 	if to != "" {
 		q = qScanTo
@@ -553,13 +604,24 @@ func (t *tx) PutCheckpoint(log string, note []byte) error {
 	return nil
 }
 
+// forget drops what was read ahead of a state row the Update writes, and
+// of the short scans of its kind.
+func (t *tx) forget(kind, key string) {
+	t.wrote = true
+	delete(t.rows, stateKey{kind, key})
+	for k := range t.scanned {
+		if k.kind == kind {
+			delete(t.scanned, k)
+		}
+	}
+}
+
 // Put implements Tx.
 func (t *tx) Put(log, kind, key string, value []byte) error {
 	if err := t.own(log); err != nil {
 		return err
 	}
-	delete(t.rows, stateKey{kind, key})
-	t.wrote = true
+	t.forget(kind, key)
 	if err := t.write(qPut, log, kind, key, nonNil(value)); err != nil {
 		return fmt.Errorf("store: put %s %q of log %s: %w", kind, key, log, err)
 	}
@@ -571,8 +633,7 @@ func (t *tx) Delete(log, kind, key string) error {
 	if err := t.own(log); err != nil {
 		return err
 	}
-	delete(t.rows, stateKey{kind, key})
-	t.wrote = true
+	t.forget(kind, key)
 	if err := t.write(qDelete, log, kind, key); err != nil {
 		return fmt.Errorf("store: delete %s %q of log %s: %w", kind, key, log, err)
 	}
@@ -585,6 +646,7 @@ func (t *tx) DropState(log string) error {
 		return err
 	}
 	clear(t.rows)
+	clear(t.scanned)
 	t.wrote = true
 	if err := t.write(qDropState, log); err != nil {
 		return fmt.Errorf("store: drop state of log %s: %w", log, err)

@@ -64,6 +64,75 @@ func Replicas(t *testing.T, a, b store.Store) {
 	checkContiguous(t, b, log, 200)
 	catchUp(t, a, b)
 	stateAhead(t, a, b)
+	scanAhead(t, a, b)
+}
+
+// scanAhead has a make short scans in an Update, b change the rows they
+// cover, and checks that a's next Update's scans, with other upper bounds,
+// see b's rows, and its own writes.
+func scanAhead(t *testing.T, a, b store.Store) {
+	const kind = "ahead-scan"
+	keys := func(tx store.Tx, to string, limit int) string {
+		var ks []string
+		err := tx.Scan(log, kind, "", to, limit, func(key string, _ []byte) error {
+			ks = append(ks, key)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(ks, ",")
+	}
+	change := func(s store.Store, put, del string) {
+		update(t, s, log, func(tx store.Tx) error {
+			for _, k := range strings.Fields(put) {
+				if err := tx.Put(log, kind, k, []byte(k)); err != nil {
+					return err
+				}
+			}
+			for _, k := range strings.Fields(del) {
+				if err := tx.Delete(log, kind, k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	change(b, "c k", "")
+	for round, c := range []struct {
+		put, del string
+		want     map[string]string // to/limit → keys
+	}{
+		{"", "", map[string]string{"h/1": "c", "h/2": "c", "/2": "c,k"}},
+		{"a", "c", map[string]string{"h/1": "a", "a/1": "", "h/2": "a", "/2": "a,k", "z/1": "a"}},
+		{"", "a", map[string]string{"h/1": "", "h/2": "", "/2": "k", "l/1": "k"}},
+	} {
+		if round > 0 {
+			change(b, c.put, c.del)
+		}
+		update(t, a, log, func(tx store.Tx) error {
+			for _, q := range []string{"h/1", "a/1", "h/2", "/2", "z/1", "l/1"} {
+				want, ok := c.want[q]
+				if !ok {
+					continue
+				}
+				to, n, _ := strings.Cut(q, "/")
+				limit := int(n[0] - '0')
+				if got := keys(tx, to, limit); got != want {
+					t.Errorf("round %d: a scanned [\"\", %q) limit %d as %q; want %q, as b left it", round, to, limit, got, want)
+				}
+			}
+			if round == 2 {
+				if err := tx.Put(log, kind, "b", nil); err != nil {
+					return err
+				}
+				if got := keys(tx, "h", 1); got != "b" {
+					t.Errorf("after writing b, a scanned %q; want b", got)
+				}
+			}
+			return nil
+		})
+	}
 }
 
 // stateAhead has a read state rows by key in an Update, b change them, and
