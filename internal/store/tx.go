@@ -41,9 +41,9 @@ type tx struct {
 	// after this handle's last commit, read with the lock.
 	since [][]byte
 	from  int64
-	// got are the state rows the Update has read by key, and rows the
-	// state rows read with the lock, by key, once that read has gone;
-	// ahead holds them until then.
+	// got are the state rows the Update has read by key; rows are the
+	// rows its handle's last Update read, as read again with the lock,
+	// once that read has come back (ahead holds them until then).
 	got         []stateKey
 	rows, ahead map[stateKey]row
 	// scans, scanned and scansAhead are the same for the short scans the
@@ -97,8 +97,8 @@ const aheadRows = 4 * 256
 // read next under the lock, so that it does not make round trips for it:
 // the entries another process may have appended since this handle last
 // committed the log (alone, there are none), and the state rows the last
-// Update read by key (a batch applied under the lock reads about the same
-// rows each time).
+// Update read by key and in short scans (a batch applied under the lock
+// reads about the same rows each time).
 func (t *tx) readAhead(l last) {
 	t.from = l.size
 	t.ops = append(t.ops, Op{Query: t.pool.text[qEntries], Args: []any{t.log, l.size, l.size + aheadRows}, Row: func(scan func(dest ...any) error) error {
@@ -108,16 +108,17 @@ func (t *tx) readAhead(l last) {
 		return err
 	}})
 	if len(l.scans) > 0 {
-		t.scansAhead = make(map[scanKey][]state, len(l.scans))
+		scans := make(map[scanKey][]state, len(l.scans))
 		for _, k := range l.scans {
-			t.scansAhead[k] = []state{}
+			scans[k] = []state{}
 			t.ops = append(t.ops, Op{Query: t.pool.text[qScan], Args: []any{t.log, k.kind, k.from, k.limit}, Row: func(scan func(dest ...any) error) error {
 				var r state
 				err := scan(&r.kind, &r.key, &r.value)
-				t.scansAhead[k] = append(t.scansAhead[k], r)
+				scans[k] = append(scans[k], r)
 				return err
 			}})
 		}
+		t.scansAhead = scans
 	}
 	if len(l.got) == 0 {
 		return
