@@ -54,6 +54,10 @@ func TestCases(t *testing.T) {
 		{"Roman numerals", "Halvard Growth Fund X", "Halvard Growth Fund XI", false, "numbers differ"},
 		{"numbers", "Marisol 1", "Marisol 2", false, "numbers differ"},
 		{"a numeral and a number", "Halvard Growth Fund XI", "Halvard Growth Fund 11", true, ""},
+		{"a number in words", "Fourteen Gull Shipping Management", "14 Gull Shipping Management", true, "14 = 14"},
+		{"an ordinal in words", "Seventh of Dey Industries", "7th of Dey Industries", true, "7 = 7"},
+		{"two ordinals", "First Corvina Capital Bank", "Second Corvina Capital Bank", false, "numbers differ"},
+		{"in, and fi in Arabic", "Jund al-Nasr fi Maghreb", "Jund al-Nasr in Maghreb", true, ""},
 		{"a subsidiary", "Calder Bank Trust Company", "Calder Bank", false, ""},
 		{"the same country", "Banque Orveline (France)", "Banque Orveline France", true, ""},
 		// Arabic names.

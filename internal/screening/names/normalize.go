@@ -348,6 +348,13 @@ func newForm(s string) form {
 	if n := len(kept); n >= 2 && roman(kept[n-1].s) != "" && !kept[n-1].abjad {
 		kept[n-1].s = roman(kept[n-1].s)
 	}
+	// A number written in words or as an ordinal is the number: Fourteen
+	// Star and 14 Star, Seventh of Tir and 7th of Tir.
+	for i := range kept {
+		if d := numeral(kept[i].s); d != "" && !kept[i].abjad {
+			kept[i].s = d
+		}
+	}
 	for _, w := range kept {
 		wt := plainWeight
 		switch {
@@ -477,6 +484,39 @@ func isNumber(w string) bool {
 		}
 	}
 	return w != ""
+}
+
+// numberWords are the English numbers, cardinal and ordinal, that names
+// write in words, in digits.
+var numberWords = func() map[string]string {
+	m := map[string]string{}
+	for i, w := range strings.Fields(`one two three four five six seven eight nine ten eleven twelve
+		thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty`) {
+		m[w] = strconv.Itoa(i + 1)
+	}
+	for i, w := range strings.Fields(`first second third fourth fifth sixth seventh eighth ninth tenth
+		eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`) {
+		m[w] = strconv.Itoa(i + 1)
+	}
+	for i, w := range strings.Fields(`thirty forty fifty sixty seventy eighty ninety`) {
+		m[w] = strconv.Itoa(30 + 10*i)
+	}
+	return m
+}()
+
+// numeral returns in digits a number written in English words (fourteen,
+// seventh) or as an ordinal in digits (7th, 1st), or "".
+func numeral(w string) string {
+	if d, ok := numberWords[w]; ok {
+		return d
+	}
+	if n := len(w); n >= 3 {
+		switch w[n-2:] {
+		case "st", "nd", "rd", "th":
+			return number(w[:n-2])
+		}
+	}
+	return ""
 }
 
 // number returns w as a number in digits without leading zeros, or "".

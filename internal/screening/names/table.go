@@ -95,17 +95,6 @@ al: el ul
 abdul: abdel abdol abdoul abdal abdelh
 hezbollah: hizballah hizbullah hizbollah
 
-first: 1st
-second: 2nd
-third: 3rd
-fourth: 4th
-fifth: 5th
-sixth: 6th
-seventh: 7th
-eighth: 8th
-ninth: 9th
-tenth: 10th
-
 international: intl
 manufacturing: mfg
 shipping: shpg
@@ -197,7 +186,7 @@ cv: de capital variable | capital variable
 // stopWords are dropped everywhere, initials included; e and ye are the
 // Persian ezafe that joins a word to the next (Hafez-e Darya, Daryay-e
 // Aria), written as a word of its own once the hyphen is folded.
-const stopWords = `of the and for de del des du und et e ye`
+const stopWords = `of the and for de del des du und et e ye in fi`
 
 // genericWords are kept but weigh little: the country and trade words that
 // half the names on a DPRK or Iran list share, and name particles and
