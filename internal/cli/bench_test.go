@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime/debug"
@@ -110,18 +111,29 @@ func TestBenchIngest(t *testing.T) {
 }
 
 // TestServerGC checks that a serving process collects at five times its
-// live heap unless GOGC says otherwise, and that an operator's GOGC stands.
+// live heap, with a soft limit, unless GOGC and GOMEMLIMIT say otherwise,
+// and that an operator's settings stand.
 func TestServerGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
 	serverGC()
 	if got := debug.SetGCPercent(100); got != 400 {
 		t.Errorf("without GOGC, the GC percent is %d, want 400", got)
 	}
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != serverMemory {
+		t.Errorf("without GOMEMLIMIT, the memory limit is %d, want %d", got, serverMemory)
+	}
 	t.Setenv("GOGC", "150")
+	t.Setenv("GOMEMLIMIT", "1GiB")
 	debug.SetGCPercent(150)
+	debug.SetMemoryLimit(1 << 30)
 	serverGC()
 	if got := debug.SetGCPercent(100); got != 150 {
 		t.Errorf("with GOGC=150, the GC percent is %d, want it left at 150", got)
+	}
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != 1<<30 {
+		t.Errorf("with GOMEMLIMIT=1GiB, the memory limit is %d, want it left at %d", got, 1<<30)
 	}
 }

@@ -46,11 +46,24 @@ func newLogger(w *os.File) *slog.Logger {
 // default of twice the live heap collected 25 times a second under load;
 // at five times, ingest carries 5–7 % more statements on the same cores
 // (docs/performance.md), for tens of megabytes.
+//
+// A flood of large requests makes more of the heap live, and five times
+// that would be more than twice: so the heap is also held, softly, to
+// serverMemory unless GOMEMLIMIT says otherwise, where the collector works
+// harder rather than let it grow.
 func serverGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serverMemory)
+	}
 }
+
+// serverMemory is the soft limit of a serving process's heap: far above
+// what it keeps live (tens of megabytes), and what twice the live heap
+// would reach with 2 GiB of requests under way.
+const serverMemory = 4 << 30
 
 func newServeCmd() *cobra.Command {
 	cfg := app.ServeConfig{Network: app.DefaultNetwork, Limits: server.DefaultLimits, BlobTTL: app.DefaultBlobTTL}
