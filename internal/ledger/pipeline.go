@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -441,6 +442,37 @@ func (l *Log) commit(b *batch) (*batch, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.CommitTimeout)
 	defer cancel()
+	done, err := l.update(ctx, b, known, true)
+	if errors.Is(err, store.ErrIDTaken) && len(done.reqs) > len(b.reqs) {
+		// A statement gathered was in the log already: commit again,
+		// looking every statement up, with nothing the projector cached
+		// from the batch that failed.
+		l.proj.Reset()
+		done, err = l.update(ctx, &batch{reqs: done.reqs}, known, false)
+	}
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w within %s: %w", ErrUnavailable, l.opts.CommitTimeout, err)
+	}
+	if err != nil {
+		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(b.reqs), "err", err)
+	}
+	return done, err
+}
+
+// update commits b in one store transaction, on the head known before it.
+// It returns the batch as committed, which is b when the head and the
+// answers b was applied on stand, and otherwise a batch applied in the
+// transaction, where nothing can move; with gather, that batch takes with
+// it what arrived while the lock was awaited, so that a log two processes
+// append to commits about as many statements a turn as one process would.
+//
+// The statements gathered are not looked up, which would cost a round trip
+// under the lock: one that the log holds already makes the commit fail
+// with store.ErrIDTaken, as the statements table's key refuses it, and the
+// caller commits again without gathering; one the apply rejects is looked
+// up then, for a statement sent again must be answered as the entry it is.
+func (l *Log) update(ctx context.Context, b *batch, known tip, gather bool) (*batch, error) {
+	done := b
 	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
 		// The lookup first: a store may send it with the lock.
 		stored, err := l.lookup(tx, b.reqs)
@@ -457,19 +489,12 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		if b.applied && b.base.is(h) && b.answers(stored) {
 			return l.write(tx, b)
 		}
-		// The batch is applied here, where nothing can move: it takes
-		// with it what arrived while the lock was awaited, so that a log
-		// two processes append to commits as many statements a turn as
-		// one process would.
 		reqs := b.reqs
-		if more := l.gather(len(reqs)); len(more) > 0 {
-			reqs = append(slices.Clip(reqs), more...)
-			done = &batch{reqs: reqs}
-			also, err := l.lookup(tx, more)
-			if err != nil {
-				return err
+		if gather {
+			if more := l.gather(len(reqs)); len(more) > 0 {
+				reqs = append(slices.Clip(reqs), more...)
+				done = &batch{reqs: reqs}
 			}
-			maps.Copy(stored, also)
 		}
 		at := known
 		if !known.is(h) {
@@ -477,22 +502,36 @@ func (l *Log) commit(b *batch) (*batch, error) {
 				return err
 			}
 		}
-		done = l.newBatch(at, nil, false)
-		kv := newOverlay(tx, l.opts.Log, nil)
-		if err := l.apply(done, kv, reqs, stored); err != nil {
-			return err
+		looked := map[string]bool{}
+		for {
+			done = l.newBatch(at, nil, false)
+			kv := newOverlay(tx, l.opts.Log, nil)
+			if err := l.apply(done, kv, reqs, stored); err != nil {
+				return err
+			}
+			var unsure []*pending
+			for i := len(b.reqs); i < len(reqs); i++ {
+				if id := reqs[i].st.ID; done.out[i].err != nil && !looked[id] {
+					looked[id] = true
+					unsure = append(unsure, reqs[i])
+				}
+			}
+			var also map[string]store.Ref
+			if len(unsure) > 0 {
+				if also, err = l.lookup(tx, unsure); err != nil {
+					return err
+				}
+			}
+			if len(also) == 0 {
+				// Rejected as new, and new: the rejections stand.
+				if err := done.seal(kv, done.now); err != nil {
+					return err
+				}
+				return l.write(tx, done)
+			}
+			maps.Copy(stored, also)
 		}
-		if err := done.seal(kv, done.now); err != nil {
-			return err
-		}
-		return l.write(tx, done)
 	})
-	if err != nil && ctx.Err() != nil {
-		err = fmt.Errorf("%w within %s: %w", ErrUnavailable, l.opts.CommitTimeout, err)
-	}
-	if err != nil {
-		l.opts.Logger.Error("ledger: commit failed", "log", l.opts.Log, "statements", len(b.reqs), "err", err)
-	}
 	return done, err
 }
 

@@ -301,6 +301,103 @@ func TestGather(t *testing.T) {
 	})
 }
 
+// TestGatherSentAgain gathers, while a log waits for its turn, statements
+// the log holds already, which are not looked up with the lock: sent again,
+// each is answered as the entry it is, whether applied as new it is
+// rejected (the agreement adopted again: looked up then) or accepted (a
+// tick: the store's key refuses it at the commit, and the batch is
+// committed again, looking every statement up); the same id with other
+// bytes is a conflict; new statements land once each.
+func TestGatherSentAgain(t *testing.T) {
+	both(t, func(t *testing.T, b testenv.Backend) {
+		a, c := twoStores(t, b.Name)
+		g := &gate{Store: a}
+		f := &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
+		doc, err := os.ReadFile(example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.spec, err = agreement.Parse(example, doc); err != nil {
+			t.Fatal(err)
+		}
+		f.op = key(t, f.spec.Origin())
+		la, lc := openOn(t, g, f), openOn(t, c, f)
+		ctx := context.Background()
+		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+		adopt := f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))
+		adopted, err := la.Append(ctx, adopt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := f.tick(t, "old")
+		first, err := lc.Append(ctx, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// round holds la's next commit at the gate while the other log
+		// appends and sends reach la, then lets it commit.
+		round := func(n int, sends ...[]byte) ([]ledger.Result, []error) {
+			t.Helper()
+			f.now = f.now.Add(time.Hour)
+			g.held, g.open = make(chan struct{}), make(chan struct{})
+			g.armed.Store(true)
+			var wg sync.WaitGroup
+			var e0 error
+			wg.Go(func() { _, e0 = la.Append(ctx, f.tick(t, fmt.Sprint("trigger-", n))) })
+			<-g.held
+			if _, err := lc.Append(ctx, f.tick(t, fmt.Sprint("other-", n))); err != nil {
+				t.Fatal(err)
+			}
+			res := make([]ledger.Result, len(sends))
+			errs := make([]error, len(sends))
+			for i, env := range sends {
+				wg.Go(func() { res[i], errs[i] = la.Append(ctx, env) })
+			}
+			for deadline := time.Now().Add(10 * time.Second); ledger.Waiting(la) < len(sends); time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("round %d: %d statements wait in the open batch; want %d", n, ledger.Waiting(la), len(sends))
+				}
+			}
+			close(g.open)
+			wg.Wait()
+			if e0 != nil {
+				t.Fatalf("round %d: %v", n, e0)
+			}
+			return res, errs
+		}
+		existing := func(what string, got ledger.Result, err error, want ledger.Result) {
+			t.Helper()
+			if err != nil || !got.Existing || got.Index != want.Index || got.LeafHash != want.LeafHash {
+				t.Errorf("%s sent again: %+v, %v; want the entry at %d, existing", what, got, err, want.Index)
+			}
+		}
+		fresh := func(what string, got ledger.Result, err error) {
+			t.Helper()
+			if err != nil || got.Existing {
+				t.Errorf("%s: %+v, %v; want it appended", what, got, err)
+			}
+		}
+		res, errs := round(1, adopt, f.tick(t, "new-1"))
+		existing("the agreement, rejected as new,", res[0], errs[0], adopted)
+		fresh("new-1", res[1], errs[1])
+		res, errs = round(2, old, f.tick(t, "new-2"))
+		existing("a tick, accepted as new,", res[0], errs[0], first)
+		fresh("new-2", res[1], errs[1])
+		res, errs = round(3, f.tick(t, "old"), f.tick(t, "new-3"))
+		if !errors.Is(errs[0], state.ErrConflict) {
+			t.Errorf("an id in use with other bytes: %v; want a conflict", errs[0])
+		}
+		fresh("new-3", res[1], errs[1])
+		// The agreement, old, and three rounds of a trigger, another
+		// process's tick and a new tick.
+		h, _ := la.Head(ctx)
+		if h.Size != 2+3*3 {
+			t.Errorf("the log has %d entries; want %d", h.Size, 2+3*3)
+		}
+		checkLog(t, la, a, nil)
+	})
+}
+
 // failing is a store whose next Update fails after its writes, as a
 // commit refused by the database would: it says when the Update has
 // written, and refuses it when the test releases it.

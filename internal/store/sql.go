@@ -35,6 +35,9 @@ type Dialect struct {
 	// rows costs a few round trips. Without Send, each statement runs when
 	// it is made.
 	Send func(ctx context.Context, conn *sql.Conn, ops []Op) error
+	// Taken reports whether err is the statements table's primary key
+	// refusing an id the log holds already.
+	Taken func(err error) bool
 }
 
 // Op is a statement an Update held back: a query of the dialect, with
@@ -71,7 +74,8 @@ type pool struct {
 	db    *sql.DB
 	text  [nQuery]string
 	stmts [nQuery]*sql.Stmt
-	array bool // Statements takes an array of ids
+	array bool             // Statements takes an array of ids
+	taken func(error) bool // the dialect's Taken
 }
 
 // New returns the Store over write, which runs Update and writes blobs, and
@@ -80,13 +84,13 @@ type pool struct {
 // on them; Close closes them both.
 func New(ctx context.Context, d Dialect, write, read *sql.DB) (*DB, error) {
 	text := d.queries()
-	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != ""}, parts: make(chan struct{}, 2)}
+	db := &DB{dialect: d, write: &pool{db: write, array: d.Statements != "", taken: d.Taken}, parts: make(chan struct{}, 2)}
 	if err := db.write.prepare(ctx, text[:]); err != nil {
 		return nil, err
 	}
 	db.read = db.write
 	if read != write {
-		db.read = &pool{db: read, array: d.Statements != ""}
+		db.read = &pool{db: read, array: d.Statements != "", taken: d.Taken}
 		if err := db.read.prepare(ctx, text[:qCreate]); err != nil {
 			return nil, err
 		}

@@ -16,6 +16,10 @@ import (
 // ErrNotFound is returned when a row asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrIDTaken is wrapped by the error of an Update that appended a
+// statement whose id the log holds already: nothing of the Update is kept.
+var ErrIDTaken = errors.New("a statement id is taken")
+
 // Store holds the logs of one or more agreements.
 type Store interface {
 	// Update runs fn in one read-write transaction on the log and commits

@@ -190,7 +190,15 @@ func (t *tx) write(q query, args ...any) error {
 	}
 	_, err := t.stmt(q).ExecContext(t.ctx, args...)
 	if err != nil {
-		t.err = err
+		t.err = t.taken(err)
+	}
+	return t.err
+}
+
+// taken marks the error of a statement id the log holds already.
+func (t *tx) taken(err error) error {
+	if t.pool.taken != nil && t.pool.taken(err) {
+		return fmt.Errorf("%w: %w", ErrIDTaken, err)
 	}
 	return err
 }
@@ -206,8 +214,8 @@ func (t *tx) flush() error {
 	ops := t.ops
 	t.ops, t.sent = nil, true
 	if err := t.send(t.ctx, t.conn, ops); err != nil {
-		t.err = err
-		return err
+		t.err = t.taken(err)
+		return t.err
 	}
 	if !t.wrote {
 		if t.ahead != nil {

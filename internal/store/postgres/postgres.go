@@ -25,6 +25,7 @@ import (
 	"io/fs"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -35,7 +36,7 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-var dialect = store.Dialect{Name: "postgres", Numbered: true, Lock: "FOR UPDATE", Send: send,
+var dialect = store.Dialect{Name: "postgres", Numbered: true, Lock: "FOR UPDATE", Send: send, Taken: taken,
 	// A lookup in the primary key per id: the OFFSET keeps the planner
 	// from joining otherwise, as it would on a young table whose
 	// statistics say it is small.
@@ -120,4 +121,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migrate schema %s: %w", schema.String, err)
 	}
 	return nil
+}
+
+// taken reports whether err is the statements table's primary key refusing
+// a taken id (SQLSTATE 23505, unique_violation).
+func taken(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "statements_pkey"
 }

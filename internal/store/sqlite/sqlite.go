@@ -20,9 +20,11 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	"modernc.org/sqlite" // the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/surety/surety/internal/store"
 )
@@ -30,7 +32,14 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-var dialect = store.Dialect{Name: "sqlite"}
+var dialect = store.Dialect{Name: "sqlite", Taken: taken}
+
+// taken reports whether err is the statements table's primary key refusing
+// a taken id.
+func taken(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY && strings.Contains(se.Error(), "statements.")
+}
 
 // Open opens the store in the SQLite file at path, creating the file if it
 // does not exist and migrating it to the current schema.

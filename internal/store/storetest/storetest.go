@@ -530,8 +530,8 @@ func testDuplicateID(t *testing.T, s store.Store) {
 			}
 			return tx.SetHead(log, head(5))
 		})
-		if err == nil {
-			t.Errorf("Append with %s succeeded", name)
+		if !errors.Is(err, store.ErrIDTaken) {
+			t.Errorf("Append with %s: %v; want ErrIDTaken", name, err)
 		}
 	}
 	// Even if fn ignores the failed write, Update keeps nothing. (The
