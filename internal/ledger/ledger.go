@@ -95,6 +95,7 @@ type Log struct {
 	inflight   atomic.Int64 // Appends under way
 	peak       atomic.Int64 // the most Appends under way lately: the clients the log serves
 	busy       int64        // so many Appends outside a batch keep the cores busy (see take)
+	wary       int          // commits left that look up what they gather; the committer's own
 
 	damaged atomic.Pointer[error] // why the log stopped, once Verify found the store damaged
 	// stateChecked is when Verify last checked the state's digest, which

@@ -442,13 +442,20 @@ func (l *Log) commit(b *batch) (*batch, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.CommitTimeout)
 	defer cancel()
-	done, err := l.update(ctx, b, known, true)
+	mode := trusted
+	if l.wary > 0 {
+		mode, l.wary = lookedUp, l.wary-1
+	}
+	done, err := l.update(ctx, b, known, mode)
 	if errors.Is(err, store.ErrIDTaken) && len(done.reqs) > len(b.reqs) {
 		// A statement gathered was in the log already: commit again,
 		// looking every statement up, with nothing the projector cached
-		// from the batch that failed.
+		// from the batch that failed; and look the statements gathered
+		// up for a while, so that whoever sends statements of the log
+		// again makes at most one commit in waryTurns fail.
+		l.wary = waryTurns
 		l.proj.Reset()
-		done, err = l.update(ctx, &batch{reqs: done.reqs}, known, false)
+		done, err = l.update(ctx, &batch{reqs: done.reqs}, known, none)
 	}
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("%w within %s: %w", ErrUnavailable, l.opts.CommitTimeout, err)
@@ -459,19 +466,35 @@ func (l *Log) commit(b *batch) (*batch, error) {
 	return done, err
 }
 
+// gathering is how a batch applied in its transaction takes the
+// statements that arrived while it waited for the lock (see update).
+type gathering int
+
+const (
+	none     gathering = iota // it takes none
+	lookedUp                  // it looks them up under the lock
+	trusted                   // it takes them as new until the store says otherwise
+)
+
+// waryTurns is how many commits look the statements they gather up after
+// the store refused one as in the log already.
+const waryTurns = 64
+
 // update commits b in one store transaction, on the head known before it.
 // It returns the batch as committed, which is b when the head and the
 // answers b was applied on stand, and otherwise a batch applied in the
-// transaction, where nothing can move; with gather, that batch takes with
-// it what arrived while the lock was awaited, so that a log two processes
-// append to commits about as many statements a turn as one process would.
+// transaction, where nothing can move; unless mode is none, that batch
+// takes with it what arrived while the lock was awaited, so that a log two
+// processes append to commits about as many statements a turn as one
+// process would.
 //
-// The statements gathered are not looked up, which would cost a round trip
-// under the lock: one that the log holds already makes the commit fail
-// with store.ErrIDTaken, as the statements table's key refuses it, and the
-// caller commits again without gathering; one the apply rejects is looked
-// up then, for a statement sent again must be answered as the entry it is.
-func (l *Log) update(ctx context.Context, b *batch, known tip, gather bool) (*batch, error) {
+// Trusted, the statements gathered are not looked up, which would cost a
+// round trip under the lock: one that the log holds already makes the
+// commit fail with store.ErrIDTaken, as the statements table's key refuses
+// it, and the caller commits again without gathering; one the apply
+// rejects is looked up then, for a statement sent again must be answered
+// as the entry it is.
+func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (*batch, error) {
 	done := b
 	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
 		// The lookup first: a store may send it with the lock.
@@ -490,10 +513,17 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, gather bool) (*ba
 			return l.write(tx, b)
 		}
 		reqs := b.reqs
-		if gather {
+		if mode != none {
 			if more := l.gather(len(reqs)); len(more) > 0 {
 				reqs = append(slices.Clip(reqs), more...)
 				done = &batch{reqs: reqs}
+				if mode == lookedUp {
+					also, err := l.lookup(tx, more)
+					if err != nil {
+						return err
+					}
+					maps.Copy(stored, also)
+				}
 			}
 		}
 		at := known

@@ -228,6 +228,7 @@ type gate struct {
 	store.Store
 	armed      atomic.Bool
 	held, open chan struct{}
+	refused    atomic.Int32 // Updates that appended an id the log held
 }
 
 func (g *gate) Update(ctx context.Context, log string, fn func(store.Tx) error) error {
@@ -235,7 +236,11 @@ func (g *gate) Update(ctx context.Context, log string, fn func(store.Tx) error) 
 		close(g.held)
 		<-g.open
 	}
-	return g.Store.Update(ctx, log, fn)
+	err := g.Store.Update(ctx, log, fn)
+	if errors.Is(err, store.ErrIDTaken) {
+		g.refused.Add(1)
+	}
+	return err
 }
 
 // TestGather has another process append while a log waits for its turn
@@ -380,14 +385,25 @@ func TestGatherSentAgain(t *testing.T) {
 		res, errs := round(1, adopt, f.tick(t, "new-1"))
 		existing("the agreement, rejected as new,", res[0], errs[0], adopted)
 		fresh("new-1", res[1], errs[1])
+		if n := g.refused.Load(); n != 0 {
+			t.Errorf("%d commits were refused; want none, since the statement sent again was rejected as new", n)
+		}
 		res, errs = round(2, old, f.tick(t, "new-2"))
 		existing("a tick, accepted as new,", res[0], errs[0], first)
 		fresh("new-2", res[1], errs[1])
+		if n := g.refused.Load(); n != 1 {
+			t.Errorf("%d commits were refused; want the one the tick sent again made", n)
+		}
+		// After a refusal the log looks up what it gathers: the same id
+		// with other bytes is found before the commit.
 		res, errs = round(3, f.tick(t, "old"), f.tick(t, "new-3"))
 		if !errors.Is(errs[0], state.ErrConflict) {
 			t.Errorf("an id in use with other bytes: %v; want a conflict", errs[0])
 		}
 		fresh("new-3", res[1], errs[1])
+		if n := g.refused.Load(); n != 1 {
+			t.Errorf("%d commits were refused; want still one, the log being wary", n)
+		}
 		// The agreement, old, and three rounds of a trigger, another
 		// process's tick and a new tick.
 		h, _ := la.Head(ctx)
