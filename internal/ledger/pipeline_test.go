@@ -130,22 +130,9 @@ func checkLog(t *testing.T, l *ledger.Log, st store.Store, acked map[uint64][32]
 // its index, and the state is what the log makes it.
 func TestReplicas(t *testing.T) {
 	both(t, func(t *testing.T, b testenv.Backend) {
-		a, c := twoStores(t, b.Name)
-		f := &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
-		doc, err := os.ReadFile(example)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.spec, err = agreement.Parse(example, doc); err != nil {
-			t.Fatal(err)
-		}
-		f.op = key(t, f.spec.Origin())
-		logs := []*ledger.Log{openOn(t, a, f), openOn(t, c, f)}
+		f, _, la, lc, _, _ := sharedLogs(t, b)
+		logs := []*ledger.Log{la, lc}
 		ctx := context.Background()
-		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
-		if _, err := logs[0].Append(ctx, f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))); err != nil {
-			t.Fatal(err)
-		}
 		const workers, each = 16, 40
 		envs := make([][]byte, workers*each)
 		for i := range envs {
@@ -218,7 +205,7 @@ func TestReplicas(t *testing.T) {
 		if h.Size != uint64(len(envs))+1 {
 			t.Errorf("the log has %d entries; want %d", h.Size, len(envs)+1)
 		}
-		checkLog(t, logs[0], a, acked)
+		checkLog(t, logs[0], f.st, acked)
 	})
 }
 
@@ -229,6 +216,38 @@ type gate struct {
 	armed      atomic.Bool
 	held, open chan struct{}
 	refused    atomic.Int32 // Updates that appended an id the log held
+}
+
+// arm makes the gate hold the next Update until open is closed.
+func (g *gate) arm() {
+	g.held, g.open = make(chan struct{}), make(chan struct{})
+	g.armed.Store(true)
+}
+
+// sharedLogs opens two logs of the 1993 agreement on two stores of one
+// database, as two surety serve processes would, the first through a gate,
+// and adopts the agreement through the first, whose envelope and result it
+// returns.
+func sharedLogs(t *testing.T, b testenv.Backend) (f *fixture, g *gate, la, lc *ledger.Log, adopt []byte, adopted ledger.Result) {
+	t.Helper()
+	a, c := twoStores(t, b.Name)
+	g = &gate{Store: a}
+	f = &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
+	doc, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.spec, err = agreement.Parse(example, doc); err != nil {
+		t.Fatal(err)
+	}
+	f.op = key(t, f.spec.Origin())
+	la, lc = openOn(t, g, f), openOn(t, c, f)
+	body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+	adopt = f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))
+	if adopted, err = la.Append(context.Background(), adopt); err != nil {
+		t.Fatal(err)
+	}
+	return f, g, la, lc, adopt, adopted
 }
 
 func (g *gate) Update(ctx context.Context, log string, fn func(store.Tx) error) error {
@@ -249,24 +268,9 @@ func (g *gate) Update(ctx context.Context, log string, fn func(store.Tx) error) 
 // carrying what was taken before the wait.
 func TestGather(t *testing.T) {
 	both(t, func(t *testing.T, b testenv.Backend) {
-		a, c := twoStores(t, b.Name)
-		g := &gate{Store: a, held: make(chan struct{}), open: make(chan struct{})}
-		f := &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
-		doc, err := os.ReadFile(example)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.spec, err = agreement.Parse(example, doc); err != nil {
-			t.Fatal(err)
-		}
-		f.op = key(t, f.spec.Origin())
-		la, lc := openOn(t, g, f), openOn(t, c, f)
+		f, g, la, lc, _, _ := sharedLogs(t, b)
 		ctx := context.Background()
-		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
-		if _, err := la.Append(ctx, f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))); err != nil {
-			t.Fatal(err)
-		}
-		g.armed.Store(true)
+		g.arm()
 		const n = 5
 		res := make([]ledger.Result, n)
 		errs := make([]error, n)
@@ -315,25 +319,8 @@ func TestGather(t *testing.T) {
 // bytes is a conflict; new statements land once each.
 func TestGatherSentAgain(t *testing.T) {
 	both(t, func(t *testing.T, b testenv.Backend) {
-		a, c := twoStores(t, b.Name)
-		g := &gate{Store: a}
-		f := &fixture{st: a, now: time.Date(1993, 8, 1, 0, 0, 0, 0, time.UTC)}
-		doc, err := os.ReadFile(example)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.spec, err = agreement.Parse(example, doc); err != nil {
-			t.Fatal(err)
-		}
-		f.op = key(t, f.spec.Origin())
-		la, lc := openOn(t, g, f), openOn(t, c, f)
+		f, g, la, lc, adopt, adopted := sharedLogs(t, b)
 		ctx := context.Background()
-		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
-		adopt := f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))
-		adopted, err := la.Append(ctx, adopt)
-		if err != nil {
-			t.Fatal(err)
-		}
 		old := f.tick(t, "old")
 		first, err := lc.Append(ctx, old)
 		if err != nil {
@@ -344,8 +331,7 @@ func TestGatherSentAgain(t *testing.T) {
 		round := func(n int, sends ...[]byte) ([]ledger.Result, []error) {
 			t.Helper()
 			f.now = f.now.Add(time.Hour)
-			g.held, g.open = make(chan struct{}), make(chan struct{})
-			g.armed.Store(true)
+			g.arm()
 			var wg sync.WaitGroup
 			var e0 error
 			wg.Go(func() { _, e0 = la.Append(ctx, f.tick(t, fmt.Sprint("trigger-", n))) })
@@ -410,7 +396,7 @@ func TestGatherSentAgain(t *testing.T) {
 		if h.Size != 2+3*3 {
 			t.Errorf("the log has %d entries; want %d", h.Size, 2+3*3)
 		}
-		checkLog(t, la, a, nil)
+		checkLog(t, la, f.st, nil)
 	})
 }
 
