@@ -431,7 +431,6 @@ func (l *Log) commit(b *batch) (*batch, error) {
 	l.mu.Lock()
 	known := l.head
 	l.mu.Unlock()
-	done := b
 	// A batch that appends nothing has nothing to write if its answers
 	// stand.
 	if b.applied && len(b.entries) == 0 && b.base.same(known) {
@@ -513,6 +512,7 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (
 			return l.write(tx, b)
 		}
 		reqs := b.reqs
+		looked := map[string]bool{} // the statements gathered looked up
 		if mode != none {
 			if more := l.gather(len(reqs)); len(more) > 0 {
 				reqs = append(slices.Clip(reqs), more...)
@@ -523,6 +523,9 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (
 						return err
 					}
 					maps.Copy(stored, also)
+					for _, p := range more {
+						looked[p.st.ID] = true
+					}
 				}
 			}
 		}
@@ -532,7 +535,6 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (
 				return err
 			}
 		}
-		looked := map[string]bool{}
 		for {
 			done = l.newBatch(at, nil, false)
 			kv := newOverlay(tx, l.opts.Log, nil)
@@ -553,7 +555,8 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (
 				}
 			}
 			if len(also) == 0 {
-				// Rejected as new, and new: the rejections stand.
+				// No statement rejected is in the log: the rejections
+				// stand.
 				if err := done.seal(kv, done.now); err != nil {
 					return err
 				}
