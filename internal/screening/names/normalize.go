@@ -654,16 +654,24 @@ func (f *folder) rune(r rune) {
 	var in [utf8.UTFMax]byte
 	var tmp [32]byte
 	for _, d := range string(norm.NFKD.Append(tmp[:0], in[:utf8.EncodeRune(in[:], r)]...)) {
-		f.base(unicode.ToLower(d))
+		f.base(d)
 	}
 }
 
-// base adds one rune of a decomposed letter: marks and quotes vanish,
-// letters without a decomposition are spelt out (ß, æ, ø), letters of
-// other scripts are transliterated, or read as the Latin letters they look
-// like in a word that passes for Latin, and Chinese characters, each a
-// syllable, become words of their own.
+// base adds one rune of a decomposed letter, in lower case: marks and
+// quotes vanish, letters without a decomposition are spelt out (ß, æ, ø),
+// letters of other scripts are transliterated, or read as the Latin letters
+// they look like in a word that passes for Latin, and Chinese characters,
+// each a syllable, become words of their own. A look-alike is read before
+// its case is folded (see lookAlike).
 func (f *folder) base(r rune) {
+	if f.skel {
+		if s, ok := lookAlike(r); ok {
+			f.buf = append(f.buf, s...)
+			return
+		}
+	}
+	r = unicode.ToLower(r)
 	switch {
 	case r < utf8.RuneSelf:
 		f.ascii(byte(r))
@@ -680,12 +688,6 @@ func (f *folder) base(r rune) {
 		if unicode.Is(unicode.Latin, r) {
 			f.buf = utf8.AppendRune(f.buf, r)
 			return
-		}
-		if f.skel {
-			if s, ok := lookAlike(r); ok {
-				f.buf = append(f.buf, s...)
-				return
-			}
 		}
 		if abjad(r) {
 			f.abjad = true

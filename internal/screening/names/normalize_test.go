@@ -33,6 +33,19 @@ func TestNormalize(t *testing.T) {
 		"---":                              "",
 		"JOINT STOCK COMPANY \"SIBERIAN\"": "siberian",
 		"The Ministry of Defence and Armed Forces Logistics": "ministry defence armed forces logistics",
+		// Look-alike letters are read as they look as written, not by the
+		// sound of their lower case: the Cyrillic Н, В, Р, С, Х and the
+		// Greek Ν and Υ are H, B, P, C, X, N and Y ...
+		"Ѕhahid Нemmat Industrial Group": "shahid hemmat industrial group",
+		"ВANK МELLAT":                    "bank mellat",
+		"РARS ОIL":                       "pars oil",
+		"СHONGCHONGANG ХING":             "chongchongang xing",
+		"ΝAVAL ΥARD":                     "naval yard",
+		// ... and the capitals that look like I are I, not the l of their
+		// skeleton (the Cyrillic І, the Greek Ι).
+		"ІRAN AIR":  "iran air",
+		"ΙSLAMIC":   "islamic",
+		"Ѕhahid Іd": "shahid id",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

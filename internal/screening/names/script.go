@@ -23,13 +23,28 @@ import (
 // that "Кorea" is Korea and not Dzorea, and such a name is a risk of its own
 // (MixedScript): honest names do not do it.
 
-// lookAlike returns the Latin letters a letter of another script looks
-// like, by its TR39 skeleton, and false when its skeleton is not Latin
-// letters.
+// lookAlike returns the Latin letters, in lower case, that a letter of
+// another script looks like as it is written, by its TR39 skeleton, and
+// false when its skeleton is not Latin letters. It reads the letter before
+// its case is folded, since some capitals look like a Latin letter their
+// lower case does not (the Cyrillic Н is H, and н like no Latin letter; the
+// Greek Ν is N, and ν is v). The skeleton takes I and l for one letter, l:
+// in a capital that looks like them, they are I (the Cyrillic І, the Greek
+// Ι).
 func lookAlike(r rune) (string, bool) {
 	if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) || !unicode.IsLetter(r) {
 		return "", false
 	}
+	s, ok := skeletonLatin(r)
+	if ok && unicode.IsUpper(r) {
+		s = strings.ReplaceAll(s, "l", "i")
+	}
+	return s, ok
+}
+
+// skeletonLatin returns a letter's TR39 skeleton in lower case, and false
+// when it is not Latin letters.
+func skeletonLatin(r rune) (string, bool) {
 	s := confusable.Skeleton(string(r))
 	if s == "" || s == string(r) {
 		return "", false
