@@ -140,6 +140,22 @@ func TestScreenMixedScript(t *testing.T) {
 	if r.Risk < 0.99 {
 		t.Errorf("risk %v, want the list hit and the look-alike letters to raise it to 1", r.Risk)
 	}
+	// A zero-width space inside the listed name, and a listed name written
+	// backwards behind a right-to-left override, which shows it forwards.
+	for _, name := range []string{"KO\u200bMID", "\u202eDIMOK"} {
+		d.Consignee = Party{Name: name, Country: "IR"}
+		r := Screen(d, context(spec, fixtureIx(t)))
+		if x, ok := reason(r, SignalMixed); !ok || x.Value != 1 || !strings.Contains(x.Text, "invisible characters") {
+			t.Errorf("%q: mixed script: %+v", name, x)
+		}
+		if r.Risk < 0.99 {
+			t.Errorf("%q: risk %v, want the hidden characters to raise it to 1", name, r.Risk)
+		}
+	}
+	d.Consignee = Party{Name: "KO\u200bMID", Country: "IR"}
+	if r := Screen(d, context(spec, fixtureIx(t))); !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.001" }) {
+		t.Errorf("KOMID with a zero-width space does not hit KOMID: %+v", r.Names)
+	}
 }
 
 // TestScreenExtends plays the evader who adds a word of trade to a listed

@@ -629,6 +629,7 @@ func (f *folder) ascii(c byte) {
 // base letter and a mark.
 var foldSpecial = map[rune]string{
 	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ð': "d", 'ł': "l", 'þ': "th", 'ı': "i", 'ħ': "h",
+	'ə': "a", // the Azerbaijani schwa: Əliyev is Aliyev
 }
 
 // isQuote reports typographic quotes and modifier letters used as
@@ -675,7 +676,10 @@ func (f *folder) base(r rune) {
 	switch {
 	case r < utf8.RuneSelf:
 		f.ascii(byte(r))
-	case isQuote(r), unicode.Is(unicode.Mn, r):
+	case isQuote(r), unicode.Is(unicode.Mn, r), unicode.Is(unicode.Cf, r):
+		// Marks, quotes and invisible format characters (the zero-width
+		// space, the soft hyphen, the bidirectional controls) vanish:
+		// "KO\u200bMID" is KOMID.
 	case unicode.Is(unicode.Han, r):
 		f.flush()
 		f.buf = transliterate(f.buf, r)
@@ -686,7 +690,17 @@ func (f *folder) base(r rune) {
 			return
 		}
 		if unicode.Is(unicode.Latin, r) {
-			f.buf = utf8.AppendRune(f.buf, r)
+			// A Latin letter that neither decomposes nor is spelt out is
+			// read as the letter it looks like (the small capitals ᴋ, ᴍ,
+			// ꜱ) or its transliteration (ŋ, ɛ), and kept where it has
+			// neither.
+			if s, ok := skeletonLatin(r); ok {
+				f.buf = append(f.buf, s...)
+			} else if t := transliterate(nil, r); len(t) > 0 {
+				f.buf = append(f.buf, t...)
+			} else {
+				f.buf = utf8.AppendRune(f.buf, r)
+			}
 			return
 		}
 		if abjad(r) {
@@ -744,7 +758,7 @@ func fold(s string) []word {
 func passesLatin(s string) bool {
 	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Latin, r), unicode.IsMark(r), isQuote(r), r == '\'':
+		case unicode.Is(unicode.Latin, r), unicode.IsMark(r), isQuote(r), r == '\'', unicode.Is(unicode.Cf, r):
 		case unicode.IsLetter(r):
 			if _, ok := lookAlike(r); !ok {
 				return false

@@ -46,6 +46,15 @@ func TestNormalize(t *testing.T) {
 		"ІRAN AIR":  "iran air",
 		"ΙSLAMIC":   "islamic",
 		"Ѕhahid Іd": "shahid id",
+		// Invisible characters vanish inside a word ...
+		"KO\u200bMID":             "komid",
+		"KOREA MI\u00adNING":      "korea mining",
+		"TANCHON\u2060COMMERCIAL": "tanchoncommercial",
+		// ... and Latin letters that do not decompose are read as the
+		// letters they look like or their transliteration.
+		"ᴋᴏᴍɪᴅ":  "komid",
+		"Əliyev": "aliyev",
+		"Ŋgugi":  "nggugi",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

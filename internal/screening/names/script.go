@@ -21,7 +21,9 @@ import (
 // like them (Cyrillic К for K) is read by the look-alikes' Latin skeleton
 // (Unicode TR39, go.mau.fi/util/confusable) rather than by their sound, so
 // that "Кorea" is Korea and not Dzorea, and such a name is a risk of its own
-// (MixedScript): honest names do not do it.
+// (MixedScript): honest names do not do it. Nor do they hide invisible
+// characters inside a word, which are read as nothing ("KO\u200bMID" is
+// KOMID) and are a risk too.
 
 // lookAlike returns the Latin letters, in lower case, that a letter of
 // another script looks like as it is written, by its TR39 skeleton, and
@@ -62,24 +64,31 @@ func latinWords(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Latin, r) })
 }
 
-// MixedScript reports whether a name mixes Latin letters with letters of
-// another script that look like Latin ones, and says which: an evader's way
-// of writing a listed name that reads the same and matches nothing. Names
-// written wholly in another script, or with a word in another script beside
-// Latin words that does not pass for Latin, are not mixed.
+// MixedScript reports whether a name disguises a Latin word, and says how:
+// with letters of another script that look like Latin ones, or with
+// invisible characters inside the word (a zero-width space, a soft hyphen,
+// a bidirectional override that shows "DIMOK" as KOMID). Either is an
+// evader's way of writing a listed name that reads the same and matches
+// nothing. Names written wholly in another script, or with a word in
+// another script beside Latin words that does not pass for Latin, are not
+// mixed; nor is a zero-width joiner inside such a word, where the script
+// uses it.
 func MixedScript(name string) (string, bool) {
 	if !latinWords(name) {
 		return "", false
 	}
-	var found []string
-	scripts := map[string]bool{}
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) }) {
-		var alike []rune
+	var alikes, hidden []string
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.Is(unicode.Cf, r)
+	}) {
+		var alike, format []rune
 		latin, other := false, false
 		for _, r := range w {
 			switch {
 			case unicode.Is(unicode.Latin, r):
 				latin = true
+			case unicode.Is(unicode.Cf, r):
+				format = append(format, r)
 			case unicode.IsLetter(r):
 				if _, ok := lookAlike(r); ok {
 					alike = append(alike, r)
@@ -90,20 +99,27 @@ func MixedScript(name string) (string, bool) {
 		}
 		// A word of look-alikes alone passes for Latin among Latin words;
 		// a word with letters that do not is another script's word.
-		if len(alike) == 0 || !latin && other {
+		if !latin && other || !latin && len(alike) == 0 {
 			continue
 		}
 		for _, r := range alike {
-			s := scriptOf(r)
-			scripts[s] = true
-			found = append(found, fmt.Sprintf("%s %c (U+%04X) for %s", s, r, r, mustAlike(r)))
+			alikes = append(alikes, fmt.Sprintf("%s %c (U+%04X) for %s", scriptOf(r), r, r, mustAlike(r)))
+		}
+		for _, r := range format {
+			hidden = append(hidden, fmt.Sprintf("U+%04X", r))
 		}
 	}
-	if found == nil {
+	var says []string
+	if alikes != nil {
+		says = append(says, "mixes Latin letters with look-alike letters of another script: "+strings.Join(slices.Compact(alikes), ", "))
+	}
+	if hidden != nil {
+		says = append(says, "hides invisible characters inside a word: "+strings.Join(slices.Compact(hidden), ", "))
+	}
+	if says == nil {
 		return "", false
 	}
-	found = slices.Compact(found)
-	return fmt.Sprintf("%q mixes Latin letters with look-alike letters of another script: %s", name, strings.Join(found, ", ")), true
+	return fmt.Sprintf("%q %s", name, strings.Join(says, "; ")), true
 }
 
 func mustAlike(r rune) string {
@@ -120,14 +136,6 @@ func scriptOf(r rune) string {
 		}
 	}
 	return "non-Latin"
-}
-
-// mixed reports whether a name's look-alike letters are read by their Latin
-// skeleton: the name has Latin letters and a look-alike letter in a word
-// that otherwise passes for Latin.
-func mixed(name string) bool {
-	_, ok := MixedScript(name)
-	return ok
 }
 
 // abjad reports whether a letter belongs to a script that mostly leaves
