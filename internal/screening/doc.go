@@ -5,7 +5,9 @@
 //
 // The parts it orchestrates live beneath it, each doing one thing:
 // screening/lists imports list editions, screening/names indexes and
-// matches names, screening/items classifies items and checks HS codes.
+// matches names, screening/items classifies items and checks HS codes, and
+// screening/glyphs reads names and descriptions as they look, through
+// look-alike letters and invisible characters.
 //
 // # Sanctions relief
 //

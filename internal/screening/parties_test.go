@@ -259,4 +259,15 @@ func TestScreenMissileItems(t *testing.T) {
 	if _, ok := reason(r, SignalMismatch); ok {
 		t.Errorf("a mismatch among items declared under their own codes: %+v", r.Reasons)
 	}
+	// The evader writes the oxidiser with a Cyrillic о under a code of
+	// chemical preparations: it is still classified, and the disguise is a
+	// reason of its own.
+	d.Items = []Item{{Description: "Ammonium perchlоrate, 200 micron", HSCode: "382490", Quantity: 40, Unit: "drums", WeightKg: 8000, Value: Value{Amount: 10, Currency: "USD"}}}
+	r = Screen(d, context(spec, fixtureIx(t)))
+	if x, ok := reason(r, SignalItem); !ok || !strings.Contains(x.Text, "MTCR 4.C.4.b") {
+		t.Errorf("the disguised oxidiser falls in no MTCR item: %+v", r.Reasons)
+	}
+	if x, ok := reason(r, SignalMixed); !ok || !strings.Contains(x.Text, "items[0] description") || !strings.Contains(x.Text, "Cyrillic о (U+043E) for O") {
+		t.Errorf("the disguised description is no mixed_script reason: %+v", x)
+	}
 }

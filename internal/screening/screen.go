@@ -9,6 +9,7 @@ import (
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/decimal"
+	"github.com/surety/surety/internal/screening/glyphs"
 	"github.com/surety/surety/internal/screening/items"
 	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/screening/names"
@@ -315,12 +316,18 @@ func vesselIdentity(imo string, e lists.Entry) Identity {
 }
 
 // mixedScript returns 1 and what it found when a party's or the vessel's
-// name mixes Latin letters with look-alike letters of another script.
+// name, or an item's description, disguises a Latin word with look-alike
+// letters of another script or invisible characters.
 func mixedScript(d Declaration) (float64, []string) {
+	type text struct{ what, s string }
+	texts := []text{{"consignor", d.Consignor.Name}, {"consignee", d.Consignee.Name}, {"end user", d.EndUser.Name}, {"vessel", d.Carrier.Vessel}}
+	for i, it := range d.Items {
+		texts = append(texts, text{fmt.Sprintf("items[%d] description", i), it.Description})
+	}
 	var why []string
-	for _, p := range []struct{ role, name string }{{"consignor", d.Consignor.Name}, {"consignee", d.Consignee.Name}, {"end user", d.EndUser.Name}, {"vessel", d.Carrier.Vessel}} {
-		if s, ok := names.MixedScript(p.name); ok {
-			why = append(why, p.role+" "+s)
+	for _, t := range texts {
+		if s, ok := glyphs.Disguised(t.s); ok {
+			why = append(why, t.what+" "+s)
 		}
 	}
 	if why == nil {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening/glyphs"
 )
 
 // hsRow is one row of Surety's own short table of the Harmonized System
@@ -466,12 +467,13 @@ type hsWord struct {
 // keywords (materials, general words) never name the goods. The code
 // agrees when it falls in a heading or chapter a keyword points at, or, for
 // parts, in the same chapter. A description naming nothing the table knows
-// is no mismatch.
+// is no mismatch. The description is read as it looks (glyphs.Plain).
 func Check(desc, hs string) (Mismatch, bool) {
 	return check(desc, hs, nil)
 }
 
 func check(desc, hs string, nom *Nomenclature) (Mismatch, bool) {
+	desc = glyphs.Plain(desc)
 	ix := hsIx()
 	code := hsDigits(hs)
 	if len(code) < 6 {

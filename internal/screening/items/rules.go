@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/surety/surety/internal/agreement"
+	"github.com/surety/surety/internal/screening/glyphs"
 )
 
 // Match is a controlled-item category an item falls in, and the rule
@@ -150,8 +151,12 @@ func (p *pattern) find(desc, lower string) []int {
 // and returns every rule that fired, in the agreement's order of categories
 // and, within one, the category's own prefixes, its own patterns, then the
 // rules of the control list it cites, each naming its item. It returns nil
-// when none fired.
+// when none fired. The description is read as it looks (glyphs.Plain): a
+// controlled item written with a look-alike letter of another script or an
+// invisible character inside a word still matches, and Matched quotes it
+// so read.
 func (r *Rules) Classify(desc, hs string) []Match {
+	desc = glyphs.Plain(desc)
 	code := hsDigits(hs)
 	lower := ""
 	if isASCII(desc) {

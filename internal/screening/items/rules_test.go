@@ -92,6 +92,15 @@ func TestMissileItems(t *testing.T) {
 		{"Aluminium foil", "760711", ""},
 		{"Steel plate, hot rolled", "720851", ""},
 		{"Winding machine for yarn", "844590", ""},
+		// The evader's spellings, under a code of no category: a
+		// Cyrillic о, a soft hyphen, a Cyrillic е and р, a capital
+		// Cyrillic М, a zero-width space, a Greek capital Υ.
+		{"Ammonium perchlоrate, 200 micron", "382490", "MTCR 4.C.4.b"},
+		{"Ammonium per\u00adchlorate", "382490", "MTCR 4.C.4.b"},
+		{"Carbon fibre prерreg, epoxy", "392690", "MTCR 6.C.1"},
+		{"UDМH", "382490", "MTCR 4.C.2.b"},
+		{"Nitrogen tet\u200broxide", "382490", "MTCR 4.C.4.a"},
+		{"Fibre-optic GΥROSCOPE", "848790", "MTCR 9.A.3"},
 	} {
 		var items []string
 		for _, m := range r.Classify(c.desc, c.hs) {

@@ -132,28 +132,6 @@ func TestCases(t *testing.T) {
 	}
 }
 
-func TestMixedScript(t *testing.T) {
-	for name, want := range map[string]string{
-		"Кorea Мining Ѕevelopment Trading Corporation": "Cyrillic К (U+041A) for K, Cyrillic М (U+041C) for M, Cyrillic Ѕ (U+0405) for S",
-		"Taegu Silvеr Trading":                         "Cyrillic е (U+0435) for E",
-		"ТАЕGU Silver Trading":                         "Cyrillic Т (U+0422) for T",
-		"KO\u200bMID":                                  "invisible characters inside a word: U+200B",
-		"\u202eDIMOK":                                  "invisible characters inside a word: U+202E",
-		"Tanchon Commercial Ba\u00adnk":                "U+00AD",
-	} {
-		got, ok := MixedScript(name)
-		if !ok || !strings.Contains(got, want) {
-			t.Errorf("MixedScript(%q) = %q, %v, want it to name %s", name, got, ok, want)
-		}
-	}
-	for _, name := range []string{"Taegu Silver Trading", "Борис Великанов", "Dandong 丹东 Trading", "Boris Великанов", "كريم حدادين", "Ŝtefan Ćosić",
-		"Mohammad Hosseinzadeh (محمد حسین\u200cزاده)"} {
-		if got, ok := MixedScript(name); ok {
-			t.Errorf("MixedScript(%q) = %q, want none", name, got)
-		}
-	}
-}
-
 // invented is an edition of invented entries for the index cases.
 func invented() lists.Edition {
 	return lists.Edition{Source: lists.SourceUN, Date: "2026-02-27", Entries: []lists.Entry{

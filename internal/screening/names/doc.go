@@ -7,7 +7,7 @@
 // [Index.Identified] the entries that list an identifier, such as a vessel's
 // IMO number. [Score] scores two names directly. Names in other scripts are
 // transliterated, look-alike letters of another script in a Latin name read
-// by their TR39 skeleton ([MixedScript] names them); names are normalised
+// as the Latin letters they look like (see package glyphs); names are normalised
 // (case, diacritics, punctuation, legal forms across jurisdictions, word
 // order, "LAST, First") and compared word by word after a romanisation table
 // folds common Korean, Persian and Arabic spellings together, nicknames

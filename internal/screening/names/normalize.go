@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/surety/surety/internal/screening/glyphs"
 )
 
 // maxWords bounds the words of one name that take part in matching; the rest
@@ -664,10 +666,10 @@ func (f *folder) rune(r rune) {
 // letters of other scripts are transliterated, or read as the Latin letters
 // they look like in a word that passes for Latin, and Chinese characters,
 // each a syllable, become words of their own. A look-alike is read before
-// its case is folded (see lookAlike).
+// its case is folded (see glyphs.LookAlike).
 func (f *folder) base(r rune) {
 	if f.skel {
-		if s, ok := lookAlike(r); ok {
+		if s, ok := glyphs.LookAlike(r); ok {
 			f.buf = append(f.buf, s...)
 			return
 		}
@@ -694,7 +696,7 @@ func (f *folder) base(r rune) {
 			// read as the letter it looks like (the small capitals ᴋ, ᴍ,
 			// ꜱ) or its transliteration (ŋ, ɛ), and kept where it has
 			// neither.
-			if s, ok := skeletonLatin(r); ok {
+			if s, ok := glyphs.Skeleton(r); ok {
 				f.buf = append(f.buf, s...)
 			} else if t := transliterate(nil, r); len(t) > 0 {
 				f.buf = append(f.buf, t...)
@@ -729,7 +731,7 @@ func fold(s string) []word {
 		}
 	}
 	if !ascii {
-		f.latin = latinWords(s)
+		f.latin = glyphs.HasLatin(s)
 	}
 	for i := 0; i < len(s); {
 		if len(f.buf) == 0 && f.latin {
@@ -760,7 +762,7 @@ func passesLatin(s string) bool {
 		switch {
 		case unicode.Is(unicode.Latin, r), unicode.IsMark(r), isQuote(r), r == '\'', unicode.Is(unicode.Cf, r):
 		case unicode.IsLetter(r):
-			if _, ok := lookAlike(r); !ok {
+			if _, ok := glyphs.LookAlike(r); !ok {
 				return false
 			}
 		default:

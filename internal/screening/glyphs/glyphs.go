@@ -1,0 +1,209 @@
+// Package glyphs reads text as it looks. An evader writes a listed name, or
+// a controlled item, with letters of another script that look like Latin
+// ones (the Cyrillic К of "Кorea", the о of "perchlоrate") or with
+// characters that do not show (a zero-width space, a soft hyphen, a
+// right-to-left override), so that it reads the same to the eye and matches
+// nothing. [LookAlike] reads such a letter by its Unicode TR39 skeleton
+// (go.mau.fi/util/confusable), [Plain] reads a text's disguised words as
+// the Latin words they show, and [Disguised] says what disguised them,
+// which is a risk of its own: honest text neither mixes scripts inside a
+// word nor hides characters in one.
+//
+// The package takes and returns values.
+package glyphs
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.mau.fi/util/confusable"
+	"golang.org/x/text/unicode/norm"
+)
+
+// LookAlike returns the Latin letters, in lower case, that a letter of
+// another script looks like as it is written, by its TR39 skeleton, and
+// false when its skeleton is not Latin letters. It reads the letter before
+// its case is folded, since some capitals look like a Latin letter their
+// lower case does not (the Cyrillic Н is H, and н like no Latin letter; the
+// Greek Ν is N, and ν is v). The skeleton takes I and l for one letter, l:
+// in a capital that looks like them, they are I (the Cyrillic І, the Greek
+// Ι).
+func LookAlike(r rune) (string, bool) {
+	if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) || !unicode.IsLetter(r) {
+		return "", false
+	}
+	s, ok := Skeleton(r)
+	if ok && unicode.IsUpper(r) {
+		s = strings.ReplaceAll(s, "l", "i")
+	}
+	return s, ok
+}
+
+// Skeleton returns a letter's TR39 skeleton in lower case, and false when
+// it is not Latin letters or is the letter itself.
+func Skeleton(r rune) (string, bool) {
+	s := confusable.Skeleton(string(r))
+	if s == "" || s == string(r) {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
+}
+
+// HasLatin reports whether s holds a Latin letter.
+func HasLatin(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Latin, r) })
+}
+
+// inWord reports whether r belongs to a word: letters, marks, and the
+// invisible format characters that may hide inside one.
+func inWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.Is(unicode.Cf, r)
+}
+
+// word is what one word of a text holds.
+type word struct {
+	latin, other  bool   // Latin letters; letters of another script that look like no Latin one
+	alike, hidden []rune // look-alike letters; invisible characters
+}
+
+func read(w string) word {
+	var x word
+	for _, r := range w {
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			x.latin = true
+		case unicode.Is(unicode.Cf, r):
+			x.hidden = append(x.hidden, r)
+		case unicode.IsLetter(r):
+			if _, ok := LookAlike(r); ok {
+				x.alike = append(x.alike, r)
+			} else {
+				x.other = true
+			}
+		}
+	}
+	return x
+}
+
+// passes reports whether the word passes for a Latin word in a text with
+// Latin letters: it has Latin letters, or look-alikes and no letter of
+// another script. A word with letters that look like no Latin one, and no
+// Latin letter, is another script's word, where a zero-width joiner may
+// belong (Persian writes one inside words).
+func (x word) passes() bool {
+	return x.latin || len(x.alike) > 0 && !x.other
+}
+
+// Disguised reports whether a text disguises a Latin word, and says how:
+// with letters of another script that look like Latin ones, or with
+// invisible characters inside the word. Text written wholly in another
+// script, or with a word in another script beside Latin words that does
+// not pass for Latin, is not disguised.
+func Disguised(s string) (string, bool) {
+	if !HasLatin(s) {
+		return "", false
+	}
+	var alikes, hidden []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
+		x := read(w)
+		if !x.passes() {
+			continue
+		}
+		for _, r := range x.alike {
+			l, _ := LookAlike(r)
+			alikes = append(alikes, fmt.Sprintf("%s %c (U+%04X) for %s", scriptOf(r), r, r, strings.ToUpper(l[:1])+l[1:]))
+		}
+		for _, r := range x.hidden {
+			hidden = append(hidden, fmt.Sprintf("U+%04X", r))
+		}
+	}
+	var says []string
+	if alikes != nil {
+		says = append(says, "mixes Latin letters with look-alike letters of another script: "+strings.Join(slices.Compact(alikes), ", "))
+	}
+	if hidden != nil {
+		says = append(says, "hides invisible characters inside a word: "+strings.Join(slices.Compact(hidden), ", "))
+	}
+	if says == nil {
+		return "", false
+	}
+	return fmt.Sprintf("%q %s", s, strings.Join(says, "; ")), true
+}
+
+// scriptOf names the script of a letter, among those whose letters pass for
+// Latin.
+func scriptOf(r rune) string {
+	for _, s := range []string{"Cyrillic", "Greek", "Armenian", "Cherokee", "Coptic", "Georgian"} {
+		if unicode.Is(unicode.Scripts[s], r) {
+			return s
+		}
+	}
+	return "non-Latin"
+}
+
+// Plain returns s with each word that passes for Latin written as it looks
+// in plain Latin letters: look-alikes by their Latin letters, in the case
+// they are written in, invisible characters and diacritics dropped
+// ("perchlоrate", with a Cyrillic о, and "per\u00adchlorate" are
+// perchlorate). Other words, and all that is not a word, are left as they
+// are; so is a text without Latin letters.
+func Plain(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) || !HasLatin(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !inWord(r) {
+				break
+			}
+			j += n
+		}
+		if j == i {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			b.WriteString(s[i : i+n])
+			i += n
+			continue
+		}
+		w := s[i:j]
+		if read(w).passes() {
+			plain(&b, w)
+		} else {
+			b.WriteString(w)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// plain writes a word that passes for Latin in plain Latin letters.
+func plain(b *strings.Builder, w string) {
+	for _, r := range norm.NFKD.String(w) {
+		switch {
+		case unicode.IsMark(r), unicode.Is(unicode.Cf, r):
+		case unicode.Is(unicode.Latin, r) || r < utf8.RuneSelf:
+			b.WriteRune(r)
+		default:
+			l, ok := LookAlike(r)
+			switch {
+			case !ok:
+				b.WriteRune(r)
+			case unicode.IsUpper(r):
+				b.WriteString(strings.ToUpper(l))
+			default:
+				b.WriteString(l)
+			}
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package glyphs
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDisguised(t *testing.T) {
+	for s, want := range map[string]string{
+		"Кorea Мining Ѕevelopment Trading Corporation": "Cyrillic К (U+041A) for K, Cyrillic М (U+041C) for M, Cyrillic Ѕ (U+0405) for S",
+		"Taegu Silvеr Trading":                         "Cyrillic е (U+0435) for E",
+		"ТАЕGU Silver Trading":                         "Cyrillic Т (U+0422) for T",
+		"ІRAN AIR":                                     "Cyrillic І (U+0406) for I",
+		"KO\u200bMID":                                  "invisible characters inside a word: U+200B",
+		"\u202eDIMOK":                                  "invisible characters inside a word: U+202E",
+		"Tanchon Commercial Ba\u00adnk":                "U+00AD",
+		"ammonium perchlоrate":                         "Cyrillic о (U+043E) for O",
+	} {
+		got, ok := Disguised(s)
+		if !ok || !strings.Contains(got, want) {
+			t.Errorf("Disguised(%q) = %q, %v, want it to name %s", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"Taegu Silver Trading", "Борис Великанов", "Dandong 丹东 Trading", "Boris Великанов", "كريم حدادين", "Ŝtefan Ćosić",
+		"Mohammad Hosseinzadeh (محمد حسین\u200cزاده)", "perchlorate d'ammonium, 99 %"} {
+		if got, ok := Disguised(s); ok {
+			t.Errorf("Disguised(%q) = %q, want none", s, got)
+		}
+	}
+}
+
+func TestPlain(t *testing.T) {
+	for in, want := range map[string]string{
+		"ammonium perchlоrate":         "ammonium perchlorate",    // Cyrillic о
+		"ammonium per\u00adchlorate":   "ammonium perchlorate",    // soft hyphen
+		"CARBON PRЕPREG, 2 rolls":      "CARBON PREPREG, 2 rolls", // Cyrillic Е, case kept
+		"maraging stееl (18% Ni)":      "maraging steel (18% Ni)", // two Cyrillic е
+		"Нemmat":                       "Hemmat",                  // a capital read as it looks
+		"acier maraging, qualité C250": "acier maraging, qualite C250",
+		"turbo\u200bjet\u200b engine":  "turbojet engine",
+		"Борис Великанов":              "Борис Великанов", // no Latin letters: as it is
+		"Boris Великанов, steel tubes": "Boris Великанов, steel tubes",
+		"plain ASCII, 100 kg":          "plain ASCII, 100 kg",
+	} {
+		if got := Plain(in); got != want {
+			t.Errorf("Plain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLookAlike(t *testing.T) {
+	for r, want := range map[rune]string{'К': "k", 'о': "o", 'Н': "h", 'В': "b", 'Ν': "n", 'Υ': "y", 'І': "i", 'Ι': "i", 'ѕ': "s"} {
+		if got, ok := LookAlike(r); !ok || got != want {
+			t.Errorf("LookAlike(%c) = %q, %v, want %q", r, got, ok, want)
+		}
+	}
+	for _, r := range []rune{'a', 'é', 'н', 'Ж', 'ب', '丹'} {
+		if got, ok := LookAlike(r); ok {
+			t.Errorf("LookAlike(%c) = %q, want none", r, got)
+		}
+	}
+}
