@@ -270,4 +270,21 @@ func TestScreenMissileItems(t *testing.T) {
 	if x, ok := reason(r, SignalMixed); !ok || !strings.Contains(x.Text, "items[0] description") || !strings.Contains(x.Text, "Cyrillic о (U+043E) for O") {
 		t.Errorf("the disguised description is no mixed_script reason: %+v", x)
 	}
+	// Or names it in Russian, or Korean, which no rule reads: a mismatch,
+	// and the item says what went unread.
+	plainRisk := Screen(plain(), context(spec, fixtureIx(t))).Risk
+	for _, desc := range []string{"перхлорат аммония", "과염소산암모늄, 40 드럼"} {
+		d.Items = []Item{{Description: desc, HSCode: "382490", Quantity: 40, Unit: "drums", WeightKg: 8000, Value: Value{Amount: 10, Currency: "USD"}}}
+		r = Screen(d, context(spec, fixtureIx(t)))
+		x, ok := reason(r, SignalMismatch)
+		if !ok || !strings.Contains(x.Text, "script, which the item rules and the HS check do not read") {
+			t.Errorf("%q: no mismatch for words no rule reads: %+v", desc, r.Reasons)
+		}
+		if len(r.Items) != 1 || r.Items[0].Unread == "" {
+			t.Errorf("%q: the item does not say what went unread: %+v", desc, r.Items)
+		}
+		if r.Risk <= plainRisk {
+			t.Errorf("%q: risk %v, no more than the plain declaration's %v", desc, r.Risk, plainRisk)
+		}
+	}
 }

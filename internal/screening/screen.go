@@ -75,6 +75,10 @@ type ItemResult struct {
 	Index    int             `json:"index"`
 	Matches  []items.Match   `json:"matches,omitempty"`
 	Mismatch *items.Mismatch `json:"mismatch,omitempty"`
+	// Unread says which words of the description are in another script,
+	// which the item rules and the HS check do not read, as in "Cyrillic:
+	// перхлорат аммония".
+	Unread string `json:"unread,omitempty"`
 }
 
 // namesPerRole is how many hits Screen keeps for each party: the best
@@ -114,7 +118,15 @@ func Screen(d Declaration, c Context) Result {
 			ir.Mismatch = &m
 			mismatched = append(mismatched, fmt.Sprintf("items[%d]: %s", i, m.Why))
 		}
-		if ir.Matches == nil && ir.Mismatch == nil {
+		// Words the rules cannot read count as a mismatch: an evader who
+		// names the goods in another script ("перхлорат аммония" under
+		// 3824.90) would otherwise pass both the item rules and the HS
+		// check. The agreement's declarations describe goods in English.
+		if script, words := glyphs.Foreign(it.Description); words != nil {
+			ir.Unread = script + ": " + strings.Join(words, " ")
+			mismatched = append(mismatched, fmt.Sprintf("items[%d]: %q is written in %s script, which the item rules and the HS check do not read; describe the goods in English", i, strings.Join(words, " "), script))
+		}
+		if ir.Matches == nil && ir.Mismatch == nil && ir.Unread == "" {
 			continue
 		}
 		if ir.Matches != nil {

@@ -119,7 +119,7 @@ func Disguised(s string) (string, bool) {
 		}
 		for _, r := range x.alike {
 			l, _ := LookAlike(r)
-			alikes = append(alikes, fmt.Sprintf("%s %c (U+%04X) for %s", scriptOf(r), r, r, strings.ToUpper(l[:1])+l[1:]))
+			alikes = append(alikes, fmt.Sprintf("%s %c (U+%04X) for %s", scriptName(r), r, r, strings.ToUpper(l[:1])+l[1:]))
 		}
 		for _, r := range x.hidden {
 			hidden = append(hidden, fmt.Sprintf("U+%04X", r))
@@ -138,15 +138,37 @@ func Disguised(s string) (string, bool) {
 	return fmt.Sprintf("%q %s", s, strings.Join(says, "; ")), true
 }
 
-// scriptOf names the script of a letter, among those whose letters pass for
-// Latin.
-func scriptOf(r rune) string {
-	for _, s := range []string{"Cyrillic", "Greek", "Armenian", "Cherokee", "Coptic", "Georgian"} {
-		if unicode.Is(unicode.Scripts[s], r) {
-			return s
+// Foreign returns the words of s written in another script than Latin,
+// which do not pass for Latin words, and the name of the script of the
+// first of them ("Cyrillic" for "перхлорат аммония", "Hangul"); none for
+// text in Latin letters, look-alikes included.
+func Foreign(s string) (script string, words []string) {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
+		x := read(w)
+		if x.passes() || !x.other {
+			continue
+		}
+		if script == "" {
+			for _, r := range w {
+				if name := scriptName(r); name != "" && name != "Latin" && name != "Common" && name != "Inherited" {
+					script = name
+					break
+				}
+			}
+		}
+		words = append(words, w)
+	}
+	return script, words
+}
+
+// scriptName names the Unicode script of a letter.
+func scriptName(r rune) string {
+	for name, t := range unicode.Scripts {
+		if unicode.Is(t, r) {
+			return name
 		}
 	}
-	return "non-Latin"
+	return ""
 }
 
 // Plain returns s with each word that passes for Latin written as it looks

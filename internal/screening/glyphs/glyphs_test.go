@@ -60,3 +60,23 @@ func TestLookAlike(t *testing.T) {
 		}
 	}
 }
+
+func TestForeign(t *testing.T) {
+	for _, c := range []struct {
+		in, script string
+		words      int
+	}{
+		{"перхлорат аммония", "Cyrillic", 2},
+		{"과염소산암모늄", "Hangul", 1},
+		{"موتور توربوجت", "Arabic", 2},
+		{"Kimchi (김치), 20 jars", "Hangul", 1},
+		{"ammonium perchlоrate", "", 0}, // a look-alike passes for Latin
+		{"Ammonium perchlorate, 200 micron", "", 0},
+		{"Acier maraging, qualité C250", "", 0},
+	} {
+		script, words := Foreign(c.in)
+		if script != c.script || len(words) != c.words {
+			t.Errorf("Foreign(%q) = %q, %q, want %q and %d words", c.in, script, words, c.script, c.words)
+		}
+	}
+}
