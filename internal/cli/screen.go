@@ -18,6 +18,7 @@ import (
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/screening/eval"
+	"github.com/surety/surety/internal/screening/glyphs"
 	"github.com/surety/surety/internal/screening/items"
 	"github.com/surety/surety/internal/screening/lists"
 	"github.com/surety/surety/internal/screening/names"
@@ -358,9 +359,13 @@ func newScreenItemCmd() *cobra.Command {
 			res := struct {
 				Matches  []items.Match   `json:"matches"`
 				Mismatch *items.Mismatch `json:"mismatch,omitempty"`
+				Unread   string          `json:"unread,omitempty"`
 			}{Matches: items.Compile(a).Classify(desc, code)}
 			if m, ok := check(desc, code); ok {
 				res.Mismatch = &m
+			}
+			if script, words := glyphs.Foreign(desc); words != nil {
+				res.Unread = script + ": " + strings.Join(words, " ")
 			}
 			if out == "json" {
 				if res.Matches == nil {
@@ -381,6 +386,9 @@ func newScreenItemCmd() *cobra.Command {
 			}
 			if res.Mismatch != nil {
 				fmt.Fprintf(w, "mismatch: %s\n", res.Mismatch.Why)
+			}
+			if res.Unread != "" {
+				fmt.Fprintf(w, "unread: %s (words in another script, which the rules do not read; screening counts them as a mismatch)\n", res.Unread)
 			}
 			return nil
 		},
