@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/surety/surety/internal/agreement"
@@ -74,17 +75,63 @@ func Compile(spec *agreement.Spec) *Rules {
 }
 
 // newPattern compiles a pattern case-insensitive with its needles, or
-// returns nil.
+// returns nil. It matches descriptions as Classify reads them, their words
+// apart by single spaces (see spaced): what the pattern writes between
+// words, a hyphen or other punctuation, is a space.
 func newPattern(p string) *pattern {
-	re, err := regexp.Compile("(?i)" + p)
+	tree, err := syntax.Parse(p, syntax.Perl|syntax.FoldCase)
 	if err != nil {
 		return nil
 	}
-	var needles []string
-	if tree, err := syntax.Parse(p, syntax.Perl|syntax.FoldCase); err == nil {
-		needles = required(tree)
+	separate(tree)
+	re, err := regexp.Compile(tree.String())
+	if err != nil {
+		return nil
 	}
-	return &pattern{text: p, re: re, needles: needles}
+	return &pattern{text: p, re: re, needles: required(tree)}
+}
+
+// separate rewrites a pattern's tree for descriptions whose words are
+// apart by single spaces: a literal character that is not a letter, a digit
+// or a space is a space (re-?entry matches "re entry"), and a class that
+// holds such a character holds a space too.
+func separate(re *syntax.Regexp) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for i, r := range re.Rune {
+			if separator(r) {
+				re.Rune[i] = ' '
+			}
+		}
+	case syntax.OpCharClass:
+		punct, space := false, false
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1] && r < utf8.RuneSelf; r++ {
+				punct = punct || separator(r)
+				space = space || r == ' '
+			}
+		}
+		if punct && !space {
+			re.Rune = append(re.Rune, ' ', ' ')
+		}
+	}
+	for _, sub := range re.Sub {
+		separate(sub)
+	}
+}
+
+// separator reports whether a character stands between words: neither a
+// letter, a digit, a mark nor a space.
+func separator(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != ' '
+}
+
+// spaced returns a description with its words apart by single spaces:
+// every run of characters that are not letters, digits or marks is one
+// space, so that "ammonium  perchlorate", "ammonium-perchlorate" and
+// "ammonium_perchlorate" all read "ammonium perchlorate".
+func spaced(desc string) string {
+	return strings.Join(strings.FieldsFunc(desc, func(r rune) bool { return separator(r) || unicode.IsSpace(r) }), " ")
 }
 
 // required returns strings, in lower-case ASCII, of which a text must hold
@@ -151,12 +198,13 @@ func (p *pattern) find(desc, lower string) []int {
 // and returns every rule that fired, in the agreement's order of categories
 // and, within one, the category's own prefixes, its own patterns, then the
 // rules of the control list it cites, each naming its item. It returns nil
-// when none fired. The description is read as it looks (glyphs.Plain): a
-// controlled item written with a look-alike letter of another script or an
-// invisible character inside a word still matches, and Matched quotes it
-// so read.
+// when none fired. The description is read as it looks (glyphs.Plain), its
+// words apart by single spaces (spaced): a controlled item written with a
+// look-alike letter of another script, an invisible character inside a
+// word, or other separators between words ("ammonium_perchlorate") still
+// matches, and Matched quotes it so read.
 func (r *Rules) Classify(desc, hs string) []Match {
-	desc = glyphs.Plain(desc)
+	desc = spaced(glyphs.Plain(desc))
 	code := hsDigits(hs)
 	lower := ""
 	if isASCII(desc) {

@@ -45,8 +45,8 @@ func TestClassify(t *testing.T) {
 		}},
 		// The names of the time, under a code that says nothing.
 		{item{"No-dong spare parts", "847990"}, []Match{
-			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b'`, Matched: "No-dong"},
-			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "No-dong", Item: "MTCR 1.A.1"},
+			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b'`, Matched: "No dong"},
+			{Category: "mtcr-cat1", Rule: "MTCR 1.A.1 complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", Matched: "No dong", Item: "MTCR 1.A.1"},
 		}},
 		{item{"Shahab-3 transport cradle", "847990"}, []Match{
 			{Category: "mtcr-cat1", Rule: `pattern '\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b'`, Matched: "Shahab"},
@@ -101,6 +101,17 @@ func TestMissileItems(t *testing.T) {
 		{"UDМH", "382490", "MTCR 4.C.2.b"},
 		{"Nitrogen tet\u200broxide", "382490", "MTCR 4.C.4.a"},
 		{"Fibre-optic GΥROSCOPE", "848790", "MTCR 9.A.3"},
+		// Other separators between the words, other word orders and
+		// forms: two spaces, a tab, an underscore, a hyphen, the German
+		// compound, the formula.
+		{"Ammonium  perchlorate", "382490", "MTCR 4.C.4.b"},
+		{"Nitrogen\ttetroxide", "382490", "MTCR 4.C.4.a"},
+		{"filament_winding machine", "847989", "MTCR 6.B.1"},
+		{"Ammonium-perchlorate", "382490", "MTCR 4.C.4.b"},
+		{"Ammoniumperchlorat", "382490", "MTCR 4.C.4.b"},
+		{"Perchlorate of ammonium", "382490", "MTCR 4.C.4.b"},
+		{"NH4ClO4, 99.8 %", "382490", "MTCR 4.C.4.b"},
+		{"Ammonium chloride", "282710", ""},
 	} {
 		var items []string
 		for _, m := range r.Classify(c.desc, c.hs) {
@@ -206,7 +217,7 @@ func TestPatternNeedles(t *testing.T) {
 	}
 	want := map[string][]string{
 		"ballistic missile": {"ballistic missile"},
-		`\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b`:                {"-dong", "-dong", "dong", "dong", "hwasong", "scud", "shahab"}, // the parser factors r(o-dong|odong)
+		`\b(rodong|ro-dong|nodong|no-dong|scud|hwasong|shahab)\b`:                {" dong", " dong", "dong", "dong", "hwasong", "scud", "shahab"}, // the parser factors r(o-dong|odong)
 		"rocket (stage|motor|engine)":                                            {"rocket "},
 		"re-?entry vehicle":                                                      {"entry vehicle"},
 		"missile (guidance set|airframe|body)":                                   {"missile "},
