@@ -270,6 +270,12 @@ func TestScreenMissileItems(t *testing.T) {
 	if x, ok := reason(r, SignalMixed); !ok || !strings.Contains(x.Text, "items[0] description") || !strings.Contains(x.Text, "Cyrillic о (U+043E) for O") {
 		t.Errorf("the disguised description is no mixed_script reason: %+v", x)
 	}
+	// Or misspells it by a letter.
+	d.Items = []Item{{Description: "Amonium perchlorate, 200 micron", HSCode: "382490", Quantity: 40, Unit: "drums", WeightKg: 8000, Value: Value{Amount: 10, Currency: "USD"}}}
+	r = Screen(d, context(spec, fixtureIx(t)))
+	if x, ok := reason(r, SignalItem); !ok || !strings.Contains(x.Text, "MTCR 4.C.4.b") || !strings.Contains(x.Text, "reading Amonium as ammonium") {
+		t.Errorf("the misspelt oxidiser: %+v", r.Reasons)
+	}
 	// Or names it in Russian, or Korean, which no rule reads: a mismatch,
 	// and the item says what went unread.
 	plainRisk := Screen(plain(), context(spec, fixtureIx(t))).Risk

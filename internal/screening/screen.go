@@ -367,7 +367,11 @@ func categories(ms []items.Match) string {
 				}
 				cited = append(cited, it)
 			}
-			rules = append(rules, ms[j].Rule)
+			rule := ms[j].Rule
+			if ms[j].Read != "" {
+				rule += ", reading " + ms[j].Read
+			}
+			rules = append(rules, rule)
 		}
 		parts = append(parts, ms[i].Category+" ("+strings.Join(rules, ", ")+")")
 		i = j

@@ -59,7 +59,7 @@ var mtcrAnnex = []annexRule{
 	{"4.C.2.c", "aluminium powder", nil, `alumin(i)?um powder|powdered alumin(i)?um|spherical alumin(i)?um`},
 	{"4.C.2.d", "zirconium, beryllium, magnesium and boron powders", nil, `(zirconium|beryllium|magnesium|boron) powder`},
 	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|\bn2o4\b|red fuming nitric acid|\bi?rfna\b|mixed oxides of nitrogen`},
-	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat|perchlorate of ammonium|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hydrazinium nitroformate`},
+	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat(e)?|perchlorate of ammonium|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hydrazinium nitroformate`},
 	{"4.C.4.b", "solid oxidisers: perchlorates under HS 2829.90", []string{"282990"}, `perchlorate`},
 	{"4.C.5", "polymeric binders: HTPB, CTPB", nil, `\b(htpb|ctpb)\b|(hydroxyl|carboxyl)[- ]terminated polybutadiene`},
 	{"6.B.1", "filament winding, fibre placement and tape laying machines", nil, `filament[- ]?winding|fib(er|re)[- ]placement|tape[- ]laying`},

@@ -27,6 +27,10 @@ type Match struct {
 	// rules of the MTCR Annex and the UN Register that a category's source
 	// cites, as in "MTCR 3.A.1" or "UN Register VII".
 	Item string `json:"item,omitempty"`
+	// Read says which words of the description were read as the words of
+	// a controlled phrase they are a letter from, when the rule fired only
+	// so, as in "amonium as ammonium".
+	Read string `json:"read,omitempty"`
 }
 
 // Rules are an agreement's controlled-item categories compiled once, ready
@@ -36,7 +40,8 @@ type Match struct {
 // searches. Rules do not change once compiled and are safe for concurrent
 // use.
 type Rules struct {
-	cats []categoryRules
+	cats  []categoryRules
+	pairs []pair // the consecutive words of the phrases the patterns match (see reread)
 }
 
 type categoryRules struct {
@@ -50,6 +55,7 @@ type pattern struct {
 	text    string // as written in the agreement
 	re      *regexp.Regexp
 	needles []string // lower-case ASCII; nil when no such set is known
+	pairs   []pair   // consecutive words of the phrases it matches
 }
 
 // Compile compiles the controlled-item categories of spec: each category's
@@ -70,7 +76,17 @@ func Compile(spec *agreement.Spec) *Rules {
 			}
 		}
 		r.cats = append(r.cats, cr)
+		for _, p := range cr.patterns {
+			r.pairs = append(r.pairs, p.pairs...)
+		}
+		for _, a := range cr.annex {
+			if a.pat != nil {
+				r.pairs = append(r.pairs, a.pat.pairs...)
+			}
+		}
 	}
+	slices.SortFunc(r.pairs, func(a, b pair) int { return strings.Compare(a.first+" "+a.second, b.first+" "+b.second) })
+	r.pairs = slices.Compact(r.pairs)
 	return r
 }
 
@@ -88,7 +104,7 @@ func newPattern(p string) *pattern {
 	if err != nil {
 		return nil
 	}
-	return &pattern{text: p, re: re, needles: required(tree)}
+	return &pattern{text: p, re: re, needles: required(tree), pairs: phrases(tree)}
 }
 
 // separate rewrites a pattern's tree for descriptions whose words are
@@ -202,10 +218,32 @@ func (p *pattern) find(desc, lower string) []int {
 // words apart by single spaces (spaced): a controlled item written with a
 // look-alike letter of another script, an invisible character inside a
 // word, or other separators between words ("ammonium_perchlorate") still
-// matches, and Matched quotes it so read.
+// matches, and Matched quotes it so read. A word a letter from a word of a
+// controlled phrase, beside the phrase's other word, is read as that word
+// too (see reread): the rules that fire only so come after the others of
+// their category, with Read saying what was read.
 func (r *Rules) Classify(desc, hs string) []Match {
 	desc = spaced(glyphs.Plain(desc))
 	code := hsDigits(hs)
+	ms := r.classify(desc, code)
+	if again, read := r.reread(desc); read != "" {
+		for _, m := range r.classify(again, code) {
+			if !slices.ContainsFunc(ms, func(x Match) bool { return x.Category == m.Category && x.Rule == m.Rule }) {
+				m.Read = read
+				ms = append(ms, m)
+			}
+		}
+		// Back in the agreement's order of categories.
+		slices.SortStableFunc(ms, func(a, b Match) int {
+			return slices.IndexFunc(r.cats, func(c categoryRules) bool { return c.id == a.Category }) -
+				slices.IndexFunc(r.cats, func(c categoryRules) bool { return c.id == b.Category })
+		})
+	}
+	return ms
+}
+
+// classify matches a description as Classify reads it.
+func (r *Rules) classify(desc, code string) []Match {
 	lower := ""
 	if isASCII(desc) {
 		lower = strings.ToLower(desc)

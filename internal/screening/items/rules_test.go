@@ -112,6 +112,18 @@ func TestMissileItems(t *testing.T) {
 		{"Perchlorate of ammonium", "382490", "MTCR 4.C.4.b"},
 		{"NH4ClO4, 99.8 %", "382490", "MTCR 4.C.4.b"},
 		{"Ammonium chloride", "282710", ""},
+		// A letter left out, changed, added or swapped in one word of a
+		// controlled phrase, beside its other word written exactly ...
+		{"Amonium perchlorate", "382490", "MTCR 4.C.4.b"},
+		{"ammonium perchl0rate", "382490", "MTCR 4.C.4.b"},
+		{"Nitrogen tetroxyde", "382490", "MTCR 4.C.4.a"},
+		{"Filament windng machine", "847989", "MTCR 6.B.1"},
+		{"Balistic missile parts", "847989", "MTCR 1.A.1"},
+		{"Rocket motro casing", "847989", "MTCR 2.A.1.c"},
+		// ... but not an ordinary word a letter from a controlled one on
+		// its own (managing, maraging; destroyed, destroyer).
+		{"Managing director's office furniture", "940330", ""},
+		{"Destroyed cargo, salvage", "890800", ""},
 	} {
 		var items []string
 		for _, m := range r.Classify(c.desc, c.hs) {
@@ -263,3 +275,57 @@ func TestPatternNeedles(t *testing.T) {
 
 // item is a description and HS code.
 type item struct{ Description, HSCode string }
+
+// TestReread checks that a rule that fires only on the misspelt word read
+// again says so.
+func TestReread(t *testing.T) {
+	r := Compile(israelDPRK(t))
+	ms := r.Classify("Amonium perchlorate, 200 micron", "382490")
+	if len(ms) != 1 || ms[0].Item != "MTCR 4.C.4.b" || ms[0].Read != "Amonium as ammonium" || ms[0].Matched != "ammonium perchlorate" {
+		t.Errorf("Classify = %+v, want MTCR 4.C.4.b read from Amonium as ammonium", ms)
+	}
+	for _, m := range r.Classify("Ammonium perchlorate", "382490") {
+		if m.Read != "" {
+			t.Errorf("a rule that fires on the words as written says it read them again: %+v", m)
+		}
+	}
+}
+
+func TestNear(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		near bool
+	}{
+		{"amonium", "ammonium", true},   // left out
+		{"ammmonium", "ammonium", true}, // added
+		{"ammonuim", "ammonium", true},  // swapped
+		{"perchl0rate", "perchlorate", true},
+		{"ammonium", "ammonium", false}, // the same
+		{"amonum", "ammonium", false},   // two apart
+		{"motr", "motor", true},
+		{"tel", "tell", false}, // too short to read through
+	} {
+		if got := near(c.a, c.b); got != c.near {
+			t.Errorf("near(%q, %q) = %v, want %v", c.a, c.b, got, c.near)
+		}
+	}
+}
+
+// TestRereadNomenclature declares every description of the HS 2022
+// nomenclature (chapters, headings and subheadings) under a code of no
+// category, and checks that no rule fires on a word read again: ordinary
+// goods are not read as controlled ones (reference data needed).
+func TestRereadNomenclature(t *testing.T) {
+	nom, _ := nomenclature(t)
+	r := Compile(israelDPRK(t))
+	fired := 0
+	for _, d := range nom.desc {
+		for _, m := range r.Classify(d, "000000") {
+			fired++
+			if m.Read != "" {
+				t.Errorf("%q falls in %s reading %s", d, m.Item, m.Read)
+			}
+		}
+	}
+	t.Logf("%d descriptions, %d rules fired, %d pairs of words read through a letter", len(nom.desc), fired, len(r.pairs))
+}
