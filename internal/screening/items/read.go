@@ -71,8 +71,9 @@ func strs(re *syntax.Regexp) []string {
 		out := []string{""}
 		for _, sub := range re.Sub {
 			var next []string
+			bs := strs(sub)
 			for _, a := range out {
-				for _, b := range strs(sub) {
+				for _, b := range bs {
 					next = append(next, a+b)
 				}
 			}
