@@ -57,6 +57,17 @@ func Skeleton(r rune) (string, bool) {
 	return strings.ToLower(s), true
 }
 
+// ascii reports whether s is all ASCII, which holds no look-alike, no
+// invisible character and no letter of another script.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // HasLatin reports whether s holds a Latin letter.
 func HasLatin(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Latin, r) })
@@ -108,7 +119,7 @@ func (x word) passes() bool {
 // script, or with a word in another script beside Latin words that does
 // not pass for Latin, is not disguised.
 func Disguised(s string) (string, bool) {
-	if !HasLatin(s) {
+	if ascii(s) || !HasLatin(s) {
 		return "", false
 	}
 	var alikes, hidden []string
@@ -143,6 +154,9 @@ func Disguised(s string) (string, bool) {
 // first of them ("Cyrillic" for "перхлорат аммония", "Hangul"); none for
 // text in Latin letters, look-alikes included.
 func Foreign(s string) (script string, words []string) {
+	if ascii(s) {
+		return "", nil
+	}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
 		x := read(w)
 		if x.passes() || !x.other {
@@ -178,7 +192,7 @@ func scriptName(r rune) string {
 // perchlorate). Other words, and all that is not a word, are left as they
 // are; so is a text without Latin letters.
 func Plain(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) || !HasLatin(s) {
+	if ascii(s) || !HasLatin(s) {
 		return s
 	}
 	var b strings.Builder

@@ -101,37 +101,53 @@ func strs(re *syntax.Regexp) []string {
 // that word, and says which, as in "amonium as ammonium"; "" when there is
 // none.
 func (r *Rules) reread(desc string) (string, string) {
-	if len(r.pairs) == 0 {
+	if len(r.firsts) == 0 {
 		return "", ""
 	}
-	words := strings.Split(desc, " ")
-	lower := make([]string, len(words))
-	for i, w := range words {
-		lower[i] = strings.ToLower(w)
-	}
+	lower := strings.Fields(strings.ToLower(desc))
+	var words []string // as written, once a word is read again
 	var said []string
 	fix := func(i int, to string) {
+		if words == nil {
+			words = strings.Fields(desc)
+		}
 		said = append(said, words[i]+" as "+to)
 		words[i], lower[i] = to, to
 	}
-	for i := 0; i+1 < len(words); i++ {
+	for i := 0; i+1 < len(lower); i++ {
 		a, b := lower[i], lower[i+1]
-		for _, p := range r.pairs {
-			switch {
-			case b == p.second && a != p.first && near(a, p.first):
-				fix(i, p.first)
-			case a == p.first && b != p.second && near(b, p.second):
-				fix(i+1, p.second)
-			default:
-				continue
-			}
-			break
+		if f, ok := r.nearFirst(a, b); ok {
+			fix(i, f)
+		} else if s, ok := r.nearSecond(a, b); ok {
+			fix(i+1, s)
 		}
 	}
 	if said == nil {
 		return "", ""
 	}
 	return strings.Join(words, " "), strings.Join(said, ", ")
+}
+
+// nearFirst returns the first word of a phrase whose second is b and whose
+// first is a letter from a.
+func (r *Rules) nearFirst(a, b string) (string, bool) {
+	for _, f := range r.firsts[b] {
+		if near(a, f) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// nearSecond returns the second word of a phrase whose first is a and whose
+// second is a letter from b.
+func (r *Rules) nearSecond(a, b string) (string, bool) {
+	for _, s := range r.seconds[a] {
+		if near(b, s) {
+			return s, true
+		}
+	}
+	return "", false
 }
 
 // near reports whether a is one edit from b, which is at least minWord

@@ -40,8 +40,10 @@ type Match struct {
 // searches. Rules do not change once compiled and are safe for concurrent
 // use.
 type Rules struct {
-	cats  []categoryRules
-	pairs []pair // the consecutive words of the phrases the patterns match (see reread)
+	cats []categoryRules
+	// The consecutive words of the phrases the patterns match (see
+	// reread): the first words by the second, and the second by the first.
+	firsts, seconds map[string][]string
 }
 
 type categoryRules struct {
@@ -64,7 +66,8 @@ type pattern struct {
 // Patterns that do not compile (agreement validation rejects them) never
 // match.
 func Compile(spec *agreement.Spec) *Rules {
-	r := &Rules{}
+	r := &Rules{firsts: map[string][]string{}, seconds: map[string][]string{}}
+	var pairs []pair
 	for _, c := range spec.Items {
 		cr := categoryRules{id: c.ID, annex: annexRules(c.Source.MTCR, c.Source.UNRegister)}
 		for _, h := range c.HS {
@@ -77,16 +80,19 @@ func Compile(spec *agreement.Spec) *Rules {
 		}
 		r.cats = append(r.cats, cr)
 		for _, p := range cr.patterns {
-			r.pairs = append(r.pairs, p.pairs...)
+			pairs = append(pairs, p.pairs...)
 		}
 		for _, a := range cr.annex {
 			if a.pat != nil {
-				r.pairs = append(r.pairs, a.pat.pairs...)
+				pairs = append(pairs, a.pat.pairs...)
 			}
 		}
 	}
-	slices.SortFunc(r.pairs, func(a, b pair) int { return strings.Compare(a.first+" "+a.second, b.first+" "+b.second) })
-	r.pairs = slices.Compact(r.pairs)
+	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.first+" "+a.second, b.first+" "+b.second) })
+	for _, p := range slices.Compact(pairs) {
+		r.firsts[p.second] = append(r.firsts[p.second], p.first)
+		r.seconds[p.first] = append(r.seconds[p.first], p.second)
+	}
 	return r
 }
 

@@ -327,5 +327,9 @@ func TestRereadNomenclature(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d descriptions, %d rules fired, %d pairs of words read through a letter", len(nom.desc), fired, len(r.pairs))
+	pairs := 0
+	for _, fs := range r.firsts {
+		pairs += len(fs)
+	}
+	t.Logf("%d descriptions, %d rules fired, %d pairs of words read through a letter", len(nom.desc), fired, pairs)
 }
