@@ -60,6 +60,14 @@ func TestCases(t *testing.T) {
 		{"fi, in in Arabic", "Jund al-Nasr fi Maghreb", "Jund al-Nasr in Maghreb", true, "partial"},
 		{"In, a Korean name part, is no stop word", "Kim In Chol", "Kim Chol", false, "only common name parts match"},
 		{"a subsidiary", "Calder Bank Trust Company", "Calder Bank", false, ""},
+		// A branch or representative office is the organisation itself.
+		{"a branch", "Calder Bank, Lisbon Branch", "Calder Bank", true, "a branch of the listed organisation"},
+		{"a representative office", "Calder Bank Lisbon Representative Office", "Calder Bank", true, "a branch"},
+		{"a branch abroad", "Calder Bank Niederlassung Hamburg", "Calder Bank", true, "a branch"},
+		{"an office of trade", "Calder Bank Shipping Office", "Calder Bank", false, ""},
+		{"office supplies", "Calder Bank Office Supplies", "Calder Bank", false, ""},
+		{"a branch elsewhere", "Al-Nur Foundation Kenya Branch", "Al-Nur Foundation : Pakistan Branch", false, ""},
+		{"a branch and more words", "Calder Bank Branch Office Lisbon Porto Faro", "Calder Bank", false, ""},
 		{"the same country", "Banque Orveline (France)", "Banque Orveline France", true, ""},
 		// Arabic names.
 		{"bin, swapped", "Faris bin Khalid al-Nuwairi", "Khalid bin Faris al-Nuwairi", false, "the order of the names joined by bin or ibn differs"},
@@ -223,8 +231,10 @@ func TestSearchRealCases(t *testing.T) {
 		"Bank Sepah":               "IRe.",
 		"Dan Chun Commercial Bank": "KPe.003",
 		"SHIG":                     "IRe.067",
-		"Кorea Мining Ѕevelopment Trading Corporation": "KPe.001",
-		"Ѕhahid Нemmat Industrial Group":               "IRe.067",
+		"Кorea Мining Ѕevelopment Trading Corporation":          "KPe.001",
+		"Ѕhahid Нemmat Industrial Group":                        "IRe.067",
+		"Bank Sepah London Branch":                              "IRe.007",
+		"Tanchon Commercial Bank Beijing Representative Office": "KPe.003",
 	} {
 		hits := ix.Search(Query{Name: q, Limit: 3})
 		if len(hits) == 0 || !strings.HasPrefix(hits[0].Ref, want) {

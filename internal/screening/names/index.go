@@ -416,6 +416,7 @@ type search struct {
 	words   [31]float64 // weight of each query word
 	long    [31]bool    // whether each query word's key is long
 	free    uint32      // words too common to look up, counted as shared by all
+	branch  uint32      // words that say a name is a branch (see branchOf), counted as shared by all
 	forms   [][2]int    // the bits of each query form
 	epoch   uint32
 	touched []int32
@@ -563,6 +564,7 @@ func (ix *Index) gather(s *search, qf []form) {
 		return len(p)
 	}
 	s.forms = s.forms[:0]
+	s.branch = 0
 	next := 0
 	for fi := range qf {
 		f := &qf[fi]
@@ -578,6 +580,15 @@ func (ix *Index) gather(s *search, qf []form) {
 			if next < len(s.words) {
 				s.words[next] = t.w
 				s.long[next] = len(t.key) > shortWord
+			}
+			// The words that say a name is a branch are not looked up:
+			// the names that share only them (the listed branches of
+			// other organisations) would crowd out the organisation
+			// itself, whose branch it is.
+			if branchWords[t.text] {
+				s.branch |= bit(0)
+				next++
+				continue
 			}
 			group()
 			w := float32(t.w)
@@ -639,16 +650,21 @@ const (
 // as above, and name words in full up to one per shared short query word
 // and three per shared long one (Wonho against Won Ho); a name reached by an
 // acronym key, or missing one query word of weight 1 or less (a partial
-// name), is always possible.
+// name), is always possible, and so is one missing branchPlaces more beside
+// the words of a branch (Bank Sepah London Branch), which Score leaves out.
 func (s *search) possible(mask, fuzzy uint32, size uint8, threshold float64) bool {
 	if mask&acroBit != 0 {
 		return true
 	}
-	mask |= s.free
+	mask |= s.free | s.branch
 	n := float64(size)
 	for _, f := range s.forms {
 		if f[1] > len(s.words) {
 			return true
+		}
+		allow := plainWeight
+		if s.branch>>f[0]&(1<<(f[1]-f[0])-1) != 0 {
+			allow += branchPlaces * plainWeight
 		}
 		var wq, got, name, missing float64
 		for b := f[0]; b < f[1]; b++ {
@@ -674,7 +690,7 @@ func (s *search) possible(mask, fuzzy uint32, size uint8, threshold float64) boo
 				name++
 			}
 		}
-		if missing <= plainWeight || (got+min(n, name))/(wq+n) >= threshold {
+		if missing <= allow || (got+min(n, name))/(wq+n) >= threshold {
 			return true
 		}
 	}

@@ -422,6 +422,15 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		s, why = min(s, differs), "only common name parts match"
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
 		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
+	case branches(q, usedQ, n, usedN):
+		// Two branches of one organisation in different places are two
+		// listed entries (Al-Haramain's in Kenya and in Pakistan).
+		s, why = min(s, differs), "branches differ: "+strings.Join(texts(unused(q, usedQ)), " ")+" / "+strings.Join(texts(unused(n, usedN)), " ")
+	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && branchOf(q, usedQ):
+		// A branch or representative office of the listed organisation
+		// is the organisation, not another one: the words that say so,
+		// and where it is, are left out of the score.
+		s, why = min(got/(total-weight(unused(q, usedQ))), 1), "a branch of the listed organisation"
 	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "":
 		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", agreed(sc.cands[:picked])
 	default:
@@ -1145,6 +1154,75 @@ func firstConsonant(w string) byte {
 // an organisation's name that holds the whole listed name and adds a word
 // of trade (Calder Bank Trust Company, Calder Bank) names another
 // organisation, a subsidiary, a branch or a parent.
+// branchWords say that an organisation's name is one of its branches or
+// offices, in the languages of its registers: a branch is not a legal
+// person apart from the organisation, so it is the organisation listed.
+var branchWords = map[string]bool{
+	"branch": true, "branches": true, "representative": true, "representation": true, "liaison": true,
+	"filiale": true, "filial": true, "sucursal": true, "succursale": true, "niederlassung": true, "zweigniederlassung": true,
+}
+
+// branchPlaces is how many more words a branch's name may add, besides
+// the words that say it is a branch: the place, as in Beijing
+// Representative Office or Branch in Dubai.
+const branchPlaces = 2
+
+// branchOf reports whether the words of q left out of the alignment say
+// that it names a branch or office of the name it is compared with: a
+// branch word, an office beside it, and at most branchPlaces other words,
+// none of them a word of trade, which would name another organisation.
+func branchOf(q []token, used uint32) bool {
+	branch, others := false, 0
+	for i, t := range q {
+		switch {
+		case used&(1<<i) != 0:
+		case branchWords[t.text]:
+			branch = true
+		case t.text == "office":
+		case t.trade:
+			return false
+		default:
+			others++
+		}
+	}
+	return branch && others <= branchPlaces
+}
+
+// branches reports whether both names are of branches, each with words
+// the other lacks: the places of two branches.
+func branches(q []token, usedQ uint32, n []token, usedN uint32) bool {
+	has := func(ts []token, used uint32) (branch, other bool) {
+		for i, t := range ts {
+			branch = branch || branchWords[t.text]
+			other = other || used&(1<<i) == 0 && !branchWords[t.text]
+		}
+		return branch, other
+	}
+	qb, qo := has(q, usedQ)
+	nb, no := has(n, usedN)
+	return qb && nb && qo && no
+}
+
+// texts returns the words' folded spellings.
+func texts(ts []token) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.text
+	}
+	return out
+}
+
+// unused returns the words of q left out of the alignment.
+func unused(q []token, used uint32) []token {
+	var out []token
+	for i, t := range q {
+		if used&(1<<i) == 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func addsTrade(q []token, used uint32) string {
 	for i, t := range q {
 		if used&(1<<i) == 0 && tradeWords[t.text] {
