@@ -104,13 +104,29 @@ func read(w string) word {
 	return x
 }
 
-// passes reports whether the word passes for a Latin word in a text with
-// Latin letters: it has Latin letters, or look-alikes and no letter of
-// another script. A word with letters that look like no Latin one, and no
-// Latin letter, is another script's word, where a zero-width joiner may
-// belong (Persian writes one inside words).
+// passes reports whether the word passes for a Latin word: its letters
+// are Latin letters and look-alikes, and at least one. Read as it looks, it
+// is a Latin word ("perchlоrate" is perchlorate); a word with a letter that
+// looks like no Latin one is read by the sound of its letters ("Kорея" is
+// Koreya).
 func (x word) passes() bool {
+	return !x.other && (x.latin || len(x.alike) > 0)
+}
+
+// mixes reports whether the word disguises a Latin word: it has Latin
+// letters, or look-alikes and no letter of another script. A word with
+// letters that look like no Latin one, and no Latin letter, is another
+// script's word, where a zero-width joiner may belong (Persian writes one
+// inside words).
+func (x word) mixes() bool {
 	return x.latin || len(x.alike) > 0 && !x.other
+}
+
+// Passes reports whether a word passes for a Latin word: its letters are
+// Latin letters and letters of another script that look like them (see
+// LookAlike), and it has at least one.
+func Passes(w string) bool {
+	return read(w).passes()
 }
 
 // Disguised reports whether a text disguises a Latin word, and says how:
@@ -125,7 +141,7 @@ func Disguised(s string) (string, bool) {
 	var alikes, hidden []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
 		x := read(w)
-		if !x.passes() {
+		if !x.mixes() {
 			continue
 		}
 		for _, r := range x.alike {
@@ -159,7 +175,7 @@ func Foreign(s string) (script string, words []string) {
 	}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
 		x := read(w)
-		if x.passes() || !x.other {
+		if x.mixes() || !x.other {
 			continue
 		}
 		if script == "" {

@@ -755,21 +755,17 @@ func fold(s string) []word {
 	return f.words
 }
 
-// passesLatin reports whether the word that s starts with has only Latin
-// letters and letters that look like them.
+// passesLatin reports whether the word that s starts with, up to the first
+// character that ends a word (quotes, apostrophes and invisible characters
+// do not), passes for a Latin word (glyphs.Passes).
 func passesLatin(s string) bool {
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Latin, r), unicode.IsMark(r), isQuote(r), r == '\'', unicode.Is(unicode.Cf, r):
-		case unicode.IsLetter(r):
-			if _, ok := glyphs.LookAlike(r); !ok {
-				return false
-			}
-		default:
-			return true
-		}
+	end := strings.IndexFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) && !isQuote(r) && r != '\'' && !unicode.Is(unicode.Cf, r)
+	})
+	if end < 0 {
+		end = len(s)
 	}
-	return true
+	return glyphs.Passes(s[:end])
 }
 
 // joinInitials joins runs of two or more one-letter words, as in "P.L.C.",

@@ -449,16 +449,8 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		for _, c := range sc.cands[:picked] {
 			ex.Aligned = append(ex.Aligned, describe(c, q, n))
 		}
-		for i, t := range q {
-			if usedQ&(1<<i) == 0 {
-				ex.Extra = append(ex.Extra, t.text)
-			}
-		}
-		for j, t := range n {
-			if usedN&(1<<j) == 0 {
-				ex.Missing = append(ex.Missing, t.text)
-			}
-		}
+		ex.Extra = append(ex.Extra, texts(unused(q, usedQ))...)
+		ex.Missing = append(ex.Missing, texts(unused(n, usedN))...)
 	}
 	return s
 }
