@@ -40,6 +40,7 @@ func TestPlain(t *testing.T) {
 		"turbo\u200bjet\u200b engine":  "turbojet engine",
 		"Борис Великанов":              "Борис Великанов", // no Latin letters: as it is
 		"Boris Великанов, steel tubes": "Boris Великанов, steel tubes",
+		"Kорея steel":                  "Kорея steel", // я looks like no Latin letter: not a Latin word
 		"plain ASCII, 100 kg":          "plain ASCII, 100 kg",
 	} {
 		if got := Plain(in); got != want {
