@@ -85,6 +85,7 @@ type word struct {
 	alike, hidden []rune // look-alike letters; invisible characters
 }
 
+// read sorts the letters and invisible characters of one word.
 func read(w string) word {
 	var x word
 	for _, r := range w {
@@ -113,12 +114,13 @@ func (x word) passes() bool {
 	return !x.other && (x.latin || len(x.alike) > 0)
 }
 
-// mixes reports whether the word disguises a Latin word: it has Latin
+// looksLatin reports whether the word is shown as a Latin word, which its
+// look-alikes and invisible characters would disguise: it has Latin
 // letters, or look-alikes and no letter of another script. A word with
 // letters that look like no Latin one, and no Latin letter, is another
 // script's word, where a zero-width joiner may belong (Persian writes one
 // inside words).
-func (x word) mixes() bool {
+func (x word) looksLatin() bool {
 	return x.latin || len(x.alike) > 0 && !x.other
 }
 
@@ -141,7 +143,7 @@ func Disguised(s string) (string, bool) {
 	var alikes, hidden []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
 		x := read(w)
-		if !x.mixes() {
+		if !x.looksLatin() {
 			continue
 		}
 		for _, r := range x.alike {
@@ -175,7 +177,7 @@ func Foreign(s string) (script string, words []string) {
 	}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
 		x := read(w)
-		if x.mixes() || !x.other {
+		if x.looksLatin() || !x.other {
 			continue
 		}
 		if script == "" {
