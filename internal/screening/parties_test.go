@@ -206,13 +206,19 @@ func TestScreenExtends(t *testing.T) {
 }
 
 // TestScreenCareOf plays the evader who puts a listed company in the
-// consignee's address, in care of, rather than in its name.
+// consignee's address, in care of, on behalf of or for the attention of,
+// rather than in its name.
 func TestScreenCareOf(t *testing.T) {
 	spec := israelDPRK(t)
 	for address, want := range map[string]string{
 		"c/o Tangsol Trading Company, 12 Binjiang Road, Dandong": `consignee "Tangsol Trading Company" (in care of, in its address) matches ofac OFAC-90003`,
 		"CARE OF TANGSOL TRADING CO LTD; Dandong":                `consignee "TANGSOL TRADING CO LTD" (in care of, in its address) matches ofac OFAC-90003`,
 		"12 Tangsol Trading Road, Dandong":                       "",
+		// Or acts for it, or is for its attention.
+		"Orvel Shipping Agency, on behalf of Tangsol Trading Company, Dandong": `consignee "Tangsol Trading Company" (on behalf of, in its address) matches ofac OFAC-90003`,
+		"Attn: Tangsol Trading Company; 12 Binjiang Road, Dandong":             `consignee "Tangsol Trading Company" (for the attention of, in its address) matches ofac OFAC-90003`,
+		"For account of Tangsol Trading Company, Dandong":                      `consignee "Tangsol Trading Company" (for account of, in its address) matches ofac OFAC-90003`,
+		"O/B/O TANGSOL TRADING CO LTD, Dandong":                                `consignee "TANGSOL TRADING CO LTD" (on behalf of, in its address) matches ofac OFAC-90003`,
 	} {
 		d := plain()
 		d.Consignee.Address = address
@@ -225,13 +231,17 @@ func TestScreenCareOf(t *testing.T) {
 			t.Errorf("%q: list reason %+v, want it to say %s", address, x, want)
 		}
 	}
-	for in, want := range map[string]string{
-		"Orvel House, c/o  Tangsol Trading Company\nDandong": "Tangsol Trading Company",
-		"Disc/Orvel Street 4, Dandong":                       "",
-		"İSTANBUL, C/O Tangsol Trading Company":              "Tangsol Trading Company",
+	for in, want := range map[string][2]string{
+		"Orvel House, c/o  Tangsol Trading Company\nDandong": {"Tangsol Trading Company", "in care of"},
+		"Disc/Orvel Street 4, Dandong":                       {"", ""},
+		"İSTANBUL, C/O Tangsol Trading Company":              {"Tangsol Trading Company", "in care of"},
+		"Agents for Tangsol Trading Company, Nampo":          {"Tangsol Trading Company", "on behalf of"},
+		"Attention Road 4, Dandong":                          {"Road 4", "for the attention of"},
+		"Fao Street 2, Dandong":                              {"Street 2", "for the attention of"},
+		"Attendance Hall, Dandong":                           {"", ""},
 	} {
-		if got := careOf(in); got != want {
-			t.Errorf("careOf(%q) = %q, want %q", in, got, want)
+		if name, how := careOf(in); name != want[0] || how != want[1] {
+			t.Errorf("careOf(%q) = %q, %q, want %q, %q", in, name, how, want[0], want[1])
 		}
 	}
 }

@@ -228,14 +228,15 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 			}
 		}
 		// The party's name, and the name its address says it is in care
-		// of, whose particulars the declaration does not give.
-		for i, name := range []string{p.party.Name, careOf(p.party.Address)} {
+		// of or acts for, whose particulars the declaration does not give.
+		other, how := careOf(p.party.Address)
+		for i, name := range []string{p.party.Name, other} {
 			if strings.TrimSpace(name) == "" {
 				continue
 			}
 			what := fmt.Sprintf("%q", name)
 			if i > 0 {
-				what += " (in care of, in its address)"
+				what += " (" + how + ", in its address)"
 			}
 			hits, ok := seen[name]
 			if !ok {
@@ -289,20 +290,41 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	return out, []Reason{weigh(SignalList, spec.Verification.Sampling.Weights.ListHit, best, strings.Join(said, "; "))}
 }
 
-// careOf returns the name an address says its party is in care of ("c/o
-// Korea Mining Development Trading Corporation, Pyongyang"), up to the next
-// comma or semicolon, or "": a listed entity put in the address rather than
-// the name is still screened.
-func careOf(address string) string {
+// careOf returns the name an address says its party is in care of, or
+// acts for, or is for the attention of ("c/o Korea Mining Development
+// Trading Corporation, Pyongyang", "on behalf of …", "attn …", "for
+// account of …"), up to the next comma or semicolon, and how it says so;
+// "" when it names none: a listed entity put in the address rather than the
+// name is still screened.
+func careOf(address string) (name, how string) {
 	m := careOfMark.FindStringSubmatch(address)
 	if m == nil {
-		return ""
+		return "", ""
 	}
-	return strings.TrimSpace(m[1])
+	mark := strings.ToLower(m[1])
+	for _, h := range careOfHow {
+		if slices.Contains(h.marks, mark) {
+			how = h.how
+		}
+	}
+	return strings.TrimSpace(m[2]), how
 }
 
-// careOfMark finds c/o or "care of", not inside a word, and what follows.
-var careOfMark = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:c/o|care of)([^,;\n]*)`)
+// careOfHow are the ways an address names another party, each with the
+// marks that say it.
+var careOfHow = []struct {
+	how   string
+	marks []string
+}{
+	{"in care of", []string{"c/o", "care of"}},
+	{"on behalf of", []string{"on behalf of", "o/b/o", "acting for", "agent for", "agents for"}},
+	{"for the attention of", []string{"attn", "attn.", "attention", "attention of", "for the attention of", "fao"}},
+	{"for account of", []string{"for account of", "f/a/o"}},
+}
+
+// careOfMark finds a mark of careOfHow, not inside a word, and what follows
+// it up to a comma, a semicolon or the line's end.
+var careOfMark = regexp.MustCompile(`(?i)(?:^|[^a-z])(c/o|care of|on behalf of|o/b/o|acting for|agents? for|for the attention of|attention of|attention|attn\.?|fao|for account of|f/a/o)[:\s]([^,;\n]*)`)
 
 // partyIDs are the identifier types a party's ID is looked up as.
 var partyIDs = []string{lists.Passport, lists.NationalID, lists.Registration, lists.TaxID}
