@@ -246,6 +246,43 @@ func TestScreenCareOf(t *testing.T) {
 	}
 }
 
+// TestScreenJoinedName plays the evader who joins a listed company's name
+// to another in the party's name: after a slash or a semicolon, in
+// brackets, as an a.k.a. or a former name. Each listed part is screened as
+// the party's name, its particulars with it.
+func TestScreenJoinedName(t *testing.T) {
+	spec := israelDPRK(t)
+	for _, name := range []string{
+		"Orvel Shipping Agency / Tangsol Trading Company",
+		"Tangsol Trading Company; Orvel Shipping Agency",
+		"Orvel Shipping Agency (Tangsol Trading Company)",
+		"Orvel Shipping Agency a.k.a. Tangsol Trading Company",
+		"Orvel Shipping Agency, formerly Tangsol Trading Company",
+		"Orvel Shipping Agency t/a Tangsol Trading Company",
+	} {
+		d := plain()
+		d.Consignee = Party{Name: name, Country: "KP"}
+		r := Screen(d, context(spec, invented()))
+		x, ok := reason(r, SignalList)
+		if !ok || x.Value != 1 || !strings.Contains(x.Text, "(in its name") || !strings.Contains(x.Text, "OFAC-90003") {
+			t.Errorf("%q: list reason %+v, want the listed part to match, confirmed by the listed country", name, x)
+		}
+	}
+	for in, want := range map[string][]string{
+		"Orvel Shipping Agency / Tangsol Trading Company": {"Orvel Shipping Agency", "Tangsol Trading Company"},
+		"Dalian Haitong Trading Co. (KOMID)":              {"KOMID"},
+		"Calder Bank (France)":                            {"France"},
+		"Acme Trading S/A":                                {"Acme Trading S"},
+		"Orvel Shipping Agency AKA: Tangsol Trading":      {"Orvel Shipping Agency", "Tangsol Trading"},
+		"Osaka Trading Company":                           nil,
+		"Procter and Gamble":                              nil,
+	} {
+		if got := nameParts(in); !slices.Equal(got, want) {
+			t.Errorf("nameParts(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // TestScreenMissileItems checks that a reason cites the MTCR item of each
 // item that falls in a category.
 func TestScreenMissileItems(t *testing.T) {

@@ -227,26 +227,34 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 				}
 			}
 		}
-		// The party's name, and the name its address says it is in care
-		// of or acts for, whose particulars the declaration does not give.
-		other, how := careOf(p.party.Address)
-		for i, name := range []string{p.party.Name, other} {
-			if strings.TrimSpace(name) == "" {
+		// The party's name and the names it joins, whose particulars the
+		// declaration gives, and the name its address says it is in care
+		// of or acts for, whose particulars it does not.
+		type named struct {
+			name, what string
+			own        bool
+		}
+		all := []named{{p.party.Name, fmt.Sprintf("%q", p.party.Name), true}}
+		for _, part := range nameParts(p.party.Name) {
+			all = append(all, named{part, fmt.Sprintf("%q (in its name %q)", part, p.party.Name), true})
+		}
+		if other, how := careOf(p.party.Address); other != "" {
+			all = append(all, named{other, fmt.Sprintf("%q (%s, in its address)", other, how), false})
+		}
+		for _, n := range all {
+			if strings.TrimSpace(n.name) == "" {
 				continue
 			}
-			what := fmt.Sprintf("%q", name)
-			if i > 0 {
-				what += " (" + how + ", in its address)"
-			}
-			hits, ok := seen[name]
+			hits, ok := seen[n.name]
 			if !ok {
-				hits = c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Related: true})
-				seen[name] = hits
+				hits = c.Index.Search(names.Query{Name: n.name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Related: true})
+				seen[n.name] = hits
 			}
+			what := n.what
 			spoken := false
 			for _, h := range hits {
 				nh := NameHit{Role: p.role, Hit: h}
-				if i == 0 {
+				if n.own {
 					if id := identify(p.party, c.Index.Entry(h)); id.Status != "" {
 						nh.Identity = &id
 					}
@@ -289,6 +297,39 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	}
 	return out, []Reason{weigh(SignalList, spec.Verification.Sampling.Weights.ListHit, best, strings.Join(said, "; "))}
 }
+
+// nameParts returns the names a party's name joins, or nil: what it
+// writes in brackets (Dalian Haitong Trading Co. (KOMID)), and, outside
+// them, the names it joins with a slash, a semicolon, a bar, or a.k.a.,
+// formerly, trading as and the like (Dalian Haitong Trading Co.; KOMID). A
+// name joined to a listed one would otherwise extend it, or hide it. The
+// name outside the brackets is not screened alone: its qualifier tells it
+// apart (Bank X (France) is not Bank X (Germany)). Parts of fewer than
+// three letters (the A of S/A) are left out.
+func nameParts(name string) []string {
+	var parts []string
+	add := func(s string) {
+		if s = strings.Trim(s, " ,.-:"); len(s) >= 3 {
+			parts = append(parts, s)
+		}
+	}
+	for _, m := range bracketed.FindAllStringSubmatch(name, -1) {
+		add(m[1])
+	}
+	rest := bracketed.ReplaceAllString(name, " ")
+	if split := joinMark.Split(rest, -1); len(split) > 1 {
+		for _, s := range split {
+			add(s)
+		}
+	}
+	return parts
+}
+
+var (
+	bracketed = regexp.MustCompile(`[(\[]([^)\]]*)[)\]]`)
+	// joinMark is what joins two names of one party.
+	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:a\.?k\.?a\.?|also known as|f\.?k\.?a\.?|formerly(?: known as)?|previously|trading as|t/a|d/b/a|doing business as)(?:[\s:]|$))\s*`)
+)
 
 // careOf returns the name an address says its party is in care of, or
 // acts for, or is for the attention of ("c/o Korea Mining Development
