@@ -70,6 +70,15 @@ func TestScreenVessel(t *testing.T) {
 			t.Errorf("another ship named Marisol: %+v", x)
 		}
 	}
+	// A renamed vessel declared without its number, its former name
+	// beside its name, as shipping writes it.
+	for _, v := range []string{"Bright Morning (ex Salvor Star)", "Bright Morning ex-Salvor Star", "Bright Morning, ex. Salvor Star"} {
+		d.Carrier = Carrier{Vessel: v}
+		x, ok := reason(Screen(d, c), SignalList)
+		if !ok || x.Value < 0.99 || !strings.Contains(x.Text, `vessel "Salvor Star" (in its name`) {
+			t.Errorf("%q: list reason %+v, want the former name to match", v, x)
+		}
+	}
 	// A lifted vessel does not hit by its number.
 	d.Carrier = Carrier{Vessel: "Bright Morning", IMO: "9074729"}
 	c.Lifted = map[string]bool{"OFAC-90001": true}
@@ -273,6 +282,7 @@ func TestScreenJoinedName(t *testing.T) {
 		"Dalian Haitong Trading Co. (KOMID)":              {"KOMID"},
 		"Calder Bank (France)":                            {"France"},
 		"Acme Trading S/A":                                {"Acme Trading S"},
+		"Ex-Im Trading":                                   {"Im Trading"},
 		"Orvel Shipping Agency AKA: Tangsol Trading":      {"Orvel Shipping Agency", "Tangsol Trading"},
 		"Osaka Trading Company":                           nil,
 		"Procter and Gamble":                              nil,

@@ -279,17 +279,25 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 			note("vessel", fmt.Sprintf("%q (IMO %s)", d.Carrier.Vessel, imo), nh)
 		}
 	}
+	// A ship's former names are written beside its name (Orvel Star (ex
+	// Salvor Star)): each is screened.
 	if v := d.Carrier.Vessel; strings.TrimSpace(v) != "" {
-		for _, h := range c.Index.Search(names.Query{Name: v, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
-			if slices.ContainsFunc(out, func(x NameHit) bool { return x.Role == "vessel" && x.Ref == h.Ref }) {
-				continue
+		for i, name := range append([]string{v}, nameParts(v)...) {
+			what := fmt.Sprintf("%q", name)
+			if i > 0 {
+				what = fmt.Sprintf("%q (in its name %q)", name, v)
 			}
-			nh := NameHit{Role: "vessel", Hit: h}
-			if id := vesselIdentity(d.Carrier.IMO, c.Index.Entry(h)); id.Status != "" {
-				nh.Identity = &id
+			for _, h := range c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
+				if slices.ContainsFunc(out, func(x NameHit) bool { return x.Role == "vessel" && x.Ref == h.Ref }) {
+					continue
+				}
+				nh := NameHit{Role: "vessel", Hit: h}
+				if id := vesselIdentity(d.Carrier.IMO, c.Index.Entry(h)); id.Status != "" {
+					nh.Identity = &id
+				}
+				out = append(out, nh)
+				note("vessel", what, nh)
 			}
-			out = append(out, nh)
-			note("vessel", fmt.Sprintf("%q", v), nh)
 		}
 	}
 	if said == nil {
@@ -301,7 +309,8 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // nameParts returns the names a party's name joins, or nil: what it
 // writes in brackets (Dalian Haitong Trading Co. (KOMID)), and, outside
 // them, the names it joins with a slash, a semicolon, a bar, or a.k.a.,
-// formerly, trading as and the like (Dalian Haitong Trading Co.; KOMID). A
+// formerly, ex (a ship's former name), trading as and the like (Dalian
+// Haitong Trading Co.; KOMID). A
 // name joined to a listed one would otherwise extend it, or hide it. The
 // name outside the brackets is not screened alone: its qualifier tells it
 // apart (Bank X (France) is not Bank X (Germany)). Parts of fewer than
@@ -314,7 +323,9 @@ func nameParts(name string) []string {
 		}
 	}
 	for _, m := range bracketed.FindAllStringSubmatch(name, -1) {
-		add(m[1])
+		for _, s := range joinMark.Split(m[1], -1) { // (ex Salvor Star)
+			add(s)
+		}
 	}
 	rest := bracketed.ReplaceAllString(name, " ")
 	if split := joinMark.Split(rest, -1); len(split) > 1 {
@@ -328,7 +339,7 @@ func nameParts(name string) []string {
 var (
 	bracketed = regexp.MustCompile(`[(\[]([^)\]]*)[)\]]`)
 	// joinMark is what joins two names of one party.
-	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:a\.?k\.?a\.?|also known as|f\.?k\.?a\.?|formerly(?: known as)?|previously|trading as|t/a|d/b/a|doing business as)(?:[\s:]|$))\s*`)
+	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:a\.?k\.?a\.?|also known as|f\.?k\.?a\.?|formerly(?: known as)?|previously|trading as|t/a|d/b/a|doing business as|ex\.?)(?:[\s:]|$)|(?:^|\s)ex-)\s*`)
 )
 
 // careOf returns the name an address says its party is in care of, or
