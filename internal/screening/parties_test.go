@@ -268,6 +268,8 @@ func TestScreenJoinedName(t *testing.T) {
 		"Orvel Shipping Agency a.k.a. Tangsol Trading Company",
 		"Orvel Shipping Agency, formerly Tangsol Trading Company",
 		"Orvel Shipping Agency t/a Tangsol Trading Company",
+		"Orvel Shipping Agency, agents for Tangsol Trading Company",
+		"Orvel Shipping Agency on behalf of Tangsol Trading Company",
 	} {
 		d := plain()
 		d.Consignee = Party{Name: name, Country: "KP"}

@@ -309,8 +309,8 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // nameParts returns the names a party's name joins, or nil: what it
 // writes in brackets (Dalian Haitong Trading Co. (KOMID)), and, outside
 // them, the names it joins with a slash, a semicolon, a bar, or a.k.a.,
-// formerly, ex (a ship's former name), trading as and the like (Dalian
-// Haitong Trading Co.; KOMID). A
+// formerly, ex (a ship's former name), trading as, on behalf of, agent for
+// and the like (Dalian Haitong Trading Co.; KOMID). A
 // name joined to a listed one would otherwise extend it, or hide it. The
 // name outside the brackets is not screened alone: its qualifier tells it
 // apart (Bank X (France) is not Bank X (Germany)). Parts of fewer than
@@ -339,7 +339,7 @@ func nameParts(name string) []string {
 var (
 	bracketed = regexp.MustCompile(`[(\[]([^)\]]*)[)\]]`)
 	// joinMark is what joins two names of one party.
-	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:a\.?k\.?a\.?|also known as|f\.?k\.?a\.?|formerly(?: known as)?|previously|trading as|t/a|d/b/a|doing business as|ex\.?)(?:[\s:]|$)|(?:^|\s)ex-)\s*`)
+	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:a\.?k\.?a\.?|also known as|f\.?k\.?a\.?|formerly(?: known as)?|previously|trading as|t/a|d/b/a|doing business as|ex\.?|c/o|care of|on behalf of|o/b/o|acting for|agents? (?:for|of))(?:[\s:]|$)|(?:^|\s)ex-)\s*`)
 )
 
 // careOf returns the name an address says its party is in care of, or
