@@ -338,9 +338,26 @@ func nameParts(name string) []string {
 
 var (
 	bracketed = regexp.MustCompile(`[(\[]([^)\]]*)[)\]]`)
-	// joinMark is what joins two names of one party.
-	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:a\.?k\.?a\.?|also known as|f\.?k\.?a\.?|formerly(?: known as)?|previously|trading as|t/a|d/b/a|doing business as|ex\.?|c/o|care of|on behalf of|o/b/o|acting for|agents? (?:for|of))(?:[\s:]|$)|(?:^|\s)ex-)\s*`)
+	// joinMark is what joins two names of one party: a slash, a
+	// semicolon, a bar, a word of joinWords or of careOfHow, or ex- before
+	// a ship's former name.
+	joinMark = regexp.MustCompile(`(?i)\s*(?:[/;|]|(?:^|\s)(?:` + alternation(append(slices.Clone(joinWords), careOfMarks()...)) + `)(?:[\s:]|$)|(?:^|\s)ex-)\s*`)
 )
+
+// joinWords say that a name is another name of the party beside it.
+var joinWords = []string{"aka", "a.k.a", "a.k.a.", "also known as", "fka", "f.k.a", "f.k.a.", "formerly", "formerly known as",
+	"previously", "trading as", "t/a", "d/b/a", "doing business as", "ex", "ex."}
+
+// alternation writes words as the alternatives of a regular expression,
+// the longest first, so that "attention of" is found before "attention".
+func alternation(words []string) string {
+	ws := slices.Clone(words)
+	slices.SortStableFunc(ws, func(a, b string) int { return len(b) - len(a) })
+	for i, w := range ws {
+		ws[i] = regexp.QuoteMeta(w)
+	}
+	return strings.Join(ws, "|")
+}
 
 // careOf returns the name an address says its party is in care of, or
 // acts for, or is for the attention of ("c/o Korea Mining Development
@@ -363,20 +380,29 @@ func careOf(address string) (name, how string) {
 }
 
 // careOfHow are the ways an address names another party, each with the
-// marks that say it.
+// marks that say it; a party's name may say them too (see joinMark).
 var careOfHow = []struct {
 	how   string
 	marks []string
 }{
 	{"in care of", []string{"c/o", "care of"}},
-	{"on behalf of", []string{"on behalf of", "o/b/o", "acting for", "agent for", "agents for"}},
+	{"on behalf of", []string{"on behalf of", "o/b/o", "acting for", "agent for", "agents for", "agent of", "agents of"}},
 	{"for the attention of", []string{"attn", "attn.", "attention", "attention of", "for the attention of", "fao"}},
 	{"for account of", []string{"for account of", "f/a/o"}},
 }
 
+// careOfMarks returns the marks of careOfHow.
+func careOfMarks() []string {
+	var ms []string
+	for _, h := range careOfHow {
+		ms = append(ms, h.marks...)
+	}
+	return ms
+}
+
 // careOfMark finds a mark of careOfHow, not inside a word, and what follows
 // it up to a comma, a semicolon or the line's end.
-var careOfMark = regexp.MustCompile(`(?i)(?:^|[^a-z])(c/o|care of|on behalf of|o/b/o|acting for|agents? for|for the attention of|attention of|attention|attn\.?|fao|for account of|f/a/o)[:\s]([^,;\n]*)`)
+var careOfMark = regexp.MustCompile(`(?i)(?:^|[^a-z])(` + alternation(careOfMarks()) + `)[:\s]([^,;\n]*)`)
 
 // partyIDs are the identifier types a party's ID is looked up as.
 var partyIDs = []string{lists.Passport, lists.NationalID, lists.Registration, lists.TaxID}
