@@ -243,6 +243,7 @@ func TestScreenCareOf(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"Orvel House, c/o  Tangsol Trading Company\nDandong": {"Tangsol Trading Company", "in care of"},
 		"Disc/Orvel Street 4, Dandong":                       {"", ""},
+		"Orvel House,c/o Tangsol Trading Company":            {"Tangsol Trading Company", "in care of"},
 		"İSTANBUL, C/O Tangsol Trading Company":              {"Tangsol Trading Company", "in care of"},
 		"Agents for Tangsol Trading Company, Nampo":          {"Tangsol Trading Company", "on behalf of"},
 		"Attention Road 4, Dandong":                          {"Road 4", "for the attention of"},

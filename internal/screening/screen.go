@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/decimal"
@@ -316,6 +317,9 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // apart (Bank X (France) is not Bank X (Germany)). Parts of fewer than
 // three letters (the A of S/A) are left out.
 func nameParts(name string) []string {
+	if !strings.ContainsAny(name, "/;|([") && !marked(name, joinMarks) {
+		return nil
+	}
 	var parts []string
 	add := func(s string) {
 		if s = strings.Trim(s, " ,.-:"); len(s) >= 3 {
@@ -348,6 +352,36 @@ var (
 var joinWords = []string{"aka", "a.k.a", "a.k.a.", "also known as", "fka", "f.k.a", "f.k.a.", "formerly", "formerly known as",
 	"previously", "trading as", "t/a", "d/b/a", "doing business as", "ex", "ex."}
 
+// The marks as words, by which a text without any is passed over before
+// the regular expressions look at it.
+var (
+	joinMarks = markWords(append(slices.Clone(joinWords), careOfMarks()...))
+	careMarks = markWords(careOfMarks())
+)
+
+// markWords returns each mark's words.
+func markWords(marks []string) [][]string {
+	out := make([][]string, len(marks))
+	for i, m := range marks {
+		out[i] = strings.Fields(m)
+	}
+	return out
+}
+
+// marked reports whether s, in lower case, holds one of marks, word for
+// word; the words of a mark are letters, slashes and dots (c/o, a.k.a.).
+func marked(s string, marks [][]string) bool {
+	ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '/' && r != '.' })
+	for i := range ws {
+		for _, m := range marks {
+			if i+len(m) <= len(ws) && slices.Equal(ws[i:i+len(m)], m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // alternation writes words as the alternatives of a regular expression,
 // the longest first, so that "attention of" is found before "attention".
 func alternation(words []string) string {
@@ -366,6 +400,9 @@ func alternation(words []string) string {
 // "" when it names none: a listed entity put in the address rather than the
 // name is still screened.
 func careOf(address string) (name, how string) {
+	if !marked(address, careMarks) {
+		return "", ""
+	}
 	m := careOfMark.FindStringSubmatch(address)
 	if m == nil {
 		return "", ""
