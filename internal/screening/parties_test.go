@@ -289,6 +289,8 @@ func TestScreenJoinedName(t *testing.T) {
 		"Orvel Shipping Agency AKA: Tangsol Trading":      {"Orvel Shipping Agency", "Tangsol Trading"},
 		"Osaka Trading Company":                           nil,
 		"Procter and Gamble":                              nil,
+		"Kaveh Pars Trading Co.":                          nil,
+		"Kaveh Pars, trading as Tangsol Trading":          {"Kaveh Pars", "Tangsol Trading"},
 	} {
 		if got := nameParts(in); !slices.Equal(got, want) {
 			t.Errorf("nameParts(%q) = %q, want %q", in, got, want)
