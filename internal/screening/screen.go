@@ -311,11 +311,11 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // writes in brackets (Dalian Haitong Trading Co. (KOMID)), and, outside
 // them, the names it joins with a slash, a semicolon, a bar, or a.k.a.,
 // formerly, ex (a ship's former name), trading as, on behalf of, agent for
-// and the like (Dalian Haitong Trading Co.; KOMID). A
-// name joined to a listed one would otherwise extend it, or hide it. The
-// name outside the brackets is not screened alone: its qualifier tells it
-// apart (Bank X (France) is not Bank X (Germany)). Parts of fewer than
-// three letters (the A of S/A) are left out.
+// and the like (Dalian Haitong Trading Co.; KOMID). A name joined to a
+// listed one would otherwise extend it, or hide it. The name outside the
+// brackets is not screened alone: its qualifier tells it apart (Bank X
+// (France) is not Bank X (Germany)). Parts of fewer than three letters (the
+// A of S/A) are left out.
 func nameParts(name string) []string {
 	if !strings.ContainsAny(name, "/;|([") && !marked(name, joinMarks) {
 		return nil
