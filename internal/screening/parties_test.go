@@ -247,6 +247,8 @@ func TestScreenCareOf(t *testing.T) {
 		"İSTANBUL, C/O Tangsol Trading Company":              {"Tangsol Trading Company", "in care of"},
 		"Agents for Tangsol Trading Company, Nampo":          {"Tangsol Trading Company", "on behalf of"},
 		"Attention Road 4, Dandong":                          {"Road 4", "for the attention of"},
+		"For the attention of Tangsol Trading Company":       {"Tangsol Trading Company", "for the attention of"},
+		"Attention of: Tangsol Trading Company":              {"Tangsol Trading Company", "for the attention of"},
 		"Fao Street 2, Dandong":                              {"Street 2", "for the attention of"},
 		"Attendance Hall, Dandong":                           {"", ""},
 	} {
