@@ -124,8 +124,9 @@ func Screen(d Declaration, c Context) Result {
 		// 3824.90) would otherwise pass both the item rules and the HS
 		// check. The agreement's declarations describe goods in English.
 		if script, words := glyphs.Foreign(it.Description); words != nil {
-			ir.Unread = script + ": " + strings.Join(words, " ")
-			mismatched = append(mismatched, fmt.Sprintf("items[%d]: %q is written in %s script, which the item rules and the HS check do not read; describe the goods in English", i, strings.Join(words, " "), script))
+			text := strings.Join(words, " ")
+			ir.Unread = script + ": " + text
+			mismatched = append(mismatched, fmt.Sprintf("items[%d]: %q is written in %s script, which the item rules and the HS check do not read; describe the goods in English", i, text, script))
 		}
 		if ir.Matches == nil && ir.Mismatch == nil && ir.Unread == "" {
 			continue
@@ -231,14 +232,7 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 		// The party's name and the names it joins, whose particulars the
 		// declaration gives, and the name its address says it is in care
 		// of or acts for, whose particulars it does not.
-		type named struct {
-			name, what string
-			own        bool
-		}
-		all := []named{{p.party.Name, fmt.Sprintf("%q", p.party.Name), true}}
-		for _, part := range nameParts(p.party.Name) {
-			all = append(all, named{part, fmt.Sprintf("%q (in its name %q)", part, p.party.Name), true})
-		}
+		all := joined(p.party.Name)
 		if other, how := careOf(p.party.Address); other != "" {
 			all = append(all, named{other, fmt.Sprintf("%q (%s, in its address)", other, how), false})
 		}
@@ -283,12 +277,8 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	// A ship's former names are written beside its name (Orvel Star (ex
 	// Salvor Star)): each is screened.
 	if v := d.Carrier.Vessel; strings.TrimSpace(v) != "" {
-		for i, name := range append([]string{v}, nameParts(v)...) {
-			what := fmt.Sprintf("%q", name)
-			if i > 0 {
-				what = fmt.Sprintf("%q (in its name %q)", name, v)
-			}
-			for _, h := range c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
+		for _, n := range joined(v) {
+			for _, h := range c.Index.Search(names.Query{Name: n.name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
 				if slices.ContainsFunc(out, func(x NameHit) bool { return x.Role == "vessel" && x.Ref == h.Ref }) {
 					continue
 				}
@@ -297,7 +287,7 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 					nh.Identity = &id
 				}
 				out = append(out, nh)
-				note("vessel", what, nh)
+				note("vessel", n.what, nh)
 			}
 		}
 	}
@@ -305,6 +295,23 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 		return out, nil
 	}
 	return out, []Reason{weigh(SignalList, spec.Verification.Sampling.Weights.ListHit, best, strings.Join(said, "; "))}
+}
+
+// named is a name screened for a party or the vessel: what the reason
+// calls it, and whether the party's particulars speak for it.
+type named struct {
+	name, what string
+	own        bool
+}
+
+// joined returns a name and the names it joins (nameParts), each as the
+// reasons call it; the particulars given with the name speak for all.
+func joined(name string) []named {
+	out := []named{{name, fmt.Sprintf("%q", name), true}}
+	for _, part := range nameParts(name) {
+		out = append(out, named{part, fmt.Sprintf("%q (in its name %q)", part, name), true})
+	}
+	return out
 }
 
 // nameParts returns the names a party's name joins, or nil: what it
