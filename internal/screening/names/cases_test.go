@@ -95,6 +95,8 @@ func TestCases(t *testing.T) {
 		{"Hassan and Hossein", "Hassan Kavandi", "Hossein Kavandi", false, "names differ"},
 		{"the DPRK's initial r", "Ri Ryong Su", "Ri Yong Su", true, ""},
 		{"a misspelt surname", "Ahmad Tubaiqi", "Ahmad Tubaigy", true, ""},
+		{"two letters swapped", "Jhon Fredy Corvalan", "John Fredy Corvalan", true, "jhon ~ john"},
+		{"two letters swapped and one changed", "Jnho Fredy Corvalan", "John Fredy Corvalan", false, ""},
 		{"a surname three letters off", "Omid Baradani", "Omid Bandari", false, ""},
 		// Abd al-X, however written.
 		{"Abd al- in one word", "Abdelmajid al-Qasimi", "ABD AL-MAJID AL-QASIMI", true, "abd = abd, majid = majid"},

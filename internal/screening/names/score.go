@@ -781,10 +781,10 @@ func truncated(a, b *token) bool {
 // minTruncated is the fewest letters a word of trade cut short keeps.
 const minTruncated = 4
 
-// maxEdits is the most letters, added, dropped or changed, by which the key
-// of a word of n letters may differ from another's and still be the same
-// word misspelt: one below editsTwo letters, two below editsThree, three
-// from there. Jaro-Winkler alone rewards a shared beginning and shared
+// maxEdits is the most letters, added, dropped, changed or swapped with the
+// next, by which the key of a word of n letters may differ from another's
+// and still be the same word misspelt: one below editsTwo letters, two below
+// editsThree, three from there. Jaro-Winkler alone rewards a shared beginning and shared
 // letters anywhere, so that Golden and Korea (gorden, gorea: two edits in
 // five letters), Star and Steel or Bright and Barakat scored as misspellings
 // of one another.
@@ -903,26 +903,30 @@ func similarity[A, B text](a A, b B) float64 {
 	return s
 }
 
-// levenshtein returns the edit distance of a and b, at most 64 bytes each.
+// levenshtein returns the edit distance of a and b, at most 64 bytes each,
+// two adjacent letters swapped counting as one edit (Jhon, John), as a
+// hand writing a name swaps them.
 func levenshtein[A, B text](a A, b B) int {
-	var row [65]int
+	var rows [3][65]int
+	prev2, prev, row := &rows[0], &rows[1], &rows[2]
 	for j := 0; j <= len(b); j++ {
-		row[j] = j
+		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		diag := row[0]
 		row[0] = i
 		for j := 1; j <= len(b); j++ {
-			up := row[j]
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			row[j] = min(row[j]+1, row[j-1]+1, diag+cost)
-			diag = up
+			row[j] = min(prev[j]+1, row[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				row[j] = min(row[j], prev2[j-2]+1)
+			}
 		}
+		prev2, prev, row = prev, row, prev2
 	}
-	return row[len(b)]
+	return prev[len(b)]
 }
 
 // text is a string or a byte slice.
@@ -1142,10 +1146,6 @@ func firstConsonant(w string) byte {
 	return 0
 }
 
-// addsTrade returns the first word of trade of q that is not matched, or "":
-// an organisation's name that holds the whole listed name and adds a word
-// of trade (Calder Bank Trust Company, Calder Bank) names another
-// organisation, a subsidiary, a branch or a parent.
 // branchWords say that an organisation's name is one of its branches or
 // offices, in the languages of its registers: a branch is not a legal
 // person apart from the organisation, so it is the organisation listed.
@@ -1215,6 +1215,10 @@ func unused(q []token, used uint32) []token {
 	return out
 }
 
+// addsTrade returns the first word of trade of q that is not matched, or "":
+// an organisation's name that holds the whole listed name and adds a word
+// of trade (Calder Bank Trust Company, Calder Bank) names another
+// organisation, a subsidiary, a branch or a parent.
 func addsTrade(q []token, used uint32) string {
 	for i, t := range q {
 		if used&(1<<i) == 0 && tradeWords[t.text] {
