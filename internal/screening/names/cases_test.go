@@ -97,6 +97,8 @@ func TestCases(t *testing.T) {
 		{"a misspelt surname", "Ahmad Tubaiqi", "Ahmad Tubaigy", true, ""},
 		{"two letters swapped", "Jhon Fredy Corvalan", "John Fredy Corvalan", true, "jhon ~ john"},
 		{"two letters swapped and one changed", "Jnho Fredy Corvalan", "John Fredy Corvalan", false, ""},
+		{"a final h left out", "Kavir Rasane Gostar", "Kavir Rasaneh Gostar", true, ""},
+		{"a Korean syllable is not a final h", "Kim Su Kwang", "Kim Sou Kwang", true, ""},
 		{"a surname three letters off", "Omid Baradani", "Omid Bandari", false, ""},
 		// Abd al-X, however written.
 		{"Abd al- in one word", "Abdelmajid al-Qasimi", "ABD AL-MAJID AL-QASIMI", true, "abd = abd, majid = majid"},

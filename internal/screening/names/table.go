@@ -1,6 +1,7 @@
 package names
 
 import (
+	"maps"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -116,8 +117,8 @@ steel: foulad fulad
 petrochemical: petroshimi
 industrial: sanati
 industries: sanaye sanayi
-charitable: charity welfare benevolent khayriyya khayriyyah khairiya
-foundation: muassasa muassasat muassasah bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
+charitable: charity welfare benevolent khayriyya khairiya
+foundation: muassasa muassasat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
 `
 
@@ -341,6 +342,26 @@ func init() {
 		c = strings.TrimSpace(c)
 		for _, v := range strings.Fields(vs) {
 			canon[v] = c
+		}
+	}
+	// Persian and Arabic words ending in a vowel are romanised with a
+	// final h or without it (rasaneh, rasane; khayriyya, khayriyyah): a
+	// variant of one spelling is a variant of the other, unless that is a
+	// word of the table already. Korean syllables (suh, su) are other
+	// names: the rule starts at four letters without the h.
+	for v, c := range maps.Clone(canon) {
+		n := len(v)
+		other := v + "h"
+		if v[n-1] == 'h' && isVowel(v[n-2]) {
+			other = v[:n-1]
+		} else if !isVowel(v[n-1]) {
+			continue
+		}
+		if len(other) < 4 {
+			continue
+		}
+		if _, ok := canon[other]; !ok && other != c {
+			canon[other] = c
 		}
 	}
 	for _, w := range strings.Fields(legalForms) {
