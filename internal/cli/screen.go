@@ -50,8 +50,9 @@ func newScreenNameCmd() *cobra.Command {
 			"lists, at 0.5 under the threshold, the organisations whose listed name NAME\n" +
 			"extends (Tanchon Commercial Bank Group, of Tanchon Commercial Bank), as the\n" +
 			"screening of a declaration's parties does. A NAME that disguises a Latin word\n" +
-			"with look-alike letters of another script or invisible characters is said\n" +
-			"to, first: screening counts that as a risk of its own.",
+			"with look-alike letters of another script or invisible characters, or\n" +
+			"writes digits for letters (K0MID), is said to, first: screening counts that\n" +
+			"as a risk of its own.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(out); err != nil {
@@ -84,7 +85,7 @@ func newScreenNameCmd() *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			// A disguise is a risk of its own in screening, hit or not.
-			if s, ok := glyphs.Disguised(args[0]); ok {
+			if s, ok := glyphs.DisguisedName(args[0]); ok {
 				fmt.Fprintf(w, "disguised: %s\n", s)
 			}
 			if len(hits) == 0 {

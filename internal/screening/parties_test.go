@@ -165,6 +165,18 @@ func TestScreenMixedScript(t *testing.T) {
 	if r := Screen(d, context(spec, fixtureIx(t))); !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.001" }) {
 		t.Errorf("KOMID with a zero-width space does not hit KOMID: %+v", r.Names)
 	}
+	// Digits for the letters they look like: the listed name is found,
+	// and the digits are a reason of their own. An item may write an
+	// alloy so (Ti6Al4V) without one.
+	d.Consignee = Party{Name: "T4NCH0N C0MMERCIAL BANK", Country: "IR"}
+	d.Items[0].Description = "Titanium alloy Ti6Al4V bar"
+	r = Screen(d, context(spec, fixtureIx(t)))
+	if x, ok := reason(r, SignalMixed); !ok || x.Value != 1 || !strings.Contains(x.Text, "consignee \"T4NCH0N C0MMERCIAL BANK\" writes digits for letters: 0 for O, 4 for A") || strings.Contains(x.Text, "items[0]") {
+		t.Errorf("digits for letters: %+v", x)
+	}
+	if !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.003" && n.Score == 1 }) {
+		t.Errorf("T4NCH0N C0MMERCIAL BANK does not hit Tanchon Commercial Bank at 1: %+v", r.Names)
+	}
 }
 
 // TestScreenExtends plays the evader who adds a word of trade to a listed

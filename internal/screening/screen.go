@@ -473,16 +473,24 @@ func vesselIdentity(imo string, e lists.Entry) Identity {
 
 // mixedScript returns 1 and what it found when a party's or the vessel's
 // name, or an item's description, disguises a Latin word with look-alike
-// letters of another script or invisible characters.
+// letters of another script or invisible characters, or a name writes
+// digits for letters.
 func mixedScript(d Declaration) (float64, []string) {
-	type text struct{ what, s string }
-	texts := []text{{"consignor", d.Consignor.Name}, {"consignee", d.Consignee.Name}, {"end user", d.EndUser.Name}, {"vessel", d.Carrier.Vessel}}
+	type text struct {
+		what, s string
+		name    bool
+	}
+	texts := []text{{"consignor", d.Consignor.Name, true}, {"consignee", d.Consignee.Name, true}, {"end user", d.EndUser.Name, true}, {"vessel", d.Carrier.Vessel, true}}
 	for i, it := range d.Items {
-		texts = append(texts, text{fmt.Sprintf("items[%d] description", i), it.Description})
+		texts = append(texts, text{fmt.Sprintf("items[%d] description", i), it.Description, false})
 	}
 	var why []string
 	for _, t := range texts {
-		if s, ok := glyphs.Disguised(t.s); ok {
+		disguised := glyphs.Disguised
+		if t.name {
+			disguised = glyphs.DisguisedName
+		}
+		if s, ok := disguised(t.s); ok {
 			why = append(why, t.what+" "+s)
 		}
 	}

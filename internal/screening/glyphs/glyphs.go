@@ -3,11 +3,13 @@
 // ones (the Cyrillic К of "Кorea", the о of "perchlоrate") or with
 // characters that do not show (a zero-width space, a soft hyphen, a
 // right-to-left override), so that it reads the same to the eye and matches
-// nothing. [LookAlike] reads such a letter by its Unicode TR39 skeleton
+// nothing, or writes a name with digits for the letters they look like
+// ("K0MID"). [LookAlike] reads such a letter by its Unicode TR39 skeleton
 // (go.mau.fi/util/confusable), [Plain] reads a text's disguised words as
-// the Latin words they show, and [Disguised] says what disguised them,
-// which is a risk of its own: honest text neither mixes scripts inside a
-// word nor hides characters in one.
+// the Latin words they show, [AsLetters] a word's digits as letters, and
+// [Disguised] and [DisguisedName] say what disguised them, which is a risk
+// of its own: honest text neither mixes scripts inside a word nor hides
+// characters in one, and honest names do not spell with digits.
 //
 // The package takes and returns values.
 package glyphs
@@ -137,8 +139,30 @@ func Passes(w string) bool {
 // script, or with a word in another script beside Latin words that does
 // not pass for Latin, is not disguised.
 func Disguised(s string) (string, bool) {
-	if ascii(s) || !HasLatin(s) {
+	return said(s, disguises(s))
+}
+
+// DisguisedName is Disguised for a name, which also must not write digits
+// for the letters they look like inside a word (see AsLetters): honest
+// names do not ("K0MID" for KOMID). Descriptions of goods may, where a
+// word such as Ti6Al4V or C4H8O is an alloy or a formula.
+func DisguisedName(s string) (string, bool) {
+	return said(s, append(disguises(s), digits(s)...))
+}
+
+// said writes what disguises s, if anything.
+func said(s string, says []string) (string, bool) {
+	if says == nil {
 		return "", false
+	}
+	return fmt.Sprintf("%q %s", s, strings.Join(says, "; ")), true
+}
+
+// disguises says which look-alike letters and invisible characters
+// disguise the Latin words of s.
+func disguises(s string) []string {
+	if ascii(s) || !HasLatin(s) {
+		return nil
 	}
 	var alikes, hidden []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !inWord(r) }) {
@@ -161,10 +185,73 @@ func Disguised(s string) (string, bool) {
 	if hidden != nil {
 		says = append(says, "hides invisible characters inside a word: "+strings.Join(slices.Compact(hidden), ", "))
 	}
-	if says == nil {
+	return says
+}
+
+// digitLetter is the letter each digit stands for in a word that writes
+// digits for the letters they look like, or 0: 0 is O, 1 I, 3 E, 4 A, 5 S,
+// 7 T and 8 B.
+var digitLetter = [10]byte{'o', 'i', 0, 'e', 'a', 's', 0, 't', 'b', 0}
+
+// AsLetters reads a word of ASCII letters and digits that writes digits for
+// the letters they look like ("K0MID", "T4NCH0N", "Commerc1al") as those
+// letters, in lower case, and reports whether it did. The word must begin
+// and end with a letter, every digit in it must look like a letter, no
+// three digits may stand in a row, and it must have three letters or more,
+// and more letters than digits: codes and numbers (A320, 7th, N488RC, B2B,
+// A1A) are read as written.
+func AsLetters(w string) (string, bool) {
+	n := len(w)
+	if n < 3 || !isASCIILetter(w[0]) || !isASCIILetter(w[n-1]) {
 		return "", false
 	}
-	return fmt.Sprintf("%q %s", s, strings.Join(says, "; ")), true
+	digits, run := 0, 0
+	for i := 0; i < n; i++ {
+		switch c := w[i]; {
+		case '0' <= c && c <= '9':
+			if digitLetter[c-'0'] == 0 || run == 2 {
+				return "", false
+			}
+			digits++
+			run++
+		case !isASCIILetter(c):
+			return "", false
+		default:
+			run = 0
+		}
+	}
+	if letters := n - digits; digits == 0 || letters < 3 || digits >= letters {
+		return "", false
+	}
+	b := []byte(strings.ToLower(w))
+	for i, c := range b {
+		if '0' <= c && c <= '9' {
+			b[i] = digitLetter[c-'0']
+		}
+	}
+	return string(b), true
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// digits says which digits the words of s write for letters, if any.
+func digits(s string) []string {
+	var found []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || !isASCIILetter(byte(r)) && (r < '0' || r > '9') }) {
+		if _, ok := AsLetters(w); !ok {
+			continue
+		}
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; '0' <= c && c <= '9' {
+				found = append(found, fmt.Sprintf("%c for %c", c, digitLetter[c-'0']-'a'+'A'))
+			}
+		}
+	}
+	if found == nil {
+		return nil
+	}
+	slices.Sort(found)
+	return []string{"writes digits for letters: " + strings.Join(slices.Compact(found), ", ")}
 }
 
 // Foreign returns the words of s written in another script than Latin,

@@ -38,6 +38,8 @@ func TestCases(t *testing.T) {
 		// Look-alike letters.
 		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
 		{"a whole word of look-alikes", "ТАЕGU Silver Trading", "Taegu Silver Trading", true, ""},
+		{"digits for letters", "T4EGU S1LV3R Trading", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
+		{"a registration is not letters", "N488RC", "N499RC", false, ""},
 		// Legal forms.
 		{"Aktiengesellschaft", "Nordlicht Maschinenbau Aktiengesellschaft", "Nordlicht Maschinenbau AG", true, "ignored: ag ag"},
 		{"Limited", "Kestrel Shipping Limited", "Kestrel Shipping Ltd", true, ""},

@@ -50,6 +50,7 @@ type token struct {
 	vows    string  // the vowels that go with cons
 	bare    string  // the consonants of key alone, for words of abjad scripts
 	num     string  // the number the word is, in digits, or ""
+	code    bool    // letters and digits, as a registration or a model is (N488RC, A320)
 	w       float64 // weight in the score
 	letters uint32  // bit c-'a' set for each letter c of key; all set when key is not ASCII
 	groups  []uint16
@@ -66,6 +67,7 @@ func newToken(wd word, w float64) token {
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)
+	t.code = t.num == "" && strings.ContainsAny(wd.s, "0123456789")
 	for i := 0; i < len(k); i++ {
 		switch c := k[i]; {
 		case c >= 'a' && c <= 'z':
@@ -598,6 +600,11 @@ type folder struct {
 func (f *folder) flush() {
 	if len(f.buf) > 0 {
 		s := string(f.buf)
+		// Digits written for the letters they look like (K0MID) are
+		// those letters.
+		if l, ok := glyphs.AsLetters(s); ok {
+			s = l
+		}
 		// The Arabic article al- is written joined to its word: split it
 		// off a word of more than three letters, or of three when the
 		// word after it starts with an alef (الاحد, al-Ahad, whose alefs

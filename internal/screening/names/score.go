@@ -714,7 +714,7 @@ func joined(ts []token) string {
 
 // sim is the similarity of two words: 1 when their keys agree, at least
 // vowelSim when their skeletons agree, the similarity of the keys otherwise,
-// and 0 for two different numbers.
+// and 0 for two different numbers or codes.
 func sim(a, b *token) float64 {
 	if a.key == b.key || a.text == b.text {
 		return 1
@@ -737,7 +737,9 @@ func sim(a, b *token) float64 {
 	if a.key == b.key {
 		return 1
 	}
-	if a.num != "" || b.num != "" {
+	if a.num != "" || b.num != "" || a.code || b.code {
+		// A number or a code is the same only written the same: N488RC
+		// is not N499RC.
 		return 0
 	}
 	if shareGroup(a.groups, b.groups) {

@@ -17,8 +17,10 @@ import (
 // like them (Cyrillic К for K) is read by the look-alikes' Latin letters
 // (glyphs.LookAlike) rather than by their sound, so that "Кorea" is Korea
 // and not Dzorea; invisible characters inside a word are read as nothing
-// ("KO\u200bMID" is KOMID). Screening reports either as a risk of its own
-// (glyphs.Disguised).
+// ("KO\u200bMID" is KOMID), and digits written for the letters they look
+// like inside a word are those letters ("K0MID", "T4NCH0N"; see
+// glyphs.AsLetters). Screening reports each as a risk of its own
+// (glyphs.Disguised, glyphs.Digits).
 
 // abjad reports whether a letter belongs to a script that mostly leaves
 // vowels unwritten.
