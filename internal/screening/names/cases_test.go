@@ -40,6 +40,9 @@ func TestCases(t *testing.T) {
 		{"a whole word of look-alikes", "ТАЕGU Silver Trading", "Taegu Silver Trading", true, ""},
 		{"digits for letters", "T4EGU S1LV3R Trading", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
 		{"a registration is not letters", "N488RC", "N499RC", false, ""},
+		{"an abbreviation with a full stop", "Corvina Assoc. Mills", "Corvina Associated Mills", true, "assoc ~ associated"},
+		{"a listed abbreviation", "Corvina Associated Mills", "CORVINA ASSOC. MILLS", true, "associated ~ assoc"},
+		{"a word that starts another, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", false, "names differ"},
 		// Legal forms.
 		{"Aktiengesellschaft", "Nordlicht Maschinenbau Aktiengesellschaft", "Nordlicht Maschinenbau AG", true, "ignored: ag ag"},
 		{"Limited", "Kestrel Shipping Limited", "Kestrel Shipping Ltd", true, ""},
@@ -127,7 +130,8 @@ func TestCases(t *testing.T) {
 		{"trading for trade", "Orvel Star Trading Co", "Star Trade Ghana Limited", false, ""},
 		{"finance", "Orvel Finance Company", "Orvel Financial Company", true, ""},
 		{"a word of trade cut short", "Tangsol Comm. Bank", "Tangsol Commercial Bank", true, "comm ~ commercial (abbreviation)"},
-		{"cut short, another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", false, ""},
+		{"cut short, another word", "Tangsol Comm Bank", "Tangsol Communications Bank", false, ""},
+		{"an abbreviation of another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", true, "comm ~ communications (abbreviation)"},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
 		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
 		// Belarusian and Russian spellings of one given name.

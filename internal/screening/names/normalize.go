@@ -58,12 +58,13 @@ type token struct {
 	trade   bool // a word of trade (see tradeWords), in its canonical spelling
 	abjad   bool // written in a script without vowels: compared by bare
 	initial bool // joined initials of given names, as J.-C. is
+	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
 }
 
 func newToken(wd word, w float64) token {
 	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, groups: nicknames[c]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, groups: nicknames[c]}
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)
@@ -585,6 +586,7 @@ type word struct {
 	s       string
 	abjad   bool // written in a script without vowels
 	initial bool // joined initials
+	abbrev  bool // a full stop after it
 }
 
 // folder splits text into folded words.
@@ -592,6 +594,7 @@ type folder struct {
 	words []word
 	buf   []byte
 	abjad bool // the word being read is in an abjad script
+	stop  bool // the word being read ends with a full stop
 	latin bool // the text has Latin letters
 	skel  bool // the word being read passes for Latin: read look-alikes by their skeleton
 	start []rune
@@ -613,10 +616,10 @@ func (f *folder) flush() {
 			f.words = append(f.words, word{s: "al", abjad: true})
 			s = s[1:]
 		}
-		f.words = append(f.words, word{s: s, abjad: f.abjad})
+		f.words = append(f.words, word{s: s, abjad: f.abjad, abbrev: f.stop})
 		f.buf = f.buf[:0]
 	}
-	f.abjad = false
+	f.abjad, f.stop = false, false
 	f.start = f.start[:0]
 }
 
@@ -629,6 +632,9 @@ func (f *folder) ascii(c byte) {
 	case 'A' <= c && c <= 'Z':
 		f.buf = append(f.buf, c+'a'-'A')
 	case c == '\'' || c == '`' || c == '"':
+	case c == '.':
+		f.stop = true
+		f.flush()
 	default:
 		f.flush()
 	}

@@ -748,7 +748,7 @@ func sim(a, b *token) float64 {
 	if a.common && b.common && !initialR(a.key, b.key) {
 		return 0
 	}
-	if truncated(a, b) {
+	if truncated(a, b) || b.abbrev && truncated(b, a) {
 		return 1
 	}
 	if sameSkeleton(a, b) || finalVowel(a.key, b.key) {
@@ -772,12 +772,14 @@ func sim(a, b *token) float64 {
 // are names as often as they are abbreviations (Tan Eng Kiat); a listed
 // word that is the start of the query's (Expo against Export, Trade against
 // Trading) is another word, as the query may name another organisation.
+// A word written with a full stop after it is an abbreviation of any word
+// it starts (Assoc. for Associated), on either side.
 func truncated(a, b *token) bool {
 	stem := a.text
 	if len(stem) > minTruncated && stem[len(stem)-1] == 'e' {
 		stem = stem[:len(stem)-1]
 	}
-	return b.trade && len(stem) >= minTruncated && len(a.text) < len(b.text) && strings.HasPrefix(b.text, stem)
+	return (b.trade || a.abbrev) && len(stem) >= minTruncated && len(a.text) < len(b.text) && strings.HasPrefix(b.text, stem)
 }
 
 // minTruncated is the fewest letters a word of trade cut short keeps.
