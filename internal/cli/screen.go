@@ -51,8 +51,8 @@ func newScreenNameCmd() *cobra.Command {
 			"extends (Tanchon Commercial Bank Group, of Tanchon Commercial Bank), as the\n" +
 			"screening of a declaration's parties does. A NAME that disguises a Latin word\n" +
 			"with look-alike letters of another script or invisible characters, or\n" +
-			"writes digits for letters (K0MID), is said to, first: screening counts that\n" +
-			"as a risk of its own.",
+			"writes digits or a small l for letters (K0MID, KOMlD), is said to, first:\n" +
+			"screening counts that as a risk of its own.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(out); err != nil {

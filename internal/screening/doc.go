@@ -42,7 +42,7 @@
 //	x_mixed       1 when a party's or the vessel's name, or an item's
 //	              description, disguises a Latin word with look-alikes of
 //	              another script or invisible characters, or a name writes
-//	              digits for letters; weighed by list_hit
+//	              digits or a small l for letters; weighed by list_hit
 //	x_item        1 when an item falls in a controlled-item category
 //	x_mismatch    1 when an item's description names goods its HS code does not cover
 //	x_destination 1 when the destination or the end user's country is a destination

@@ -474,7 +474,7 @@ func vesselIdentity(imo string, e lists.Entry) Identity {
 // mixedScript returns 1 and what it found when a party's or the vessel's
 // name, or an item's description, disguises a Latin word with look-alike
 // letters of another script or invisible characters, or a name writes
-// digits for letters.
+// digits or a small l for letters.
 func mixedScript(d Declaration) (float64, []string) {
 	type text struct {
 		what, s string

@@ -4,12 +4,13 @@
 // characters that do not show (a zero-width space, a soft hyphen, a
 // right-to-left override), so that it reads the same to the eye and matches
 // nothing, or writes a name with digits for the letters they look like
-// ("K0MID"). [LookAlike] reads such a letter by its Unicode TR39 skeleton
-// (go.mau.fi/util/confusable), [Plain] reads a text's disguised words as
-// the Latin words they show, [AsLetters] a word's digits as letters, and
-// [Disguised] and [DisguisedName] say what disguised them, which is a risk
-// of its own: honest text neither mixes scripts inside a word nor hides
-// characters in one, and honest names do not spell with digits.
+// ("K0MID") or a small l for I ("KOMlD"). [LookAlike] reads such a letter
+// by its Unicode TR39 skeleton (go.mau.fi/util/confusable), [Plain] reads a
+// text's disguised words as the Latin words they show, [AsLetters] and
+// [Letters] read a name's digits and small l as letters, and [Disguised]
+// and [DisguisedName] say what disguised them, which is a risk of its own:
+// honest text neither mixes scripts inside a word nor hides characters in
+// one, and honest names do not spell with digits.
 //
 // The package takes and returns values.
 package glyphs
@@ -143,11 +144,12 @@ func Disguised(s string) (string, bool) {
 }
 
 // DisguisedName is Disguised for a name, which also must not write digits
-// for the letters they look like inside a word (see AsLetters): honest
-// names do not ("K0MID" for KOMID). Descriptions of goods may, where a
-// word such as Ti6Al4V or C4H8O is an alloy or a formula.
+// for the letters they look like inside a word, nor a small l for I among
+// capitals (see AsLetters): honest names do not ("K0MID", "KOMlD" for
+// KOMID). Descriptions of goods may, where a word such as Ti6Al4V or C4H8O
+// is an alloy or a formula.
 func DisguisedName(s string) (string, bool) {
-	return said(s, append(disguises(s), digits(s)...))
+	return said(s, append(disguises(s), spellings(s)...))
 }
 
 // said writes what disguises s, if anything.
@@ -193,40 +195,67 @@ func disguises(s string) []string {
 // 7 T and 8 B.
 var digitLetter = [10]byte{'o', 'i', 0, 'e', 'a', 's', 0, 't', 'b', 0}
 
-// AsLetters reads a word of ASCII letters and digits that writes digits for
-// the letters they look like ("K0MID", "T4NCH0N", "Commerc1al") as those
-// letters, in lower case, and reports whether it did. The word must begin
-// and end with a letter, every digit in it must look like a letter, no
-// three digits may stand in a row, and it must have three letters or more,
+// spelling is how a word of ASCII letters and digits writes characters for
+// the letters they look like.
+type spelling struct {
+	digits bool // digits for letters: K0MID, T4NCH0N, Commerc1al
+	smallL bool // a small l for I in a word of capitals: KOMlD
+}
+
+// spelt reads how a word writes characters for letters. Digits are letters
+// in a word that begins and ends with a letter, writes only digits that
+// look like letters, never three in a row, and has three letters or more
 // and more letters than digits: codes and numbers (A320, 7th, N488RC, B2B,
-// A1A) are read as written.
-func AsLetters(w string) (string, bool) {
+// A1A) are written as they read. A small l is I in a word whose other
+// letters are all capitals, two at least.
+func spelt(w string) spelling {
 	n := len(w)
-	if n < 3 || !isASCIILetter(w[0]) || !isASCIILetter(w[n-1]) {
-		return "", false
+	if n < 3 {
+		return spelling{}
 	}
-	digits, run := 0, 0
+	digits, run, upper, lower, ls := 0, 0, 0, 0, 0
+	okDigits := isASCIILetter(w[0]) && isASCIILetter(w[n-1])
 	for i := 0; i < n; i++ {
 		switch c := w[i]; {
 		case '0' <= c && c <= '9':
-			if digitLetter[c-'0'] == 0 || run == 2 {
-				return "", false
-			}
-			digits++
 			run++
-		case !isASCIILetter(c):
-			return "", false
+			digits++
+			okDigits = okDigits && digitLetter[c-'0'] != 0 && run < 3
+			continue
+		case c == 'l':
+			ls++
+		case 'a' <= c && c <= 'z':
+			lower++
+		case 'A' <= c && c <= 'Z':
+			upper++
 		default:
-			run = 0
+			return spelling{}
 		}
+		run = 0
 	}
-	if letters := n - digits; digits == 0 || letters < 3 || digits >= letters {
+	letters := n - digits
+	return spelling{
+		digits: digits > 0 && okDigits && letters >= 3 && digits < letters,
+		smallL: ls > 0 && lower == 0 && upper >= 2,
+	}
+}
+
+// AsLetters reads a word of ASCII letters and digits that writes digits for
+// the letters they look like ("K0MID", "T4NCH0N", "Commerc1al"), or a small
+// l for I among capitals ("KOMlD"), as those letters, in lower case, and
+// reports whether it did.
+func AsLetters(w string) (string, bool) {
+	sp := spelt(w)
+	if !sp.digits && !sp.smallL {
 		return "", false
 	}
 	b := []byte(strings.ToLower(w))
 	for i, c := range b {
-		if '0' <= c && c <= '9' {
+		switch {
+		case sp.digits && '0' <= c && c <= '9':
 			b[i] = digitLetter[c-'0']
+		case sp.smallL && w[i] == 'l':
+			b[i] = 'i'
 		}
 	}
 	return string(b), true
@@ -234,16 +263,54 @@ func AsLetters(w string) (string, bool) {
 
 func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
-// digits says which digits the words of s write for letters, if any.
-func digits(s string) []string {
-	var found []string
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || !isASCIILetter(byte(r)) && (r < '0' || r > '9') }) {
-		if _, ok := AsLetters(w); !ok {
+// asciiWords returns the words of s made of ASCII letters and digits.
+func asciiWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || !isASCIILetter(byte(r)) && (r < '0' || r > '9') })
+}
+
+// Letters returns s with each word that AsLetters reads written as the
+// letters it shows, in lower case, and s itself when it has none.
+func Letters(s string) string {
+	if !strings.ContainsAny(s, "0134578l") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && (isASCIILetter(s[j]) || '0' <= s[j] && s[j] <= '9') {
+			j++
+		}
+		if j == i {
+			i++
 			continue
 		}
+		if l, ok := AsLetters(s[i:j]); ok {
+			b.WriteString(s[last:i])
+			b.WriteString(l)
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// spellings says which characters the words of s write for letters, if
+// any.
+func spellings(s string) []string {
+	var found []string
+	for _, w := range asciiWords(s) {
+		sp := spelt(w)
 		for i := 0; i < len(w); i++ {
-			if c := w[i]; '0' <= c && c <= '9' {
+			switch c := w[i]; {
+			case sp.digits && '0' <= c && c <= '9':
 				found = append(found, fmt.Sprintf("%c for %c", c, digitLetter[c-'0']-'a'+'A'))
+			case sp.smallL && c == 'l':
+				found = append(found, "l for I")
 			}
 		}
 	}
@@ -251,7 +318,7 @@ func digits(s string) []string {
 		return nil
 	}
 	slices.Sort(found)
-	return []string{"writes digits for letters: " + strings.Join(slices.Compact(found), ", ")}
+	return []string{"writes characters for the letters they look like: " + strings.Join(slices.Compact(found), ", ")}
 }
 
 // Foreign returns the words of s written in another script than Latin,

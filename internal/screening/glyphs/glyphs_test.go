@@ -85,6 +85,7 @@ func TestForeign(t *testing.T) {
 func TestAsLetters(t *testing.T) {
 	for in, want := range map[string]string{
 		"K0MID": "komid", "T4NCH0N": "tanchon", "C0MM3RC14L": "commercial", "Commerc1al": "commercial", "M3HRAN": "mehran", "Nitr0jen": "nitrojen",
+		"KOMlD": "komid", "lRAN": "iran", "K0MlD": "komid",
 	} {
 		if got, ok := AsLetters(in); !ok || got != want {
 			t.Errorf("AsLetters(%q) = %q, %v, want %q", in, got, ok, want)
@@ -92,7 +93,7 @@ func TestAsLetters(t *testing.T) {
 	}
 	// Codes and numbers are read as written: a digit first or last, a
 	// digit that looks like no letter, or fewer than two letters a digit.
-	for _, in := range []string{"A320", "7th", "21st", "N488RC", "YV378T", "B2B", "K9", "3M", "KOMID", "A1A", "MiG29"} {
+	for _, in := range []string{"A320", "7th", "21st", "N488RC", "YV378T", "B2B", "K9", "3M", "KOMID", "A1A", "MiG29", "Komid", "Al", "McLEAN", "lA"} {
 		if got, ok := AsLetters(in); ok {
 			t.Errorf("AsLetters(%q) = %q, want it read as written", in, got)
 		}
@@ -101,10 +102,13 @@ func TestAsLetters(t *testing.T) {
 
 func TestDisguisedName(t *testing.T) {
 	got, ok := DisguisedName("T4NCH0N Commercial Bаnk")
-	if !ok || !strings.Contains(got, "writes digits for letters: 0 for O, 4 for A") || !strings.Contains(got, "Cyrillic а (U+0430) for A") {
+	if !ok || !strings.Contains(got, "writes characters for the letters they look like: 0 for O, 4 for A") || !strings.Contains(got, "Cyrillic а (U+0430) for A") {
 		t.Errorf("DisguisedName = %q, %v, want the digits and the look-alike named", got, ok)
 	}
-	for _, s := range []string{"Tanchon Commercial Bank", "7th of Tir Industries", "Airbus A320 Leasing", "3M Korea", "MSN 416", "Hai Xing 8"} {
+	if got, ok := DisguisedName("KOMlD"); !ok || !strings.Contains(got, "l for I") {
+		t.Errorf("DisguisedName(KOMlD) = %q, %v, want l for I", got, ok)
+	}
+	for _, s := range []string{"Tanchon Commercial Bank", "7th of Tir Industries", "Airbus A320 Leasing", "3M Korea", "MSN 416", "Hai Xing 8", "McLEAN Shipping"} {
 		if got, ok := DisguisedName(s); ok {
 			t.Errorf("DisguisedName(%q) = %q, want none", s, got)
 		}
@@ -112,5 +116,18 @@ func TestDisguisedName(t *testing.T) {
 	// A description of goods may write a formula or an alloy so.
 	if got, ok := Disguised("titanium alloy Ti6Al4V bar"); ok {
 		t.Errorf("Disguised(Ti6Al4V) = %q, want none", got)
+	}
+}
+
+func TestLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"T4NCH0N C0MMERCIAL BANK": "tanchon commercial BANK",
+		"KOMlD, Pyongyang":        "komid, Pyongyang",
+		"Tanchon Commercial Bank": "Tanchon Commercial Bank",
+		"Airbus A320 (MSN 416)":   "Airbus A320 (MSN 416)",
+	} {
+		if got := Letters(in); got != want {
+			t.Errorf("Letters(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -603,11 +603,6 @@ type folder struct {
 func (f *folder) flush() {
 	if len(f.buf) > 0 {
 		s := string(f.buf)
-		// Digits written for the letters they look like (K0MID) are
-		// those letters.
-		if l, ok := glyphs.AsLetters(s); ok {
-			s = l
-		}
 		// The Arabic article al- is written joined to its word: split it
 		// off a word of more than three letters, or of three when the
 		// word after it starts with an alef (الاحد, al-Ahad, whose alefs
@@ -733,6 +728,9 @@ func (f *folder) base(r rune) {
 // fold splits s into lower-case words of Latin letters and digits, without
 // diacritics, quotes or punctuation.
 func fold(s string) []word {
+	// Digits written for the letters they look like (K0MID), and a small
+	// l for I among capitals (KOMlD), are those letters.
+	s = glyphs.Letters(s)
 	var f folder
 	var buf [64]byte
 	f.buf = buf[:0]
