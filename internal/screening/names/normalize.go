@@ -50,7 +50,6 @@ type token struct {
 	vows    string  // the vowels that go with cons
 	bare    string  // the consonants of key alone, for words of abjad scripts
 	num     string  // the number the word is, in digits, or ""
-	code    bool    // letters and digits, as a registration or a model is (N488RC, A320)
 	w       float64 // weight in the score
 	letters uint32  // bit c-'a' set for each letter c of key; all set when key is not ASCII
 	groups  []uint16
@@ -59,6 +58,7 @@ type token struct {
 	abjad   bool // written in a script without vowels: compared by bare
 	initial bool // joined initials of given names, as J.-C. is
 	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
+	code    bool // letters and digits, as a registration or a model is (N488RC, A320)
 }
 
 func newToken(wd word, w float64) token {

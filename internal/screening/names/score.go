@@ -911,15 +911,15 @@ func similarity[A, B text](a A, b B) float64 {
 // two adjacent letters swapped counting as one edit (Jhon, John), as a
 // hand writing a name swaps them.
 func levenshtein[A, B text](a A, b B) int {
-	var rows [3][65]int
+	var rows [3][65]uint8 // distances of at most 64
 	prev2, prev, row := &rows[0], &rows[1], &rows[2]
 	for j := 0; j <= len(b); j++ {
-		prev[j] = j
+		prev[j] = uint8(j)
 	}
 	for i := 1; i <= len(a); i++ {
-		row[0] = i
+		row[0] = uint8(i)
 		for j := 1; j <= len(b); j++ {
-			cost := 1
+			var cost uint8 = 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
@@ -930,7 +930,7 @@ func levenshtein[A, B text](a A, b B) int {
 		}
 		prev2, prev, row = prev, row, prev2
 	}
-	return prev[len(b)]
+	return int(prev[len(b)])
 }
 
 // text is a string or a byte slice.
