@@ -361,8 +361,9 @@ func appendDeletes(keys []uint64, tag byte, k string) []uint64 {
 }
 
 // acronymKeys appends the keys under which an acronym and the name it
-// abbreviates meet: a one-word form under itself and its first letter with
-// each of the next three (KOMID: K with O, M or I), a longer form under its
+// abbreviates meet: a form of one word, legal forms aside (KOMID, TDG
+// Ltd.), under itself and its first letter with each of the next three
+// (KOMID: K with O, M or I), a longer form under its
 // initials and the first letters of its first two words (KM). The index
 // files one-word forms under tagOne and longer ones under tagMany; a query
 // looks a one-word form up under tagMany and a longer one under tagOne, so
@@ -373,7 +374,7 @@ func acronymKeys(keys []uint64, f *form, query bool) []uint64 {
 	if query {
 		one, many = many, one
 	}
-	if len(f.toks) == 1 && len(f.words) == 1 {
+	if len(f.toks) == 1 {
 		a := f.toks[0].text
 		if len(a) < 3 || len(a) > 10 || !isLetters(a) {
 			return keys
@@ -457,25 +458,8 @@ func (ix *Index) Search(q Query) []Hit {
 
 	s.best = s.best[:0]
 	for _, c := range s.top {
-		if c.w < cutoff*s.most {
-			continue
-		}
-		nm := &ix.names[c.id]
-		for fi := range qf {
-			sc := s.sc.compare(&qf[fi], &nm.f, nm.acro, nil)
-			if nm.weak {
-				sc = decimal.Round6(sc * weakFactor)
-			}
-			if sc < threshold && !(q.Related && s.sc.extends && sc >= least && ix.entries[nm.entry].Kind == lists.Entity) {
-				continue
-			}
-			i := slices.IndexFunc(s.best, func(b scored) bool { return b.entry == nm.entry })
-			switch {
-			case i < 0:
-				s.best = append(s.best, scored{nm.entry, c.id, fi, sc})
-			case ix.better(sc, c.id, s.best[i]):
-				s.best[i] = scored{nm.entry, c.id, fi, sc}
-			}
+		if c.w >= cutoff*s.most {
+			ix.score(s, qf, c, threshold, least, q.Related)
 		}
 	}
 	slices.SortFunc(s.best, func(a, b scored) int {
@@ -496,6 +480,29 @@ func (ix *Index) Search(q Query) []Hit {
 		hits[i] = h
 	}
 	return hits
+}
+
+// score scores a shortlisted name against each query form and keeps it in
+// s.best as its entry's hit when it reaches the threshold, or least when it
+// extends a listed organisation's name and related names are asked for.
+func (ix *Index) score(s *search, qf []form, c short, threshold, least float64, related bool) {
+	nm := &ix.names[c.id]
+	for fi := range qf {
+		sc := s.sc.compare(&qf[fi], &nm.f, nm.acro, nil)
+		if nm.weak {
+			sc = decimal.Round6(sc * weakFactor)
+		}
+		if sc < threshold && !(related && s.sc.extends && sc >= least && ix.entries[nm.entry].Kind == lists.Entity) {
+			continue
+		}
+		i := slices.IndexFunc(s.best, func(b scored) bool { return b.entry == nm.entry })
+		switch {
+		case i < 0:
+			s.best = append(s.best, scored{nm.entry, c.id, fi, sc})
+		case ix.better(sc, c.id, s.best[i]):
+			s.best[i] = scored{nm.entry, c.id, fi, sc}
+		}
+	}
 }
 
 // better reports whether name id scoring sc is a better hit for its entry
@@ -535,8 +542,12 @@ func (ix *Index) gather(s *search, qf []form) {
 	}
 	// visit adds w times the key's rarity to each name with key k, once a
 	// group, and marks the query words in bits as shared with it, exactly or
-	// within an edit.
+	// within an edit; visitSized only to names of least words or more.
+	var visitSized func(k uint64, w float32, bits uint32, fuzzy bool, least uint8) int
 	visit := func(k uint64, w float32, bits uint32, fuzzy bool) int {
+		return visitSized(k, w, bits, fuzzy, 0)
+	}
+	visitSized = func(k uint64, w float32, bits uint32, fuzzy bool, least uint8) int {
 		p := ix.post[k]
 		if len(p) == 0 {
 			return 0
@@ -547,6 +558,9 @@ func (ix *Index) gather(s *search, qf []form) {
 		}
 		w *= idf(len(p))
 		for _, id := range p {
+			if ix.size[id] < least {
+				continue
+			}
 			if fuzzy {
 				s.fuzzy[id] |= bits
 			} else {
@@ -596,6 +610,18 @@ func (ix *Index) gather(s *search, qf []form) {
 				visit(hash(tagBare, t.bare), w, bit(0), false)
 			}
 			df := visit(hash(tagWord, t.key), w, bit(0), false)
+			// A name of one short word is compared as written (see
+			// newForm), so that SHIG is not SIG; a listed name of more
+			// words that has the word is filed under its folded key:
+			// "Sepah" must reach Bank Sepah, and "Litia Company", whose
+			// legal form is left out, Letia Company.
+			folded := key(spelling(t.text))
+			if folded == t.key {
+				folded = ""
+			}
+			if folded != "" {
+				visitSized(hash(tagWord, folded), w, bit(0), false, 2)
+			}
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
 			}

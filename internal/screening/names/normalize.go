@@ -825,6 +825,15 @@ func key(w string) string {
 		}
 		two := true
 		switch {
+		case c == 'x':
+			// X is ks, as transliterations from Russian write it
+			// (Eksport, Export; Aleksandr, Alexander).
+			put('g')
+			put('s')
+			continue
+		case c == 'd' && (d == 'j' || d == 'z' && i+2 < n && w[i+2] == 'h'):
+			// Dzh and the French dj are j (Yunidzhet, Unijet; Djamel).
+			continue
 		case (c == 'c' || c == 'z') && d == 'h':
 			put('j')
 		case c == 's' && d == 'h':
