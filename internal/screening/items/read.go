@@ -4,6 +4,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // An evader who misspells a controlled item by a letter ("amonium
@@ -27,6 +28,21 @@ func phrases(re *syntax.Regexp) []pair {
 		for i := 0; i+1 < len(ws); i++ {
 			if isWord(ws[i]) && isWord(ws[i+1]) && len(ws[i]) >= minWord && len(ws[i+1]) >= minWord {
 				out = append(out, pair{ws[i], ws[i+1]})
+			}
+		}
+	}
+	return out
+}
+
+// phraseWords returns the words, of more than minWord letters and digits,
+// of the phrases a pattern's tree matches: the words two words written
+// apart may be (see reread), a formula among them (NH4-ClO4).
+func phraseWords(re *syntax.Regexp) []string {
+	var out []string
+	for _, s := range strs(re) {
+		for _, w := range strings.Fields(s) {
+			if len(w) > minWord && !strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+				out = append(out, w)
 			}
 		}
 	}
@@ -96,30 +112,59 @@ func strs(re *syntax.Regexp) []string {
 	return []string{""}
 }
 
-// reread returns the description with each word one letter from a word of
-// a controlled phrase, beside the phrase's other word written exactly, as
-// that word, and says which, as in "amonium as ammonium"; "" when there is
-// none.
-func (r *Rules) reread(desc string) (string, string) {
+// reread returns the description as a reader at the post reads it, and
+// says what it read otherwise, as in "amonium as ammonium"; "" when it
+// reads nothing otherwise. It reads plain, the description before its
+// punctuation is spaced (see spaced), in three ways, each tied to the
+// words of the controlled phrases:
+//
+//   - a noun and the word before it in a phrase, written in catalogue
+//     order with a comma between them, in the phrase's order ("motor,
+//     rocket" as rocket motor);
+//   - two words that together are a word of a phrase, and neither alone,
+//     as that word ("per chlorate" as perchlorate, "pre-preg" as prepreg);
+//   - a word one letter from a word of a phrase, or written with a full
+//     stop after it and starting that word (amm.), beside the phrase's
+//     other word written exactly, as that word.
+func (r *Rules) reread(plain string) (string, string) {
 	if len(r.firsts) == 0 {
 		return "", ""
 	}
-	lower := strings.Fields(strings.ToLower(desc))
-	var words []string // as written, once a word is read again
+	words, comma, stop := split(plain)
+	lower := make([]string, len(words))
+	for i, w := range words {
+		lower[i] = strings.ToLower(w)
+	}
 	var said []string
-	fix := func(i int, to string) {
-		if words == nil {
-			words = strings.Fields(desc)
+	for i := 0; i+1 < len(lower); i++ {
+		if comma[i] && slices.Contains(r.seconds[lower[i+1]], lower[i]) {
+			said = append(said, words[i]+", "+words[i+1]+" as "+lower[i+1]+" "+lower[i])
+			words[i], words[i+1] = lower[i+1], lower[i]
+			lower[i], lower[i+1] = lower[i+1], lower[i]
+			stop[i], stop[i+1] = false, false
+			i++
 		}
-		said = append(said, words[i]+" as "+to)
-		words[i], lower[i] = to, to
+	}
+	for i := 0; i+1 < len(lower); i++ {
+		if j := lower[i] + lower[i+1]; r.whole[j] && !r.whole[lower[i]] && !r.whole[lower[i+1]] {
+			said = append(said, words[i]+" "+words[i+1]+" as "+j)
+			words = slices.Delete(words, i+1, i+2)
+			lower = slices.Delete(lower, i+1, i+2)
+			stop = slices.Delete(stop, i, i+1)
+			words[i], lower[i] = j, j
+		}
 	}
 	for i := 0; i+1 < len(lower); i++ {
 		a, b := lower[i], lower[i+1]
-		if f, ok := r.nearFirst(a, b); ok {
-			fix(i, f)
-		} else if s, ok := r.nearSecond(a, b); ok {
-			fix(i+1, s)
+		if slices.Contains(r.firsts[b], a) {
+			continue // a phrase as written
+		}
+		if f, ok := r.nearFirst(a, b, stop[i]); ok {
+			said = append(said, words[i]+" as "+f)
+			words[i], lower[i] = f, f
+		} else if s, ok := r.nearSecond(a, b, stop[i+1]); ok {
+			said = append(said, words[i+1]+" as "+s)
+			words[i+1], lower[i+1] = s, s
 		}
 	}
 	if said == nil {
@@ -128,26 +173,60 @@ func (r *Rules) reread(desc string) (string, string) {
 	return strings.Join(words, " "), strings.Join(said, ", ")
 }
 
-// nearFirst returns the first word of a phrase whose second is b and whose
-// first is a letter from a.
-func (r *Rules) nearFirst(a, b string) (string, bool) {
-	for _, f := range r.firsts[b] {
-		if near(a, f) {
-			return f, true
+// split returns the words of a description as spaced reads them, and for
+// each whether a comma or a full stop follows it before the next word.
+func split(plain string) (words []string, comma, stop []bool) {
+	start := -1
+	for i, c := range plain + " " {
+		if !separator(c) && !unicode.IsSpace(c) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			words = append(words, plain[start:i])
+			comma, stop = append(comma, false), append(stop, false)
+			start = -1
+		}
+		if n := len(words); n > 0 && !comma[n-1] && !stop[n-1] {
+			comma[n-1] = c == ','
+			stop[n-1] = c == '.'
 		}
 	}
-	return "", false
+	return words, comma, stop
+}
+
+// nearFirst returns the first word of a phrase whose second is b and whose
+// first is a letter from a, or starts with a written with a full stop
+// after it.
+func (r *Rules) nearFirst(a, b string, stopped bool) (string, bool) {
+	return nearest(a, r.firsts[b], stopped)
+}
+
+// nearest returns the longest of the words ws that a is a letter from, or
+// that a starts written with a full stop after it.
+func nearest(a string, ws []string, stopped bool) (string, bool) {
+	best := ""
+	for _, w := range ws {
+		if len(w) > len(best) && (near(a, w) || stopped && abbreviates(a, w)) {
+			best = w
+		}
+	}
+	return best, best != ""
 }
 
 // nearSecond returns the second word of a phrase whose first is a and whose
-// second is a letter from b.
-func (r *Rules) nearSecond(a, b string) (string, bool) {
-	for _, s := range r.seconds[a] {
-		if near(b, s) {
-			return s, true
-		}
-	}
-	return "", false
+// second is a letter from b, or starts with b written with a full stop
+// after it.
+func (r *Rules) nearSecond(a, b string, stopped bool) (string, bool) {
+	return nearest(b, r.seconds[a], stopped)
+}
+
+// abbreviates reports whether a, of three letters or more, is the start of
+// the longer word b, as an abbreviation is (amm. for ammonium).
+func abbreviates(a, b string) bool {
+	return len(a) >= 3 && len(a) < len(b) && strings.HasPrefix(b, a)
 }
 
 // near reports whether a is one edit from b, which is at least minWord

@@ -27,9 +27,9 @@ type Match struct {
 	// rules of the MTCR Annex and the UN Register that a category's source
 	// cites, as in "MTCR 3.A.1" or "UN Register VII".
 	Item string `json:"item,omitempty"`
-	// Read says which words of the description were read as the words of
-	// a controlled phrase they are a letter from, when the rule fired only
-	// so, as in "amonium as ammonium".
+	// Read says which words of the description were read otherwise, as
+	// the words of a controlled phrase, when the rule fired only so, as in
+	// "amonium as ammonium" or "Motor, rocket as rocket motor".
 	Read string `json:"read,omitempty"`
 }
 
@@ -42,8 +42,10 @@ type Match struct {
 type Rules struct {
 	cats []categoryRules
 	// The consecutive words of the phrases the patterns match (see
-	// reread): the first words by the second, and the second by the first.
+	// reread): the first words by the second, and the second by the first;
+	// and their words of more than minWord letters.
 	firsts, seconds map[string][]string
+	whole           map[string]bool
 }
 
 type categoryRules struct {
@@ -58,6 +60,7 @@ type pattern struct {
 	re      *regexp.Regexp
 	needles []string // lower-case ASCII; nil when no such set is known
 	pairs   []pair   // consecutive words of the phrases it matches
+	words   []string // the words of the phrases it matches (see phraseWords)
 }
 
 // Compile compiles the controlled-item categories of spec: each category's
@@ -66,7 +69,7 @@ type pattern struct {
 // Patterns that do not compile (agreement validation rejects them) never
 // match.
 func Compile(spec *agreement.Spec) *Rules {
-	r := &Rules{firsts: map[string][]string{}, seconds: map[string][]string{}}
+	r := &Rules{firsts: map[string][]string{}, seconds: map[string][]string{}, whole: map[string]bool{}}
 	var pairs []pair
 	for _, c := range spec.Items {
 		cr := categoryRules{id: c.ID, annex: annexRules(c.Source.MTCR, c.Source.UNRegister)}
@@ -81,10 +84,16 @@ func Compile(spec *agreement.Spec) *Rules {
 		r.cats = append(r.cats, cr)
 		for _, p := range cr.patterns {
 			pairs = append(pairs, p.pairs...)
+			for _, w := range p.words {
+				r.whole[w] = true
+			}
 		}
 		for _, a := range cr.annex {
 			if a.pat != nil {
 				pairs = append(pairs, a.pat.pairs...)
+				for _, w := range a.pat.words {
+					r.whole[w] = true
+				}
 			}
 		}
 	}
@@ -110,7 +119,7 @@ func newPattern(p string) *pattern {
 	if err != nil {
 		return nil
 	}
-	return &pattern{text: p, re: re, needles: required(tree), pairs: phrases(tree)}
+	return &pattern{text: p, re: re, needles: required(tree), pairs: phrases(tree), words: phraseWords(tree)}
 }
 
 // separate rewrites a pattern's tree for descriptions whose words are
@@ -224,15 +233,17 @@ func (p *pattern) find(desc, lower string) []int {
 // words apart by single spaces (spaced): a controlled item written with a
 // look-alike letter of another script, an invisible character inside a
 // word, or other separators between words ("ammonium_perchlorate") still
-// matches, and Matched quotes it so read. A word a letter from a word of a
-// controlled phrase, beside the phrase's other word, is read as that word
-// too (see reread): the rules that fire only so come after the others of
-// their category, with Read saying what was read.
+// matches, and Matched quotes it so read. The description is read again as
+// a reader at the post reads it (see reread: catalogue order, words split
+// or cut short, a word a letter from a word of a controlled phrase): the
+// rules that fire only so come after the others of their category, with
+// Read saying what was read.
 func (r *Rules) Classify(desc, hs string) []Match {
-	desc = spaced(glyphs.Plain(desc))
+	plain := glyphs.Plain(desc)
+	desc = spaced(plain)
 	code := hsDigits(hs)
 	ms := r.classify(desc, code)
-	if again, read := r.reread(desc); read != "" {
+	if again, read := r.reread(plain); read != "" {
 		for _, m := range r.classify(again, code) {
 			if !slices.ContainsFunc(ms, func(x Match) bool { return x.Category == m.Category && x.Rule == m.Rule }) {
 				m.Read = read

@@ -291,6 +291,35 @@ func TestReread(t *testing.T) {
 	}
 }
 
+// TestRereadWays plays the evader who writes a controlled phrase as a
+// catalogue does, splits or abbreviates its words, and checks that each is
+// read as the phrase and says how; a word cut short without a full stop,
+// or an ordinary noun in catalogue order, is not.
+func TestRereadWays(t *testing.T) {
+	r := Compile(israelDPRK(t))
+	for _, c := range []struct{ desc, item, read string }{
+		{"Motor, rocket, solid propellant", "MTCR 2.A.1.c", "Motor, rocket as rocket motor"},
+		{"Perchlorate, ammonium, 200 micron", "MTCR 4.C.4.b", "Perchlorate, ammonium as ammonium perchlorate"},
+		{"Ammonium per chlorate", "MTCR 4.C.4.b", "per chlorate as perchlorate"},
+		{"Pre-preg, carbon fibre", "MTCR 6.C.1", "Pre preg as prepreg"},
+		{"NH4-ClO4, 25 kg drums", "MTCR 4.C.4.b", "NH4 ClO4 as nh4clo4"},
+		{"Amm. perchlorate", "MTCR 4.C.4.b", "Amm as ammonium"},
+		{"Ammonium perchl., 200 micron", "MTCR 4.C.4.b", "perchl as perchlorate"},
+	} {
+		ms := r.Classify(c.desc, "382490")
+		if !slices.ContainsFunc(ms, func(m Match) bool { return m.Item == c.item && m.Read == c.read }) {
+			t.Errorf("Classify(%q) = %+v, want %s read as %q", c.desc, ms, c.item, c.read)
+		}
+	}
+	for _, desc := range []string{"Amm perchlorate", "Engine, pocket", "Chlorate, per drum", "Motor vehicles, rocket blue"} {
+		for _, m := range r.Classify(desc, "382490") {
+			if m.Read != "" {
+				t.Errorf("Classify(%q) reads %q: %+v", desc, m.Read, m)
+			}
+		}
+	}
+}
+
 func TestNear(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
