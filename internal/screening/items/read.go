@@ -130,27 +130,26 @@ func (r *Rules) reread(plain string) (string, string) {
 	if len(r.firsts) == 0 {
 		return "", ""
 	}
-	words, comma, stop := split(plain)
-	lower := make([]string, len(words))
-	for i, w := range words {
-		lower[i] = strings.ToLower(w)
-	}
+	words, lower, comma, stop := split(plain)
 	var said []string
 	for i := 0; i+1 < len(lower); i++ {
-		if comma[i] && slices.Contains(r.seconds[lower[i+1]], lower[i]) {
+		if comma&(1<<i) != 0 && slices.Contains(r.seconds[lower[i+1]], lower[i]) {
 			said = append(said, words[i]+", "+words[i+1]+" as "+lower[i+1]+" "+lower[i])
 			words[i], words[i+1] = lower[i+1], lower[i]
 			lower[i], lower[i+1] = lower[i+1], lower[i]
-			stop[i], stop[i+1] = false, false
+			stop &^= 3 << i
 			i++
 		}
 	}
 	for i := 0; i+1 < len(lower); i++ {
+		if !r.heads[lower[i]] {
+			continue
+		}
 		if j := lower[i] + lower[i+1]; r.whole[j] && !r.whole[lower[i]] && !r.whole[lower[i+1]] {
 			said = append(said, words[i]+" "+words[i+1]+" as "+j)
 			words = slices.Delete(words, i+1, i+2)
 			lower = slices.Delete(lower, i+1, i+2)
-			stop = slices.Delete(stop, i, i+1)
+			stop = stop&(1<<i-1) | stop>>1&^(1<<i-1) // the joined word's stop is its second's
 			words[i], lower[i] = j, j
 		}
 	}
@@ -159,10 +158,10 @@ func (r *Rules) reread(plain string) (string, string) {
 		if slices.Contains(r.firsts[b], a) {
 			continue // a phrase as written
 		}
-		if f, ok := r.nearFirst(a, b, stop[i]); ok {
+		if f, ok := r.nearFirst(a, b, stop&(1<<i) != 0); ok {
 			said = append(said, words[i]+" as "+f)
 			words[i], lower[i] = f, f
-		} else if s, ok := r.nearSecond(a, b, stop[i+1]); ok {
+		} else if s, ok := r.nearSecond(a, b, stop&(1<<(i+1)) != 0); ok {
 			said = append(said, words[i+1]+" as "+s)
 			words[i+1], lower[i+1] = s, s
 		}
@@ -173,28 +172,48 @@ func (r *Rules) reread(plain string) (string, string) {
 	return strings.Join(words, " "), strings.Join(said, ", ")
 }
 
-// split returns the words of a description as spaced reads them, and for
-// each whether a comma or a full stop follows it before the next word.
-func split(plain string) (words []string, comma, stop []bool) {
-	start := -1
-	for i, c := range plain + " " {
+// split returns the words of a description as spaced reads them, in lower
+// case too, and, one bit a word for the first 64, whether a comma or a full
+// stop follows it before the next word.
+func split(plain string) (words, lower []string, comma, stop uint64) {
+	low := strings.ToLower(plain)
+	same := len(low) == len(plain) // the case folded byte for byte
+	words, lower = make([]string, 0, 16), make([]string, 0, 16)
+	start, sep := -1, false
+	end := func(i int) {
+		w := plain[start:i]
+		words = append(words, w)
+		if same {
+			lower = append(lower, low[start:i])
+		} else {
+			lower = append(lower, strings.ToLower(w))
+		}
+		start = -1
+	}
+	for i, c := range plain {
 		if !separator(c) && !unicode.IsSpace(c) {
 			if start < 0 {
-				start = i
+				start, sep = i, false
 			}
 			continue
 		}
 		if start >= 0 {
-			words = append(words, plain[start:i])
-			comma, stop = append(comma, false), append(stop, false)
-			start = -1
+			end(i)
 		}
-		if n := len(words); n > 0 && !comma[n-1] && !stop[n-1] {
-			comma[n-1] = c == ','
-			stop[n-1] = c == '.'
+		if n := len(words); n > 0 && n <= 64 && !sep {
+			sep = c != ' '
+			switch c {
+			case ',':
+				comma |= 1 << (n - 1)
+			case '.':
+				stop |= 1 << (n - 1)
+			}
 		}
 	}
-	return words, comma, stop
+	if start >= 0 {
+		end(len(plain))
+	}
+	return words, lower, comma, stop
 }
 
 // nearFirst returns the first word of a phrase whose second is b and whose

@@ -43,9 +43,9 @@ type Rules struct {
 	cats []categoryRules
 	// The consecutive words of the phrases the patterns match (see
 	// reread): the first words by the second, and the second by the first;
-	// and their words of more than minWord letters.
+	// their words of more than minWord letters, and those words' starts.
 	firsts, seconds map[string][]string
-	whole           map[string]bool
+	whole, heads    map[string]bool
 }
 
 type categoryRules struct {
@@ -69,7 +69,7 @@ type pattern struct {
 // Patterns that do not compile (agreement validation rejects them) never
 // match.
 func Compile(spec *agreement.Spec) *Rules {
-	r := &Rules{firsts: map[string][]string{}, seconds: map[string][]string{}, whole: map[string]bool{}}
+	r := &Rules{firsts: map[string][]string{}, seconds: map[string][]string{}, whole: map[string]bool{}, heads: map[string]bool{}}
 	var pairs []pair
 	for _, c := range spec.Items {
 		cr := categoryRules{id: c.ID, annex: annexRules(c.Source.MTCR, c.Source.UNRegister)}
@@ -101,6 +101,11 @@ func Compile(spec *agreement.Spec) *Rules {
 	for _, p := range slices.Compact(pairs) {
 		r.firsts[p.second] = append(r.firsts[p.second], p.first)
 		r.seconds[p.first] = append(r.seconds[p.first], p.second)
+	}
+	for w := range r.whole {
+		for i := 1; i < len(w); i++ {
+			r.heads[w[:i]] = true
+		}
 	}
 	return r
 }
