@@ -29,7 +29,14 @@ type annexRule struct {
 // heading that covers much besides the item is narrowed by a pattern; a
 // subheading that names the item (8411.11, 8411.12: turbojets and
 // turbofans) is enough alone, and the inspector checks the Annex's
-// parameters (range, payload, thrust, particle size) at the post.
+// parameters (range, payload, thrust, particle size) at the post. The
+// chemicals are read by their CAS Registry Numbers too, which trade papers
+// give beside or instead of a name, and ammonium perchlorate by its CAS
+// index name (perchloric acid, ammonium salt): hydrazine 302-01-2, UDMH
+// 57-14-7, MMH 60-34-4, dinitrogen tetroxide 10544-72-6, ammonium
+// perchlorate 7790-98-9, ammonium dinitramide 140456-78-6, RDX 121-82-4, HMX
+// 2691-41-0, CL-20 135285-90-4, hydrazinium nitroformate 20773-28-8, HTPB
+// 69102-90-5 (TestCASNumbers checks their check digits).
 var mtcrAnnex = []annexRule{
 	{"1.A.1", "complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", nil,
 		`ballistic missile|space launch vehicle|satellite launch vehicle|sounding rocket|carrier rocket|\b(scud|rodong|ro-dong|nodong|no-dong|hwasong|musudan|taepodong|unha|shahab|ghadr|sejjil|khorramshahr)\b`},
@@ -53,15 +60,15 @@ var mtcrAnnex = []annexRule{
 	{"3.B.3", "flow-forming machines", nil, `flow[- ]?form(ing)? machine|flow[- ]?forming|spin[- ]?forming machine|shear[- ]spinning`},
 	{"4.B.3", "propellant production equipment: mixers and mills", nil, `(batch|continuous|propellant) mixer|fluid energy mill`},
 	{"4.C.1", "composite and double-base propellants", nil, `composite propellant|double[- ]base propellant|solid propellant|rocket propellant`},
-	{"4.C.2.a", "hydrazine", nil, `\bhydrazine\b`},
-	{"4.C.2.b", "hydrazine derivatives: UDMH, MMH", nil, `\budmh\b|dimethyl[- ]?hydrazine|\bmmh\b|monomethyl[- ]?hydrazine`},
+	{"4.C.2.a", "hydrazine", nil, `\bhydrazine\b|\b302-01-2\b`},
+	{"4.C.2.b", "hydrazine derivatives: UDMH, MMH", nil, `\budmh\b|dimethyl[- ]?hydrazine|\bmmh\b|monomethyl[- ]?hydrazine|\b(57-14-7|60-34-4)\b`},
 	{"4.C.2.c", "aluminium powder", []string{"7603"}, ""},
 	{"4.C.2.c", "aluminium powder", nil, `alumin(i)?um powder|powdered alumin(i)?um|spherical alumin(i)?um`},
 	{"4.C.2.d", "zirconium, beryllium, magnesium and boron powders", nil, `(zirconium|beryllium|magnesium|boron) powder`},
-	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|\bn2o4\b|red fuming nitric acid|\bi?rfna\b|mixed oxides of nitrogen`},
-	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat(e)?|perchlorate of ammonium|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hydrazinium nitroformate`},
+	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|\bn2o4\b|red fuming nitric acid|\bi?rfna\b|mixed oxides of nitrogen|\b10544-72-6\b`},
+	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat(e)?|perchlorate of ammonium|perchloric acid,? ammonium salt|ammonium salt of perchloric acid|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hydrazinium nitroformate|\b(7790-98-9|140456-78-6|121-82-4|2691-41-0|135285-90-4|20773-28-8)\b`},
 	{"4.C.4.b", "solid oxidisers: perchlorates under HS 2829.90", []string{"282990"}, `perchlorate`},
-	{"4.C.5", "polymeric binders: HTPB, CTPB", nil, `\b(htpb|ctpb)\b|(hydroxyl|carboxyl)[- ]terminated polybutadiene`},
+	{"4.C.5", "polymeric binders: HTPB, CTPB", nil, `\b(htpb|ctpb)\b|(hydroxyl|carboxyl)[- ]terminated polybutadiene|\b69102-90-5\b`},
 	{"6.B.1", "filament winding, fibre placement and tape laying machines", nil, `filament[- ]?winding|fib(er|re)[- ]placement|tape[- ]laying`},
 	{"6.C.1", "resin-impregnated fibre prepregs", nil, `prepreg|pre-?impregnated`},
 	{"6.C.8", "maraging steel", nil, `maraging`},

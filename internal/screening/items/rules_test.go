@@ -3,6 +3,7 @@ package items
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -361,4 +362,34 @@ func TestRereadNomenclature(t *testing.T) {
 		pairs += len(fs)
 	}
 	t.Logf("%d descriptions, %d rules fired, %d pairs of words read through a letter", len(nom.desc), fired, pairs)
+}
+
+// TestCASNumbers checks the check digit of every CAS Registry Number the
+// control lists' patterns name, so that a mistyped number, which would
+// match nothing, cannot hide, and that a description giving one alone falls
+// in the item's category.
+func TestCASNumbers(t *testing.T) {
+	cas := regexp.MustCompile(`(\d{2,7})-(\d{2})-(\d)\b`)
+	r := Compile(israelDPRK(t))
+	n := 0
+	for _, a := range mtcrAnnex {
+		for _, m := range cas.FindAllStringSubmatch(a.pattern, -1) {
+			n++
+			digits := m[1] + m[2]
+			sum := 0
+			for i := range len(digits) {
+				sum += (i + 1) * int(digits[len(digits)-1-i]-'0')
+			}
+			if want := int(m[3][0] - '0'); sum%10 != want {
+				t.Errorf("MTCR %s: CAS %s has check digit %d, want %d", a.item, m[0], want, sum%10)
+			}
+			desc := "Chemical, CAS " + m[0] + ", 25 kg drums"
+			if !slices.ContainsFunc(r.Classify(desc, "382490"), func(x Match) bool { return x.Item == "MTCR "+a.item }) {
+				t.Errorf("%q falls in no MTCR %s", desc, a.item)
+			}
+		}
+	}
+	if n < 11 {
+		t.Errorf("%d CAS numbers in the patterns, want 11", n)
+	}
 }
