@@ -136,6 +136,8 @@ func TestCases(t *testing.T) {
 		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
 		// Belarusian and Russian spellings of one given name.
 		{"Siarhei", "Siarhei Lavonik", "Sergey Lavonik", true, "siarhei ~ sergey (nickname)"},
+		{"a Spanish nickname", "CHUY ORVALOS", "ORVALOS MENDEZ, Jesus", true, "chuy ~ jesus (nickname)"},
+		{"another Spanish nickname", "LALO ORVALOS", "ORVALOS MENDEZ, Jesus", false, ""},
 		{"Volha", "Volha Lavonik", "Olga Lavonik", true, ""},
 		{"another Slavic given name", "Siarhei Lavonik", "Pavel Lavonik", false, "names differ"},
 	} {

@@ -265,7 +265,24 @@ viktor victor viktar
 anthony tony antonio anton
 joseph joe josef
 francisco pancho paco
-jose pepe
+jose pepe chepe
+jesus chuy chucho
+eduardo lalo
+ignacio nacho
+guillermo memo
+alberto beto
+roberto beto
+guadalupe lupe
+antonio tono
+enrique quique kike
+rafael rafa
+alfonso poncho
+ramon moncho
+salvador chava
+manuel manolo
+rosario charo
+concepcion concha
+dolores lola
 `
 
 // common are family names and given-name parts so frequent among Korean and
