@@ -603,6 +603,11 @@ type folder struct {
 func (f *folder) flush() {
 	if len(f.buf) > 0 {
 		s := string(f.buf)
+		// Digits for letters in a word that letters of another script
+		// began (ذ0A is dh0a), which glyphs.Letters did not see whole.
+		if l, ok := glyphs.AsLetters(s); ok {
+			s = l
+		}
 		// The Arabic article al- is written joined to its word: split it
 		// off a word of more than three letters, or of three when the
 		// word after it starts with an alef (الاحد, al-Ahad, whose alefs
