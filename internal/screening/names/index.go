@@ -542,12 +542,12 @@ func (ix *Index) gather(s *search, qf []form) {
 	}
 	// visit adds w times the key's rarity to each name with key k, once a
 	// group, and marks the query words in bits as shared with it, exactly or
-	// within an edit; visitSized only to names of least words or more.
-	var visitSized func(k uint64, w float32, bits uint32, fuzzy bool, least uint8) int
+	// within an edit; visitSized only to names of least to most words.
+	var visitSized func(k uint64, w float32, bits uint32, fuzzy bool, least, most uint8) int
 	visit := func(k uint64, w float32, bits uint32, fuzzy bool) int {
-		return visitSized(k, w, bits, fuzzy, 0)
+		return visitSized(k, w, bits, fuzzy, 0, math.MaxUint8)
 	}
-	visitSized = func(k uint64, w float32, bits uint32, fuzzy bool, least uint8) int {
+	visitSized = func(k uint64, w float32, bits uint32, fuzzy bool, least, most uint8) int {
 		p := ix.post[k]
 		if len(p) == 0 {
 			return 0
@@ -558,7 +558,7 @@ func (ix *Index) gather(s *search, qf []form) {
 		}
 		w *= idf(len(p))
 		for _, id := range p {
-			if ix.size[id] < least {
+			if n := ix.size[id]; n < least || n > most {
 				continue
 			}
 			if fuzzy {
@@ -611,16 +611,16 @@ func (ix *Index) gather(s *search, qf []form) {
 			}
 			df := visit(hash(tagWord, t.key), w, bit(0), false)
 			// A name of one short word is compared as written (see
-			// newForm), so that SHIG is not SIG; a listed name of more
-			// words that has the word is filed under its folded key:
-			// "Sepah" must reach Bank Sepah, and "Litia Company", whose
-			// legal form is left out, Letia Company.
-			folded := key(spelling(t.text))
-			if folded == t.key {
-				folded = ""
-			}
-			if folded != "" {
-				visitSized(hash(tagWord, folded), w, bit(0), false, 2)
+			// newForm), so that SHIG is not SIG, and filed so: a query
+			// of one such word looks up its folded key among names of
+			// more words ("Sepah" must reach Bank Sepah), and a word of
+			// five letters or fewer of a longer query looks itself up
+			// among names of one word ("Reyco GmbH Germany", REYCO
+			// GMBH.).
+			if folded := key(spelling(t.text)); folded != t.key {
+				visitSized(hash(tagWord, folded), w, bit(0), false, 2, math.MaxUint8)
+			} else if t.text != t.key && len(t.text) <= 5 && len(f.toks) > 1 {
+				visitSized(hash(tagWord, t.text), w, bit(0), false, 1, 1)
 			}
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
