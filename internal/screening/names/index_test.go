@@ -323,8 +323,8 @@ func TestSearchFindsScored(t *testing.T) {
 			}
 		}
 	}
-	// 121 of 7,859 on 4 December 2026, from 167 of 7,861 before the cases
-	// above.
+	// 113 of 7,882 on 4 December 2026, from 167 of 7,861 before the cases
+	// above and X al-Din read as two words (see servantOf).
 	if n < 7000 || len(missed) > n/60 {
 		t.Errorf("%d of %d aliases that hit their entry's name hit nothing in a search: %v", len(missed), n, missed)
 	}

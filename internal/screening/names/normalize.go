@@ -1010,7 +1010,9 @@ func skipNG(k string, i int) int {
 // with its article, such a name would match the article to another al of
 // the name and leave its parts unmatched; written in one word, it would not
 // match the X of a name that leaves Abd out (Abdul Basir, Basir).
-// Abdullah and Abdallah stay one word.
+// Abdullah and Abdallah stay one word. So X al-Din, faith's X, is the two
+// words X and din however it is written: Safi al-Din, Safieddine and Safi
+// ad-Din are safi din, Badr al-Din and Badreddine badr din.
 func servantOf(ws []word) []word {
 	out := ws[:0:0]
 	for i := 0; i < len(ws); i++ {
@@ -1027,6 +1029,25 @@ func servantOf(ws []word) []word {
 			// عبدالمنان: Abd, its article and X in one word.
 			out = append(out, word{s: "abd", abjad: true})
 			w.s = w.s[3:]
+		}
+		if !w.abjad && articles[w.s] && i+1 < len(ws) && !ws[i+1].abjad && dinWords[ws[i+1].s] {
+			continue // Safi al-Din: the article of din
+		}
+		if !w.abjad && dinWords[w.s] {
+			w.s = "din"
+		}
+		if !w.abjad {
+			for _, sfx := range dinSuffixes {
+				if stem := strings.TrimSuffix(w.s, sfx); len(stem) >= 3 && stem != w.s {
+					// Safieddine, Badreddine, Nooruddin: X and din.
+					out = append(out, word{s: stem}, word{s: "din"})
+					w.s = ""
+					break
+				}
+			}
+			if w.s == "" {
+				continue
+			}
 		}
 		if !w.abjad {
 			for _, p := range abdPrefixes {
@@ -1049,5 +1070,10 @@ func servantOf(ws []word) []word {
 var (
 	abdWords    = map[string]bool{"abd": true, "abdul": true, "abdel": true, "abdal": true, "abdol": true, "abdoul": true, "abdur": true, "abdus": true}
 	abdPrefixes = []string{"abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdus"}
+	// dinWords are the spellings of din (faith) in a name of the form X
+	// al-Din, and dinSuffixes its endings when the name is one word, the
+	// article's l assimilated or not (Safieddine, Nooruddin, Badruddeen).
+	dinWords    = map[string]bool{"din": true, "dine": true, "deen": true, "dean": true, "dien": true}
+	dinSuffixes = []string{"eddine", "eddin", "eddeen", "uddin", "uddine", "uddeen", "addin", "iddin", "oddin", "aldin", "ul din", "uldin", "ud-din"}
 	articles    = map[string]bool{"al": true, "el": true, "ul": true, "ar": true, "ur": true, "as": true, "us": true, "ad": true, "ud": true, "an": true, "un": true, "az": true, "at": true, "ash": true}
 )
