@@ -557,8 +557,9 @@ func (ix *Index) gather(s *search, qf []form) {
 			return len(p)
 		}
 		w *= idf(len(p))
+		sized := least > 0 || most < math.MaxUint8
 		for _, id := range p {
-			if n := ix.size[id]; n < least || n > most {
+			if sized && (ix.size[id] < least || ix.size[id] > most) {
 				continue
 			}
 			if fuzzy {

@@ -405,7 +405,7 @@ func classOf(w string) class {
 			if w[0] == l[0] {
 				edits = 2
 			}
-			if levenshtein(w, l) <= edits {
+			if withinEdits(w, l, edits) {
 				return legal
 			}
 		}

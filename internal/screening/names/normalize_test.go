@@ -1,6 +1,7 @@
 package names
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -171,6 +172,25 @@ func TestServantOf(t *testing.T) {
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestWithinEdits checks the banded count against the whole one on words
+// drawn from a small alphabet, so that near misses are many.
+func TestWithinEdits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = "abcde"[rng.IntN(5)]
+		}
+		return string(b)
+	}
+	for range 200000 {
+		a, b, k := word(), word(), rng.IntN(4)
+		if got, want := withinEdits(a, b, k), levenshtein(a, b) <= k; got != want {
+			t.Fatalf("withinEdits(%q, %q, %d) = %v, want %v (distance %d)", a, b, k, got, want, levenshtein(a, b))
 		}
 	}
 }

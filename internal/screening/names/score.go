@@ -758,7 +758,7 @@ func sim(a, b *token) float64 {
 		return 0
 	}
 	s := similarity(a.key, b.key)
-	if n := max(len(a.key), len(b.key)); s >= minSim && n <= 64 && levenshtein(a.key, b.key) > maxEdits(n) {
+	if n := max(len(a.key), len(b.key)); s >= minSim && n <= 64 && !withinEdits(a.key, b.key, maxEdits(n)) {
 		return 0
 	}
 	return s
@@ -931,6 +931,57 @@ func levenshtein[A, B text](a A, b B) int {
 		prev2, prev, row = prev, row, prev2
 	}
 	return int(prev[len(b)])
+}
+
+// withinEdits reports whether the edit distance of a and b, at most 64
+// bytes each and counted as levenshtein counts it, is at most k: only the
+// cells within k of the diagonal are computed, and a row whose cells all
+// exceed k ends the count.
+func withinEdits(a, b string, k int) bool {
+	la, lb := len(a), len(b)
+	if la-lb > k || lb-la > k {
+		return false
+	}
+	const far = 200 // more than any k; far+1 still fits a byte
+	var rows [3][65]uint8
+	prev2, prev, row := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= lb; j++ {
+		prev[j] = far
+		if j <= k {
+			prev[j] = uint8(j)
+		}
+	}
+	for i := 1; i <= la; i++ {
+		lo, hi := max(1, i-k), min(lb, i+k)
+		row[0] = far
+		if i <= k {
+			row[0] = uint8(i)
+		}
+		if lo > 1 {
+			row[lo-1] = far
+		}
+		best := row[0]
+		for j := lo; j <= hi; j++ {
+			var cost uint8 = 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, row[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			row[j] = v
+			best = min(best, v)
+		}
+		if hi < lb {
+			row[hi+1] = far
+		}
+		if int(best) > k {
+			return false
+		}
+		prev2, prev, row = prev, row, prev2
+	}
+	return int(prev[lb]) <= k
 }
 
 // text is a string or a byte slice.
