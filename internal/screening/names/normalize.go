@@ -1030,26 +1030,18 @@ func servantOf(ws []word) []word {
 			out = append(out, word{s: "abd", abjad: true})
 			w.s = w.s[3:]
 		}
-		if !w.abjad && articles[w.s] && i+1 < len(ws) && !ws[i+1].abjad && dinWords[ws[i+1].s] {
-			continue // Safi al-Din: the article of din
-		}
-		if !w.abjad && dinWords[w.s] {
-			w.s = "din"
-		}
 		if !w.abjad {
-			for _, sfx := range dinSuffixes {
-				if stem := strings.TrimSuffix(w.s, sfx); len(stem) >= 3 && stem != w.s {
-					// Safieddine, Badreddine, Nooruddin: X and din.
-					out = append(out, word{s: stem}, word{s: "din"})
-					w.s = ""
-					break
-				}
+			if articles[w.s] && i+1 < len(ws) && !ws[i+1].abjad && dinWords[ws[i+1].s] {
+				continue // Safi al-Din: the article of din
 			}
-			if w.s == "" {
+			if dinWords[w.s] {
+				w.s = "din"
+			}
+			if stem := dinStem(w.s); stem != "" {
+				// Safieddine, Badreddine, Nooruddin: X and din.
+				out = append(out, word{s: stem}, word{s: "din"})
 				continue
 			}
-		}
-		if !w.abjad {
 			for _, p := range abdPrefixes {
 				if rest := strings.TrimPrefix(w.s, p); len(rest) >= 3 && rest != w.s && !strings.HasPrefix(rest, "lah") && !strings.HasPrefix(rest, "llah") {
 					out = append(out, word{s: "abd"})
@@ -1074,6 +1066,17 @@ var (
 	// al-Din, and dinSuffixes its endings when the name is one word, the
 	// article's l assimilated or not (Safieddine, Nooruddin, Badruddeen).
 	dinWords    = map[string]bool{"din": true, "dine": true, "deen": true, "dean": true, "dien": true}
-	dinSuffixes = []string{"eddine", "eddin", "eddeen", "uddin", "uddine", "uddeen", "addin", "iddin", "oddin", "aldin", "ul din", "uldin", "ud-din"}
+	dinSuffixes = []string{"eddine", "eddin", "eddeen", "uddin", "uddine", "uddeen", "addin", "iddin", "oddin", "aldin", "uldin"}
 	articles    = map[string]bool{"al": true, "el": true, "ul": true, "ar": true, "ur": true, "as": true, "us": true, "ad": true, "ud": true, "an": true, "un": true, "az": true, "at": true, "ash": true}
 )
+
+// dinStem returns X of a name X al-Din written in one word, of three letters
+// or more (Safi of Safieddine, Izz of Izzeddine), or "".
+func dinStem(w string) string {
+	for _, sfx := range dinSuffixes {
+		if stem, ok := strings.CutSuffix(w, sfx); ok && len(stem) >= 3 {
+			return stem
+		}
+	}
+	return ""
+}
