@@ -300,8 +300,11 @@ func Letters(s string) string {
 }
 
 // spellings says which characters the words of s write for letters, if
-// any.
+// any, fullwidth digits read as the digits they are (K０MID).
 func spellings(s string) []string {
+	if !ascii(s) {
+		s = norm.NFKC.String(s)
+	}
 	var found []string
 	for _, w := range asciiWords(s) {
 		sp := spelt(w)

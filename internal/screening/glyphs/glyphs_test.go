@@ -108,6 +108,9 @@ func TestDisguisedName(t *testing.T) {
 	if got, ok := DisguisedName("KOMlD"); !ok || !strings.Contains(got, "l for I") {
 		t.Errorf("DisguisedName(KOMlD) = %q, %v, want l for I", got, ok)
 	}
+	if got, ok := DisguisedName("K\uff10MID"); !ok || !strings.Contains(got, "0 for O") {
+		t.Errorf("DisguisedName(K０MID) = %q, %v, want a fullwidth 0 for O", got, ok)
+	}
 	for _, s := range []string{"Tanchon Commercial Bank", "7th of Tir Industries", "Airbus A320 Leasing", "3M Korea", "MSN 416", "Hai Xing 8", "McLEAN Shipping"} {
 		if got, ok := DisguisedName(s); ok {
 			t.Errorf("DisguisedName(%q) = %q, want none", s, got)
