@@ -79,6 +79,19 @@ func TestScreenVessel(t *testing.T) {
 			t.Errorf("%q: list reason %+v, want the former name to match", v, x)
 		}
 	}
+	// The designator of the ship's type that shipping writes before its
+	// name, which the lists do not.
+	for _, v := range []string{"MV Salvor Star", "M/V SALVOR STAR", "M.V. Salvor Star", "MT Salvor Star", "m/t Salvor Star", "SS Salvor Star", "Vessel: Salvor Star"} {
+		d.Carrier = Carrier{Vessel: v}
+		if r := Screen(d, c); !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "OFAC-90001" && n.Score == 1 }) {
+			t.Errorf("%q: names %+v, want SALVOR STAR at 1", v, r.Names)
+		}
+	}
+	for _, v := range []string{"MSC Salvor", "Shipley Star", "Tankerville", "Ship"} {
+		if got := shipName(v); got != v {
+			t.Errorf("shipName(%q) = %q, want it as written", v, got)
+		}
+	}
 	// A lifted vessel does not hit by its number.
 	d.Carrier = Carrier{Vessel: "Bright Morning", IMO: "9074729"}
 	c.Lifted = map[string]bool{"OFAC-90001": true}

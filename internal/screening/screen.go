@@ -278,7 +278,7 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	// Salvor Star)): each is screened.
 	if v := d.Carrier.Vessel; strings.TrimSpace(v) != "" {
 		for _, n := range joined(v) {
-			for _, h := range c.Index.Search(names.Query{Name: n.name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
+			for _, h := range c.Index.Search(names.Query{Name: shipName(n.name), Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
 				if slices.ContainsFunc(out, func(x NameHit) bool { return x.Role == "vessel" && x.Ref == h.Ref }) {
 					continue
 				}
@@ -295,6 +295,23 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 		return out, nil
 	}
 	return out, []Reason{weigh(SignalList, spec.Verification.Sampling.Weights.ListHit, best, strings.Join(said, "; "))}
+}
+
+// shipType is the designator of a ship's type that shipping writes before
+// its name and the lists do not: M/V, MV or M.V. (motor vessel), M/T
+// (motor tanker), M/S (motor ship), M/Y, SS (steamship), F/V, R/V, and the
+// words vessel, ship and tanker.
+var shipType = regexp.MustCompile(`(?i)^\s*(?:(?:m|f|r)\s*[/.]?\s*[vtsy]|s\s*[/.]?\s*s|vessel|ship|tanker)\b[\s.:]*`)
+
+// shipName returns a vessel's name without the designator of its type
+// (see shipType): "MV CHONG CHON GANG", whose words are common Korean name
+// parts, scored 0.5 against the listed CHONG CHON GANG with the MV beside
+// them.
+func shipName(s string) string {
+	if n := shipType.ReplaceAllString(s, ""); strings.TrimSpace(n) != "" {
+		return n
+	}
+	return s
 }
 
 // named is a name screened for a party or the vessel: what the reason
