@@ -115,6 +115,7 @@ func TestCases(t *testing.T) {
 		{"Ali in Arabic script", "علي كاظم", "Ali Kathim", true, "consonants"},
 		// Titles, the Persian ezafe and more legal forms.
 		{"a title", "Shaykh Faris al-Nuwairi", "Faris al-Nuwairi", true, ""},
+		{"Messrs before common name parts", "Messrs Ri Tong Bom", "RI TONG BOM", true, ""},
 		{"the ezafe", "Sherkat-e Hamlo Naql-e Daryaei", "Hamlo Naql Daryaei Company", true, ""},
 		{"OOO, spelt otherwise", "Obshchestvo s Ogranichennoi Otvetstvennostyu Belgrad", "OOO Belgrad", true, "ignored: ooo ooo"},
 		{"a Turkish company", "Belgrad Ticaret Limited Sirketi", "Belgrad Ticaret Ltd", true, "ignored: ltd ltd"},

@@ -204,7 +204,7 @@ front movement brigade brigades battalion center centre institute committee coun
 establishment anstalt directorate department administration authority office plant factory works kombinat zavod agency bureau
 charitable relief
 al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
-maulavi qari ustad ustadh mr mrs ms dr doctor`
+maulavi qari ustad ustadh mr mrs ms messrs dr doctor`
 
 // tradeWords mark an organisation's name, besides legal forms: a name with
 // one is not a person's, whose fuller forms add given names and
