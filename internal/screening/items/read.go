@@ -115,7 +115,8 @@ func strs(re *syntax.Regexp) []string {
 // reread returns the description as a reader at the post reads it, and
 // says what it read otherwise, as in "amonium as ammonium"; "" when it
 // reads nothing otherwise. It reads plain, the description before its
-// punctuation is spaced (see spaced), in three ways, each tied to the
+// punctuation is spaced (see spaced): letters written apart are one word
+// (R.D.X., U D M H as rdx, udmh), and then in three ways, each tied to the
 // words of the controlled phrases:
 //
 //   - a noun and the word before it in a phrase, written in catalogue
@@ -132,6 +133,21 @@ func (r *Rules) reread(plain string) (string, string) {
 	}
 	words, lower, comma, stop := split(plain)
 	var said []string
+	for i := 0; i+1 < len(lower); i++ {
+		j := i
+		for j < len(lower) && len(lower[j]) == 1 && isWord(lower[j]) {
+			j++
+		}
+		if j-i < 2 {
+			continue
+		}
+		joined := strings.Join(lower[i:j], "")
+		said = append(said, strings.Join(words[i:j], ".")+" as "+joined)
+		words = slices.Replace(words, i, j, joined)
+		lower = slices.Replace(lower, i, j, joined)
+		comma = comma&(1<<i-1) | comma>>(j-i-1)&^(1<<i-1)
+		stop = stop&(1<<i-1) | stop>>(j-i-1)&^(1<<i-1)
+	}
 	for i := 0; i+1 < len(lower); i++ {
 		if comma&(1<<i) != 0 && slices.Contains(r.seconds[lower[i+1]], lower[i]) {
 			said = append(said, words[i]+", "+words[i+1]+" as "+lower[i+1]+" "+lower[i])

@@ -293,7 +293,8 @@ func TestReread(t *testing.T) {
 }
 
 // TestRereadWays plays the evader who writes a controlled phrase as a
-// catalogue does, splits or abbreviates its words, and checks that each is
+// catalogue does, splits or abbreviates its words or spells an acronym
+// letter by letter, and checks that each is
 // read as the phrase and says how; a word cut short without a full stop,
 // or an ordinary noun in catalogue order, is not.
 func TestRereadWays(t *testing.T) {
@@ -306,6 +307,8 @@ func TestRereadWays(t *testing.T) {
 		{"NH4-ClO4, 25 kg drums", "MTCR 4.C.4.b", "NH4 ClO4 as nh4clo4"},
 		{"Amm. perchlorate", "MTCR 4.C.4.b", "Amm as ammonium"},
 		{"Ammonium perchl., 200 micron", "MTCR 4.C.4.b", "perchl as perchlorate"},
+		{"R.D.X., 50 kg", "MTCR 4.C.4.b", "R.D.X as rdx"},
+		{"H T P B binder", "MTCR 4.C.5", "H.T.P.B as htpb"},
 	} {
 		ms := r.Classify(c.desc, "382490")
 		if !slices.ContainsFunc(ms, func(m Match) bool { return m.Item == c.item && m.Read == c.read }) {
