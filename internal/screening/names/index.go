@@ -142,7 +142,7 @@ const (
 	shortlist = 32
 	cutoff    = 0.5
 	// deleteWeight scales the weight of a key with a letter deleted: a
-	// word one letter off counts about as much as it scores (fuzzyShort).
+	// word one letter off counts about as much as it usually scores.
 	deleteWeight = 0.7
 	// bigKey is the number of names above which a key (al, mohammad) is not
 	// looked up, when the query has a rarer word to go by: about 4% of the
@@ -658,14 +658,17 @@ func (ix *Index) gather(s *search, qf []form) {
 }
 
 // Credits assumed, when bounding a name's score, for a query word that
-// shares with it only a key within an edit (short words one letter apart
-// score about 0.7), and for one sharing no key at all (two letters apart or
-// more). They are upper bounds of what Score gives such words, so that the
-// filter drops no name that could reach the threshold: a long word two
-// letters off scores at most 0.6 (Jaro-Winkler 0.8 and spread 2), a short
-// one 0.4 (shortSpread 3).
+// shares with it only a key within an edit, and for one sharing no key at
+// all (two letters apart or more). They are upper bounds of what Score
+// gives such words, so that the filter drops no name that could reach the
+// threshold: a short word one letter off scores at most 0.88 (Jaro-Winkler
+// 0.96, four letters against five that start with them, or a final vowel
+// changed, and shortSpread 3: Safr and Safar), where 0.7 had been assumed
+// and SAFR, Adil was filtered out before it scored 0.73 against SAFAR,
+// Adel; a long word two letters off scores at most 0.6 (Jaro-Winkler 0.8
+// and spread 2), a short one 0.4 (shortSpread 3).
 const (
-	fuzzyShort    = 0.7
+	fuzzyShort    = 0.88
 	unsharedLong  = 0.6
 	unsharedShort = 0.4
 )

@@ -283,7 +283,8 @@ func TestScore(t *testing.T) {
 // ("Sepah", BANK SEPAH, 0.87), which must not cost it its own misspellings
 // (Litia, Letia, while a folded Lidia is listed), and the other way round
 // (Reyco GmbH Germany, REYCO GMBH.); an acronym with a legal form was not
-// looked up as an acronym (TDG Ltd.); x was not ks (Rosoboronexport).
+// looked up as an acronym (TDG Ltd.); x was not ks (Rosoboronexport); the
+// filter took a short word a letter off to score less than it can (Safr).
 func TestSearchFindsScored(t *testing.T) {
 	un, ofac, _ := loadReal(t)
 	var eds []lists.Edition
@@ -303,6 +304,7 @@ func TestSearchFindsScored(t *testing.T) {
 		"LITIA COMPANY":      "OFAC-30466",
 		"ROSOBORONEXPORT":    "OFAC-18782",
 		"REYCO GMBH GERMANY": "OFAC-16012",
+		"SAFR, Adil":         "OFAC-12737",
 	} {
 		if hits := ix.Search(Query{Name: q}); !slices.Contains(refs(hits), ref) {
 			t.Errorf("Search(%q) = %v, want %s", q, refs(hits), ref)
@@ -323,7 +325,7 @@ func TestSearchFindsScored(t *testing.T) {
 			}
 		}
 	}
-	// 113 of 7,882 on 4 December 2026, from 167 of 7,861 before the cases
+	// 111 of 7,882 on 4 December 2026, from 167 of 7,861 before the cases
 	// above and X al-Din read as two words (see servantOf).
 	if n < 7000 || len(missed) > n/60 {
 		t.Errorf("%d of %d aliases that hit their entry's name hit nothing in a search: %v", len(missed), n, missed)
