@@ -190,6 +190,13 @@ func TestScreenMixedScript(t *testing.T) {
 	if !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.003" && n.Score == 1 }) {
 		t.Errorf("T4NCH0N C0MMERCIAL BANK does not hit Tanchon Commercial Bank at 1: %+v", r.Names)
 	}
+	// A digit that looks like no letter is a letter off, as any other.
+	for _, name := range []string{"T2NCHON COMMERCIAL BANK", "TANCHON C6MMERCIAL BANK"} {
+		d.Consignee = Party{Name: name, Country: "IR"}
+		if r := Screen(d, context(spec, fixtureIx(t))); !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.003" }) {
+			t.Errorf("%q does not hit Tanchon Commercial Bank: %+v", name, r.Names)
+		}
+	}
 }
 
 // TestScreenExtends plays the evader who adds a word of trade to a listed

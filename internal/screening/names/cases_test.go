@@ -40,6 +40,7 @@ func TestCases(t *testing.T) {
 		{"a whole word of look-alikes", "ТАЕGU Silver Trading", "Taegu Silver Trading", true, ""},
 		{"digits for letters", "T4EGU S1LV3R Trading", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
 		{"a registration is not letters", "N488RC", "N499RC", false, ""},
+		{"the same registration", "N488RC", "N-488-RC", true, ""},
 		{"an abbreviation with a full stop", "Corvina Assoc. Mills", "Corvina Associated Mills", true, "assoc ~ associated"},
 		{"a listed abbreviation", "Corvina Associated Mills", "CORVINA ASSOC. MILLS", true, "associated ~ assoc"},
 		{"a word that starts another, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", false, "names differ"},

@@ -50,6 +50,7 @@ type token struct {
 	vows    string  // the vowels that go with cons
 	bare    string  // the consonants of key alone, for words of abjad scripts
 	num     string  // the number the word is, in digits, or ""
+	digits  string  // the digits of a word of letters and digits, as a registration has them (488 of N488RC), or ""
 	w       float64 // weight in the score
 	letters uint32  // bit c-'a' set for each letter c of key; all set when key is not ASCII
 	groups  []uint16
@@ -58,7 +59,6 @@ type token struct {
 	abjad   bool // written in a script without vowels: compared by bare
 	initial bool // joined initials of given names, as J.-C. is
 	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
-	code    bool // letters and digits, as a registration or a model is (N488RC, A320)
 }
 
 func newToken(wd word, w float64) token {
@@ -68,7 +68,14 @@ func newToken(wd word, w float64) token {
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)
-	t.code = t.num == "" && strings.ContainsAny(wd.s, "0123456789")
+	if t.num == "" {
+		t.digits = strings.Map(func(r rune) rune {
+			if r < '0' || r > '9' {
+				return -1
+			}
+			return r
+		}, wd.s)
+	}
 	for i := 0; i < len(k); i++ {
 		switch c := k[i]; {
 		case c >= 'a' && c <= 'z':

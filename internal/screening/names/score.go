@@ -737,9 +737,10 @@ func sim(a, b *token) float64 {
 	if a.key == b.key {
 		return 1
 	}
-	if a.num != "" || b.num != "" || a.code || b.code {
-		// A number or a code is the same only written the same: N488RC
-		// is not N499RC.
+	if a.num != "" || b.num != "" || a.digits != "" && b.digits != "" && a.digits != b.digits {
+		// A number is the same only written the same, and so are the
+		// digits of two codes: N488RC is not N499RC. A digit in one word
+		// only is a letter off ("T2NCHON").
 		return 0
 	}
 	if shareGroup(a.groups, b.groups) {
