@@ -458,8 +458,25 @@ func (ix *Index) Search(q Query) []Hit {
 
 	s.best = s.best[:0]
 	for _, c := range s.top {
-		if c.w >= cutoff*s.most {
-			ix.score(s, qf, c, threshold, least, q.Related)
+		if c.w < cutoff*s.most {
+			continue
+		}
+		nm := &ix.names[c.id]
+		for fi := range qf {
+			sc := s.sc.compare(&qf[fi], &nm.f, nm.acro, nil)
+			if nm.weak {
+				sc = decimal.Round6(sc * weakFactor)
+			}
+			if sc < threshold && !(q.Related && s.sc.extends && sc >= least && ix.entries[nm.entry].Kind == lists.Entity) {
+				continue
+			}
+			i := slices.IndexFunc(s.best, func(b scored) bool { return b.entry == nm.entry })
+			switch {
+			case i < 0:
+				s.best = append(s.best, scored{nm.entry, c.id, fi, sc})
+			case ix.better(sc, c.id, s.best[i]):
+				s.best[i] = scored{nm.entry, c.id, fi, sc}
+			}
 		}
 	}
 	slices.SortFunc(s.best, func(a, b scored) int {
@@ -480,29 +497,6 @@ func (ix *Index) Search(q Query) []Hit {
 		hits[i] = h
 	}
 	return hits
-}
-
-// score scores a shortlisted name against each query form and keeps it in
-// s.best as its entry's hit when it reaches the threshold, or least when it
-// extends a listed organisation's name and related names are asked for.
-func (ix *Index) score(s *search, qf []form, c short, threshold, least float64, related bool) {
-	nm := &ix.names[c.id]
-	for fi := range qf {
-		sc := s.sc.compare(&qf[fi], &nm.f, nm.acro, nil)
-		if nm.weak {
-			sc = decimal.Round6(sc * weakFactor)
-		}
-		if sc < threshold && !(related && s.sc.extends && sc >= least && ix.entries[nm.entry].Kind == lists.Entity) {
-			continue
-		}
-		i := slices.IndexFunc(s.best, func(b scored) bool { return b.entry == nm.entry })
-		switch {
-		case i < 0:
-			s.best = append(s.best, scored{nm.entry, c.id, fi, sc})
-		case ix.better(sc, c.id, s.best[i]):
-			s.best[i] = scored{nm.entry, c.id, fi, sc}
-		}
-	}
 }
 
 // better reports whether name id scoring sc is a better hit for its entry
