@@ -137,6 +137,11 @@ func TestCases(t *testing.T) {
 		{"cut short, another word", "Tangsol Comm Bank", "Tangsol Communications Bank", false, ""},
 		{"an abbreviation of another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", true, "comm ~ communications (abbreviation)"},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
+		// An airline is written Air, Airline, Airlines or Airways, as the
+		// lists' own aliases write one (Pouya Air and Pouya Airlines).
+		{"airlines for air", "Zarvand Airlines", "Zarvand Air", true, "airlines ~ air (variant)"},
+		{"airways for airlines", "Zarvand Airways", "Zarvand Airlines", true, ""},
+		{"another airline", "Zarvand Airlines", "Kestrel Air", false, ""},
 		{"a charity of another name", "Nadira Charitable Foundation", "Halvard Charitable Foundation", false, ""},
 		// Belarusian and Russian spellings of one given name.
 		{"Siarhei", "Siarhei Lavonik", "Sergey Lavonik", true, "siarhei ~ sergey (nickname)"},

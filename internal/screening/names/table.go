@@ -21,7 +21,8 @@ import (
 // abbreviations of words of trade, and the words that one organisation's
 // name has in Persian, Arabic or another European language (sarrafi,
 // khayriyya, bonyad, Stiftelse, fundación), to the English word that its
-// translated listing uses.
+// translated listing uses; and an airline's Airlines or Airways to the Air
+// its other listings write (Pouya Air, Pouya Airlines).
 const variants = `
 ri: li lee rhee yi rhie
 pak: park bak
@@ -120,6 +121,7 @@ industries: sanaye sanayi
 charitable: charity welfare benevolent khayriyya khairiya
 foundation: muassasa muassasat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
+air: airlines airline airways
 `
 
 // legalForms are the words of legal forms and company designators. They are
@@ -214,7 +216,7 @@ industries industry company corporation shipping lines logistics services servic
 insurance investment investments capital finance financial exchange import export foundation
 organization organisation association society institute ministry department office centre
 center bureau agency committee council university academy factory plant works mining
-development commercial general national international maritime marine airlines airways
+development commercial general national international maritime marine air airlines airways
 petroleum petrochemical energy oil gas chemical chemicals technology technologies
 engineering construction manufacturing electronics machinery equipment brigade brigades
 battalion army front movement party network`
