@@ -137,6 +137,8 @@ func TestCases(t *testing.T) {
 		{"cut short, another word", "Tangsol Comm Bank", "Tangsol Communications Bank", false, ""},
 		{"an abbreviation of another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", true, "comm ~ communications (abbreviation)"},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
+		{"a name run together", "OrvelTangsolDevelopmentTrading", "ORVEL TANGSOL DEVELOPMENT TRADING CORPORATION", true, ""},
+		{"a name run together, in mixed case", "OrVeL TaNgSoL", "ORVEL TANGSOL", true, ""},
 		// An airline is written Air, Airline, Airlines or Airways, as the
 		// lists' own aliases write one (Pouya Air and Pouya Airlines).
 		{"airlines for air", "Zarvand Airlines", "Zarvand Air", true, "airlines ~ air (variant)"},

@@ -743,6 +743,7 @@ func fold(s string) []word {
 	// Digits written for the letters they look like (K0MID), and a small
 	// l for I among capitals (KOMlD), are those letters.
 	s = glyphs.Letters(s)
+	s = splitCamel(s)
 	var f folder
 	var buf [64]byte
 	f.buf = buf[:0]
@@ -776,6 +777,55 @@ func fold(s string) []word {
 	}
 	f.flush()
 	return f.words
+}
+
+// splitCamel writes apart the words of a name run together with a capital
+// for each (KoreaMiningDevelopmentTrading), when every word so found has
+// three letters or more with no capital after its first: a word written
+// in mixed case otherwise (KoMiD, McDonald) is one word, as before.
+func splitCamel(s string) string {
+	var cuts []int
+	start, prev := 0, rune(0) // start of the word being read; its last letter
+	ok := true                // the word's parts found so far can be split off
+	part, caps := 0, 0        // letters of the part being read; capitals after its first
+	end := func(i int) {
+		if !ok || part < 3 || caps > 0 {
+			// Forget the cuts made in this word.
+			for len(cuts) > 0 && cuts[len(cuts)-1] > start {
+				cuts = cuts[:len(cuts)-1]
+			}
+		}
+		start, prev, ok, part, caps = i, 0, true, 0, 0
+	}
+	for i, r := range s {
+		if !unicode.IsLetter(r) {
+			end(i)
+			continue
+		}
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			if part < 3 || caps > 0 {
+				ok = false
+			}
+			cuts = append(cuts, i)
+			part, caps = 0, 0
+		} else if part > 0 && unicode.IsUpper(r) {
+			caps++
+		}
+		part++
+		prev = r
+	}
+	end(len(s))
+	if len(cuts) == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+len(cuts))
+	last := 0
+	for _, c := range cuts {
+		b = append(b, s[last:c]...)
+		b = append(b, ' ')
+		last = c
+	}
+	return string(append(b, s[last:]...))
 }
 
 // passesLatin reports whether the word that s starts with, up to the first

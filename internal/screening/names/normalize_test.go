@@ -34,6 +34,13 @@ func TestNormalize(t *testing.T) {
 		"---":                              "",
 		"JOINT STOCK COMPANY \"SIBERIAN\"": "siberian",
 		"The Ministry of Defence and Armed Forces Logistics": "ministry defence armed forces logistics",
+		// A name run together, a capital for each word, is its words;
+		// a word in mixed case otherwise is one word.
+		"KoreaMiningDevelopmentTrading": "korea mining development trading",
+		"TanchonCommercialBank Ltd":     "tanchon commercial bank",
+		"KoMiD":                         "komid",
+		"McDonald":                      "mcdonald",
+		"HanAir":                        "han air",
 		// Look-alike letters are read as they look as written, not by the
 		// sound of their lower case: the Cyrillic Н, В, Р, С, Х and the
 		// Greek Ν and Υ are H, B, P, C, X, N and Y ...
