@@ -137,6 +137,10 @@ func TestCases(t *testing.T) {
 		{"cut short, another word", "Tangsol Comm Bank", "Tangsol Communications Bank", false, ""},
 		{"an abbreviation of another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", true, "comm ~ communications (abbreviation)"},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
+		// A word that only looks like a generic word (KOMMID, committee:
+		// their keys are one letter apart) matches no more than the
+		// generic word itself would.
+		{"a word like a generic word", "Kommid", "Laos Committee", false, "only generic words match"},
 		{"a name run together", "OrvelTangsolDevelopmentTrading", "ORVEL TANGSOL DEVELOPMENT TRADING CORPORATION", true, ""},
 		{"a name run together, in mixed case", "OrVeL TaNgSoL", "ORVEL TANGSOL", true, ""},
 		// An airline is written Air, Airline, Airlines or Airways, as the

@@ -564,16 +564,24 @@ func ordered(cs []cand, q []token) bool {
 // genericOnly reports whether every word that matched is generic while
 // some word did not match: Bank of Korea against Korea Trading Bank. In an
 // organisation's name the words of trade count as generic here: Korea
-// Development Bank is not Korea United Development Bank.
+// Development Bank is not Korea United Development Bank. A pair of words
+// is generic when either side is: a word that matched a generic word only
+// as a misspelling of it (KOMMID, committee) says no more than it.
 func genericOnly(cs []cand, q, n []token, usedQ, usedN uint32, org bool) bool {
 	if len(cs) == 0 || usedQ == 1<<len(q)-1 && usedN == 1<<len(n)-1 {
 		return false
 	}
-	for _, c := range cs {
-		for _, t := range q[c.q0 : c.q1+1] {
+	generic := func(ts []token) bool {
+		for _, t := range ts {
 			if t.w != genericWeight && !(org && tradeWords[t.text]) {
 				return false
 			}
+		}
+		return true
+	}
+	for _, c := range cs {
+		if !generic(q[c.q0:c.q1+1]) && !generic(n[c.n0:c.n1+1]) {
+			return false
 		}
 	}
 	return true
