@@ -190,6 +190,15 @@ func TestScreenMixedScript(t *testing.T) {
 	if !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.003" && n.Score == 1 }) {
 		t.Errorf("T4NCH0N C0MMERCIAL BANK does not hit Tanchon Commercial Bank at 1: %+v", r.Names)
 	}
+	// Symbols for the letters they look like, likewise.
+	d.Consignee = Party{Name: "T@NCH()N C0MM€RCIAL B@NK", Country: "IR"}
+	r = Screen(d, context(spec, fixtureIx(t)))
+	if x, ok := reason(r, SignalMixed); !ok || x.Value != 1 || !strings.Contains(x.Text, "() for O, 0 for O, @ for A, € for E") {
+		t.Errorf("symbols for letters: %+v", x)
+	}
+	if !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "KPe.003" && n.Score == 1 }) {
+		t.Errorf("T@NCH()N C0MM€RCIAL B@NK does not hit Tanchon Commercial Bank at 1: %+v", r.Names)
+	}
 	// A digit that looks like no letter is a letter off, as any other.
 	for _, name := range []string{"T2NCHON COMMERCIAL BANK", "TANCHON C6MMERCIAL BANK"} {
 		d.Consignee = Party{Name: name, Country: "IR"}

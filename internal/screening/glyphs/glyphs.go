@@ -3,14 +3,15 @@
 // ones (the Cyrillic К of "Кorea", the о of "perchlоrate") or with
 // characters that do not show (a zero-width space, a soft hyphen, a
 // right-to-left override), so that it reads the same to the eye and matches
-// nothing, or writes a name with digits for the letters they look like
-// ("K0MID") or a small l for I ("KOMlD"). [LookAlike] reads such a letter
-// by its Unicode TR39 skeleton (go.mau.fi/util/confusable), [Plain] reads a
-// text's disguised words as the Latin words they show, [AsLetters] and
-// [Letters] read a name's digits and small l as letters, and [Disguised]
-// and [DisguisedName] say what disguised them, which is a risk of its own:
+// nothing, or writes a name with digits or symbols for the letters they
+// look like ("K0MID", "KOM|D", "B@NK") or a small l for I ("KOMlD").
+// [LookAlike] reads such a letter by its Unicode TR39 skeleton
+// (go.mau.fi/util/confusable), [Plain] reads a text's disguised words as
+// the Latin words they show, [AsLetters], [Letters] and [Symbols] read a
+// name's digits, small l and symbols as letters, and [Disguised] and
+// [DisguisedName] say what disguised them, which is a risk of its own:
 // honest text neither mixes scripts inside a word nor hides characters in
-// one, and honest names do not spell with digits.
+// one, and honest names do not spell with digits or symbols.
 //
 // The package takes and returns values.
 package glyphs
@@ -144,9 +145,9 @@ func Disguised(s string) (string, bool) {
 }
 
 // DisguisedName is Disguised for a name, which also must not write digits
-// for the letters they look like inside a word, nor a small l for I among
-// capitals (see AsLetters): honest names do not ("K0MID", "KOMlD" for
-// KOMID). Descriptions of goods may, where a word such as Ti6Al4V or C4H8O
+// or symbols for the letters they look like inside a word, nor a small l
+// for I among capitals (see AsLetters and Symbols): honest names do not
+// ("K0MID", "KOM|D", "KOMlD" for KOMID). Descriptions of goods may, where a word such as Ti6Al4V or C4H8O
 // is an alloy or a formula.
 func DisguisedName(s string) (string, bool) {
 	return said(s, append(disguises(s), spellings(s)...))
@@ -299,6 +300,61 @@ func Letters(s string) string {
 	return b.String()
 }
 
+// symbols are the symbols that a name writes inside a word for the
+// letters they look like, with those letters.
+var symbols = []struct{ sym, letter string }{
+	{"|", "i"}, {"!", "i"}, {"¡", "i"}, {"@", "a"}, {"$", "s"}, {"€", "e"}, {"()", "o"}, {"[]", "o"},
+}
+
+// Symbols returns s with each symbol written inside a word for the letter
+// it looks like ("KOM|D", "B@NK", "C0MM€RCIAL", "K()MID"), between two
+// letters or digits, written as that letter, and reports whether it found
+// one. A symbol between words, or at a word's end (Yahoo!), is not read.
+func Symbols(s string) (string, bool) {
+	if !hasSymbols(s) {
+		return s, false
+	}
+	var b []byte
+	last := 0
+	for i := 0; i < len(s); i++ {
+		sym, l := symbolAt(s, i)
+		if sym == 0 {
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		b = append(append(b, s[last:i]...), l...)
+		last = i + sym
+		i += sym - 1
+	}
+	if b == nil {
+		return s, false
+	}
+	return string(append(b, s[last:]...)), true
+}
+
+// symbolAt returns the length of the symbol that s writes at i for a
+// letter inside a word, and the letter, or 0.
+func symbolAt(s string, i int) (int, string) {
+	for _, x := range symbols {
+		if !strings.HasPrefix(s[i:], x.sym) {
+			continue
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(x.sym):])
+		if wordChar(before) && wordChar(after) {
+			return len(x.sym), x.letter
+		}
+	}
+	return 0, ""
+}
+
+// hasSymbols reports whether s has a character that begins a symbol.
+func hasSymbols(s string) bool { return strings.ContainsAny(s, "|!¡@$€([") }
+
+func wordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
 // spellings says which characters the words of s write for letters, if
 // any, fullwidth digits read as the digits they are (K０MID).
 func spellings(s string) []string {
@@ -306,6 +362,17 @@ func spellings(s string) []string {
 		s = norm.NFKC.String(s)
 	}
 	var found []string
+	if hasSymbols(s) {
+		for i := 0; i < len(s); i++ {
+			if n, l := symbolAt(s, i); n > 0 {
+				found = append(found, fmt.Sprintf("%s for %s", s[i:i+n], strings.ToUpper(l)))
+				i += n - 1
+			}
+		}
+		// The words are read with the symbols as letters, for their
+		// digits (C0MM€RCIAL).
+		s, _ = Symbols(s)
+	}
 	for _, w := range asciiWords(s) {
 		sp := spelt(w)
 		for i := 0; i < len(w); i++ {

@@ -134,3 +134,33 @@ func TestLetters(t *testing.T) {
 		}
 	}
 }
+
+func TestSymbols(t *testing.T) {
+	for in, want := range map[string]string{
+		"KOM|D":                   "KOMiD",
+		"KOM!D":                   "KOMiD",
+		"B@NK SEPAH":              "BaNK SEPAH",
+		"C0MM€RCIAL":              "C0MMeRCIAL",
+		"K()MID":                  "KoMID",
+		"K[]MID, Pyongyang":       "KoMID, Pyongyang",
+		"Ban¡a $hipping C0$MOS":   "Bania $hipping C0sMOS",
+		"Tanchon Commercial Bank": "Tanchon Commercial Bank",
+		"Yahoo! Trading":          "Yahoo! Trading",
+		"Orvel | Kestrel":         "Orvel | Kestrel",
+		"Orvel (Pvt) Ltd":         "Orvel (Pvt) Ltd",
+		"US$ 400":                 "US$ 400",
+	} {
+		got, ok := Symbols(in)
+		if got != want || ok != (in != want) {
+			t.Errorf("Symbols(%q) = %q, %v, want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := DisguisedName("B@NK $EP@H"); !ok || !strings.Contains(got, "writes characters for the letters they look like: @ for A") {
+		t.Errorf("DisguisedName(B@NK $EP@H) = %q, %v, want @ for A named", got, ok)
+	}
+	for _, s := range []string{"Yahoo! Trading", "Orvel | Kestrel", "US$ 400"} {
+		if got, ok := DisguisedName(s); ok {
+			t.Errorf("DisguisedName(%q) = %q, want none", s, got)
+		}
+	}
+}

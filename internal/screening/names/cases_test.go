@@ -39,6 +39,8 @@ func TestCases(t *testing.T) {
 		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
 		{"a whole word of look-alikes", "ТАЕGU Silver Trading", "Taegu Silver Trading", true, ""},
 		{"digits for letters", "T4EGU S1LV3R Trading", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
+		{"symbols for letters", "T@EGU S|LV€R Trading", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
+		{"a symbol between names", "Taegu|Silver Trading", "Taegu Silver Trading", true, ""},
 		{"a registration is not letters", "N488RC", "N499RC", false, ""},
 		{"the same registration", "N488RC", "N-488-RC", true, ""},
 		{"an abbreviation with a full stop", "Corvina Assoc. Mills", "Corvina Associated Mills", true, "assoc ~ associated"},

@@ -196,8 +196,9 @@ func spelling(w string) string {
 }
 
 // parse returns the forms of a name: the name without any parenthesised part,
-// the name with it, and the parenthesised part alone when it is one word (an
-// acronym such as AIG). A part that is not the name's acronym, and a
+// the name with it, the parenthesised part alone when it is one word (an
+// acronym such as AIG), and the name with symbols read as the letters they
+// look like (see glyphs.Symbols). A part that is not the name's acronym, and a
 // trailing part after " - ", is a qualifier (see form.qual), which every
 // form carries. Forms with the same words are given once; a name without
 // letters or digits has none.
@@ -249,6 +250,12 @@ func parse(name string) []form {
 	}
 	for _, in := range acros {
 		addForm(newForm(in))
+	}
+	// Symbols written inside a word for letters (KOM|D, B@NK) are read
+	// as those letters too; as written, they part words, as a pipe
+	// between two names does.
+	if r, ok := glyphs.Symbols(name); ok {
+		addForm(newForm(r))
 	}
 	return fs
 }
