@@ -139,6 +139,11 @@ func TestCases(t *testing.T) {
 		{"cut short, another word", "Tangsol Comm Bank", "Tangsol Communications Bank", false, ""},
 		{"an abbreviation of another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", true, "comm ~ communications (abbreviation)"},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
+		// A military rank is a title; a surname that is a rank elsewhere
+		// (Major) is a name.
+		{"a rank", "Marshal Kim Jong Chol", "KIM Jong Chol", true, "only in query: marshal"},
+		{"a rank abbreviated", "Col. Orvel Tangsol", "TANGSOL, Orvel", true, ""},
+		{"a surname, not a rank", "Orvel Major", "Orvel Tangsol", false, ""},
 		// A word that only looks like a generic word (KOMMID, committee:
 		// their keys are one letter apart) matches no more than the
 		// generic word itself would.

@@ -193,8 +193,9 @@ const stopWords = `of the and for de del des du und et e ye fi`
 
 // genericWords are kept but weigh little: the country and trade words that
 // half the names on a DPRK or Iran list share, and name particles and
-// titles (Shaykh, Mullah, Mawlawi, Ustad, Haji, Dr), which one listing of
-// a person gives and another leaves out, and the words that name the kind
+// titles (Shaykh, Mullah, Mawlawi, Ustad, Haji, Dr) and military ranks
+// (Marshal, Gen., Col.; not Major, a surname too), which one listing of a
+// person gives and another leaves out, and the words that name the kind
 // of institution in several languages (establishment and Anstalt,
 // directorate and department, plant, works, zavod and kombinat; foundation,
 // charity and welfare, mu'assasa and bonyad), which translations of one
@@ -206,7 +207,8 @@ front movement brigade brigades battalion center centre institute committee coun
 establishment anstalt directorate department administration authority office plant factory works kombinat zavod agency bureau
 charitable relief
 al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
-maulavi qari ustad ustadh mr mrs ms messrs dr doctor`
+maulavi qari ustad ustadh mr mrs ms messrs dr doctor prof professor
+marshal gen colonel col brigadier lieutenant lt captain capt admiral commander sgt`
 
 // tradeWords mark an organisation's name, besides legal forms: a name with
 // one is not a person's, whose fuller forms add given names and
