@@ -28,7 +28,8 @@ type annexRule struct {
 // numbered 8803, kept for declarations under the older edition). An HS
 // heading that covers much besides the item is narrowed by a pattern; a
 // subheading that names the item (8411.11, 8411.12: turbojets and
-// turbofans) is enough alone, and the inspector checks the Annex's
+// turbofans) is enough alone, as is a description that names it under any
+// code, and the inspector checks the Annex's
 // parameters (range, payload, thrust, particle size) at the post. The
 // chemicals are read by their CAS Registry Numbers too, which trade papers
 // give beside or instead of a name, and ammonium perchlorate by its CAS
@@ -51,6 +52,7 @@ var mtcrAnnex = []annexRule{
 	{"2.A.1.f", "weapon or warhead safing, arming, fuzing and firing mechanisms", nil, `(safing|arming)[, ]+(and )?(arming|fuzing|firing)`},
 	{"2.A.1", "parts of launch vehicles and missiles under HS 8807 (8803 before HS 2022)", []string{"8807", "8803"}, `rocket|missile|launch vehicle|re-?entry|stage|nose ?cone|fairing`},
 	{"3.A.1", "turbojet and turbofan engines", []string{"841111", "841112"}, ""},
+	{"3.A.1", "turbojet and turbofan engines", nil, `turbo[- ]?(jet|fan)`},
 	{"3.A.2", "ramjet, scramjet, pulse jet and combined cycle engines", nil, `ram ?jet|scram ?jet|pulse ?jet|combined[- ]cycle engine`},
 	{"3.A.3", "rocket motor cases, their insulation and nozzles", nil, `motor case|rocket nozzle|nozzle throat|case insulation`},
 	{"3.A.4", "staging and separation mechanisms and interstages", nil, `separation mechanism|staging mechanism|interstage`},

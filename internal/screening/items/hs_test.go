@@ -86,6 +86,10 @@ var mismatchCases = []struct {
 	{"Seaweed", "880260", true, []string{"12.12", "8802.60"}},
 	{"Tea and coffee", "930690", true, []string{"09.01", "09.02", "9306.90"}},
 	{"Dimethyl hydrazine", "282510", true, []string{"29.28", "2825.10"}},
+	{"Turbojet engine", "840710", true, []string{"84.11", "8407.10"}},
+	{"Turbo-jet engines", "840710", true, []string{"84.11", "8407.10"}},
+	{"Ammonium perchlorate", "310230", true, []string{"28.29", "3102.30"}},
+	{"Sodium chlorate", "282911", false, nil},
 }
 
 func TestMismatch(t *testing.T) {

@@ -74,6 +74,11 @@ func TestMissileItems(t *testing.T) {
 	}{
 		{"Turbofan engines", "841112", "MTCR 3.A.1"},
 		{"Turbojet engine, 1.2 kN", "841111", "MTCR 3.A.1"},
+		// Named under another heading's code (spark-ignition aircraft
+		// engines), as the evader declares one.
+		{"Turbojet engine, 1.2 kN", "840710", "MTCR 3.A.1"},
+		{"Turbo-fan", "840790", "MTCR 3.A.1"},
+		{"Turboprop engine", "841121", ""},
 		{"Nose cone for launch vehicle", "880790", "MTCR 2.A.1"},
 		{"Rocket stage interstage skirt", "880390", "MTCR 2.A.1"},
 		{"Ammonium perchlorate, 200 micron", "282990", "MTCR 4.C.4.b"},
