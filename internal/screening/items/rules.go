@@ -219,14 +219,37 @@ func shortest(ss []string) int {
 	return n
 }
 
-// find returns where the pattern matches the description, or nil. lower is
+// find returns where the pattern first matches the description, or nil,
+// leaving out a match that an excluder precedes (see excluded). lower is
 // the description in lower case when it is all ASCII, else empty: then
 // the needles, which assume ASCII case folding, are not used.
 func (p *pattern) find(desc, lower string) []int {
 	if p.needles != nil && lower != "" && !slices.ContainsFunc(p.needles, func(n string) bool { return strings.Contains(lower, n) }) {
 		return nil
 	}
-	return p.re.FindStringIndex(desc)
+	for _, loc := range p.re.FindAllStringIndex(desc, -1) {
+		if !excluded(desc[:loc[0]]) {
+			return loc
+		}
+	}
+	return nil
+}
+
+// excluders are the words that, right before goods, say the item is not
+// them, as the nomenclature writes "gas turbines excluding turbo-jets" and
+// "reaction engines other than turbo-jets".
+var excluders = []string{"other than", "excluding", "except"}
+
+// excluded reports whether the description up to a match ends with an
+// excluder.
+func excluded(before string) bool {
+	b := strings.TrimRight(before, " ")
+	for _, x := range excluders {
+		if n := len(b) - len(x); n >= 0 && strings.EqualFold(b[n:], x) && (n == 0 || b[n-1] == ' ') {
+			return true
+		}
+	}
+	return false
 }
 
 // Classify matches an item, by its description and HS code, against the

@@ -79,6 +79,19 @@ func TestMissileItems(t *testing.T) {
 		{"Turbojet engine, 1.2 kN", "840710", "MTCR 3.A.1"},
 		{"Turbo-fan", "840790", "MTCR 3.A.1"},
 		{"Turboprop engine", "841121", ""},
+		// RDX and HMX by their chemical and their older names, fuel
+		// named by its use, and carbon-carbon.
+		{"Hexogen", "293369", "MTCR 4.C.4.b"},
+		{"Cyclotetramethylene-tetranitramine (octogen)", "293369", "MTCR 4.C.4.b"},
+		{"Liquid rocket fuel", "293399", "MTCR 4.C.2"},
+		{"Carbon-carbon composite nozzle extension", "681510", "MTCR 6.C.2"},
+		{"Carbon fibre fishing rods", "950711", ""},
+		{"Carbon; carbon blacks", "280300", ""},
+		// Goods the description excludes, as the nomenclature writes.
+		{"Gas turbines (excluding turbo-jets and turbo-propellers), 8 MW", "841182", ""},
+		{"Reaction engines, other than turbo-jets", "848790", ""},
+		{"Tug boats, other than warships", "890400", ""},
+		{"Turbofan engines, except for parts", "841112", "MTCR 3.A.1"},
 		{"Nose cone for launch vehicle", "880790", "MTCR 2.A.1"},
 		{"Rocket stage interstage skirt", "880390", "MTCR 2.A.1"},
 		{"Ammonium perchlorate, 200 micron", "282990", "MTCR 4.C.4.b"},
