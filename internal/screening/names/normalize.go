@@ -791,6 +791,9 @@ func fold(s string) []word {
 // three letters or more with no capital after its first: a word written
 // in mixed case otherwise (KoMiD, McDonald) is one word, as before.
 func splitCamel(s string) string {
+	if !mixedCase(s) {
+		return s
+	}
 	var cuts []int
 	start, prev := 0, rune(0) // start of the word being read; its last letter
 	ok := true                // the word's parts found so far can be split off
@@ -833,6 +836,18 @@ func splitCamel(s string) string {
 		last = c
 	}
 	return string(append(b, s[last:]...))
+}
+
+// mixedCase reports whether s may have a small letter before a capital:
+// an ASCII one does, or s has letters beyond ASCII.
+func mixedCase(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		c, d := s[i], s[i+1]
+		if c >= utf8.RuneSelf || 'a' <= c && c <= 'z' && ('A' <= d && d <= 'Z' || d >= utf8.RuneSelf) {
+			return true
+		}
+	}
+	return false
 }
 
 // passesLatin reports whether the word that s starts with, up to the first
