@@ -227,7 +227,11 @@ func (p *pattern) find(desc, lower string) []int {
 	if p.needles != nil && lower != "" && !slices.ContainsFunc(p.needles, func(n string) bool { return strings.Contains(lower, n) }) {
 		return nil
 	}
-	for _, loc := range p.re.FindAllStringIndex(desc, -1) {
+	loc := p.re.FindStringIndex(desc)
+	if loc == nil || !excluded(desc[:loc[0]]) {
+		return loc
+	}
+	for _, loc := range p.re.FindAllStringIndex(desc, -1)[1:] {
 		if !excluded(desc[:loc[0]]) {
 			return loc
 		}
