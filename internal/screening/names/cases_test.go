@@ -150,6 +150,10 @@ func TestCases(t *testing.T) {
 		{"a word like a generic word", "Kommid", "Laos Committee", false, "only generic words match"},
 		{"a name run together", "OrvelTangsolDevelopmentTrading", "ORVEL TANGSOL DEVELOPMENT TRADING CORPORATION", true, ""},
 		{"a name run together, in mixed case", "OrVeL TaNgSoL", "ORVEL TANGSOL", true, ""},
+		{"a name run together in capitals", "ORVELTANGSOLKESTRELHALVARD", "Orvel Tangsol Kestrel Halvard Corporation", true, ""},
+		{"a listed name run together", "Orvel Tangsol Kestrel Halvard", "ORVELTANGSOLKESTRELHALVARD", true, ""},
+		{"run together with its legal form", "ORVELTANGSOLKESTRELHALVARDCORPORATION", "Orvel Tangsol Kestrel Halvard", true, ""},
+		{"other words run together", "ORVELTANGSOLKESTRELMARVIN", "Orvel Tangsol Kestrel Halvard", false, ""},
 		// An airline is written Air, Airline, Airlines or Airways, as the
 		// lists' own aliases write one (Pouya Air and Pouya Airlines).
 		{"airlines for air", "Zarvand Airlines", "Zarvand Air", true, "airlines ~ air (variant)"},
@@ -269,6 +273,8 @@ func TestSearchRealCases(t *testing.T) {
 		"Ѕhahid Нemmat Industrial Group":                        "IRe.067",
 		"Bank Sepah London Branch":                              "IRe.007",
 		"Tanchon Commercial Bank Beijing Representative Office": "KPe.003",
+		"KOREAMININGDEVELOPMENTTRADINGCORPORATION":              "KPe.001",
+		"ISLAMICREVOLUTIONARYGUARDCORPS":                        "OFAC-",
 	} {
 		hits := ix.Search(Query{Name: q, Limit: 3})
 		if len(hits) == 0 || !strings.HasPrefix(hits[0].Ref, want) {

@@ -28,7 +28,8 @@ type Index struct {
 	names   []name
 	size    []uint8 // words of each name, capped at 255
 	post    map[uint64][]int32
-	pool    sync.Pool // *search
+	words   map[string]struct{} // the words of the names, as folded
+	pool    sync.Pool           // *search
 }
 
 // indexed is one entry of an indexed edition.
@@ -161,7 +162,7 @@ const (
 // edition per source; entries of two editions of the same list would both
 // hit.
 func NewIndex(editions ...lists.Edition) *Index {
-	ix := &Index{post: map[uint64][]int32{}, ids: map[string][]int32{}}
+	ix := &Index{post: map[uint64][]int32{}, ids: map[string][]int32{}, words: map[string]struct{}{}}
 	var keys []uint64
 	for _, ed := range editions {
 		for _, e := range ed.Entries {
@@ -243,6 +244,9 @@ func (ix *Index) add(entry int32, listed string, weak, acro bool, keys *[]uint64
 		id := int32(len(ix.names))
 		ix.names = append(ix.names, name{entry: entry, listed: listed, weak: weak, acro: acro, f: f})
 		ix.size = append(ix.size, uint8(min(len(f.toks), 255)))
+		for _, w := range f.words {
+			ix.words[w] = struct{}{}
+		}
 		*keys = (*keys)[:0]
 		for i := range f.toks {
 			*keys = wordKeys(*keys, f.toks, i)
@@ -447,6 +451,14 @@ func (ix *Index) Search(q Query) []Hit {
 	if len(qf) == 0 || len(ix.names) == 0 {
 		return nil
 	}
+	// A word that is listed words run together is read as them too.
+	if longWord(qf) {
+		for i, n := 0, len(qf); i < n; i++ {
+			if g, ok := runTogether(&qf[i], ix.known); ok {
+				qf = append(qf, g)
+			}
+		}
+	}
 	least := threshold
 	if q.Related {
 		least = min(threshold, differs)
@@ -497,6 +509,16 @@ func (ix *Index) Search(q Query) []Hit {
 		hits[i] = h
 	}
 	return hits
+}
+
+// known reports whether a word is a word of a listed name, as folded, a
+// legal form or a stop word.
+func (ix *Index) known(w string) bool {
+	if c := classes[w]; c == legal || c == stop {
+		return true
+	}
+	_, ok := ix.words[w]
+	return ok
 }
 
 // better reports whether name id scoring sc is a better hit for its entry

@@ -1159,3 +1159,83 @@ func dinStem(w string) string {
 	}
 	return ""
 }
+
+// minRunTogether is the fewest letters of a word read as several run
+// together (see segment): shorter ones are two or three words at most,
+// which the joined keys already meet.
+const minRunTogether = 12
+
+// segment splits a word of letters into the fewest words that known says
+// are words, each of two letters or more, and returns them, or nil when it
+// cannot or the word is one of them: KOREAMININGDEVELOPMENTTRADING is
+// korea, mining, development and trading.
+func segment(w string, known func(string) bool) []string {
+	n := len(w)
+	if n < minRunTogether || known(w) {
+		return nil
+	}
+	for i := 0; i < n; i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return nil
+		}
+	}
+	// best[i] is the fewest words w[:i] splits into, 0 when none; from[i]
+	// where the last of them starts.
+	var bestA, fromA [64]int
+	best, from := bestA[:], fromA[:]
+	if n+1 > len(best) {
+		best, from = make([]int, n+1), make([]int, n+1)
+	}
+	for i := 1; i <= n; i++ {
+		for j := max(0, i-maxSegment); j <= i-2; j++ {
+			if (j == 0 || best[j] > 0) && known(w[j:i]) && (best[i] == 0 || best[j]+1 < best[i]) {
+				best[i], from[i] = best[j]+1, j
+			}
+		}
+	}
+	if best[n] < 2 {
+		return nil
+	}
+	ws := make([]string, best[n])
+	for i, k := n, best[n]-1; i > 0; i, k = from[i], k-1 {
+		ws[k] = w[from[i]:i]
+	}
+	return ws
+}
+
+// longWord reports whether a form of fs has a word long enough to be
+// several run together.
+func longWord(fs []form) bool {
+	for i := range fs {
+		for _, w := range fs[i].words {
+			if len(w) >= minRunTogether {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxSegment is the most letters of one word found in a word run together.
+const maxSegment = 24
+
+// runTogether returns f read with each word that segment splits written
+// apart, and whether it split one.
+func runTogether(f *form, known func(string) bool) (form, bool) {
+	var ws []string
+	split := false
+	for _, w := range f.words {
+		if seg := segment(w, known); seg != nil {
+			ws = append(ws, seg...)
+			split = true
+			continue
+		}
+		ws = append(ws, w)
+	}
+	if !split {
+		return form{}, false
+	}
+	g := newForm(strings.Join(ws, " "))
+	g.qual = f.qual
+	return g, true
+}

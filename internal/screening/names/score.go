@@ -245,6 +245,9 @@ func (e Explanation) String() string {
 // some listed three-letter acronym for initials.
 func Score(a, b string) (float64, Explanation) {
 	fa, fb := parse(a), parse(b)
+	// A word of either that is the other's words run together is read as
+	// them too.
+	fa, fb = withRunTogether(fa, fb), withRunTogether(fb, fa)
 	var sc scorer
 	best, bi, bj := 0.0, -1, -1
 	for i := range fa {
@@ -771,6 +774,31 @@ func sim(a, b *token) float64 {
 		return 0
 	}
 	return s
+}
+
+// withRunTogether returns fs with a further form for each that has a word
+// of others' words run together (see segment).
+func withRunTogether(fs, others []form) []form {
+	if !longWord(fs) {
+		return fs
+	}
+	known := func(s string) bool {
+		if c := classes[s]; c == legal || c == stop {
+			return true
+		}
+		for i := range others {
+			if slices.Contains(others[i].words, s) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, n := 0, len(fs); i < n; i++ {
+		if g, ok := runTogether(&fs[i], known); ok {
+			fs = append(fs, g)
+		}
+	}
+	return fs
 }
 
 // truncated reports whether the query's word a is the listed word of trade
