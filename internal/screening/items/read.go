@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/surety/surety/internal/screening/glyphs"
 )
 
 // An evader who misspells a controlled item by a letter ("amonium
@@ -115,9 +117,12 @@ func strs(re *syntax.Regexp) []string {
 // reread returns the description as a reader at the post reads it, and
 // says what it read otherwise, as in "amonium as ammonium"; "" when it
 // reads nothing otherwise. It reads plain, the description before its
-// punctuation is spaced (see spaced): letters written apart are one word
-// (R.D.X., U D M H as rdx, udmh), and then in three ways, each tied to the
-// words of the controlled phrases:
+// punctuation is spaced (see spaced): a word of a controlled phrase written
+// with digits for the letters they look like is that word (R0CKET,
+// PERCHL0RATE; see glyphs.AsLetters), two words of a phrase run together
+// are those words (rocketmotor as rocket motor), letters written apart are
+// one word (R.D.X., U D M H as rdx, udmh), and then in three ways, each
+// tied to the words of the controlled phrases:
 //
 //   - a noun and the word before it in a phrase, written in catalogue
 //     order with a comma between them, in the phrase's order ("motor,
@@ -133,6 +138,29 @@ func (r *Rules) reread(plain string) (string, string) {
 	}
 	words, lower, comma, stop := split(plain)
 	var said []string
+	for i := range lower {
+		if l, ok := glyphs.AsLetters(words[i]); ok && r.phraseWord(l) {
+			said = append(said, words[i]+" as "+l)
+			words[i], lower[i] = l, l
+		}
+	}
+	for i := 0; i < len(lower); i++ {
+		w := lower[i]
+		if len(w) < 2*minWord || r.whole[w] {
+			continue
+		}
+		for k := minWord; k <= len(w)-minWord; k++ {
+			if a, b := w[:k], w[k:]; slices.Contains(r.firsts[b], a) {
+				said = append(said, words[i]+" as "+a+" "+b)
+				words = slices.Replace(words, i, i+1, a, b)
+				lower = slices.Replace(lower, i, i+1, a, b)
+				comma = comma&(1<<i-1) | comma>>i<<(i+1)
+				stop = stop&(1<<i-1) | stop>>i<<(i+1)
+				i++
+				break
+			}
+		}
+	}
 	for i := 0; i+1 < len(lower); i++ {
 		j := i
 		for j < len(lower) && len(lower[j]) == 1 && isWord(lower[j]) {
@@ -230,6 +258,11 @@ func split(plain string) (words, lower []string, comma, stop uint64) {
 		end(len(plain))
 	}
 	return words, lower, comma, stop
+}
+
+// phraseWord reports whether w is a word of a controlled phrase.
+func (r *Rules) phraseWord(w string) bool {
+	return r.whole[w] || len(r.firsts[w]) > 0 || len(r.seconds[w]) > 0
 }
 
 // nearFirst returns the first word of a phrase whose second is b and whose

@@ -327,13 +327,18 @@ func TestRereadWays(t *testing.T) {
 		{"Ammonium perchl., 200 micron", "MTCR 4.C.4.b", "perchl as perchlorate"},
 		{"R.D.X., 50 kg", "MTCR 4.C.4.b", "R.D.X as rdx"},
 		{"H T P B binder", "MTCR 4.C.5", "H.T.P.B as htpb"},
+		{"R0CKET M0T0R", "MTCR 2.A.1.c", "R0CKET as rocket, M0T0R as motor"},
+		{"AMM0NIUM PERCHL0RATE", "MTCR 4.C.4.b", "AMM0NIUM as ammonium, PERCHL0RATE as perchlorate"},
+		{"Gyr0scope", "MTCR 9.A.3", "Gyr0scope as gyroscope"},
+		{"Rocketmotor casing", "MTCR 2.A.1.c", "Rocketmotor as rocket motor"},
+		{"Nitrogentetroxide", "MTCR 4.C.4.a", "Nitrogentetroxide as nitrogen tetroxide"},
 	} {
 		ms := r.Classify(c.desc, "382490")
 		if !slices.ContainsFunc(ms, func(m Match) bool { return m.Item == c.item && m.Read == c.read }) {
 			t.Errorf("Classify(%q) = %+v, want %s read as %q", c.desc, ms, c.item, c.read)
 		}
 	}
-	for _, desc := range []string{"Amm perchlorate", "Engine, pocket", "Chlorate, per drum", "Motor vehicles, rocket blue"} {
+	for _, desc := range []string{"Amm perchlorate", "Engine, pocket", "Chlorate, per drum", "Motor vehicles, rocket blue", "Ti6Al4V bar", "C4H8O solvent", "Motorcycle parts", "Stagecoach"} {
 		for _, m := range r.Classify(desc, "382490") {
 			if m.Read != "" {
 				t.Errorf("Classify(%q) reads %q: %+v", desc, m.Read, m)
