@@ -138,6 +138,8 @@ func TestCases(t *testing.T) {
 		{"a word of trade cut short", "Tangsol Comm. Bank", "Tangsol Commercial Bank", true, "comm ~ commercial (abbreviation)"},
 		{"cut short, another word", "Tangsol Comm Bank", "Tangsol Communications Bank", false, ""},
 		{"an abbreviation of another word", "Tangsol Comm. Bank", "Tangsol Communications Bank", true, "comm ~ communications (abbreviation)"},
+		{"words of trade contracted", "Tangsol Mng. Trdg. Corp.", "TANGSOL MINING TRADING CORPORATION", true, "mng ~ mining (abbreviation), trdg ~ trading (abbreviation)"},
+		{"a contraction of another word", "Tangsol Mng. Bank", "Tangsol Marketing Bank", false, ""},
 		{"Persian words of trade", "Gostaresh Siman Orvel", "Orvel Cement Development", true, ""},
 		// A military rank is a title; a surname that is a rank elsewhere
 		// (Major) is a name.

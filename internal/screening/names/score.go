@@ -683,12 +683,12 @@ func how(a, b *token, s float64) string {
 		return "same"
 	case a.abjad != b.abjad:
 		return "consonants"
+	case s == 1 && a.key == b.key:
+		return "variant"
 	case truncated(a, b):
 		return "abbreviation"
-	case s == 1 && a.key != b.key:
-		return "nickname"
 	case s == 1:
-		return "variant"
+		return "nickname"
 	}
 	return "similar"
 }
@@ -810,13 +810,36 @@ func withRunTogether(fs, others []form) []form {
 // word that is the start of the query's (Expo against Export, Trade against
 // Trading) is another word, as the query may name another organisation.
 // A word written with a full stop after it is an abbreviation of any word
-// it starts (Assoc. for Associated), on either side.
+// it starts (Assoc. for Associated), on either side, and of a word of
+// trade it contracts (Trdg. for Trading).
 func truncated(a, b *token) bool {
 	stem := a.text
 	if len(stem) > minTruncated && stem[len(stem)-1] == 'e' {
 		stem = stem[:len(stem)-1]
 	}
-	return (b.trade || a.abbrev) && len(stem) >= minTruncated && len(a.text) < len(b.text) && strings.HasPrefix(b.text, stem)
+	return (b.trade || a.abbrev) && len(stem) >= minTruncated && len(a.text) < len(b.text) && strings.HasPrefix(b.text, stem) ||
+		a.abbrev && b.trade && contracts(a.text, b.text)
+}
+
+// contracts reports whether a, of three letters or more, is b contracted
+// as trade papers write a word of trade with a full stop (Mng. for mining,
+// Trdg. for trading, Mgmt. for management): b's first letter and then
+// others of b's letters in order.
+func contracts(a, b string) bool {
+	if len(a) < 3 || len(a) >= len(b) || a[0] != b[0] {
+		return false
+	}
+	j := 1
+	for i := 1; i < len(a); i++ {
+		for j < len(b) && b[j] != a[i] {
+			j++
+		}
+		if j == len(b) {
+			return false
+		}
+		j++
+	}
+	return true
 }
 
 // minTruncated is the fewest letters a word of trade cut short keeps.
