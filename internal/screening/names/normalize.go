@@ -1161,13 +1161,15 @@ func dinStem(w string) string {
 }
 
 // minRunTogether is the fewest letters of a word read as several run
-// together (see segment): shorter ones are two or three words at most,
-// which the joined keys already meet.
-const minRunTogether = 12
+// together (see segment): a name's word seldom has sixteen (Persian
+// surnames of three syllables have up to fifteen, and are not read so),
+// and shorter runs are two or three words at most, which the joined keys
+// already meet.
+const minRunTogether = 16
 
 // segment splits a word of letters into the fewest words that known says
 // are words, each of two letters or more, and returns them, or nil when it
-// cannot or the word is one of them: KOREAMININGDEVELOPMENTTRADING is
+// cannot, the word is one of them, or it is two of them: KOREAMININGDEVELOPMENTTRADING is
 // korea, mining, development and trading.
 func segment(w string, known func(string) bool) []string {
 	n := len(w)
@@ -1193,8 +1195,8 @@ func segment(w string, known func(string) bool) []string {
 			}
 		}
 	}
-	if best[n] < 2 {
-		return nil
+	if best[n] < 3 {
+		return nil // two words run together meet the joined keys already
 	}
 	ws := make([]string, best[n])
 	for i, k := n, best[n]-1; i > 0; i, k = from[i], k-1 {
