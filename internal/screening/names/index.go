@@ -453,11 +453,7 @@ func (ix *Index) Search(q Query) []Hit {
 	}
 	// A word that is listed words run together is read as them too.
 	if longWord(qf) {
-		for i, n := 0, len(qf); i < n; i++ {
-			if g, ok := runTogether(&qf[i], ix.known); ok {
-				qf = append(qf, g)
-			}
-		}
+		qf = runTogether(qf, ix.known)
 	}
 	least := threshold
 	if q.Related {
@@ -511,12 +507,8 @@ func (ix *Index) Search(q Query) []Hit {
 	return hits
 }
 
-// known reports whether a word is a word of a listed name, as folded, a
-// legal form or a stop word.
+// known reports whether a word is a word of a listed name, as folded.
 func (ix *Index) known(w string) bool {
-	if c := classes[w]; c == legal || c == stop {
-		return true
-	}
 	_, ok := ix.words[w]
 	return ok
 }

@@ -1168,13 +1168,18 @@ func dinStem(w string) string {
 const minRunTogether = 16
 
 // segment splits a word of letters into the fewest words that known says
-// are words, each of two letters or more, and returns them, or nil when it
-// cannot, the word is one of them, or it is two of them: KOREAMININGDEVELOPMENTTRADING is
+// are words, or that are legal forms or stop words, each of two letters or
+// more, and returns them, or nil when it cannot, the word is one of them,
+// or it is two of them: KOREAMININGDEVELOPMENTTRADING is
 // korea, mining, development and trading.
 func segment(w string, known func(string) bool) []string {
 	n := len(w)
 	if n < minRunTogether || known(w) {
 		return nil
+	}
+	word := func(s string) bool {
+		c := classes[s]
+		return c == legal || c == stop || known(s)
 	}
 	for i := 0; i < n; i++ {
 		if w[i] < 'a' || w[i] > 'z' {
@@ -1190,7 +1195,7 @@ func segment(w string, known func(string) bool) []string {
 	}
 	for i := 1; i <= n; i++ {
 		for j := max(0, i-maxSegment); j <= i-2; j++ {
-			if (j == 0 || best[j] > 0) && known(w[j:i]) && (best[i] == 0 || best[j]+1 < best[i]) {
+			if (j == 0 || best[j] > 0) && word(w[j:i]) && (best[i] == 0 || best[j]+1 < best[i]) {
 				best[i], from[i] = best[j]+1, j
 			}
 		}
@@ -1221,23 +1226,25 @@ func longWord(fs []form) bool {
 // maxSegment is the most letters of one word found in a word run together.
 const maxSegment = 24
 
-// runTogether returns f read with each word that segment splits written
-// apart, and whether it split one.
-func runTogether(f *form, known func(string) bool) (form, bool) {
-	var ws []string
-	split := false
-	for _, w := range f.words {
-		if seg := segment(w, known); seg != nil {
-			ws = append(ws, seg...)
-			split = true
-			continue
+// runTogether returns fs with a further form for each that has a word
+// that segment splits, written apart.
+func runTogether(fs []form, known func(string) bool) []form {
+	for i, n := 0, len(fs); i < n; i++ {
+		var ws []string
+		split := false
+		for _, w := range fs[i].words {
+			if seg := segment(w, known); seg != nil {
+				ws = append(ws, seg...)
+				split = true
+				continue
+			}
+			ws = append(ws, w)
 		}
-		ws = append(ws, w)
+		if split {
+			g := newForm(strings.Join(ws, " "))
+			g.qual = fs[i].qual
+			fs = append(fs, g)
+		}
 	}
-	if !split {
-		return form{}, false
-	}
-	g := newForm(strings.Join(ws, " "))
-	g.qual = f.qual
-	return g, true
+	return fs
 }

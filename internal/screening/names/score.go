@@ -247,7 +247,12 @@ func Score(a, b string) (float64, Explanation) {
 	fa, fb := parse(a), parse(b)
 	// A word of either that is the other's words run together is read as
 	// them too.
-	fa, fb = withRunTogether(fa, fb), withRunTogether(fb, fa)
+	if longWord(fa) {
+		fa = runTogether(fa, wordOf(fb))
+	}
+	if longWord(fb) {
+		fb = runTogether(fb, wordOf(fa))
+	}
 	var sc scorer
 	best, bi, bj := 0.0, -1, -1
 	for i := range fa {
@@ -776,29 +781,16 @@ func sim(a, b *token) float64 {
 	return s
 }
 
-// withRunTogether returns fs with a further form for each that has a word
-// of others' words run together (see segment).
-func withRunTogether(fs, others []form) []form {
-	if !longWord(fs) {
-		return fs
-	}
-	known := func(s string) bool {
-		if c := classes[s]; c == legal || c == stop {
-			return true
-		}
-		for i := range others {
-			if slices.Contains(others[i].words, s) {
+// wordOf returns whether a word is a word of one of the forms fs.
+func wordOf(fs []form) func(string) bool {
+	return func(w string) bool {
+		for i := range fs {
+			if slices.Contains(fs[i].words, w) {
 				return true
 			}
 		}
 		return false
 	}
-	for i, n := 0, len(fs); i < n; i++ {
-		if g, ok := runTogether(&fs[i], known); ok {
-			fs = append(fs, g)
-		}
-	}
-	return fs
 }
 
 // truncated reports whether the query's word a is the listed word of trade
