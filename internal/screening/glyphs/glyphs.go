@@ -147,8 +147,8 @@ func Disguised(s string) (string, bool) {
 // DisguisedName is Disguised for a name, which also must not write digits
 // or symbols for the letters they look like inside a word, nor a small l
 // for I among capitals (see AsLetters and Symbols): honest names do not
-// ("K0MID", "KOM|D", "KOMlD" for KOMID). Descriptions of goods may, where a word such as Ti6Al4V or C4H8O
-// is an alloy or a formula.
+// ("K0MID", "KOM|D", "KOMlD" for KOMID). Descriptions of goods may, where
+// a word such as Ti6Al4V or C4H8O is an alloy or a formula.
 func DisguisedName(s string) (string, bool) {
 	return said(s, append(disguises(s), spellings(s)...))
 }
