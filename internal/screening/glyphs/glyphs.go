@@ -301,24 +301,28 @@ func Letters(s string) string {
 }
 
 // symbols are the symbols that a name writes inside a word for the
-// letters they look like, with those letters.
+// letters they look like and that Unicode TR39 does not take for letters
+// (see symbolAt), with those letters; | is I here, as among capitals.
 var symbols = []struct{ sym, letter string }{
 	{"|", "i"}, {"!", "i"}, {"¡", "i"}, {"@", "a"}, {"$", "s"}, {"€", "e"}, {"()", "o"}, {"[]", "o"},
 }
 
 // Symbols returns s with each symbol written inside a word for the letter
-// it looks like ("KOM|D", "B@NK", "C0MM€RCIAL", "K()MID"), between two
-// letters or digits, written as that letter, and reports whether it found
-// one. A symbol between words, or at a word's end (Yahoo!), is not read.
+// it looks like ("KOM|D", "B@NK", "C0MM€RCIAL", "K()MID", "K⊖MID"), between
+// two letters or digits, written as that letter, and reports whether it
+// found one. A symbol between words, or at a word's end (Yahoo!), is not
+// read.
 func Symbols(s string) (string, bool) {
 	if !hasSymbols(s) {
 		return s, false
 	}
 	var b []byte
 	last := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		sym, l := symbolAt(s, i)
 		if sym == 0 {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
 			continue
 		}
 		if b == nil {
@@ -326,7 +330,7 @@ func Symbols(s string) (string, bool) {
 		}
 		b = append(append(b, s[last:i]...), l...)
 		last = i + sym
-		i += sym - 1
+		i += sym
 	}
 	if b == nil {
 		return s, false
@@ -335,23 +339,55 @@ func Symbols(s string) (string, bool) {
 }
 
 // symbolAt returns the length of the symbol that s writes at i for a
-// letter inside a word, and the letter, or 0.
+// letter inside a word, and the letter, or 0: a symbol of the table
+// symbols, or one whose TR39 skeleton, less its marks, is Latin letters
+// (∪ for U, × for x, ⊖ for O).
 func symbolAt(s string, i int) (int, string) {
+	n, letter := 0, ""
 	for _, x := range symbols {
-		if !strings.HasPrefix(s[i:], x.sym) {
-			continue
-		}
-		before, _ := utf8.DecodeLastRuneInString(s[:i])
-		after, _ := utf8.DecodeRuneInString(s[i+len(x.sym):])
-		if wordChar(before) && wordChar(after) {
-			return len(x.sym), x.letter
+		if strings.HasPrefix(s[i:], x.sym) {
+			n, letter = len(x.sym), x.letter
+			break
 		}
 	}
-	return 0, ""
+	if n == 0 {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < utf8.RuneSelf || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.Is(unicode.Mn, r) {
+			return 0, ""
+		}
+		l, ok := skeletonLetters(r)
+		if !ok {
+			return 0, ""
+		}
+		n, letter = size, l
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[i+n:])
+	if !wordChar(before) || !wordChar(after) {
+		return 0, ""
+	}
+	return n, letter
 }
 
-// hasSymbols reports whether s has a character that begins a symbol.
-func hasSymbols(s string) bool { return strings.ContainsAny(s, "|!¡@$€([") }
+// skeletonLetters returns, in lower case, the Latin letters that a symbol's
+// TR39 skeleton is, its marks left out, and whether it is such letters.
+func skeletonLetters(r rune) (string, bool) {
+	var b []byte
+	for _, c := range confusable.Skeleton(string(r)) {
+		switch {
+		case unicode.Is(unicode.Mn, c):
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+			b = append(b, byte(c)|0x20)
+		default:
+			return "", false
+		}
+	}
+	return string(b), len(b) > 0
+}
+
+// hasSymbols reports whether s may have a symbol written for a letter:
+// one of the table, or any character beyond ASCII.
+func hasSymbols(s string) bool { return !ascii(s) || strings.ContainsAny(s, "|!@$([") }
 
 func wordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
@@ -363,11 +399,14 @@ func spellings(s string) []string {
 	}
 	var found []string
 	if hasSymbols(s) {
-		for i := 0; i < len(s); i++ {
-			if n, l := symbolAt(s, i); n > 0 {
+		for i := 0; i < len(s); {
+			n, l := symbolAt(s, i)
+			if n == 0 {
+				_, n = utf8.DecodeRuneInString(s[i:])
+			} else {
 				found = append(found, fmt.Sprintf("%s for %s", s[i:i+n], strings.ToUpper(l)))
-				i += n - 1
 			}
+			i += n
 		}
 		// The words are read with the symbols as letters, for their
 		// digits (C0MM€RCIAL).

@@ -164,3 +164,23 @@ func TestSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestSymbolsSkeleton plays symbols that TR39 takes for Latin letters,
+// which parted a name's word as any other symbol did.
+func TestSymbolsSkeleton(t *testing.T) {
+	for in, want := range map[string]string{
+		"K⊖MID":           "KoMID",
+		"TANCH⊖N ∪NION":   "TANCHoN ∪NION", // ∪ begins the word
+		"B∪REAU":          "BuREAU",
+		"Kim Jong ∪n":     "Kim Jong ∪n",
+		"Orvel – Kestrel": "Orvel – Kestrel",
+		"Ⅳ Orvel":         "Ⅳ Orvel",
+	} {
+		if got, _ := Symbols(in); got != want {
+			t.Errorf("Symbols(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got, ok := DisguisedName("K⊖MID"); !ok || !strings.Contains(got, "⊖ for O") {
+		t.Errorf("DisguisedName(K⊖MID) = %q, %v, want ⊖ for O named", got, ok)
+	}
+}
