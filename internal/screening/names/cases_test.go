@@ -146,6 +146,10 @@ func TestCases(t *testing.T) {
 		{"a rank", "Marshal Kim Jong Chol", "KIM Jong Chol", true, "only in query: marshal"},
 		{"a rank abbreviated", "Col. Orvel Tangsol", "TANGSOL, Orvel", true, ""},
 		{"a surname, not a rank", "Orvel Major", "Orvel Tangsol", false, ""},
+		// A name of one short word is compared as written, and so are
+		// words written together as it.
+		{"a short name written in two", "KE-MID", "KEMID", true, "ke+mid ~ kemid (joined)"},
+		{"written in two, another short name", "SH-IG", "SIG", false, ""},
 		// A word that only looks like a generic word (KOMMID, committee:
 		// their keys are one letter apart) matches no more than the
 		// generic word itself would.
@@ -276,13 +280,15 @@ func TestSearchRealCases(t *testing.T) {
 		"Bank Sepah London Branch":                              "IRe.007",
 		"Tanchon Commercial Bank Beijing Representative Office": "KPe.003",
 		"KOREAMININGDEVELOPMENTTRADINGCORPORATION":              "KPe.001",
-		"ISLAMICREVOLUTIONARYGUARDCORPS":                        "OFAC-",
+		"KOM-ID":                         "KPe.001",
+		"SH-IG":                          "IRe.067",
+		"ISLAMICREVOLUTIONARYGUARDCORPS": "OFAC-",
 	} {
 		hits := ix.Search(Query{Name: q, Limit: 3})
 		if len(hits) == 0 || !strings.HasPrefix(hits[0].Ref, want) {
 			t.Errorf("Search(%q) = %v, want %s first", q, refs(hits), want)
 		}
-		if q == "SHIG" && slices.ContainsFunc(hits, func(h Hit) bool { return h.Name == "SPECIAL INDUSTRIES GROUP (SIG)" || h.Matched == "SIG" }) {
+		if (q == "SHIG" || q == "SH-IG") && slices.ContainsFunc(hits, func(h Hit) bool { return h.Name == "SPECIAL INDUSTRIES GROUP (SIG)" || h.Matched == "SIG" }) {
 			t.Errorf("SHIG hits SIG: %v", refs(hits))
 		}
 	}

@@ -331,6 +331,15 @@ func joinText(ts []token) string {
 	return string(b)
 }
 
+// textLen is the letters of the words ts, as written.
+func textLen(ts []token) int {
+	n := 0
+	for _, t := range ts {
+		n += len(t.text)
+	}
+	return n
+}
+
 // joinKey is the key of words written together (Won Ho as Wonho): their
 // keys joined, a letter doubled across a join written once.
 func joinKey(ts []token) uint64 {
@@ -636,6 +645,16 @@ func (ix *Index) gather(s *search, qf []form) {
 			}
 			for k := 2; k <= 3 && i+k <= len(f.toks); k++ {
 				visit(joinKey(f.toks[i:i+k]), w, bit(0)|bit(1)|bit(k-1), false)
+				// A name of one short word is filed as written, and so
+				// is looked up by the words joined as written (KOM-ID,
+				// K O MID for KOMID).
+				if n := textLen(f.toks[i : i+k]); n <= maxAsWritten {
+					var parts [3]string
+					for j, t := range f.toks[i : i+k] {
+						parts[j] = t.text
+					}
+					visitSized(hash(tagWord, parts[:k]...), w, bit(0)|bit(1)|bit(k-1), false, 1, 1)
+				}
 			}
 			// Written together with a letter off, as a name has it in
 			// one word or two.

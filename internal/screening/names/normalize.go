@@ -59,6 +59,7 @@ type token struct {
 	abjad   bool // written in a script without vowels: compared by bare
 	initial bool // joined initials of given names, as J.-C. is
 	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
+	written bool // compared as written: a short name of one word (see newForm)
 }
 
 func newToken(wd word, w float64) token {
@@ -391,12 +392,12 @@ func newForm(s string) form {
 		}
 		f.dropped = nil
 	}
-	// A one-word name of five letters or fewer is an acronym or a code:
-	// its letters are compared as written, not folded as romanisations
-	// are (SHIG is not SIG).
-	if len(f.toks) == 1 && len(f.toks[0].text) <= 5 && !f.toks[0].abjad {
+	// A one-word name of maxAsWritten letters or fewer is an acronym or
+	// a code: its letters are compared as written, not folded as
+	// romanisations are (SHIG is not SIG).
+	if len(f.toks) == 1 && len(f.toks[0].text) <= maxAsWritten && !f.toks[0].abjad {
 		t := &f.toks[0]
-		t.key = t.text
+		t.key, t.written = t.text, true
 		t.cons, t.vows = skeleton(t.key)
 	}
 	return f
@@ -1159,6 +1160,10 @@ func dinStem(w string) string {
 	}
 	return ""
 }
+
+// maxAsWritten is the most letters of a one-word name compared as
+// written: acronyms and codes (KOMID, SHIG, MV-12) are that short.
+const maxAsWritten = 5
 
 // minRunTogether is the fewest letters of a word read as several run
 // together (see segment): a name's word seldom has sixteen (Persian

@@ -920,6 +920,15 @@ func (sc *scorer) joinSim(ts []token, c token) float64 {
 		}
 		return 0
 	}
+	// A name of one short word is compared as written (see newForm), and
+	// so are the words written together as it: KOM-ID is KOMID, SH-IG is
+	// not SIG.
+	if c.written {
+		if writes(ts, c.text) {
+			return 1
+		}
+		return 0
+	}
 	// The key folds romanisations of a first letter together, so written
 	// together the words start as c does. Numbers are not joined.
 	if ts[0].key == "" || c.key == "" || ts[0].key[0] != c.key[0] || isNumber(c.key) {
@@ -945,6 +954,17 @@ func (sc *scorer) joinSim(ts []token, c token) float64 {
 		return 1
 	}
 	return similarity(j, c.key)
+}
+
+// writes reports whether the words ts, written together, are w.
+func writes(ts []token, w string) bool {
+	for _, t := range ts {
+		if !strings.HasPrefix(w, t.text) {
+			return false
+		}
+		w = w[len(t.text):]
+	}
+	return w == ""
 }
 
 // similarity is Jaro-Winkler, or for words of eight letters or more the
