@@ -676,6 +676,12 @@ func isQuote(r rune) bool {
 // rune adds one rune beyond ASCII, decomposed (NFKD) into base letters and
 // marks, except for Korean syllables, which become words of their own.
 func (f *folder) rune(r rune) {
+	if unicode.Is(unicode.So, r) {
+		// A sign such as ™ or ℠ decomposes into letters that would join
+		// the word before it (KOMID™ as komidtm): it parts words.
+		f.flush()
+		return
+	}
 	if isHangul(r) {
 		f.flush()
 		f.buf = append(f.buf, hangul(r)...)

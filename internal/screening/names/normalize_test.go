@@ -39,8 +39,11 @@ func TestNormalize(t *testing.T) {
 		"KoreaMiningDevelopmentTrading": "korea mining development trading",
 		"TanchonCommercialBank Ltd":     "tanchon commercial bank",
 		"KoMiD":                         "komid",
-		"McDonald":                      "mcdonald",
-		"HanAir":                        "han air",
+		// A sign parts words: it does not join its letters to them.
+		"KOMID™":      "komid",
+		"Office № 39": "office 39",
+		"McDonald":    "mcdonald",
+		"HanAir":      "han air",
 		// Look-alike letters are read as they look as written, not by the
 		// sound of their lower case: the Cyrillic Н, В, Р, С, Х and the
 		// Greek Ν and Υ are H, B, P, C, X, N and Y ...
