@@ -676,9 +676,10 @@ func isQuote(r rune) bool {
 // rune adds one rune beyond ASCII, decomposed (NFKD) into base letters and
 // marks, except for Korean syllables, which become words of their own.
 func (f *folder) rune(r rune) {
-	if unicode.Is(unicode.So, r) {
+	if unicode.Is(unicode.So, r) && utf8.RuneCountInString(norm.NFKD.String(string(r))) > 1 {
 		// A sign such as ™ or ℠ decomposes into letters that would join
-		// the word before it (KOMID™ as komidtm): it parts words.
+		// the word before it (KOMID™ as komidtm): it parts words. A
+		// letter in a circle or a square (Ⓚ, 🄺) is the letter.
 		f.flush()
 		return
 	}

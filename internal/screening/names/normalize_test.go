@@ -42,6 +42,8 @@ func TestNormalize(t *testing.T) {
 		// A sign parts words: it does not join its letters to them.
 		"KOMID™":      "komid",
 		"Office № 39": "office 39",
+		"ⓀⓄⓂⒾⒹ":       "komid",
+		"🄺🄾🄼🄸🄳":       "komid",
 		"McDonald":    "mcdonald",
 		"HanAir":      "han air",
 		// Look-alike letters are read as they look as written, not by the
