@@ -92,6 +92,9 @@ func TestMissileItems(t *testing.T) {
 		{"Reaction engines, other than turbo-jets", "848790", ""},
 		{"Tug boats, other than warships", "890400", ""},
 		{"Turbofan engines, except for parts", "841112", "MTCR 3.A.1"},
+		// The evader's use of it: an excluder before the goods once
+		// does not hide them named again.
+		{"Spares excluding turbofans: turbofan engine, 1 unit", "840999", "MTCR 3.A.1"},
 		{"Nose cone for launch vehicle", "880790", "MTCR 2.A.1"},
 		{"Rocket stage interstage skirt", "880390", "MTCR 2.A.1"},
 		{"Ammonium perchlorate, 200 micron", "282990", "MTCR 4.C.4.b"},
