@@ -27,25 +27,30 @@ type annexRule struct {
 // HS 2022 (8807 for parts of spacecraft and launch vehicles, which HS 2017
 // numbered 8803, kept for declarations under the older edition). An HS
 // heading that covers much besides the item is narrowed by a pattern; a
-// subheading that names the item (8411.11, 8411.12: turbojets and
-// turbofans) is enough alone, as is a description that names it under any
-// code, and the inspector checks the Annex's
-// parameters (range, payload, thrust, particle size) at the post. The
-// chemicals are read by their CAS Registry Numbers too, which trade papers
-// give beside or instead of a name, and ammonium perchlorate by its CAS
-// index name (perchloric acid, ammonium salt): hydrazine 302-01-2, UDMH
-// 57-14-7, MMH 60-34-4, dinitrogen tetroxide 10544-72-6, ammonium
-// perchlorate 7790-98-9, ammonium dinitramide 140456-78-6, RDX 121-82-4, HMX
-// 2691-41-0, CL-20 135285-90-4, hydrazinium nitroformate 20773-28-8, HTPB
-// 69102-90-5 (TestCASNumbers checks their check digits).
+// subheading that names the item (8411.11, 8411.12: turbojets and turbofans)
+// is enough alone, as is a description that names it under any code, and the
+// inspector checks the Annex's parameters (range, payload, thrust, particle
+// size) at the post. The goods a missile programme buys abroad most
+// (complete missiles, rocket motors, gyroscopes and accelerometers,
+// propellants and their chemicals) are read in French, Spanish, Portuguese,
+// Italian and German too, in which trade papers name them ("perclorato de
+// amonio", "moteur-fusée"): written in another Latin-script language, they
+// read to the English patterns as nothing at all. The chemicals are read by
+// their CAS Registry Numbers too, which trade papers give beside or instead
+// of a name, and ammonium perchlorate by its CAS index name (perchloric
+// acid, ammonium salt): hydrazine 302-01-2, UDMH 57-14-7, MMH 60-34-4,
+// dinitrogen tetroxide 10544-72-6, ammonium perchlorate 7790-98-9, ammonium
+// dinitramide 140456-78-6, RDX 121-82-4, HMX 2691-41-0, CL-20 135285-90-4,
+// hydrazinium nitroformate 20773-28-8, HTPB 69102-90-5 (TestCASNumbers
+// checks their check digits).
 var mtcrAnnex = []annexRule{
 	{"1.A.1", "complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", nil,
-		`ballistic missile|space launch vehicle|satellite launch vehicle|sounding rocket|carrier rocket|\b(scud|rodong|ro-dong|nodong|no-dong|hwasong|musudan|taepodong|unha|shahab|ghadr|sejjil|khorramshahr)\b`},
+		`ballistic missile|missile balistique|misil bal[ií]stico|ballistische rakete|missile balistico|space launch vehicle|satellite launch vehicle|sounding rocket|carrier rocket|\b(scud|rodong|ro-dong|nodong|no-dong|hwasong|musudan|taepodong|unha|shahab|ghadr|sejjil|khorramshahr)\b`},
 	{"1.A.1", "complete rocket systems: launch vehicles under HS 8802.60", []string{"880260"}, `launch vehicle|rocket|missile`},
 	{"1.A.2", "complete unmanned aerial vehicle systems, including cruise missiles", nil, `cruise missile|land[- ]attack missile|anti[- ]ship missile`},
 	{"2.A.1.a", "individual rocket stages", nil, `(rocket|missile) stage|(first|second|third|upper) stage`},
 	{"2.A.1.b", "re-entry vehicles", nil, `re-?entry vehicle|heat ?shield`},
-	{"2.A.1.c", "rocket engines and motors", nil, `rocket (motor|engine)`},
+	{"2.A.1.c", "rocket engines and motors", nil, `rocket (motor|engine)|moteur[- ](de )?fus[eé]e|motor (de )?cohete|raketen(motor|triebwerk)|motore a razzo|motor de foguete`},
 	{"2.A.1.c", "rocket engines: reaction engines under HS 8412.10", []string{"841210"}, `rocket|missile|liquid[- ]propellant|solid[- ]propellant`},
 	{"2.A.1.d", "guidance sets", nil, `guidance (set|system|section)`},
 	{"2.A.1.e", "thrust vector control subsystems", nil, `thrust vector`},
@@ -61,22 +66,22 @@ var mtcrAnnex = []annexRule{
 	{"3.A.10", "combustion chambers and nozzles for rocket engines", nil, `combustion chamber`},
 	{"3.B.3", "flow-forming machines", nil, `flow[- ]?form(ing)? machine|flow[- ]?forming|spin[- ]?forming machine|shear[- ]spinning`},
 	{"4.B.3", "propellant production equipment: mixers and mills", nil, `(batch|continuous|propellant) mixer|fluid energy mill`},
-	{"4.C.1", "composite and double-base propellants", nil, `composite propellant|double[- ]base propellant|solid propellant|rocket propellant`},
+	{"4.C.1", "composite and double-base propellants", nil, `composite propellant|double[- ]base propellant|solid propellant|rocket propellant|propergol|propulsante s[oó]lido|propelente s[oó]lido|festtreibstoff|propellente solido`},
 	{"4.C.2", "fuel substances: rocket and missile fuels", nil, `(rocket|missile) fuel`},
-	{"4.C.2.a", "hydrazine", nil, `\bhydrazine\b|\b302-01-2\b`},
-	{"4.C.2.b", "hydrazine derivatives: UDMH, MMH", nil, `\budmh\b|dimethyl[- ]?hydrazine|\bmmh\b|monomethyl[- ]?hydrazine|\b(57-14-7|60-34-4)\b`},
+	{"4.C.2.a", "hydrazine", nil, `\bhydrazine?\b|\bhidracina\b|\bidrazina\b|\b302-01-2\b`},
+	{"4.C.2.b", "hydrazine derivatives: UDMH, MMH", nil, `\budmh\b|dim[eé]thyl[- ]?hydrazine?|dimetil[- ]?h?idra[cz]i?na|\bmmh\b|monomethyl[- ]?hydrazine|\b(57-14-7|60-34-4)\b`},
 	{"4.C.2.c", "aluminium powder", []string{"7603"}, ""},
 	{"4.C.2.c", "aluminium powder", nil, `alumin(i)?um powder|powdered alumin(i)?um|spherical alumin(i)?um`},
 	{"4.C.2.d", "zirconium, beryllium, magnesium and boron powders", nil, `(zirconium|beryllium|magnesium|boron) powder`},
-	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|\bn2o4\b|red fuming nitric acid|\bi?rfna\b|mixed oxides of nitrogen|\b10544-72-6\b`},
-	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat(e)?|perchlorate of ammonium|perchloric acid,? ammonium salt|ammonium salt of perchloric acid|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hexogen|cyclonite|octogen|cyclotrimethylene[- ]?trinitramine|cyclotetramethylene[- ]?tetranitramine|hydrazinium nitroformate|\b(7790-98-9|140456-78-6|121-82-4|2691-41-0|135285-90-4|20773-28-8)\b`},
+	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|t[eé]troxyde d'azote|tetr[oó]xido de nitr[oó]geno|di ?stickstoff ?tetroxid|tetrossido di azoto|\bn2o4\b|red fuming nitric acid|acide nitrique fumant|[aá]cido n[ií]trico fumante|rauchende salpeters[aä]ure|\bi?rfna\b|mixed oxides of nitrogen|\b10544-72-6\b`},
+	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat(e)?|perchlorate of ammonium|perchlorate d'ammonium|perclorato de am[oô]ni[oa]|perclorato di ammonio|perchloric acid,? ammonium salt|ammonium salt of perchloric acid|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hexogen|cyclonite|octogen|cyclotrimethylene[- ]?trinitramine|cyclotetramethylene[- ]?tetranitramine|hydrazinium nitroformate|\b(7790-98-9|140456-78-6|121-82-4|2691-41-0|135285-90-4|20773-28-8)\b`},
 	{"4.C.4.b", "solid oxidisers: perchlorates under HS 2829.90", []string{"282990"}, `perchlorate`},
 	{"4.C.5", "polymeric binders: HTPB, CTPB", nil, `\b(htpb|ctpb)\b|(hydroxyl|carboxyl)[- ]terminated polybutadiene|\b69102-90-5\b`},
 	{"6.B.1", "filament winding, fibre placement and tape laying machines", nil, `filament[- ]?winding|fib(er|re)[- ]placement|tape[- ]laying`},
 	{"6.C.1", "resin-impregnated fibre prepregs", nil, `prepreg|pre-?impregnated`},
 	{"6.C.2", "resaturated pyrolised (carbon-carbon) materials", nil, `carbon[- ]carbon (composite|material|preform|billet|component|part|nozzle|throat|exit cone|nose ?tip|brake|disc)`},
 	{"6.C.8", "maraging steel", nil, `maraging`},
-	{"9.A.3", "gyroscopes and accelerometers", nil, `gyroscope|\bgyros?\b|accelerometer`},
+	{"9.A.3", "gyroscopes and accelerometers", nil, `gyroscope|\bgyros?\b|accelerometer|giroscopio|gyroskop|acc[eé]l[eé]rom[eè]tre|aceler[oó]metro|accelerometro|beschleunigungs(sensor|messer)`},
 	{"9.A.6", "inertial navigation and measurement systems", nil, `inertial (navigation|measurement|reference)`},
 	{"9.A.6", "navigation instruments for missiles under HS 9014.20", []string{"901420"}, `inertial|gyro|guidance|missile|rocket`},
 	{"10.A.1", "flight control systems and servo valves", nil, `flight control system|servo[- ]?valve`},

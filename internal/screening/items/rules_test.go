@@ -92,6 +92,19 @@ func TestMissileItems(t *testing.T) {
 		{"Reaction engines, other than turbo-jets", "848790", ""},
 		{"Tug boats, other than warships", "890400", ""},
 		{"Turbofan engines, except for parts", "841112", "MTCR 3.A.1"},
+		// In the other languages trade papers write.
+		{"Perclorato de amonio, 200 micras", "382490", "MTCR 4.C.4.b"},
+		{"Perchlorate d'ammonium", "382490", "MTCR 4.C.4.b"},
+		{"Tétroxyde d'azote", "281129", "MTCR 4.C.4.a"},
+		{"Distickstofftetroxid", "281129", "MTCR 4.C.4.a"},
+		{"Dimetilhidracina asimétrica", "292119", "MTCR 4.C.2.b"},
+		{"Moteur-fusée à propergol solide", "840991", "MTCR 2.A.1.c"},
+		{"Raketentriebwerk", "840991", "MTCR 2.A.1.c"},
+		{"Giroscopio de fibra óptica", "903180", "MTCR 9.A.3"},
+		{"Accéléromètre", "903180", "MTCR 9.A.3"},
+		{"Misil balístico", "930690", "MTCR 1.A.1"},
+		{"Moteur diesel marin", "840810", ""},
+		{"Motor de gasolina", "840734", ""},
 		// The evader's use of it: an excluder before the goods once
 		// does not hide them named again.
 		{"Spares excluding turbofans: turbofan engine, 1 unit", "840999", "MTCR 3.A.1"},
