@@ -120,6 +120,7 @@ func TestCases(t *testing.T) {
 		{"a title", "Shaykh Faris al-Nuwairi", "Faris al-Nuwairi", true, ""},
 		{"Messrs before common name parts", "Messrs Ri Tong Bom", "RI TONG BOM", true, ""},
 		{"the ezafe", "Sherkat-e Hamlo Naql-e Daryaei", "Hamlo Naql Daryaei Company", true, ""},
+		{"the ezafe written on", "Tangsolaye Electric", "TANGSOLA ELECTRIC", true, "tangsolaye ~ tangsola (variant)"},
 		{"OOO, spelt otherwise", "Obshchestvo s Ogranichennoi Otvetstvennostyu Belgrad", "OOO Belgrad", true, "ignored: ooo ooo"},
 		{"a Turkish company", "Belgrad Ticaret Limited Sirketi", "Belgrad Ticaret Ltd", true, "ignored: ltd ltd"},
 		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},

@@ -188,9 +188,18 @@ func Normalize(name string) string {
 	return b.String()
 }
 
-// spelling returns the canonical spelling of a folded word.
+// spelling returns the canonical spelling of a folded word. The Persian
+// ezafe written onto a word that ends in a vowel (Kalaye Electric for
+// Kala-ye Electric) is left out: the word is the word without it.
 func spelling(w string) string {
 	if c, ok := canon[w]; ok {
+		return c
+	}
+	stripped := false
+	for n := len(w); n >= 6 && w[n-2:] == "ye" && isVowel(w[n-3]); n = len(w) {
+		w, stripped = w[:n-2], true // once more for idempotence: kaleyeye
+	}
+	if c, ok := canon[w]; ok && stripped {
 		return c
 	}
 	return w

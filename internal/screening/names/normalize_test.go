@@ -43,9 +43,13 @@ func TestNormalize(t *testing.T) {
 		"KOMID™":      "komid",
 		"Office № 39": "office 39",
 		"ⓀⓄⓂⒾⒹ":       "komid",
-		"🄺🄾🄼🄸🄳":       "komid",
-		"McDonald":    "mcdonald",
-		"HanAir":      "han air",
+		// The Persian ezafe written onto a word ending in a vowel.
+		"Kalaye Electric": "kala electric",
+		"Sanaye Defa":     "industries defa",
+		"Kaleyeye":        "kale",
+		"🄺🄾🄼🄸🄳":           "komid",
+		"McDonald":        "mcdonald",
+		"HanAir":          "han air",
 		// Look-alike letters are read as they look as written, not by the
 		// sound of their lower case: the Cyrillic Н, В, Р, С, Х and the
 		// Greek Ν and Υ are H, B, P, C, X, N and Y ...
