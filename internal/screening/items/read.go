@@ -118,8 +118,8 @@ func strs(re *syntax.Regexp) []string {
 // says what it read otherwise, as in "amonium as ammonium"; "" when it
 // reads nothing otherwise. It reads plain, the description before its
 // punctuation is spaced (see spaced): a word of a controlled phrase written
-// with digits for the letters they look like is that word (R0CKET,
-// PERCHL0RATE; see glyphs.AsLetters), two words of a phrase run together
+// with digits or symbols for the letters they look like is that word
+// (R0CKET, PERCHL0RATE, R()CKET; see glyphs.AsLetters and glyphs.Symbols), two words of a phrase run together
 // are those words (rocketmotor as rocket motor), letters written apart are
 // one word (R.D.X., U D M H as rdx, udmh), and then in three ways, each
 // tied to the words of the controlled phrases:
@@ -136,8 +136,9 @@ func (r *Rules) reread(plain string) (string, string) {
 	if len(r.firsts) == 0 {
 		return "", ""
 	}
-	words, lower, comma, stop := split(plain)
 	var said []string
+	plain = r.symbols(plain, &said)
+	words, lower, comma, stop := split(plain)
 	for i := range lower {
 		if l, ok := glyphs.AsLetters(words[i]); ok && r.phraseWord(l) {
 			said = append(said, words[i]+" as "+l)
@@ -258,6 +259,27 @@ func split(plain string) (words, lower []string, comma, stop uint64) {
 		end(len(plain))
 	}
 	return words, lower, comma, stop
+}
+
+// symbols returns plain with each word that writes symbols for the letters
+// they look like (R()CKET, M()T()R; see glyphs.Symbols) written as the word
+// of a controlled phrase it then is, digits read too, and says so.
+func (r *Rules) symbols(plain string, said *[]string) string {
+	for _, f := range strings.Fields(plain) {
+		w := strings.TrimRight(f, ",.;:")
+		read, ok := glyphs.Symbols(w)
+		if !ok {
+			continue
+		}
+		if l, ok := glyphs.AsLetters(read); ok {
+			read = l
+		}
+		if read = strings.ToLower(read); r.phraseWord(read) {
+			*said = append(*said, w+" as "+read)
+			plain = strings.Replace(plain, w, read, 1)
+		}
+	}
+	return plain
 }
 
 // phraseWord reports whether w is a word of a controlled phrase.

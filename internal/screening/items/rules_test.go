@@ -348,13 +348,15 @@ func TestRereadWays(t *testing.T) {
 		{"Gyr0scope", "MTCR 9.A.3", "Gyr0scope as gyroscope"},
 		{"Rocketmotor casing", "MTCR 2.A.1.c", "Rocketmotor as rocket motor"},
 		{"Nitrogentetroxide", "MTCR 4.C.4.a", "Nitrogentetroxide as nitrogen tetroxide"},
+		{"R()CKET M()T()R", "MTCR 2.A.1.c", "R()CKET as rocket, M()T()R as motor"},
+		{"AMM()NIUM PERCHL()RATE, 200 micron", "MTCR 4.C.4.b", "AMM()NIUM as ammonium, PERCHL()RATE as perchlorate"},
 	} {
 		ms := r.Classify(c.desc, "382490")
 		if !slices.ContainsFunc(ms, func(m Match) bool { return m.Item == c.item && m.Read == c.read }) {
 			t.Errorf("Classify(%q) = %+v, want %s read as %q", c.desc, ms, c.item, c.read)
 		}
 	}
-	for _, desc := range []string{"Amm perchlorate", "Engine, pocket", "Chlorate, per drum", "Motor vehicles, rocket blue", "Ti6Al4V bar", "C4H8O solvent", "Motorcycle parts", "Stagecoach"} {
+	for _, desc := range []string{"Amm perchlorate", "Engine, pocket", "Chlorate, per drum", "Motor vehicles, rocket blue", "Ti6Al4V bar", "C4H8O solvent", "Motorcycle parts", "Stagecoach", "Ammonium|perchlorate drums", "R@cket motor"} {
 		for _, m := range r.Classify(desc, "382490") {
 			if m.Read != "" {
 				t.Errorf("Classify(%q) reads %q: %+v", desc, m.Read, m)
