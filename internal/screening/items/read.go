@@ -265,6 +265,9 @@ func split(plain string) (words, lower []string, comma, stop uint64) {
 // they look like (R()CKET, M()T()R; see glyphs.Symbols) written as the word
 // of a controlled phrase it then is, digits read too, and says so.
 func (r *Rules) symbols(plain string, said *[]string) string {
+	if _, ok := glyphs.Symbols(plain); !ok {
+		return plain
+	}
 	for _, f := range strings.Fields(plain) {
 		w := strings.TrimRight(f, ",.;:")
 		read, ok := glyphs.Symbols(w)
