@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -152,6 +153,31 @@ func browser(t *testing.T) context.Context {
 	ctx, cancel = context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// reload clicks a button whose page reloads itself (signing in and out),
+// and waits until the new page has loaded: a node found on it while it
+// loads may be gone when it is read.
+func reload(button string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`window.suretyOld = true`),
+		chromedp.Click(button),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			// Asked of whichever page is there; the old one, going, may
+			// answer with an error.
+			loaded := chromedp.Evaluate[bool](`!window.suretyOld && document.readyState === "complete"`)
+			for range 1000 {
+				if done, err := loaded(ctx, t); err == nil && done {
+					return nil
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+			return fmt.Errorf("the page did not reload within 20 s of clicking %s", button)
+		}))
 }
 
 // status opens a page and waits for the browser's verdict on an element.
@@ -335,7 +361,7 @@ func TestBrowserSignsIn(t *testing.T) {
 	key := func(id string) string { return demo.KeyDir + "/" + id + ".key" }
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/work"),
 		chromedp.SetUploadFiles("#signin-key", []string{key("il-insp-nam-1")}),
-		chromedp.Click("#signin-button"),
+		reload("#signin-button"),
 		chromedp.WaitVisible("#principal")); err != nil {
 		t.Fatal(err)
 	}
@@ -350,13 +376,13 @@ func TestBrowserSignsIn(t *testing.T) {
 		strings.Contains(types, "payment.record") || strings.Contains(types, "agreement.adopt") {
 		t.Errorf("an inspector may state %q (%v)", types, err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click("#signout-button"), chromedp.WaitVisible("#signin-key")); err != nil {
+	if err := chromedp.Do(ctx, reload("#signout-button"), chromedp.WaitVisible("#signin-key")); err != nil {
 		t.Fatal(err)
 	}
 
 	if err := chromedp.Do(ctx,
 		chromedp.SetUploadFiles("#signin-key", []string{key("il-envoy")}),
-		chromedp.Click("#signin-button"),
+		reload("#signin-button"),
 		chromedp.WaitVisible("#statement-form"),
 		chromedp.SetValue("#statement-type", "dispute.raise"),
 		chromedp.SetValue("#statement-id", "dispute-from-the-dashboard"),
@@ -463,7 +489,7 @@ func TestBrowserInspectorReports(t *testing.T) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible("#signin-key"),
 			chromedp.SetUploadFiles("#signin-key", []string{key(id)}),
-			chromedp.Click("#signin-button"), chromedp.WaitVisible("#principal")); err != nil {
+			reload("#signin-button"), chromedp.WaitVisible("#principal")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -471,7 +497,7 @@ func TestBrowserInspectorReports(t *testing.T) {
 	if page, _ := chromedp.Run(ctx, chromedp.Text("main")); strings.Contains(page, "d-dashboard-1") {
 		t.Error("an inspector of Sunan sees Nampo's sealed queue")
 	}
-	if err := chromedp.Do(ctx, chromedp.Click("#signout-button"), chromedp.WaitVisible("#signin-key")); err != nil {
+	if err := chromedp.Do(ctx, reload("#signout-button"), chromedp.WaitVisible("#signin-key")); err != nil {
 		t.Fatal(err)
 	}
 	signIn("il-insp-nam-1")
@@ -547,7 +573,7 @@ func TestBrowserPartyWork(t *testing.T) {
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible("#signin-key"),
 		chromedp.SetUploadFiles("#signin-key", []string{demo.KeyDir + "/kp-export-authority.key"}),
-		chromedp.Click("#signin-button"), chromedp.WaitVisible("#principal")); err != nil {
+		reload("#signin-button"), chromedp.WaitVisible("#principal")); err != nil {
 		t.Fatal(err)
 	}
 	obligations, err := chromedp.Run(ctx, chromedp.Text("section[aria-labelledby=obligations]"))
@@ -611,7 +637,7 @@ func TestBrowserTreasurerPays(t *testing.T) {
 	defer d.Close()
 	if err := chromedp.Do(ctx, chromedp.Navigate(d.Run.URL+"/work"), chromedp.WaitVisible("#signin-key"),
 		chromedp.SetUploadFiles("#signin-key", []string{d.KeyDir + "/il-treasury.key"}),
-		chromedp.Click("#signin-button"), chromedp.WaitVisible("#to-record")); err != nil {
+		reload("#signin-button"), chromedp.WaitVisible("#to-record")); err != nil {
 		t.Fatal(err)
 	}
 	todo, err := chromedp.Run(ctx, chromedp.Text("section[aria-labelledby=to-record]"))
