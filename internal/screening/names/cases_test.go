@@ -34,6 +34,12 @@ func TestCases(t *testing.T) {
 		{"Korean", "Pak Chol Min", "박철민", true, "chol"},
 		{"Korean, ch", "Choe Song Gun", "최성근", true, "choe"},
 		{"Korean, another given name", "박철민", "Pak Chol Nam", false, ""},
+		{"Korean in Russian", "Ryang Chol Hun", "Рян Чхоль Хун", true, "ryang = ryang, chol = chol, hun = hun"},
+		{"Korean in Russian, the customary е", "Kim Jong Ryol", "Ким Чен Рёль", true, "jong ~ chong (variant), ryol = ryol"},
+		{"Korean in Russian, a final н as n", "Jon Hyon Su", "Чон Хён Су", true, "jon ~ chon (variant), hyon = hyon"},
+		{"Korean in Russian, syllables joined", "Kwangmyong Shipping", "Кванмён Шиппинг", true, "kwangmyong = kwangmyong"},
+		{"Korean in Russian, another given name", "Ryang Chol Hun", "Рян Чхоль Нам", false, ""},
+		{"Korean in Russian, another syllable", "Ryang Chol Hun", "Рян Чхон Хун", false, ""},
 		{"Greek", "Dimitrios Kalogeropoulos", "Δημήτριος Καλογερόπουλος", true, ""},
 		// Look-alike letters.
 		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},

@@ -207,8 +207,9 @@ func spelling(w string) string {
 
 // parse returns the forms of a name: the name without any parenthesised part,
 // the name with it, the parenthesised part alone when it is one word (an
-// acronym such as AIG), and the name with symbols read as the letters they
-// look like (see glyphs.Symbols). A part that is not the name's acronym, and a
+// acronym such as AIG), the name with symbols read as the letters they
+// look like (see glyphs.Symbols), and a Korean name in Cyrillic read as
+// romanised Korean (see koreanReadings). A part that is not the name's acronym, and a
 // trailing part after " - ", is a qualifier (see form.qual), which every
 // form carries. Forms with the same words are given once; a name without
 // letters or digits has none.
@@ -265,6 +266,11 @@ func parse(name string) []form {
 	// as those letters too; as written, they part words, as a pipe
 	// between two names does.
 	if r, ok := glyphs.Symbols(name); ok {
+		addForm(newForm(r))
+	}
+	// A Korean name written in Russian is read as the lists romanise it
+	// (Ким Чен Ын, Kim Jong Un).
+	for _, r := range koreanReadings(base) {
 		addForm(newForm(r))
 	}
 	return fs
