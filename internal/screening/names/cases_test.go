@@ -151,6 +151,7 @@ func TestCases(t *testing.T) {
 		// A military rank is a title; a surname that is a rank elsewhere
 		// (Major) is a name.
 		{"a rank", "Marshal Kim Jong Chol", "KIM Jong Chol", true, "only in query: marshal"},
+		{"the comrade", "Comrade Ryang Chol Hun", "RYANG Chol Hun", true, "only in query: comrade"},
 		{"a rank abbreviated", "Col. Orvel Tangsol", "TANGSOL, Orvel", true, ""},
 		{"a surname, not a rank", "Orvel Major", "Orvel Tangsol", false, ""},
 		// A name of one short word is compared as written, and so are

@@ -45,6 +45,10 @@ func TestSearchFixture(t *testing.T) {
 		{"CH'ANGGWANG SINYONG CO., LTD.", "KPe.001", "changgwang = changgwang, sinyong = sinyong; ignored: co ltd corporation"},
 		{"KIM, Young-Chul", "KPi.024", "young ~ yong (variant), chul ~ chol (variant), kim = kim"},
 		{"Li Wonho", "KPi.033", "li ~ ri (variant), wonho ~ won+ho (joined)"},
+		// Written together, a capital for each part, and in Russian.
+		{"RiWonHo", "KPi.033", "ri = ri, won = won, ho = ho"},
+		{"Ким Ён Чхоль", "KPi.024", "kim = kim, yong = yong, chol = chol"},
+		{"Ри Вон Хо", "KPi.033", "ri = ri, won = won, ho = ho"},
 		{"Ghasem Soleymani", "IRi.039", "ghasem ~ qasem (variant), soleymani ~ soleimani (variant)"},
 		{"SHIG", "IRe.067", "shig = shig"},
 		{"Shahid Hemat Industries Group", "IRe.067", "shahid = shahid, hemat ~ hemmat (variant), industries ~ industrial (0.92), group = group"},

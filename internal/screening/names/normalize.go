@@ -811,36 +811,52 @@ func fold(s string) []word {
 
 // splitCamel writes apart the words of a name run together with a capital
 // for each (KoreaMiningDevelopmentTrading), when every word so found has
-// three letters or more with no capital after its first: a word written
-// in mixed case otherwise (KoMiD, McDonald) is one word, as before.
+// three letters or more with no capital after its first; a word of two
+// letters may be among them when one of them is a common name part, as
+// Korean names are written (KimYoJong). A word written in mixed case
+// otherwise (KoMiD, McDonald) is one word, as before.
 func splitCamel(s string) string {
 	if !mixedCase(s) {
 		return s
 	}
 	var cuts []int
-	start, prev := 0, rune(0) // start of the word being read; its last letter
-	ok := true                // the word's parts found so far can be split off
-	part, caps := 0, 0        // letters of the part being read; capitals after its first
+	start, prev := 0, rune(0)   // start of the word being read; its last letter
+	ok := true                  // the word's parts found so far can be split off
+	from, part, caps := 0, 0, 0 // start and letters of the part being read; capitals after its first
+	twos, named := false, false // the word has a part of two letters; one that is a common name part
+	cut := func(i int) {
+		switch {
+		case part < 2 || caps > 0:
+			ok = false
+		case part == 2:
+			twos = true
+		}
+		if part <= 5 && commonNames[strings.ToLower(s[from:i])] {
+			named = true
+		}
+	}
 	end := func(i int) {
-		if !ok || part < 3 || caps > 0 {
+		cut(i)
+		if !ok || twos && !named {
 			// Forget the cuts made in this word.
 			for len(cuts) > 0 && cuts[len(cuts)-1] > start {
 				cuts = cuts[:len(cuts)-1]
 			}
 		}
-		start, prev, ok, part, caps = i, 0, true, 0, 0
+		start, prev, ok, part, caps, twos, named = i, 0, true, 0, 0, false, false
 	}
 	for i, r := range s {
 		if !unicode.IsLetter(r) {
 			end(i)
 			continue
 		}
+		if part == 0 {
+			from = i
+		}
 		if unicode.IsUpper(r) && unicode.IsLower(prev) {
-			if part < 3 || caps > 0 {
-				ok = false
-			}
+			cut(i)
 			cuts = append(cuts, i)
-			part, caps = 0, 0
+			from, part, caps = i, 0, 0
 		} else if part > 0 && unicode.IsUpper(r) {
 			caps++
 		}

@@ -39,6 +39,12 @@ func TestNormalize(t *testing.T) {
 		"KoreaMiningDevelopmentTrading": "korea mining development trading",
 		"TanchonCommercialBank Ltd":     "tanchon commercial bank",
 		"KoMiD":                         "komid",
+		// A part of two letters, when a part is a common name part: a
+		// Korean name written together.
+		"RyangCholHun": "ryang chol hun",
+		"KimYoJong":    "kim yo jong",
+		"LeBlanc":      "leblanc",
+		"DeVito":       "devito",
 		// A sign parts words: it does not join its letters to them.
 		"KOMID™":      "komid",
 		"Office № 39": "office 39",

@@ -208,7 +208,7 @@ establishment anstalt directorate department administration authority office pla
 charitable relief
 al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
 maulavi qari ustad ustadh mr mrs ms messrs dr doctor prof professor
-marshal gen colonel col brigadier lieutenant lt captain capt admiral commander sgt`
+marshal gen colonel col brigadier lieutenant lt captain capt admiral commander sgt comrade`
 
 // tradeWords mark an organisation's name, besides legal forms: a name with
 // one is not a person's, whose fuller forms add given names and
