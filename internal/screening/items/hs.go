@@ -122,7 +122,7 @@ var hsTable = []hsRow{
 	{"2845", "other isotopes, including heavy water", "heavy water|isotope"},
 	{"2846", "compounds of rare-earth metals", "rare earth|rare earth oxide"},
 	{"29", "organic chemicals", "organic chemical|dimethylhydrazine|dimethyl hydrazine|udmh|methanol|ethanol|benzene|toluene|xylene|acetone|ethylene glycol|formaldehyde|~salt|~sulphur|~sulfur|~alcohol|~antibiotic|~sugar"},
-	{"2928", "organic derivatives of hydrazine", "dimethylhydrazine|udmh|unsymmetrical dimethylhydrazine|dimethyl hydrazine|unsymmetrical dimethyl hydrazine|methyl hydrazine|monomethyl hydrazine|monomethylhydrazine|mmh|heptyl"},
+	{"2928", "organic derivatives of hydrazine", "dimethylhydrazine|udmh|unsymmetrical dimethylhydrazine|dimethyl hydrazine|unsymmetrical dimethyl hydrazine|methyl hydrazine|monomethyl hydrazine|monomethylhydrazine|mmh|heptyl|hydrazine, 1,1-dimethyl|hydrazine, methyl"},
 	{"30", "pharmaceutical products", "medicine|medicament|pharmaceutical|vaccine|antibiotic|insulin|bandage|first aid kit|~drug|~tablet|~wadding"},
 	{"31", "fertilisers", "fertiliser|fertilizer|urea|potash|ammonium nitrate|ammonium sulphate|ammonium sulfate|superphosphate|compound fertilizer"},
 	{"3102", "nitrogenous fertilisers", "urea|ammonium nitrate|ammonium sulphate|ammonium sulfate|nitrogen fertilizer|nitrogen fertiliser"},

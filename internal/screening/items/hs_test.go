@@ -64,6 +64,8 @@ var mismatchCases = []struct {
 	{"Unsymmetrical dimethyl hydrazine (UDMH)", "292800", false, nil},
 	{"Dimethyl hydrazine", "292800", false, nil},
 	{"UDMH", "292800", false, nil},
+	{"Hydrazine, 1,1-dimethyl-", "292800", false, nil}, // UDMH, as the CAS index writes it
+	{"Hydrazine, 1,1-dimethyl-", "382499", true, []string{"29.28", "3824.99"}},
 	{"Turbofan engines", "841112", false, nil},
 	{"Ammonium perchlorate", "282990", false, nil},
 	{"Aluminium powder", "760310", false, nil},

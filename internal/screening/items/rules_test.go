@@ -84,6 +84,18 @@ func TestMissileItems(t *testing.T) {
 		{"Hexogen", "293369", "MTCR 4.C.4.b"},
 		{"Cyclotetramethylene-tetranitramine (octogen)", "293369", "MTCR 4.C.4.b"},
 		{"Liquid rocket fuel", "293399", "MTCR 4.C.2"},
+		// The inverted names of the CAS index, as chemical trade papers
+		// write them.
+		{"Hydrazine, 1,1-dimethyl-", "292800", "MTCR 4.C.2.b"},
+		{"Hydrazine, methyl-", "292800", "MTCR 4.C.2.b"},
+		{"1,3,5-Triazine, hexahydro-1,3,5-trinitro-", "293369", "MTCR 4.C.4.b"},
+		{"Hexahydro-1,3,5-trinitro-1,3,5-triazine", "293369", "MTCR 4.C.4.b"},
+		{"1,3,5,7-Tetrazocine, octahydro-1,3,5,7-tetranitro-", "293369", "MTCR 4.C.4.b"},
+		{"Butadiene, homopolymer, hydroxy-terminated", "400299", "MTCR 4.C.5"},
+		{"Hydroxy-terminated polybutadiene", "400299", "MTCR 4.C.5"},
+		{"Nitric acid, red fuming", "280800", "MTCR 4.C.4.a"},
+		{"Nitric acid, 68 %", "280800", ""},
+		{"Polybutadiene rubber", "400220", ""},
 		{"Carbon-carbon composite nozzle extension", "681510", "MTCR 6.C.2"},
 		{"Carbon fibre fishing rods", "950711", ""},
 		{"Carbon; carbon blacks", "280300", ""},
