@@ -40,6 +40,10 @@ func TestCases(t *testing.T) {
 		{"Korean in Russian, syllables joined", "Kwangmyong Shipping", "Кванмён Шиппинг", true, "kwangmyong = kwangmyong"},
 		{"Korean in Russian, another given name", "Ryang Chol Hun", "Рян Чхоль Нам", false, ""},
 		{"Korean in Russian, another syllable", "Ryang Chol Hun", "Рян Чхон Хун", false, ""},
+		{"Chinese words of trade", "Hengtai Shipping Co Ltd", "恒泰海运有限公司", true, "hengtai ~ heng+tai (joined), shipping = shipping"},
+		{"Chinese, traditional characters", "Hengtai International Trading Group", "恆泰國際貿易集團", true, "international = international, trading = trading, group = group"},
+		{"Chinese, generic words only", "国际海运有限公司", "恒泰国际海运有限公司", false, "international = international, shipping = shipping"},
+		{"Chinese, another name", "Hengtai Trading", "恒丰贸易有限公司", false, ""},
 		{"Greek", "Dimitrios Kalogeropoulos", "Δημήτριος Καλογερόπουλος", true, ""},
 		// Look-alike letters.
 		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},

@@ -1,0 +1,94 @@
+package names
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// Chinese writes an organisation's name by its meaning, each character a
+// syllable: 朝鲜矿业开发贸易公司 is Korea Mining Development Trading
+// Company, which transliteration reads as chao xian kuang ye kai fa mao yi
+// gong si and so matched nothing, while its legal form (有限公司, you xian
+// gong si, Co. Ltd.) and words such as international (国际, guo ji) and
+// shipping (海运, hai yun) counted as distinctive syllables: 国际海运有限公司,
+// International Shipping Co. Ltd., scored 0.89 against the listed 沈忠國際
+// 海運有限公司. The words of trade, the legal forms and the countries that
+// such names are made of are read in English before the name is
+// transliterated, in simplified and in traditional characters; the rest,
+// the name proper (华信, Huaxin), is transliterated as before.
+
+// hanTerms lists, one English reading a line, the Chinese words read so.
+const hanTerms = `
+joint stock company: 股份有限公司
+limited liability company: 有限责任公司 | 有限責任公司
+co ltd: 有限公司 | 株式会社 | 株式會社
+general corporation: 总公司 | 總公司
+company: 公司 | 会社 | 會社
+group: 集团 | 集團
+international: 国际 | 國際
+trading: 贸易 | 貿易 | 商贸 | 商貿
+import export: 进出口 | 進出口
+commercial bank: 商业银行 | 商業銀行
+bank: 银行 | 銀行
+korea: 朝鲜 | 朝鮮 | 韩国 | 韓國
+iran: 伊朗
+islamic: 伊斯兰 | 伊斯蘭
+republic: 共和国 | 共和國
+hong kong: 香港
+shipping: 海运 | 海運 | 船务 | 船務 | 航运 | 航運
+technology: 技术 | 技術 | 科技
+machinery: 机械 | 機械
+industrial: 工业 | 工業 | 实业 | 實業
+development: 发展 | 發展 | 开发 | 開發
+mining: 矿业 | 礦業
+logistics: 物流
+energy: 能源
+oil: 石油
+chemical: 化工
+electronics: 电子 | 電子
+holdings: 控股
+investment: 投资 | 投資
+joint venture: 合营 | 合營 | 合资 | 合資
+joint: 联合 | 聯合
+revolutionary: 革命
+guard: 卫队 | 衛隊
+committee: 委员会 | 委員會
+general bureau: 总局 | 總局
+institute: 研究所
+academy: 研究院
+university: 大学 | 大學
+representative office: 代表处 | 代表處
+`
+
+// hanReplacer reads the words of hanTerms, the longest first, as the
+// replacer takes the first of its words that matches at a place.
+var hanReplacer = sync.OnceValue(func() *strings.Replacer {
+	type term struct{ zh, en string }
+	var ts []term
+	for line := range strings.SplitSeq(hanTerms, "\n") {
+		en, zhs, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		for zh := range strings.SplitSeq(zhs, "|") {
+			ts = append(ts, term{strings.TrimSpace(zh), " " + strings.TrimSpace(en) + " "})
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(len(b.zh), len(a.zh)) })
+	var args []string
+	for _, t := range ts {
+		args = append(args, t.zh, t.en)
+	}
+	return strings.NewReplacer(args...)
+})
+
+// hanWords returns name with the Chinese words of hanTerms read in English.
+func hanWords(name string) string {
+	if !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		return name
+	}
+	return hanReplacer().Replace(name)
+}
