@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Chinese writes an organisation's name by its meaning, each character a
@@ -87,8 +88,19 @@ var hanReplacer = sync.OnceValue(func() *strings.Replacer {
 
 // hanWords returns name with the Chinese words of hanTerms read in English.
 func hanWords(name string) string {
-	if !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+	if ascii(name) || !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 		return name
 	}
 	return hanReplacer().Replace(name)
+}
+
+// ascii reports whether s is all ASCII, as most names are: no other
+// script's letter to look for.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -122,7 +122,7 @@ func koreanReadings(name string) []string {
 		sylls []koSyllable
 	}
 	cyrillic := func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }
-	if !strings.ContainsFunc(name, cyrillic) {
+	if ascii(name) || !strings.ContainsFunc(name, cyrillic) {
 		return nil
 	}
 	var parts []part
