@@ -122,7 +122,8 @@ type Query struct {
 
 // Key tags: word keys, word keys with a letter deleted, consonant
 // skeletons, the acronym keys of one-word and longer forms, and the bare
-// consonants that words of Arabic or Hebrew script are looked up by.
+// consonants that words of Arabic or Hebrew script are looked up by, of a
+// word and of two words together.
 const (
 	tagWord byte = iota + 1
 	tagDelete
@@ -130,6 +131,7 @@ const (
 	tagOne
 	tagMany
 	tagBare
+	tagBarePair
 )
 
 // Retrieval constants.
@@ -287,6 +289,9 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	}
 	if len(t.bare) >= minBare {
 		keys = append(keys, hash(tagBare, t.bare))
+	}
+	if i+1 < len(toks) && t.bare != "" && toks[i+1].bare != "" {
+		keys = append(keys, hash(tagBarePair, t.bare, toks[i+1].bare))
 	}
 	for n := 2; n <= 3 && i+n <= len(toks); n++ {
 		keys = append(keys, joinKey(toks[i:i+n]))
@@ -626,6 +631,12 @@ func (ix *Index) gather(s *search, qf []form) {
 			w := float32(t.w)
 			if t.abjad {
 				visit(hash(tagBare, t.bare), w, bit(0), false)
+				// A word of one or two consonants, as سپه (Sepah) is, is
+				// too common to be looked up by alone; with the word
+				// before it, it is not (بانک سپه, Bank Sepah).
+				if i > 0 && t.bare != "" && f.toks[i-1].bare != "" {
+					visit(hash(tagBarePair, f.toks[i-1].bare, t.bare), w, bit(0)|bit(-1), false)
+				}
 			}
 			df := visit(hash(tagWord, t.key), w, bit(0), false)
 			// A name of one short word is compared as written (see

@@ -194,6 +194,27 @@ func TestSearchOriginal(t *testing.T) {
 	}
 }
 
+// TestSearchPersian searches the names of listed Iranian banks and an
+// airline as a declaration in Persian writes them. سپه (Sepah) and ایر
+// (Air) have one or two consonants, too common to be looked up by alone:
+// they are found with the word before them.
+func TestSearchPersian(t *testing.T) {
+	_, _, ix := loadReal(t)
+	for _, c := range []struct{ query, name string }{
+		{"بانک سپه", "BANK SEPAH"},
+		{"بانک ملی ایران", "BANK MELLI IRAN"},
+		{"بانک ملت", "BANK MELLAT"},
+		{"بانک صادرات ایران", "BANK SADERAT IRAN"},
+		{"ماهان ایر", "MAHAN AIR"},
+	} {
+		hits := ix.Search(Query{Name: c.query, Limit: 10})
+		i := slices.IndexFunc(hits, func(h Hit) bool { return h.Name == c.name })
+		if i < 0 || hits[i].Score < hits[0].Score {
+			t.Errorf("Search(%q) = %v, want %s among the best", c.query, refs(hits), c.name)
+		}
+	}
+}
+
 // TestSearchReal searches every primary name of the UN and OFAC lists and
 // expects its own entry among the hits, and a few facts across both lists.
 func TestSearchReal(t *testing.T) {
