@@ -44,6 +44,9 @@ func TestCases(t *testing.T) {
 		{"Chinese, traditional characters", "Hengtai International Trading Group", "恆泰國際貿易集團", true, "international = international, trading = trading, group = group"},
 		{"Chinese, generic words only", "国际海运有限公司", "恒泰国际海运有限公司", false, "international = international, shipping = shipping"},
 		{"Chinese, another name", "Hengtai Trading", "恒丰贸易有限公司", false, ""},
+		{"Persian words of trade", "Pardis Industrial Group", "گروه صنعتی پردیس", true, "pardis ~ prdys (consonants, 0.95), industrial = industrial, group = group"},
+		{"Persian, another name", "Pardis Industrial Group", "گروه صنعتی کاوه", false, ""},
+		{"Persian, the words of trade alone", "شرکت بازرگانی", "Pardis Trading Company", false, ""},
 		{"Greek", "Dimitrios Kalogeropoulos", "Δημήτριος Καλογερόπουλος", true, ""},
 		// Look-alike letters.
 		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
