@@ -209,7 +209,8 @@ func spelling(w string) string {
 // the name with it, the parenthesised part alone when it is one word (an
 // acronym such as AIG), the name with symbols read as the letters they
 // look like (see glyphs.Symbols), and a Korean name in Cyrillic read as
-// romanised Korean (see koreanReadings). A part that is not the name's acronym, and a
+// romanised Korean (see koreanReadings), and a Korean organisation's name
+// by its words of trade in English (see koreanWords). A part that is not the name's acronym, and a
 // trailing part after " - ", is a qualifier (see form.qual), which every
 // form carries. Forms with the same words are given once; a name without
 // letters or digits has none.
@@ -272,6 +273,12 @@ func parse(name string) []form {
 	// A Korean name written in Russian is read as the lists romanise it
 	// (Ким Чен Ын, Kim Jong Un).
 	for _, r := range koreanReadings(base) {
+		addForm(newForm(r))
+	}
+	// A Korean organisation's name is also read by its words of trade in
+	// English (조선광업개발무역회사, Korea Mining Development Trading
+	// Company).
+	if r, ok := koreanWords(base); ok {
 		addForm(newForm(r))
 	}
 	return fs

@@ -1,0 +1,78 @@
+package names
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// A DPRK organisation's name in Korean is written in words of trade run
+// together (조선광업개발무역회사, Korea Mining Development Trading Company),
+// which the lists give in English, sometimes in romanised Korean (Choson
+// Taesong Unhaeng beside Korea Daesong Bank). Read syllable by syllable,
+// the Korean name met only the romanised listings: 조선광업개발무역회사,
+// 단천상업은행 (Tanchon Commercial Bank) and 고려은행 (Koryo Bank) matched
+// nothing. The words of trade, legal forms and kinds of institution are
+// also read in English, in a further form of the name (see parse), the
+// name as transliterated staying for the romanised listings.
+
+// koTerms lists, one English reading a line, the Korean words read so, in
+// the DPRK's spellings and the South's where they differ (련합, 연합).
+const koTerms = `
+korea: 조선
+trading company: 무역회사 | 무역상사
+trading: 무역
+general corporation: 총회사
+co ltd: 주식회사 | 유한회사
+company: 회사 | 상사
+corporation: 공사
+commercial bank: 상업은행
+bank: 은행
+mining: 광업
+development: 개발
+joint venture: 합영 | 합작
+united: 련합 | 연합
+machinery: 기계
+shipping: 해운
+international: 국제
+technology: 기술
+industrial: 공업
+export import: 수출입
+group: 그룹
+general bureau: 총국
+committee: 위원회
+institute: 연구소 | 연구원
+university: 대학
+`
+
+// koReplacer reads the words of koTerms, the longest first.
+var koReplacer = sync.OnceValue(func() *strings.Replacer {
+	type term struct{ ko, en string }
+	var ts []term
+	for line := range strings.SplitSeq(koTerms, "\n") {
+		en, kos, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		for ko := range strings.SplitSeq(kos, "|") {
+			ts = append(ts, term{strings.TrimSpace(ko), " " + strings.TrimSpace(en) + " "})
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(len(b.ko), len(a.ko)) })
+	var args []string
+	for _, t := range ts {
+		args = append(args, t.ko, t.en)
+	}
+	return strings.NewReplacer(args...)
+})
+
+// koreanWords returns name with the Korean words of koTerms read in
+// English, and whether it had any.
+func koreanWords(name string) (string, bool) {
+	if ascii(name) || !strings.ContainsFunc(name, isHangul) {
+		return name, false
+	}
+	r := koReplacer().Replace(name)
+	return r, r != name
+}
