@@ -64,27 +64,32 @@ university: 大学 | 大學
 representative office: 代表处 | 代表處
 `
 
-// hanReplacer reads the words of hanTerms, the longest first, as the
-// replacer takes the first of its words that matches at a place.
-var hanReplacer = sync.OnceValue(func() *strings.Replacer {
-	type term struct{ zh, en string }
+// hanReplacer reads the words of hanTerms.
+var hanReplacer = sync.OnceValue(func() *strings.Replacer { return termReplacer(hanTerms) })
+
+// termReplacer returns a replacer of the words of a table of lines
+// "english: word | word", each by its English between spaces, the longest
+// word first, since a replacer takes at a place the first of its words
+// that matches there.
+func termReplacer(table string) *strings.Replacer {
+	type term struct{ word, en string }
 	var ts []term
-	for line := range strings.SplitSeq(hanTerms, "\n") {
-		en, zhs, ok := strings.Cut(line, ":")
+	for line := range strings.SplitSeq(table, "\n") {
+		en, ws, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
-		for zh := range strings.SplitSeq(zhs, "|") {
-			ts = append(ts, term{strings.TrimSpace(zh), " " + strings.TrimSpace(en) + " "})
+		for w := range strings.SplitSeq(ws, "|") {
+			ts = append(ts, term{strings.TrimSpace(w), " " + strings.TrimSpace(en) + " "})
 		}
 	}
-	slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(len(b.zh), len(a.zh)) })
+	slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(len(b.word), len(a.word)) })
 	var args []string
 	for _, t := range ts {
-		args = append(args, t.zh, t.en)
+		args = append(args, t.word, t.en)
 	}
 	return strings.NewReplacer(args...)
-})
+}
 
 // hanWords returns name with the Chinese words of hanTerms read in English.
 func hanWords(name string) string {

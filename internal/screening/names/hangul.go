@@ -1,8 +1,6 @@
 package names
 
 import (
-	"cmp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -46,26 +44,8 @@ institute: 연구소 | 연구원
 university: 대학
 `
 
-// koReplacer reads the words of koTerms, the longest first.
-var koReplacer = sync.OnceValue(func() *strings.Replacer {
-	type term struct{ ko, en string }
-	var ts []term
-	for line := range strings.SplitSeq(koTerms, "\n") {
-		en, kos, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		for ko := range strings.SplitSeq(kos, "|") {
-			ts = append(ts, term{strings.TrimSpace(ko), " " + strings.TrimSpace(en) + " "})
-		}
-	}
-	slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(len(b.ko), len(a.ko)) })
-	var args []string
-	for _, t := range ts {
-		args = append(args, t.ko, t.en)
-	}
-	return strings.NewReplacer(args...)
-})
+// koReplacer reads the words of koTerms.
+var koReplacer = sync.OnceValue(func() *strings.Replacer { return termReplacer(koTerms) })
 
 // koreanWords returns name with the Korean words of koTerms read in
 // English, and whether it had any.
