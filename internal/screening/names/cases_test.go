@@ -42,6 +42,7 @@ func TestCases(t *testing.T) {
 		{"Korean in Russian, another syllable", "Ryang Chol Hun", "Рян Чхон Хун", false, ""},
 		{"Chinese words of trade", "Hengtai Shipping Co Ltd", "恒泰海运有限公司", true, "hengtai ~ heng+tai (joined), shipping = shipping"},
 		{"Chinese, traditional characters", "Hengtai International Trading Group", "恆泰國際貿易集團", true, "international = international, trading = trading, group = group"},
+		{"Chinese, its pinyin", "Hengtai Guoji Maoyi Youxian Gongsi", "恒泰国际贸易有限公司", true, "guoji ~ international (variant), maoyi ~ trading (variant)"},
 		{"Chinese, generic words only", "国际海运有限公司", "恒泰国际海运有限公司", false, "international = international, shipping = shipping"},
 		{"Chinese, another name", "Hengtai Trading", "恒丰贸易有限公司", false, ""},
 		{"Korean words of trade", "Korea Sinhung Trading Company", "조선신흥무역회사", true, "korea = korea, sinhung ~ sin+heung (joined), trading = trading"},

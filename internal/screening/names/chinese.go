@@ -31,10 +31,11 @@ company: 公司 | 会社 | 會社
 group: 集团 | 集團
 international: 国际 | 國際
 trading: 贸易 | 貿易 | 商贸 | 商貿
-import export: 进出口 | 進出口
+export: 进出口 | 進出口
 commercial bank: 商业银行 | 商業銀行
 bank: 银行 | 銀行
 korea: 朝鲜 | 朝鮮 | 韩国 | 韓國
+china: 中国 | 中國
 iran: 伊朗
 islamic: 伊斯兰 | 伊斯蘭
 republic: 共和国 | 共和國

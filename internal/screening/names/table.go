@@ -22,7 +22,10 @@ import (
 // name has in Persian, Arabic or another European language (sarrafi,
 // khayriyya, bonyad, Stiftelse, fundación), to the English word that its
 // translated listing uses; and an airline's Airlines or Airways to the Air
-// its other listings write (Pouya Air, Pouya Airlines).
+// its other listings write (Pouya Air, Pouya Airlines); and the pinyin of
+// the Chinese words of trade (maoyi, guoji, keji) to the English that a
+// name in Chinese characters is read in (see hanTerms), as OFAC writes
+// some Chinese names (Dalian Zhenghua Maoyi Youxian Gongsi).
 const variants = `
 ri: li lee rhee yi rhie
 pak: park bak
@@ -122,6 +125,26 @@ charitable: charity welfare benevolent khayriyya khairiya
 foundation: muassasa muassasat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
 air: airlines airline airways
+trading: maoyi shangmao
+export: jinchukou
+international: guoji
+technology: keji jishu
+joint: lianhe
+machinery: jixie
+shipping: chuanwu hangyun
+industrial: gongye shiye
+development: fazhan kaifa
+mining: kuangye
+group: jituan
+bank: yinhang
+korea: chaoxian
+china: zhongguo
+logistics: wuliu
+energy: nengyuan
+chemical: huagong
+electronics: dianzi
+holdings: konggu
+investment: touzi
 `
 
 // legalForms are the words of legal forms and company designators. They are
@@ -131,7 +154,7 @@ const legalForms = `corporation corp co company companies cos ltd limited llc in
 jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
 fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
 eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps
-doo sherkat sirketi`
+doo sherkat sirketi gongsi zonggongsi`
 
 // legalPhraseTable folds legal forms written out in words, across
 // jurisdictions, to one abbreviation, which is a legal-form word: each line
@@ -164,7 +187,7 @@ pao: publichnoe aktsionernoe obshchestvo | publichnoye aktsionernoye obshchestvo
 fgup: federalnoe gosudarstvennoe unitarnoe predpriyatie | federalnoye gosudarstvennoye unitarnoye predpriyatiye
 fsue: federal state unitary enterprise
 gup: state unitary enterprise
-llc: limited liability company | limited liability co | l l c
+llc: limited liability company | limited liability co | l l c | youxian zeren gongsi
 jsc: joint stock company | joint stock co | joint-stock company | joint stock corporation | private joint stock company | private joint stock corporation | sherkat sahami khass | sherkat sahami aam | sherkat sahami
 pjsc: public joint stock company
 ojsc: open joint stock company
@@ -172,7 +195,7 @@ cjsc: closed joint stock company
 plc: public limited company | p l c
 llp: limited liability partnership
 lp: limited partnership
-ltd: limited company | private limited company | pvt ltd | private limited | limited sirketi | ltd sti
+ltd: limited company | private limited company | pvt ltd | private limited | limited sirketi | ltd sti | youxian gongsi
 as: anonim sirketi
 doo: drustvo sa ogranicenom odgovornoscu | d o o
 inc: incorporated
