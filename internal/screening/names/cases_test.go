@@ -51,6 +51,9 @@ func TestCases(t *testing.T) {
 		{"Persian words of trade", "Pardis Industrial Group", "گروه صنعتی پردیس", true, "pardis ~ prdys (consonants, 0.95), industrial = industrial, group = group"},
 		{"Persian, another name", "Pardis Industrial Group", "گروه صنعتی کاوه", false, ""},
 		{"Persian, the words of trade alone", "شرکت بازرگانی", "Pardis Trading Company", false, ""},
+		{"Arabic words of trade", "Barada Commercial Bank", "مصرف بردى التجاري", true, "barada ~ brdy (consonants, 0.95), commercial = commercial, bank = bank"},
+		{"Arabic, another name", "Barada Commercial Bank", "مصرف العاصي التجاري", false, ""},
+		{"Arabic, a person's nisba is a name", "Al-Suri Barada", "بردى السوري", true, "suri ~ swry (consonants, 0.90)"},
 		{"Greek", "Dimitrios Kalogeropoulos", "Δημήτριος Καλογερόπουλος", true, ""},
 		// Look-alike letters.
 		{"Cyrillic look-alikes", "Тaеgu Ѕilvеr Trаding", "Taegu Silver Trading", true, "taegu = taegu, silver = silver"},
