@@ -47,6 +47,7 @@ func TestCases(t *testing.T) {
 		{"Chinese, another name", "Hengtai Trading", "恒丰贸易有限公司", false, ""},
 		{"Korean words of trade", "Korea Sinhung Trading Company", "조선신흥무역회사", true, "korea = korea, sinhung ~ sin+heung (joined), trading = trading"},
 		{"Korean words of trade, a bank", "Pyolmuri Commercial Bank", "별무리상업은행", true, "commercial = commercial, bank = bank"},
+		{"romanised Korean words of trade", "Korea Sinhung Trading Company", "Choson Sinhung Muyok Hoesa", true, "korea ~ choson (variant), sinhung = sinhung, trading ~ muyok (variant)"},
 		{"Korean, the words of trade alone", "조선무역회사", "Korea Sinhung Trading Company", false, ""},
 		{"Persian words of trade", "Pardis Industrial Group", "گروه صنعتی پردیس", true, "pardis ~ prdys (consonants, 0.95), industrial = industrial, group = group"},
 		{"Persian, another name", "Pardis Industrial Group", "گروه صنعتی کاوه", false, ""},

@@ -13,7 +13,7 @@ func TestNormalize(t *testing.T) {
 		"Korea Mining Development Trading Co., Ltd.": "korea mining development trading",
 		"KIM, Yong Chol":                 "yong chol kim",
 		"Ch’oe Ch’un-sik":                "choe chun sik",
-		"CH'O'NGSONG YO'NHAP":            "chongsong yonhap",
+		"CH'O'NGSONG YO'NHAP":            "chongsong united", // yonhap, romanised Korean, is united
 		"Rhee Su-yong":                   "ri su yong",
 		"Muhammad Husain":                "mohammad hossein",
 		"Hôssein Šalimi":                 "hossein salimi",

@@ -25,7 +25,9 @@ import (
 // its other listings write (Pouya Air, Pouya Airlines); and the pinyin of
 // the Chinese words of trade (maoyi, guoji, keji) to the English that a
 // name in Chinese characters is read in (see hanTerms), as OFAC writes
-// some Chinese names (Dalian Zhenghua Maoyi Youxian Gongsi).
+// some Chinese names (Dalian Zhenghua Maoyi Youxian Gongsi), and the
+// romanised Korean ones (muyok, unhaeng, hoesa; Choson Taesong Unhaeng),
+// as a DPRK document may write a name the lists give in English.
 const variants = `
 ri: li lee rhee yi rhie
 pak: park bak
@@ -144,7 +146,21 @@ energy: nengyuan
 chemical: huagong
 electronics: dianzi
 holdings: konggu
-investment: touzi
+investment: touzi tuja
+korea: choson chosun joseon
+trading: muyok muyeok muyuk
+company: hoesa
+corporation: chonghoesa
+bank: unhaeng eunhaeng
+commercial: sangop sangeop sangup
+mining: kwangop gwangeop kwangup
+development: kaebal gaebal
+joint: hapyong habyong hapyoung
+united: ryonhap yonhap
+machinery: kigye gigye
+international: kukje gukje
+technology: kisul gisul
+industrial: kongop gongeop
 `
 
 // legalForms are the words of legal forms and company designators. They are
