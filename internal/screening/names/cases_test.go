@@ -167,6 +167,10 @@ func TestCases(t *testing.T) {
 		// (Major) is a name.
 		{"a rank", "Marshal Kim Jong Chol", "KIM Jong Chol", true, "only in query: marshal"},
 		{"the comrade", "Comrade Ryang Chol Hun", "RYANG Chol Hun", true, "only in query: comrade"},
+		{"the comrade in Korean", "량철훈 동지", "RYANG Chol Hun", true, "ryang = ryang"},
+		{"the comrade in Korean, joined", "량철훈동지", "RYANG Chol Hun", true, "ryang = ryang"},
+		{"a rank in Korean", "대장 량철훈", "RYANG Chol Hun", true, "ryang = ryang"},
+		{"a name ending as a title does", "리원수", "RI Won Su", true, "weon ~ won (variant), su = su"},
 		{"a rank abbreviated", "Col. Orvel Tangsol", "TANGSOL, Orvel", true, ""},
 		{"a surname, not a rank", "Orvel Major", "Orvel Tangsol", false, ""},
 		// A name of one short word is compared as written, and so are

@@ -3,6 +3,7 @@ package names
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // A DPRK organisation's name in Korean is written in words of trade run
@@ -55,4 +56,41 @@ func koreanWords(name string) (string, bool) {
 	}
 	r := koReplacer().Replace(name)
 	return r, r != name
+}
+
+// koTitles are the titles and forms of address a Korean name is written
+// with, before it as a word or after it, joined or not (김정은 동지,
+// 김정은동지, 원수 김정은): comrade, marshal, general and the other ranks,
+// chairman, secretary, teacher, doctor, professor. Read syllable by
+// syllable they were words of the name (동지 as dong and ji), and 김정은
+// 동지 matched KIM JUNG JONG rather than KIM Jong Un.
+var koTitles = []string{"동지", "동무", "원수", "장군", "대장", "상장", "중장", "소장", "대좌", "상좌", "중좌", "소좌",
+	"위원장", "총비서", "비서", "선생님", "선생", "박사", "교수"}
+
+// hangulTitles returns name without the Korean titles of its words: a word
+// that is a title, or a title ending a word of Korean syllables that keeps
+// three or more without it, as a name of three is written with one (김정은
+// 동지); a name of three ending as a title does (이원수) is not cut.
+func hangulTitles(name string) string {
+	if ascii(name) || !strings.ContainsFunc(name, isHangul) {
+		return name
+	}
+	ws := strings.Fields(name)
+	out := ws[:0]
+	for _, w := range ws {
+		for _, t := range koTitles {
+			if w == t {
+				w = ""
+				break
+			}
+			if rest, ok := strings.CutSuffix(w, t); ok && utf8.RuneCountInString(rest) >= 3 && !strings.ContainsFunc(rest, func(r rune) bool { return !isHangul(r) }) {
+				w = rest
+				break
+			}
+		}
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }

@@ -215,7 +215,7 @@ func spelling(w string) string {
 // form carries. Forms with the same words are given once; a name without
 // letters or digits has none.
 func parse(name string) []form {
-	name = arabicWords(hanWords(name))
+	name = hangulTitles(arabicWords(hanWords(name)))
 	var fs []form
 	outside, inside, ok := parens(name)
 	base, suffix := outside, ""
