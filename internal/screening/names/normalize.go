@@ -208,12 +208,15 @@ func spelling(w string) string {
 // parse returns the forms of a name: the name without any parenthesised part,
 // the name with it, the parenthesised part alone when it is one word (an
 // acronym such as AIG), the name with symbols read as the letters they
-// look like (see glyphs.Symbols), and a Korean name in Cyrillic read as
+// look like (see glyphs.Symbols), a Korean name in Cyrillic read as
 // romanised Korean (see koreanReadings), and a Korean organisation's name
-// by its words of trade in English (see koreanWords). A part that is not the name's acronym, and a
-// trailing part after " - ", is a qualifier (see form.qual), which every
-// form carries. Forms with the same words are given once; a name without
-// letters or digits has none.
+// by its words of trade in English (see koreanWords). The words of trade of
+// a Chinese, Persian or Arabic organisation's name are read in English, and
+// Korean titles left out, in every form (see hanWords, arabicWords,
+// hangulTitles). A part that is not the name's acronym, and a trailing part
+// after " - ", is a qualifier (see form.qual), which every form carries.
+// Forms with the same words are given once; a name without letters or
+// digits has none.
 func parse(name string) []form {
 	name = hangulTitles(arabicWords(hanWords(name)))
 	var fs []form
