@@ -6,8 +6,11 @@
 // query, each [Hit] with its score and an [Explanation] in plain words, and
 // [Index.Identified] the entries that list an identifier, such as a vessel's
 // IMO number. [Score] scores two names directly. Names in other scripts are
-// transliterated, look-alike letters of another script in a Latin name read
-// as the Latin letters they look like (see package glyphs); names are normalised
+// transliterated, a Korean name in Russian spelling read as romanised
+// Korean too, and the words of trade of a Chinese, Korean, Persian or
+// Arabic organisation's name read in English; look-alike letters of
+// another script in a Latin name read as the Latin letters they look like
+// (see package glyphs); names are normalised
 // (case, diacritics, punctuation, legal forms across jurisdictions, word
 // order, "LAST, First") and compared word by word after a romanisation table
 // folds common Korean, Persian and Arabic spellings together, nicknames
