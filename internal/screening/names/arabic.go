@@ -36,7 +36,7 @@ organization: سازمان | هیئة
 energy: انرژی | طاقة
 atomic: اتمی | ذریة
 nuclear: هسته‌ای | هسته ای | نوویة
-air: هواپیمایی | هوایی | طیران | جویة
+air: هواپیمایی | هوایی | طیران | جویة | ایر
 airlines: خطوط جویة
 shipping lines: کشتیرانی
 shipping: شحن | ملاحة
@@ -74,7 +74,7 @@ limited: محدودة
 // organisation's.
 var arNouns = map[string]bool{
 	"company": true, "group": true, "bank": true, "center": true, "organization": true, "institute": true,
-	"ministry": true, "airlines": true, "shipping lines": true, "foundation": true, "university": true,
+	"ministry": true, "air": true, "airlines": true, "shipping lines": true, "foundation": true, "university": true,
 	"industries": true,
 }
 
