@@ -17,6 +17,7 @@ func invented() *names.Index {
 		{Ref: "OFAC-90002", Kind: lists.Individual, Name: "KESTREN, Orval", Born: []string{"1961-04-02"}, IDs: []lists.ID{{Type: lists.Passport, Number: "P 123 456", Country: "Ruritania"}}, Countries: []string{"Democratic People's Republic of Korea"}},
 		{Ref: "OFAC-90003", Kind: lists.Entity, Name: "TANGSOL TRADING COMPANY", Countries: []string{"Korea, North"}},
 		{Ref: "OFAC-90004", Kind: lists.Vessel, Name: "MARISOL", IDs: []lists.ID{{Type: lists.IMO, Number: "9123453"}}},
+		{Ref: "OFAC-90005", Kind: lists.Vessel, Name: "RYONG KUM SAN"},
 	}})
 }
 
@@ -86,6 +87,17 @@ func TestScreenVessel(t *testing.T) {
 		if r := Screen(d, c); !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "OFAC-90001" && n.Score == 1 }) {
 			t.Errorf("%q: names %+v, want SALVOR STAR at 1", v, r.Names)
 		}
+	}
+	// The ship's number that Korean, Chinese and Japanese ship names end
+	// with, which the listing does not write.
+	for _, v := range []string{"Ryong Kum San Ho", "RYONG KUM SAN HO", "MV Ryong Kum San Ho", "룡금산호", "Ryong Kum San"} {
+		d.Carrier = Carrier{Vessel: v}
+		if r := Screen(d, c); !slices.ContainsFunc(r.Names, func(n NameHit) bool { return n.Ref == "OFAC-90005" && n.Score >= 0.9 }) {
+			t.Errorf("%q: names %+v, want RYONG KUM SAN", v, r.Names)
+		}
+	}
+	if got := shipNames("Ho"); len(got) != 1 {
+		t.Errorf("shipNames(Ho) = %q, want the name alone", got)
 	}
 	for _, v := range []string{"MSC Salvor", "Shipley Star", "Tankerville", "Ship"} {
 		if got := shipName(v); got != v {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/decimal"
@@ -278,7 +279,21 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 	// Salvor Star)): each is screened.
 	if v := d.Carrier.Vessel; strings.TrimSpace(v) != "" {
 		for _, n := range joined(v) {
-			for _, h := range c.Index.Search(names.Query{Name: shipName(n.name), Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
+			// The best hit of each entry, by the name with or without
+			// the ship's number.
+			var hits []names.Hit
+			for _, name := range shipNames(n.name) {
+				for _, h := range c.Index.Search(names.Query{Name: name, Limit: namesPerRole, Threshold: threshold, Lifted: c.Lifted, Kind: lists.Vessel}) {
+					switch i := slices.IndexFunc(hits, func(x names.Hit) bool { return x.Ref == h.Ref }); {
+					case i < 0:
+						hits = append(hits, h)
+					case h.Score > hits[i].Score:
+						hits[i] = h
+					}
+				}
+			}
+			slices.SortStableFunc(hits, func(a, b names.Hit) int { return cmp.Compare(b.Score, a.Score) })
+			for _, h := range hits {
 				if slices.ContainsFunc(out, func(x NameHit) bool { return x.Role == "vessel" && x.Ref == h.Ref }) {
 					continue
 				}
@@ -302,6 +317,23 @@ func (c Context) parties(d Declaration, spec *agreement.Spec) ([]NameHit, []Reas
 // (motor tanker), M/S (motor ship), M/Y, SS (steamship), F/V, R/V, and the
 // words vessel, ship and tanker.
 var shipType = regexp.MustCompile(`(?i)^\s*(?:(?:m|f|r)\s*[/.]?\s*[vtsy]|s\s*[/.]?\s*s|vessel|ship|tanker)\b[\s.:]*`)
+
+// shipSuffix is the word that Korean, Chinese and Japanese ship names end
+// with, the ship's "number": Ho (호, 號, 号) and Maru (丸). Some listings
+// write it (JANG JA SAN CHONG NYON HO), others not (CHONG CHON GANG).
+var shipSuffix = regexp.MustCompile(`(?i)(?:\s+(?:ho|maru)|호|號|号|丸)\s*$`)
+
+// shipNames returns the names a vessel's name is screened by: without the
+// designator of its type (see shipName), and, when it ends with the ship's
+// number (see shipSuffix), without that too: "Chong Chon Gang Ho", a word
+// more of a common Korean name part, matched nothing of CHONG CHON GANG.
+func shipNames(s string) []string {
+	n := shipName(s)
+	if loc := shipSuffix.FindStringIndex(n); loc != nil && utf8.RuneCountInString(strings.TrimSpace(n[:loc[0]])) >= 2 {
+		return []string{n, n[:loc[0]]}
+	}
+	return []string{n}
+}
 
 // shipName returns a vessel's name without the designator of its type
 // (see shipType): "MV CHONG CHON GANG", whose words are common Korean name
