@@ -95,6 +95,13 @@ func TestMissileItems(t *testing.T) {
 		{"Hydroxy-terminated polybutadiene", "400299", "MTCR 4.C.5"},
 		{"Nitric acid, red fuming", "280800", "MTCR 4.C.4.a"},
 		{"Nitric acid, 68 %", "280800", ""},
+		// Thrust vector control by its parts, and an inertial unit by
+		// its abbreviation, under codes of no category.
+		{"Jet vanes, graphite", "880390", "MTCR 2.A.1.e"},
+		{"Thrust tab", "880390", "MTCR 2.A.1.e"},
+		{"Jet engine vanes", "841191", ""},
+		{"IMU, tactical grade", "902680", "MTCR 9.A.6"},
+		{"Immunoassay kit", "382200", ""},
 		{"Polybutadiene rubber", "400220", ""},
 		{"Carbon-carbon composite nozzle extension", "681510", "MTCR 6.C.2"},
 		{"Carbon fibre fishing rods", "950711", ""},
