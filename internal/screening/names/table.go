@@ -27,7 +27,10 @@ import (
 // name in Chinese characters is read in (see hanTerms), as OFAC writes
 // some Chinese names (Dalian Zhenghua Maoyi Youxian Gongsi), and the
 // romanised Korean ones (muyok, unhaeng, hoesa; Choson Taesong Unhaeng),
-// as a DPRK document may write a name the lists give in English.
+// as a DPRK document may write a name the lists give in English, and more
+// of the romanised Persian ones (sazman, gorooh, jomhuri, havapeymaei).
+// Eslami and Melli are not folded to Islamic and National: they are
+// surnames too (ESLAMI, Mansour), and the lists write Bank Melli.
 const variants = `
 ri: li lee rhee yi rhie
 pak: park bak
@@ -117,7 +120,7 @@ cement: siman
 exchange: sarafi sarrafi
 advanced: pishro
 media: rasaneh
-shipping: kashtirani
+shipping: kashtirani keshtirani kashtiraani
 oil: naft
 steel: foulad fulad
 petrochemical: petroshimi
@@ -126,7 +129,7 @@ industries: sanaye sanayi
 charitable: charity welfare benevolent khayriyya khairiya
 foundation: muassasa muassasat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
-air: airlines airline airways
+air: airlines airline airways havapeymaei havapeymayi havapeimaei
 trading: maoyi shangmao
 export: jinchukou
 international: guoji
@@ -137,17 +140,19 @@ shipping: chuanwu hangyun
 industrial: gongye shiye
 development: fazhan kaifa
 mining: kuangye
-group: jituan
+group: jituan gorooh goruh gorouh
 bank: yinhang
 korea: chaoxian
 china: zhongguo
 logistics: wuliu
-energy: nengyuan
+energy: nengyuan enerzhi energi
 chemical: huagong
 electronics: dianzi
 holdings: konggu
 investment: touzi tuja
 korea: choson chosun joseon
+organization: sazman sazeman sazmane sazemane
+republic: jomhuri jomhouri
 trading: muyok muyeok muyuk
 company: hoesa
 corporation: chonghoesa
