@@ -39,6 +39,8 @@ func TestCases(t *testing.T) {
 		{"Korean in Russian, a final н as n", "Jon Hyon Su", "Чон Хён Су", true, "jon ~ chon (variant), hyon = hyon"},
 		{"Korean in Russian, syllables joined", "Kwangmyong Shipping", "Кванмён Шиппинг", true, "kwangmyong = kwangmyong"},
 		{"Korean in Russian, another given name", "Ryang Chol Hun", "Рян Чхоль Нам", false, ""},
+		{"a Korean place in Russian, made an adjective", "Ryongsong Commercial Bank", "Рёнсонский коммерческий банк", true, "ryongsong = ryongsong, commercial ~ kommercheskii (variant), bank = bank"},
+		{"a Russian place made an adjective", "Ryongsong Commercial Bank", "Российский коммерческий банк", false, ""},
 		{"Korean in Russian, another syllable", "Ryang Chol Hun", "Рян Чхон Хун", false, ""},
 		{"Chinese words of trade", "Hengtai Shipping Co Ltd", "恒泰海运有限公司", true, "hengtai ~ heng+tai (joined), shipping = shipping"},
 		{"Chinese, traditional characters", "Hengtai International Trading Group", "恆泰國際貿易集團", true, "international = international, trading = trading, group = group"},

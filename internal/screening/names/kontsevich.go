@@ -107,6 +107,25 @@ func koWord(w string) ([]koSyllable, bool) {
 	return out, len(out) > 0
 }
 
+// ruAdjective are the endings by which Russian makes an adjective of a
+// place's name: Танчхонский коммерческий банк is the Tanchon Commercial
+// Bank.
+var ruAdjective = []string{"ский", "ская", "ское", "ского", "ской", "ские"}
+
+// koPlace reads a word as Korean syllables (see koWord), or, failing
+// that, as the Korean name of a place made a Russian adjective.
+func koPlace(w string) ([]koSyllable, bool) {
+	if s, ok := koWord(w); ok {
+		return s, true
+	}
+	for _, a := range ruAdjective {
+		if stem, ok := strings.CutSuffix(w, a); ok && stem != "" {
+			return koWord(stem)
+		}
+	}
+	return nil, false
+}
+
 // startsVowel reports whether w begins with a vowel of koVowels.
 func startsVowel(w string) bool {
 	_, _, ok := koPrefix(w, koVowels)
@@ -146,7 +165,7 @@ func koreanReadings(name string) []string {
 		var sylls []koSyllable
 		ok := false
 		if !wordRune(before) && !wordRune(after) {
-			sylls, ok = koWord(strings.ToLower(name[start:end]))
+			sylls, ok = koPlace(strings.ToLower(name[start:end]))
 		}
 		if ok {
 			read = true

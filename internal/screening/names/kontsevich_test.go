@@ -18,6 +18,8 @@ func TestKoreanReadings(t *testing.T) {
 		{"Чхоллима", []string{"chollima"}},
 		{"Ли Су Ё", []string{"li su yo"}},
 		{"Ким Ир Сен", []string{"kim il song", "kim il son"}},
+		// A place's name made a Russian adjective is the place.
+		{"Танчхонский банк", []string{"tangchong банк", "tanchong банк", "tangchon банк", "tanchon банк"}},
 		{"Умар Ясир", nil}, // р ends no syllable but Ир
 		// A word that is not Korean syllables is kept as written (нк
 		// ends no syllable).

@@ -28,7 +28,9 @@ import (
 // some Chinese names (Dalian Zhenghua Maoyi Youxian Gongsi), and the
 // romanised Korean ones (muyok, unhaeng, hoesa; Choson Taesong Unhaeng),
 // as a DPRK document may write a name the lists give in English, and more
-// of the romanised Persian ones (sazman, gorooh, jomhuri, havapeymaei).
+// of the romanised Persian ones (sazman, gorooh, jomhuri, havapeymaei), and
+// the Russian ones as transliterated (kommercheskii, torgovaia,
+// korporatsiia), as a declaration in Russian writes a name.
 // Eslami and Melli are not folded to Islamic and National: they are
 // surnames too (ESLAMI, Mansour), and the lists write Bank Melli.
 const variants = `
@@ -151,11 +153,16 @@ electronics: dianzi
 holdings: konggu
 investment: touzi tuja
 korea: choson chosun joseon
+commercial: kommercheskii kommercheskiy kommercheskij kommercheskaia kommercheskaya
+trading: torgovaia torgovaya torgovyi torgovyy torgovoi torgovoy torgovli
+development: razvitiia razvitiya
+korean: koreiskaia koreyskaya koreiskii koreyskiy
+international: mezhdunarodnaia mezhdunarodnaya mezhdunarodnyi mezhdunarodnyy
+mining: gornodobyvaiushchei gornodobyvayushchey gornorudnaia gornorudnaya
+industry: promyshlennosti
 organization: sazman sazeman sazmane sazemane
 republic: jomhuri jomhouri
 trading: muyok muyeok muyuk
-company: hoesa
-corporation: chonghoesa
 bank: unhaeng eunhaeng
 commercial: sangop sangeop sangup
 mining: kwangop gwangeop kwangup
@@ -170,12 +177,17 @@ industrial: kongop gongeop
 
 // legalForms are the words of legal forms and company designators. They are
 // left out of the words compared, unless a name has nothing else, but still
-// count for initials (MITEC is Modern Industries TEchnique Company).
+// count for initials (MITEC is Modern Industries TEchnique Company): so
+// the words for company in other languages are legal forms as written
+// (hoesa, gongsi), not folded to company, whose C would not be their
+// initial. (Kompaniya is left a word: as a legal form beside OOO it cost
+// the acronym KPSK its match with OOO Krymskaya Pervaya Strakhovaya
+// Kompaniya, a pair of the tuning split.)
 const legalForms = `corporation corp co company companies cos ltd limited llc inc incorporated
 jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
 fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
 eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps
-doo sherkat sirketi gongsi zonggongsi`
+doo sherkat sirketi gongsi zonggongsi hoesa chonghoesa`
 
 // legalPhraseTable folds legal forms written out in words, across
 // jurisdictions, to one abbreviation, which is a legal-form word: each line
