@@ -113,7 +113,7 @@ func unarticled(w string) string {
 // arabicWords returns name with the Persian and Arabic words of arTerms
 // read in English; two-word terms (هسته ای, الخطوط الجوية) are read first.
 func arabicWords(name string) string {
-	if ascii(name) || !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) {
+	if !hasScript(name, unicode.Arabic) {
 		return name
 	}
 	ws := strings.Fields(arLetters(name))

@@ -94,19 +94,19 @@ func termReplacer(table string) *strings.Replacer {
 
 // hanWords returns name with the Chinese words of hanTerms read in English.
 func hanWords(name string) string {
-	if ascii(name) || !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+	if !hasScript(name, unicode.Han) {
 		return name
 	}
 	return hanReplacer().Replace(name)
 }
 
-// ascii reports whether s is all ASCII, as most names are: no other
-// script's letter to look for.
-func ascii(s string) bool {
+// hasScript reports whether s has a letter of script. A name all in ASCII,
+// as most are, is not looked through.
+func hasScript(s string, script *unicode.RangeTable) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return false
+			return strings.ContainsFunc(s[i:], func(r rune) bool { return unicode.Is(script, r) })
 		}
 	}
-	return true
+	return false
 }

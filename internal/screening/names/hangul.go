@@ -3,6 +3,7 @@ package names
 import (
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,13 +21,12 @@ import (
 // the DPRK's spellings and the South's where they differ (련합, 연합).
 const koTerms = `
 korea: 조선
-trading company: 무역회사 | 무역상사
 trading: 무역
 general corporation: 총회사
 co ltd: 주식회사 | 유한회사
 company: 회사 | 상사
 corporation: 공사
-commercial bank: 상업은행
+commercial: 상업
 bank: 은행
 mining: 광업
 development: 개발
@@ -51,7 +51,7 @@ var koReplacer = sync.OnceValue(func() *strings.Replacer { return termReplacer(k
 // koreanWords returns name with the Korean words of koTerms read in
 // English, and whether it had any.
 func koreanWords(name string) (string, bool) {
-	if ascii(name) || !strings.ContainsFunc(name, isHangul) {
+	if !hasScript(name, unicode.Hangul) {
 		return name, false
 	}
 	r := koReplacer().Replace(name)
@@ -72,7 +72,7 @@ var koTitles = []string{"동지", "동무", "원수", "장군", "대장", "상�
 // three or more without it, as a name of three is written with one (김정은
 // 동지); a name of three ending as a title does (이원수) is not cut.
 func hangulTitles(name string) string {
-	if ascii(name) || !strings.ContainsFunc(name, isHangul) {
+	if !hasScript(name, unicode.Hangul) {
 		return name
 	}
 	ws := strings.Fields(name)

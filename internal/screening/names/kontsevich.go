@@ -141,7 +141,7 @@ func koreanReadings(name string) []string {
 		sylls []koSyllable
 	}
 	cyrillic := func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }
-	if ascii(name) || !strings.ContainsFunc(name, cyrillic) {
+	if !hasScript(name, unicode.Cyrillic) {
 		return nil
 	}
 	var parts []part
