@@ -151,7 +151,13 @@ func TestCases(t *testing.T) {
 		{"a Turkish company", "Belgrad Ticaret Limited Sirketi", "Belgrad Ticaret Ltd", true, "ignored: ltd ltd"},
 		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},
 		{"a Serbian company", "Belgrad Promet DOO", "Belgrad Promet d.o.o.", true, "ignored: doo doo"},
-		{"a branch is another organisation", "Orveline Shipping", "Orveline", false, "the query adds shipping to the listed name"},
+		// Words of trade added to a listed name that has none say what the
+		// organisation does; added to one that says it already, or with
+		// another word beside them, they name another organisation.
+		{"what the organisation does", "Orveline Shipping Co", "Orveline Ltd", true, ""},
+		{"another line of business", "Orveline Shipping Agency", "Orveline Shipping", false, "the query adds agency to the listed name"},
+		{"a word more beside the trade", "Orveline Ocean Shipping", "Orveline", false, ""},
+		{"a loose word beside the trade", "Orveline Star Holdings", "Orveline Steel", false, "the query adds holdings to the listed name"},
 		// The kind of institution in other languages, and words of trade
 		// abbreviated or in Persian.
 		{"a charity in Arabic", "Muassasat al-Nadira al-Khayriyya", "Nadira Charitable Foundation", true, ""},

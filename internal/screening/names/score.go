@@ -439,7 +439,7 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		// is the organisation, not another one: the words that say so,
 		// and where it is, are left out of the score.
 		s, why = min(got/(total-weight(unused(q, usedQ))), 1), "a branch of the listed organisation"
-	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "":
+	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "" && !(agreed(sc.cands[:picked]) && names(q, usedQ, n)):
 		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", agreed(sc.cands[:picked])
 	default:
 		if b := subset(sc.cands[:picked], qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
@@ -1340,6 +1340,20 @@ func unused(q []token, used uint32) []token {
 		}
 	}
 	return out
+}
+
+// names reports whether the query's words left over, all of them words of
+// trade, say what the listed organisation does: Rahat Trading Company for
+// Rahat Ltd. A listed name with a word of trade of its own already says
+// what it is, and one more names another organisation (Calder Bank Trust
+// Company, Calder Bank).
+func names(q []token, usedQ uint32, n []token) bool {
+	for i, t := range q {
+		if usedQ&(1<<i) == 0 && !t.trade {
+			return false
+		}
+	}
+	return !slices.ContainsFunc(n, func(t token) bool { return t.trade })
 }
 
 // addsTrade returns the first word of trade of q that is not matched, or "":
