@@ -439,7 +439,13 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		// is the organisation, not another one: the words that say so,
 		// and where it is, are left out of the score.
 		s, why = min(got/(total-weight(unused(q, usedQ))), 1), "a branch of the listed organisation"
-	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "" && !(agreed(sc.cands[:picked]) && names(q, usedQ, n)):
+	case (qf.org || nf.org) && agreed(sc.cands[:picked]) && (describes(q, usedQ, n, usedN) || describes(n, usedN, q, usedQ)):
+		// Words of trade alone, on one side, say what the organisation
+		// the other names does (Rahat Trading Company, Rahat Ltd.;
+		// Sepanir, Sepanir Oil and Gas Engineering Company): a fuller
+		// name of it, scored as a name inside a longer one.
+		s, why = s+subsetOrg*(1-s), ""
+	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "":
 		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", agreed(sc.cands[:picked])
 	default:
 		if b := subset(sc.cands[:picked], qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
@@ -1342,18 +1348,28 @@ func unused(q []token, used uint32) []token {
 	return out
 }
 
-// names reports whether the query's words left over, all of them words of
-// trade, say what the listed organisation does: Rahat Trading Company for
-// Rahat Ltd. A listed name with a word of trade of its own already says
-// what it is, and one more names another organisation (Calder Bank Trust
-// Company, Calder Bank).
-func names(q []token, usedQ uint32, n []token) bool {
-	for i, t := range q {
-		if usedQ&(1<<i) == 0 && !t.trade {
+// describes reports whether a's words left over are all words of trade
+// and b, matched whole, has none of its own and a distinctive word: a's
+// words of trade say what the organisation b names does. A name with a
+// word of trade of its own already says what it is, and one more names
+// another organisation (Calder Bank Trust Company, Calder Bank).
+func describes(a []token, usedA uint32, b []token, usedB uint32) bool {
+	if usedB != 1<<len(b)-1 || usedA == 1<<len(a)-1 {
+		return false
+	}
+	for i, t := range a {
+		if usedA&(1<<i) == 0 && !t.trade {
 			return false
 		}
 	}
-	return !slices.ContainsFunc(n, func(t token) bool { return t.trade })
+	distinct := false
+	for _, t := range b {
+		if t.trade {
+			return false
+		}
+		distinct = distinct || t.w == plainWeight && !t.initial
+	}
+	return distinct
 }
 
 // addsTrade returns the first word of trade of q that is not matched, or "":
