@@ -157,6 +157,8 @@ func TestCases(t *testing.T) {
 		{"what the organisation does", "Orveline Shipping Co", "Orveline Ltd", true, ""},
 		{"another line of business", "Orveline Shipping Agency", "Orveline Shipping", false, "the query adds agency to the listed name"},
 		{"a word more beside the trade", "Orveline Ocean Shipping", "Orveline", false, ""},
+		{"Shipping Lines and Shipping", "Orveline Shipping Lines", "Orveline Shipping Co", true, ""},
+		{"a shipping line in Persian", "Kashtirani-ye Jomhuri-ye Orveline", "Orveline Republic Shipping Lines", true, ""},
 		{"the listed name without its words of trade", "Orveline", "Orveline Oil and Gas Engineering Co", true, ""},
 		{"a word left out beside the trade", "Orveline", "Orveline Steel Engineering Co", false, ""},
 		{"a loose word beside the trade", "Orveline Star Holdings", "Orveline Steel", false, "the query adds holdings to the listed name"},

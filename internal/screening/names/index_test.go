@@ -280,6 +280,8 @@ func TestScore(t *testing.T) {
 		{"KOMID", "Korea Mining Development Trading Corporation", true, "acronym KOMID = KOrea MIning Development (trading corporation left out); ignored: corporation"},
 		{"MODLEX", "Ministry of Defense Logistics Export", true, "acronym MODLEX = Ministry Of Defense Logistics EXport"},
 		{"IRISL", "Islamic Republic of Iran Shipping Lines", true, "acronym IRISL = initials of islamic republic of iran shipping lines"},
+		{"Kashtirani-ye Jomhuri-ye Eslami-ye Iran", "Islamic Republic of Iran Shipping Lines", true, "kashtirani ~ shipping (variant), jomhuri ~ republic (variant), eslami ~ islamic (0.85), iran = iran"},
+		{"Iran Shipping Lines", "Islamic Republic of Iran Shipping Lines", false, "iran = iran, shipping = shipping; only in listed name: islamic republic; only generic words match"},
 		{"Ri Won Ho", "Li Wonho", true, "ri ~ li (variant), won+ho ~ wonho (joined)"},
 		{"CHAGHAZARDY, Mohammad Kazem", "CHAGHAZARDI, Mahammadkazem", true, "mohammad+kazem ~ mahammadkazem (joined, 0.92), chaghazardy ~ chaghazardi (0.96)"},
 		{"Kim Jong Un", "Kim Jong Nam", false, "kim = kim, jong = jong; only in query: un; only in listed name: nam; only common name parts match"},

@@ -356,10 +356,11 @@ func newForm(s string) form {
 			continue
 		}
 		f.words = append(f.words, w.s)
-		switch c {
-		case stop:
+		switch {
+		case i > 0 && tails[[2]string{spelling(words[i-1].s), w.s}]:
+		case c == stop:
 			f.stops |= 1 << (len(f.words) - 1)
-		case legal:
+		case c == legal:
 			f.dropped = append(f.dropped, w.s)
 		default:
 			kept = append(kept, w)

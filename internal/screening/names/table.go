@@ -242,6 +242,15 @@ ood: druzhestvo s ogranichena otgovornost
 cv: de capital variable | capital variable
 `
 
+// tradeTails are words that add nothing to the word of trade before them:
+// a shipping line's name is written with Shipping Lines or Shipping alone
+// (KALAN KISH SHIPPING LINES, KALAN KISH SHIPPING CO), and Persian writes
+// one word for both (Kashtirani). Each line is "word: tail tail ...". The
+// tail is compared with nothing, but stays in the name's initials (IRISL).
+const tradeTails = `
+shipping: lines line
+`
+
 // stopWords are dropped everywhere, initials included; e and ye are the
 // Persian ezafe that joins a word to the next (Hafez-e Darya, Daryay-e
 // Aria), written as a word of its own once the hyphen is folded.
@@ -406,6 +415,7 @@ var (
 	commonNames = map[string]bool{}
 	phrases     = map[string][]phrase{} // by first word
 	tradeWords  = map[string]bool{}
+	tails       = map[[2]string]bool{} // word of trade and the tail after it
 	chainWords  = map[string]bool{}
 	nicknames   = map[string][]uint16{} // the groups of each name
 )
@@ -471,6 +481,15 @@ func init() {
 		for p := range strings.SplitSeq(ps, "|") {
 			ws := strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == '-' })
 			phrases[ws[0]] = append(phrases[ws[0]], phrase{ws, c})
+		}
+	}
+	for line := range strings.SplitSeq(tradeTails, "\n") {
+		w, ts, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		for _, t := range strings.Fields(ts) {
+			tails[[2]string{strings.TrimSpace(w), t}] = true
 		}
 	}
 	for _, w := range strings.Fields(tradeWordList) {
