@@ -698,6 +698,8 @@ func how(a, b *token, s float64) string {
 		return "variant"
 	case truncated(a, b):
 		return "abbreviation"
+	case s == 1 && slices.ContainsFunc(a.groups, func(g uint16) bool { return g >= firstTranslation && slices.Contains(b.groups, g) }):
+		return "translation"
 	case s == 1:
 		return "nickname"
 	}

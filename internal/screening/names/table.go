@@ -124,6 +124,7 @@ advanced: pishro
 media: rasaneh
 shipping: kashtirani keshtirani kashtiraani
 oil: naft
+tanker: naftkesh
 steel: foulad fulad
 petrochemical: petroshimi
 industrial: sanati
@@ -156,7 +157,8 @@ korea: choson chosun joseon
 commercial: kommercheskii kommercheskiy kommercheskij kommercheskaia kommercheskaya
 trading: torgovaia torgovaya torgovyi torgovyy torgovoi torgovoy torgovli
 development: razvitiia razvitiya
-korean: koreiskaia koreyskaya koreiskii koreyskiy
+korea: korean koreiskaia koreyskaya koreiskii koreyskiy
+iran: iranian
 international: mezhdunarodnaia mezhdunarodnaya mezhdunarodnyi mezhdunarodnyy
 mining: gornodobyvaiushchei gornodobyvayushchey gornorudnaia gornorudnaya
 industry: promyshlennosti
@@ -293,6 +295,16 @@ battalion army front movement party network`
 // Salman).
 const chainWordList = `bin ibn bint ben ould`
 
+// translationTable gathers words of an organisation's name with the word
+// another language writes for them, where the word is a proper name too and
+// so is not folded by variants: Melli is National (Sherkat-e Melli-ye
+// Naft-e Iran, National Iranian Oil Company), but the lists write Bank
+// Melli as it is, and Melli is a surname. Each line is one group; its words
+// align as one word, as a name and its nickname do.
+const translationTable = `
+national melli
+`
+
 // nicknameTable gathers given names with their short forms and their
 // spellings in other languages; a word may be in several groups (Ted is
 // Theodore and Edward). Each line is one group. A name and its nickname
@@ -418,6 +430,8 @@ var (
 	tails       = map[[2]string]bool{} // word of trade and the tail after it
 	chainWords  = map[string]bool{}
 	nicknames   = map[string][]uint16{} // the groups of each name
+	// firstTranslation is the first group of translationTable.
+	firstTranslation uint16
 )
 
 func init() {
@@ -512,14 +526,19 @@ func init() {
 		}
 	}
 	g := uint16(0)
-	for line := range strings.SplitSeq(nicknameTable, "\n") {
-		ws := strings.Fields(line)
-		if len(ws) == 0 {
-			continue
+	for i, table := range []string{nicknameTable, translationTable} {
+		if i == 1 {
+			firstTranslation = g + 1
 		}
-		g++
-		for _, w := range ws {
-			nicknames[w] = append(nicknames[w], g)
+		for line := range strings.SplitSeq(table, "\n") {
+			ws := strings.Fields(line)
+			if len(ws) == 0 {
+				continue
+			}
+			g++
+			for _, w := range ws {
+				nicknames[w] = append(nicknames[w], g)
+			}
 		}
 	}
 }
