@@ -71,7 +71,9 @@ func TestCases(t *testing.T) {
 		{"the same registration", "N488RC", "N-488-RC", true, ""},
 		{"an abbreviation with a full stop", "Corvina Assoc. Mills", "Corvina Associated Mills", true, "assoc ~ associated"},
 		{"a listed abbreviation", "Corvina Associated Mills", "CORVINA ASSOC. MILLS", true, "associated ~ assoc"},
-		{"a word that starts another, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", false, "names differ"},
+		{"a word that starts another, without a stop", "Corvina Pinn Mills", "Corvina Pinnacle Mills", false, "names differ"},
+		{"a word of trade cut short, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", true, "assoc ~ associated (abbreviation)"},
+		{"a word of trade cut short, more", "Corvina Trans and Freight", "Corvina Transportation & Freight", true, "trans ~ transportation (abbreviation)"},
 		// Legal forms.
 		{"Aktiengesellschaft", "Nordlicht Maschinenbau Aktiengesellschaft", "Nordlicht Maschinenbau AG", true, "ignored: ag ag"},
 		{"Limited", "Kestrel Shipping Limited", "Kestrel Shipping Ltd", true, ""},

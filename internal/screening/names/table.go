@@ -288,7 +288,8 @@ center bureau agency committee council university academy factory plant works mi
 development commercial general national international maritime marine air airlines airways
 petroleum petrochemical energy oil gas chemical chemicals technology technologies
 engineering construction manufacturing electronics machinery equipment brigade brigades
-battalion army front movement party network`
+battalion army front movement party network associated associates management
+transport transportation freight cargo aviation products solutions partners ventures`
 
 // chainWords join a person to a parent: in a name with one, the order of
 // the names tells father from son (Salman bin Mohammad is not Mohammad bin
