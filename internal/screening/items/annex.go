@@ -42,7 +42,12 @@ type annexRule struct {
 // dinitrogen tetroxide 10544-72-6, ammonium perchlorate 7790-98-9, ammonium
 // dinitramide 140456-78-6, RDX 121-82-4, HMX 2691-41-0, CL-20 135285-90-4,
 // hydrazinium nitroformate 20773-28-8, HTPB 69102-90-5 (TestCASNumbers
-// checks their check digits).
+// checks their check digits). So are the trade and trivial names of the
+// liquid propellants a missile programme that buys Soviet-pattern engines
+// writes: heptyl (geptil, the Russian name of UDMH), Dimazine (a trade name
+// of UDMH), Aerozine 50 (hydrazine and UDMH half and half), AK-27I and
+// AK-27P (nitric acid with 27 % dinitrogen tetroxide, inhibited: red fuming
+// nitric acid), and VascoMax, a trade name of maraging steels.
 var mtcrAnnex = []annexRule{
 	{"1.A.1", "complete rocket systems: ballistic missiles, space launch vehicles, sounding rockets", nil,
 		`ballistic missile|missile balistique|misil bal[ií]stico|ballistische rakete|missile balistico|space launch vehicle|satellite launch vehicle|sounding rocket|carrier rocket|\b(scud|rodong|ro-dong|nodong|no-dong|hwasong|musudan|taepodong|unha|shahab|ghadr|sejjil|khorramshahr)\b`},
@@ -69,18 +74,18 @@ var mtcrAnnex = []annexRule{
 	{"4.C.1", "composite and double-base propellants", nil, `composite propellant|double[- ]base propellant|solid propellant|rocket propellant|propergol|propulsante s[oó]lido|propelente s[oó]lido|festtreibstoff|propellente solido`},
 	{"4.C.2", "fuel substances: rocket and missile fuels", nil, `(rocket|missile) fuel`},
 	{"4.C.2.a", "hydrazine", nil, `\bhydrazine?\b|\bhidracina\b|\bidrazina\b|\b302-01-2\b`},
-	{"4.C.2.b", "hydrazine derivatives: UDMH, MMH", nil, `\budmh\b|dim[eé]thyl[- ]?hydrazine?|hydrazine,? 1,1-dimethyl|hydrazine,? methyl\b|dimetil[- ]?h?idra[cz]i?na|\bmmh\b|monomethyl[- ]?hydrazine|\b(57-14-7|60-34-4)\b`},
+	{"4.C.2.b", "hydrazine derivatives: UDMH, MMH", nil, `\budmh\b|\b(heptyl|geptil|dimazine|aerozine)\b|dim[eé]thyl[- ]?hydrazine?|hydrazine,? 1,1-dimethyl|hydrazine,? methyl\b|dimetil[- ]?h?idra[cz]i?na|\bmmh\b|monomethyl[- ]?hydrazine|\b(57-14-7|60-34-4)\b`},
 	{"4.C.2.c", "aluminium powder", []string{"7603"}, ""},
 	{"4.C.2.c", "aluminium powder", nil, `alumin(i)?um powder|powdered alumin(i)?um|spherical alumin(i)?um`},
 	{"4.C.2.d", "zirconium, beryllium, magnesium and boron powders", nil, `(zirconium|beryllium|magnesium|boron) powder`},
-	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|t[eé]troxyde d'azote|tetr[oó]xido de nitr[oó]geno|di ?stickstoff ?tetroxid|tetrossido di azoto|\bn2o4\b|red fuming nitric acid|nitric acid,? (inhibited )?red fuming|acide nitrique fumant|[aá]cido n[ií]trico fumante|rauchende salpeters[aä]ure|\bi?rfna\b|mixed oxides of nitrogen|\b10544-72-6\b`},
+	{"4.C.4.a", "liquid oxidisers: nitrogen tetroxide, red fuming nitric acid", nil, `nitrogen tetroxide|t[eé]troxyde d'azote|tetr[oó]xido de nitr[oó]geno|di ?stickstoff ?tetroxid|tetrossido di azoto|\bn2o4\b|red fuming nitric acid|nitric acid,? (inhibited )?red fuming|acide nitrique fumant|[aá]cido n[ií]trico fumante|rauchende salpeters[aä]ure|\bi?rfna\b|\bak-?27[ip]?\b|mixed oxides of nitrogen|\b10544-72-6\b`},
 	{"4.C.4.b", "solid oxidisers: ammonium perchlorate, ammonium dinitramide, RDX, HMX", nil, `ammonium ?perchlorat(e)?|perchlorate of ammonium|perchlorate d'ammonium|perclorato de am[oô]ni[oa]|perclorato di ammonio|perchloric acid,? ammonium salt|ammonium salt of perchloric acid|\bnh4clo4\b|ammonium dinitramide|\b(hmx|rdx|cl-?20)\b|hexogen|cyclonite|octogen|cyclotrimethylene[- ]?trinitramine|cyclotetramethylene[- ]?tetranitramine|hexahydro-?(1,3,5-)?trinitro-?(1,3,5-)?(s-)?triazine|triazine,? hexahydro-?(1,3,5-)?trinitro|octahydro-?(1,3,5,7-)?tetranitro-?(1,3,5,7-)?tetrazocine|tetrazocine,? octahydro-?(1,3,5,7-)?tetranitro|hydrazinium nitroformate|\b(7790-98-9|140456-78-6|121-82-4|2691-41-0|135285-90-4|20773-28-8)\b`},
 	{"4.C.4.b", "solid oxidisers: perchlorates under HS 2829.90", []string{"282990"}, `perchlorate`},
 	{"4.C.5", "polymeric binders: HTPB, CTPB", nil, `\b(htpb|ctpb)\b|(hydroxyl?|carboxy|carboxyl)[- ]?terminated polybutadiene|(poly)?butadiene,?( homopolymer,?)? (hydroxyl?|carboxy|carboxyl)[- ]?terminated|\b69102-90-5\b`},
-	{"6.B.1", "filament winding, fibre placement and tape laying machines", nil, `filament[- ]?winding|fib(er|re)[- ]placement|tape[- ]laying`},
+	{"6.B.1", "filament winding, fibre placement and tape laying machines", nil, `filament[- ]?wind(ing|er)|fib(er|re)[- ]placement|tape[- ]laying`},
 	{"6.C.1", "resin-impregnated fibre prepregs", nil, `prepreg|pre-?impregnated`},
 	{"6.C.2", "resaturated pyrolised (carbon-carbon) materials", nil, `carbon[- ]carbon (composite|material|preform|billet|component|part|nozzle|throat|exit cone|nose ?tip|brake|disc)`},
-	{"6.C.8", "maraging steel", nil, `maraging`},
+	{"6.C.8", "maraging steel", nil, `maraging|\bvascomax\b`},
 	{"9.A.3", "gyroscopes and accelerometers", nil, `gyroscope|\bgyros?\b|accelerometer|giroscopio|gyroskop|acc[eé]l[eé]rom[eè]tre|aceler[oó]metro|accelerometro|beschleunigungs(sensor|messer)`},
 	{"9.A.6", "inertial navigation and measurement systems", nil, `inertial (navigation|measurement|reference)|\bimus?\b`},
 	{"9.A.6", "navigation instruments for missiles under HS 9014.20", []string{"901420"}, `inertial|gyro|guidance|missile|rocket`},

@@ -166,6 +166,14 @@ func TestMissileItems(t *testing.T) {
 		{"Perchlorate of ammonium", "382490", "MTCR 4.C.4.b"},
 		{"NH4ClO4, 99.8 %", "382490", "MTCR 4.C.4.b"},
 		{"Ammonium chloride", "282710", ""},
+		// Trade and trivial names of propellants and steels.
+		{"Heptyl, 200 l drums", "292800", "MTCR 4.C.2.b"},
+		{"Dimazine", "292800", "MTCR 4.C.2.b"},
+		{"Aerozine 50 fuel", "382490", "MTCR 4.C.2.b"},
+		{"Oxidizer AK-27I", "280800", "MTCR 4.C.4.a"},
+		{"VascoMax C-300 bar", "722830", "MTCR 6.C.8"},
+		{"Filament winder, 4-axis", "844540", "MTCR 6.B.1"},
+		{"Heptane, technical", "290110", ""},
 		// A letter left out, changed, added or swapped in one word of a
 		// controlled phrase, beside its other word written exactly ...
 		{"Amonium perchlorate", "382490", "MTCR 4.C.4.b"},
