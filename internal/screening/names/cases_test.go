@@ -72,6 +72,11 @@ func TestCases(t *testing.T) {
 		{"an abbreviation with a full stop", "Corvina Assoc. Mills", "Corvina Associated Mills", true, "assoc ~ associated"},
 		{"a listed abbreviation", "Corvina Associated Mills", "CORVINA ASSOC. MILLS", true, "associated ~ assoc"},
 		{"a word that starts another, without a stop", "Corvina Pinn Mills", "Corvina Pinnacle Mills", false, "names differ"},
+		// A name cut short, as people shorten names: not a common name part
+		// (Ahmad, Ahmadinejad).
+		{"a given name cut short", "VORANSKY, Kamchy", "VORANSKY, Kamchybek Asanovich", true, "kamchy ~ kamchybek (0.90)"},
+		{"a surname cut short", "Laurent Orvekunda", "Laurent Orvekundabatware", true, ""},
+		{"a common name part is no short form", "Mahmoud Ahmad", "Mahmoud Ahmadinejad", false, ""},
 		{"a word of trade cut short, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", true, "assoc ~ associated (abbreviation)"},
 		{"a word of trade cut short, more", "Corvina Trans and Freight", "Corvina Transportation & Freight", true, "trans ~ transportation (abbreviation)"},
 		// Legal forms.

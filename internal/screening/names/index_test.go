@@ -54,6 +54,8 @@ func TestSearchFixture(t *testing.T) {
 		{"Shahid Hemat Industries Group", "IRe.067", "shahid = shahid, hemat ~ hemmat (variant), industries ~ industrial (0.92), group = group"},
 		{"Atomic Energy Organization of Iran", "IRe.006", "atomic = atomic, energy = energy, organization ~ organisation (0.97), iran = iran"},
 		{"Fakhrizadeh, Mohsen", "IRi.016", "mohsen = mohsen, fakhrizadeh = fakhrizadeh; only in listed name: mahabadi; partial name"},
+		// A name cut short.
+		{"Fakhri Mahabadi, Mohsen", "IRi.016", "mohsen = mohsen, fakhri ~ fakhrizadeh (0.90), mahabadi = mahabadi"},
 	} {
 		hits := fixtureIndex(t).Search(Query{Name: c.query})
 		if len(hits) == 0 || hits[0].Ref != c.first {
