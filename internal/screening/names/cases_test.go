@@ -76,6 +76,8 @@ func TestCases(t *testing.T) {
 		// (Ahmad, Ahmadinejad).
 		{"a given name cut short", "VORANSKY, Kamchy", "VORANSKY, Kamchybek Asanovich", true, "kamchy ~ kamchybek (0.90)"},
 		{"a surname cut short", "Laurent Orvekunda", "Laurent Orvekundabatware", true, ""},
+		{"very alike, an edit more", "KAVOURIDIS, Nikos", "KAVOURIDIS, Nikolaos", true, "nikos ~ nikolaos"},
+		{"very alike, an edit more, in an organisation", "Orvelische Rehabilitation Organisation", "Orvels Rehabilitation Organisation", true, ""},
 		{"a common name part is no short form", "Mahmoud Ahmad", "Mahmoud Ahmadinejad", false, ""},
 		{"a word of trade cut short, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", true, "assoc ~ associated (abbreviation)"},
 		{"a word of trade cut short, more", "Corvina Trans and Freight", "Corvina Transportation & Freight", true, "trans ~ transportation (abbreviation)"},
