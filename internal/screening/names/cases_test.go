@@ -147,6 +147,8 @@ func TestCases(t *testing.T) {
 		{"Abd al- in one word", "Abdelmajid al-Qasimi", "ABD AL-MAJID AL-QASIMI", true, "abd = abd, majid = majid"},
 		{"X al-Din in one word", "Orvan Nasreddine", "NASR AL-DIN, Orvan", true, "nasr = nasr, din = din"},
 		{"X ud-Din", "Nasr ud-Din Orvan", "NASRUDDIN, Orvan", true, "nasr = nasr, din = din"},
+		{"ad-Din written as one word", "Ansar Eddine Orvan", "ANSAR DINE ORVAN", true, "ansar = ansar, din = din, orvan = orvan"},
+		{"X and ad-Din as one word", "ORVAN EDDINE, Nasr", "ORVANEDDINE, Nasr", true, ""},
 		{"Abdul left out", "Basir Noorzai", "ABDUL BASIR NOORZAI", true, "partial name"},
 		{"Abd al- joined in Arabic script", "عبدالمنان حقانی", "Abdul Manan Haqani", true, ""},
 		// Arabic script: a long vowel first, and the letters romanised z or th.

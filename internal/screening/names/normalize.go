@@ -1164,7 +1164,8 @@ func servantOf(ws []word) []word {
 			if articles[w.s] && i+1 < len(ws) && !ws[i+1].abjad && dinWords[ws[i+1].s] {
 				continue // Safi al-Din: the article of din
 			}
-			if dinWords[w.s] {
+			if dinWords[w.s] || slices.Contains(dinSuffixes, w.s) {
+				// Din, and ad-Din written as one word (Ansar Eddine).
 				w.s = "din"
 			}
 			if stem := dinStem(w.s); stem != "" {
