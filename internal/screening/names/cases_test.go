@@ -103,6 +103,8 @@ func TestCases(t *testing.T) {
 		{"fi, in in Arabic", "Jund al-Nasr fi Maghreb", "Jund al-Nasr in Maghreb", true, "partial"},
 		{"In, a Korean name part, is no stop word", "Kim In Chol", "Kim Chol", false, "only common name parts match"},
 		{"a subsidiary", "Calder Bank Trust Company", "Calder Bank", false, ""},
+		{"what kind of bank", "Calder Commercial Bank", "Calder Bank", true, ""},
+		{"what kind of foundation", "Calder International Foundation", "Calder Foundation", true, ""},
 		// A branch or representative office is the organisation itself.
 		{"a branch", "Calder Bank, Lisbon Branch", "Calder Bank", true, "a branch of the listed organisation"},
 		{"a representative office", "Calder Bank Lisbon Representative Office", "Calder Bank", true, "a branch"},

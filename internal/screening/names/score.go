@@ -1403,10 +1403,12 @@ func describes(a []token, usedA uint32, b []token, usedB uint32) bool {
 // addsTrade returns the first word of trade of q that is not matched, or "":
 // an organisation's name that holds the whole listed name and adds a word
 // of trade (Calder Bank Trust Company, Calder Bank) names another
-// organisation, a subsidiary, a branch or a parent.
+// organisation, a subsidiary, a branch or a parent. A word that says what
+// kind of the same thing it is (Tanchon Commercial Bank, Tanchon Bank;
+// Al-Aqsa International Foundation) is not another organisation.
 func addsTrade(q []token, used uint32) string {
 	for i, t := range q {
-		if used&(1<<i) == 0 && tradeWords[t.text] {
+		if used&(1<<i) == 0 && tradeWords[t.text] && !tradeAdjectives[t.text] {
 			return t.text
 		}
 	}

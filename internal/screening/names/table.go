@@ -291,6 +291,10 @@ engineering construction manufacturing electronics machinery equipment brigade b
 battalion army front movement party network associated associates management
 transport transportation freight cargo aviation products solutions partners ventures`
 
+// tradeAdjectives are the words of trade that qualify an organisation's
+// kind rather than name another (a commercial bank is a bank).
+var tradeAdjectives = map[string]bool{"commercial": true, "international": true, "general": true, "national": true, "industrial": true, "financial": true, "maritime": true, "marine": true}
+
 // chainWords join a person to a parent: in a name with one, the order of
 // the names tells father from son (Salman bin Mohammad is not Mohammad bin
 // Salman).
