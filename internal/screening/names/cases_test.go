@@ -155,6 +155,8 @@ func TestCases(t *testing.T) {
 		{"Abd al- joined in Arabic script", "عبدالمنان حقانی", "Abdul Manan Haqani", true, ""},
 		// Arabic script: a long vowel first, and the letters romanised z or th.
 		{"Ali in Arabic script", "علي كاظم", "Ali Kathim", true, "consonants"},
+		{"a name of Allah in Arabic script", "هدايت الله", "Hidayatullah", true, "hdyt+llh ~ hidayatullah (joined, 0.97)"},
+		{"two names of Allah", "نذیر الله حنفى ولى الله", "Nazirullah Hanafi Waliullah", true, "ndhyr+llh ~ nazirullah (joined, 0.97), hnf ~ hanafi (consonants, 0.90), wl+llh ~ waliullah (joined, 0.97)"},
 		// Titles, the Persian ezafe and more legal forms.
 		{"a title", "Shaykh Faris al-Nuwairi", "Faris al-Nuwairi", true, ""},
 		{"Messrs before common name parts", "Messrs Ri Tong Bom", "RI TONG BOM", true, ""},

@@ -86,6 +86,12 @@ const (
 	// abjadWeakSim, so that a longer agreement is aligned first.
 	abjadShortSim = 0.9
 	abjadWeakSim  = 0.85
+	// A name of Allah written as two words in Arabic script and one in
+	// Latin (نذیر الله, Nazirullah) agrees by more than consonants: the
+	// word Allah itself. It aligns above abjadSim, so that the first word
+	// alone, whose consonants the Latin one may share by chance, does not
+	// take the Latin word and leave Allah over.
+	abjadAllahSim = 0.97
 	// An initial (J.) aligns with a word starting with its letter, and
 	// joined initials (J.-C.) with the words whose initials they are, at
 	// initialSim; it counts initialCredit of a word, enough for an initial
@@ -935,8 +941,10 @@ func (sc *scorer) joinSim(ts []token, c token) float64 {
 	if ts[0].abjad != c.abjad {
 		// Abd al-Lah against Abdullah: by consonants, the article's l
 		// written or, as it is before a sun letter, not (Shahab al-Din,
-		// Shahabuddin).
-		if len(c.bare) < 3 {
+		// Shahabuddin). A name of Allah (هدايت الله, Hidayatullah) says
+		// Allah in full, however few consonants the rest has.
+		allah := ts[len(ts)-1].text == "llh" && strings.HasSuffix(c.text, "llah")
+		if len(c.bare) < 3 && !allah {
 			return 0
 		}
 		for _, article := range []string{"al", "a"} {
@@ -949,6 +957,9 @@ func (sc *scorer) joinSim(ts []token, c token) float64 {
 				}
 			}
 			if bare(string(j)) == c.bare {
+				if allah {
+					return abjadAllahSim
+				}
 				return abjadSim
 			}
 		}
