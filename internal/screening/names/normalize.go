@@ -223,7 +223,7 @@ func parse(name string) []form {
 	outside, inside, ok := parens(name)
 	base, suffix := outside, ""
 	if i := strings.LastIndex(outside, " - "); i > 0 {
-		if rest := strings.TrimSpace(outside[i+3:]); rest != "" && len(strings.Fields(rest)) <= 3 {
+		if rest := strings.TrimSpace(outside[i+3:]); rest != "" && len(newForm(rest).toks) <= 3 {
 			base, suffix = outside[:i], rest
 		}
 	}

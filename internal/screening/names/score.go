@@ -448,6 +448,10 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		extends = (qf.org || nf.org) && usedN == 1<<len(n)-1 && agreed(sc.cands[:picked])
 	case commonOnly(sc.cands[:picked], q, n, usedQ, usedN):
 		s, why = min(s, differs), "only common name parts match"
+	case picked > 0 && countriesDiffer(q, usedQ, n, usedN):
+		// Atomic Energy Organisation of Iran is not the Atomic Energy
+		// Organisation of India.
+		s, why = min(s, differs), "countries differ: "+unmatchedCountry(q, usedQ)+" / "+unmatchedCountry(n, usedN)
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
 		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
 	case branches(q, usedQ, n, usedN):
@@ -619,6 +623,24 @@ func genericOnly(cs []cand, q, n []token, usedQ, usedN uint32, org bool) bool {
 		}
 	}
 	return true
+}
+
+// countriesDiffer reports whether each name has a word of a country's name
+// that the other does not match: two organisations of one name in two
+// countries are two.
+func countriesDiffer(q []token, usedQ uint32, n []token, usedN uint32) bool {
+	return unmatchedCountry(q, usedQ) != "" && unmatchedCountry(n, usedN) != ""
+}
+
+// unmatchedCountry returns the first word of ts, not matched, that names a
+// country, or "".
+func unmatchedCountry(ts []token, used uint32) string {
+	for i, t := range ts {
+		if used&(1<<i) == 0 && countries[t.text] {
+			return t.text
+		}
+	}
+	return ""
 }
 
 // substituted counts the words of full weight that stand unmatched in both

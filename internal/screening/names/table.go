@@ -432,6 +432,7 @@ var (
 	commonNames = map[string]bool{}
 	phrases     = map[string][]phrase{} // by first word
 	tradeWords  = map[string]bool{}
+	countries   = map[string]bool{} // the words of countries' names
 	tails       = map[[2]string]bool{} // word of trade and the tail after it
 	chainWords  = map[string]bool{}
 	nicknames   = map[string][]uint16{} // the groups of each name
@@ -486,6 +487,7 @@ func init() {
 		if _, ok := classes[w]; !ok {
 			classes[w] = generic
 		}
+		countries[w] = true
 	}
 	for _, w := range strings.Fields(common) {
 		commonNames[w] = true
