@@ -432,7 +432,7 @@ var (
 	commonNames = map[string]bool{}
 	phrases     = map[string][]phrase{} // by first word
 	tradeWords  = map[string]bool{}
-	countries   = map[string]bool{} // the words of countries' names
+	countries   = map[string]bool{}    // the words of countries' names
 	tails       = map[[2]string]bool{} // word of trade and the tail after it
 	chainWords  = map[string]bool{}
 	nicknames   = map[string][]uint16{} // the groups of each name
