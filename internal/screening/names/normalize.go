@@ -59,13 +59,14 @@ type token struct {
 	abjad   bool // written in a script without vowels: compared by bare
 	initial bool // joined initials of given names, as J.-C. is
 	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
+	country bool // a word of a country's name
 	written bool // compared as written: a short name of one word (see newForm)
 }
 
 func newToken(wd word, w float64) token {
 	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, groups: nicknames[c]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, groups: nicknames[c], country: countries[wd.s]}
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)
@@ -357,7 +358,7 @@ func newForm(s string) form {
 		}
 		f.words = append(f.words, w.s)
 		switch {
-		case i > 0 && tails[[2]string{spelling(words[i-1].s), w.s}]:
+		case i > 0 && tails[w.s] != "" && tails[w.s] == spelling(words[i-1].s):
 		case c == stop:
 			f.stops |= 1 << (len(f.words) - 1)
 		case c == legal:

@@ -636,7 +636,7 @@ func countriesDiffer(q []token, usedQ uint32, n []token, usedN uint32) bool {
 // country, or "".
 func unmatchedCountry(ts []token, used uint32) string {
 	for i, t := range ts {
-		if used&(1<<i) == 0 && countries[t.text] {
+		if used&(1<<i) == 0 && t.country {
 			return t.text
 		}
 	}
@@ -821,11 +821,11 @@ func sim(a, b *token) float64 {
 	if sameSkeleton(a, b) || finalVowel(a.key, b.key) {
 		return max(similarity(a.key, b.key), vowelSim)
 	}
-	if shortForm(a.text, b.text) || shortForm(b.text, a.text) {
-		return shortFormSim
-	}
 	if !mayReach(a, b) {
 		return 0
+	}
+	if shortForm(a.text, b.text) || shortForm(b.text, a.text) {
+		return shortFormSim
 	}
 	s := similarity(a.key, b.key)
 	if n := max(len(a.key), len(b.key)); s >= minSim && n <= 64 && !withinEdits(a.key, b.key, edits(a.key, b.key, s)) {

@@ -432,8 +432,8 @@ var (
 	commonNames = map[string]bool{}
 	phrases     = map[string][]phrase{} // by first word
 	tradeWords  = map[string]bool{}
-	countries   = map[string]bool{}    // the words of countries' names
-	tails       = map[[2]string]bool{} // word of trade and the tail after it
+	countries   = map[string]bool{}   // the words of countries' names
+	tails       = map[string]string{} // a tail and the word of trade it follows
 	chainWords  = map[string]bool{}
 	nicknames   = map[string][]uint16{} // the groups of each name
 	// firstTranslation is the first group of translationTable.
@@ -510,7 +510,7 @@ func init() {
 			continue
 		}
 		for _, t := range strings.Fields(ts) {
-			tails[[2]string{strings.TrimSpace(w), t}] = true
+			tails[t] = strings.TrimSpace(w)
 		}
 	}
 	for _, w := range strings.Fields(tradeWordList) {
