@@ -27,7 +27,12 @@ co ltd: 주식회사 | 유한회사
 company: 회사 | 상사
 corporation: 공사
 commercial: 상업
+credit: 신용
 bank: 은행
+insurance: 보험
+national: 민족
+chemical: 화학
+electronics: 전자
 mining: 광업
 development: 개발
 joint venture: 합영 | 합작
