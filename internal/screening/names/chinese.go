@@ -34,6 +34,12 @@ trading: 贸易 | 貿易 | 商贸 | 商貿
 export: 进出口 | 進出口
 commercial bank: 商业银行 | 商業銀行
 bank: 银行 | 銀行
+credit: 信用
+insurance: 保险 | 保險
+finance: 金融
+national: 国家 | 國家
+air: 航空
+tanker: 油轮 | 油輪
 korea: 朝鲜 | 朝鮮 | 韩国 | 韓國
 china: 中国 | 中國
 iran: 伊朗

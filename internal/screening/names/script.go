@@ -32,6 +32,9 @@ func abjad(r rune) bool {
 // letters and digits, dropping what transliteration marks with punctuation
 // (the Arabic ayn's `, the hamza's ').
 func transliterate(buf []byte, r rune) []byte {
+	if p, ok := hanReadings[r]; ok {
+		return append(buf, p...)
+	}
 	for _, c := range []byte(unidecode.Unidecode(string(r))) {
 		switch {
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
@@ -41,6 +44,18 @@ func transliterate(buf []byte, r rune) []byte {
 		}
 	}
 	return buf
+}
+
+// hanReadings are the pinyin of simplified Chinese characters that
+// go-unidecode reads by the rare or archaic character of the same code
+// point: 广 as yan (the radical) for guang, 汉 as yi for han, 万 as mo for
+// wan, 宁 as zhu for ning, 叶 as xie for ye, 厂 as han for chang, and so
+// Guangzhou, Wuhan, Liaoning and Ningbo were read as Yanzhou, Wuyi, Liaozhu
+// and Zhubo. Each is the reading the character has in the names of
+// places, people and companies.
+var hanReadings = map[rune]string{
+	'广': "guang", '汉': "han", '万': "wan", '宁': "ning", '叶': "ye", '厂': "chang",
+	'沈': "shen", '厦': "xia", '价': "jia", '适': "shi", '术': "shu",
 }
 
 // hangul spells a Korean syllable as a word. go-unidecode writes ㅊ as c;
