@@ -292,6 +292,7 @@ func TestScore(t *testing.T) {
 		{"Kim Jong Un", "Kim Jong Nam", false, "kim = kim, jong = jong; only in query: un; only in listed name: nam; only common name parts match"},
 		{"Mohammad Ali", "Mohammad Ali Jafari", false, "mohammad = mohammad, ali = ali; only in listed name: jafari; only common name parts match"},
 		{"Choe Myong Chun", "CMC", false, "only in query: choe myong chun; only in listed name: cmc"},
+		{"Air", "The Airline of the Islamic Republic of Iran", false, "only in query: air; only in listed name: airline islamic republic iran"},
 		{"Pacific Phoenix Logistics", "PPL", false, "only in query: pacific phoenix logistics; only in listed name: ppl"},
 		{"KIM", "Kim Il Man", false, "kim = kim; only in listed name: il man; only common name parts match"},
 		{"Hejazi", "Hijazi", true, "hejazi ~ hijazi (0.96)"},

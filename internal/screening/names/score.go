@@ -1197,7 +1197,9 @@ func acronym(s, l *form, least int) (float64, string) {
 	}
 	t := s.toks[0]
 	a := t.text
-	if len(a) < least || len(a) > 10 || !isLetters(a) {
+	if len(a) < least || len(a) > 10 || !isLetters(a) || t.trade {
+		// A word of trade is that word (Air is not the Airline of the
+		// Islamic Republic of Iran).
 		return 0, ""
 	}
 	person := true
