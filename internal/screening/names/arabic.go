@@ -18,10 +18,12 @@ import (
 // and the kinds of institution are read in English, whole words only (an
 // Arabic word with its article, al-, wal-, lil- or bil-, as the word),
 // before the name is transliterated, and so is Iran, whose consonants
-// alone (r-n) met line and Ryan; proper names, Melli and Sepah among them,
-// are not translated, since the lists write them so (Bank Melli Iran, Bank
-// Sepah). A person's name is left as written: its adjectives are names
-// (اسلامی is Eslami, as in ESLAMI, Mansour; السوري al-Suri).
+// alone (r-n) met line and Ryan; proper names, Sepah and Tejarat (تجارت,
+// trade, the name of Bank Tejarat) among them, are not translated, since
+// the lists write them so (Bank Sepah, Bank Tejarat), and so is Melli
+// (ملی), whose National would make every National Bank Bank Melli. A
+// person's name is left as written: its adjectives are names (اسلامی is
+// Eslami, as in ESLAMI, Mansour; السوري al-Suri).
 
 // arTerms lists, one English reading a line, the Persian and Arabic words
 // read so, in Persian letters (ی and ک; Arabic ي and ك are read as them),
@@ -46,10 +48,10 @@ iran: ایران | إیران
 international: بین‌المللی | بین المللی | دولیة | دولی
 trading: بازرگانی | تجارة
 commercial: تجاری | تجاریة
-trade: تجارت
 engineering: مهندسی | هندسة
 petrochemical: پتروشیمی
 oil: نفت
+tanker: نفتکش
 ministry: وزارت | وزارة
 defense: دفاع | دفاعی | دفاعیة
 aerospace: هوافضا

@@ -740,7 +740,7 @@ func how(a, b *token, s float64) string {
 		return "variant"
 	case truncated(a, b):
 		return "abbreviation"
-	case s == 1 && slices.ContainsFunc(a.groups, func(g uint16) bool { return g >= firstTranslation && slices.Contains(b.groups, g) }):
+	case s == 1 && translated[a.text] != "" && translated[a.text] == b.text:
 		return "translation"
 	case s == 1:
 		return "nickname"
@@ -809,7 +809,7 @@ func sim(a, b *token) float64 {
 		// only is a letter off ("T2NCHON").
 		return 0
 	}
-	if shareGroup(a.groups, b.groups) {
+	if shareGroup(a.groups, b.groups) || translated[a.text] != "" && translated[a.text] == b.text {
 		return 1
 	}
 	if a.common && b.common && !initialR(a.key, b.key) {

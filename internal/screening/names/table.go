@@ -300,14 +300,15 @@ var tradeAdjectives = map[string]bool{"commercial": true, "international": true,
 // Salman).
 const chainWordList = `bin ibn bint ben ould`
 
-// translationTable gathers words of an organisation's name with the word
-// another language writes for them, where the word is a proper name too and
-// so is not folded by variants: Melli is National (Sherkat-e Melli-ye
-// Naft-e Iran, National Iranian Oil Company), but the lists write Bank
-// Melli as it is, and Melli is a surname. Each line is one group; its words
-// align as one word, as a name and its nickname do.
+// translationTable gives words of an organisation's name that another
+// language's name translates, where the word is a proper name too and so
+// is not folded by variants: "english: word word". A query's word aligns
+// with the listed English word as one word (Sherkat-e Melli-ye Naft-e Iran,
+// National Iranian Oil Company), but not the other way round: the lists
+// write Bank Melli as it is, Melli is a surname, and a National Bank is not
+// Bank Melli.
 const translationTable = `
-national melli
+national: melli
 `
 
 // nicknameTable gathers given names with their short forms and their
@@ -436,8 +437,9 @@ var (
 	tails       = map[string]string{} // a tail and the word of trade it follows
 	chainWords  = map[string]bool{}
 	nicknames   = map[string][]uint16{} // the groups of each name
-	// firstTranslation is the first group of translationTable.
-	firstTranslation uint16
+	// translated gives the listed English word a query's word of
+	// translationTable translates.
+	translated = map[string]string{}
 )
 
 func init() {
@@ -533,19 +535,23 @@ func init() {
 		}
 	}
 	g := uint16(0)
-	for i, table := range []string{nicknameTable, translationTable} {
-		if i == 1 {
-			firstTranslation = g + 1
+	for line := range strings.SplitSeq(nicknameTable, "\n") {
+		ws := strings.Fields(line)
+		if len(ws) == 0 {
+			continue
 		}
-		for line := range strings.SplitSeq(table, "\n") {
-			ws := strings.Fields(line)
-			if len(ws) == 0 {
-				continue
-			}
-			g++
-			for _, w := range ws {
-				nicknames[w] = append(nicknames[w], g)
-			}
+		g++
+		for _, w := range ws {
+			nicknames[w] = append(nicknames[w], g)
+		}
+	}
+	for line := range strings.SplitSeq(translationTable, "\n") {
+		e, ws, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		for _, w := range strings.Fields(ws) {
+			translated[w] = strings.TrimSpace(e)
 		}
 	}
 }
