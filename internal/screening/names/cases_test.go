@@ -169,6 +169,7 @@ func TestCases(t *testing.T) {
 		{"two names of Allah", "نذیر الله حنفى ولى الله", "Nazirullah Hanafi Waliullah", true, "ndhyr+llh ~ nazirullah (joined, 0.97), hnf ~ hanafi (consonants, 0.90), wl+llh ~ waliullah (joined, 0.97)"},
 		// Titles, the Persian ezafe and more legal forms.
 		{"a title", "Shaykh Faris al-Nuwairi", "Faris al-Nuwairi", true, ""},
+		{"Abu, as a kunya begins", "ORVANI, Abu Khodr", "ORVANI, Khodr Taher", true, ""},
 		{"Messrs before common name parts", "Messrs Ri Tong Bom", "RI TONG BOM", true, ""},
 		{"the ezafe", "Sherkat-e Hamlo Naql-e Daryaei", "Hamlo Naql Daryaei Company", true, ""},
 		{"the ezafe written on", "Tangsolaye Electric", "TANGSOLA ELECTRIC", true, "tangsolaye ~ tangsola (variant)"},

@@ -273,7 +273,7 @@ industrial industries industry jv bank banking foundation organization organisat
 front movement brigade brigades battalion center centre institute committee council exchange services
 establishment anstalt directorate department administration authority office plant factory works kombinat zavod agency bureau
 charitable relief
-al el ul bin ibn bint ben ould haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
+al el ul bin ibn bint ben ould abu abou haji haj hajji seyed sheikh shaikh shaykh mullah mulla mawlawi maulvi
 maulavi qari ustad ustadh mr mrs ms messrs dr doctor prof professor
 marshal gen colonel col brigadier lieutenant lt captain capt admiral commander sgt comrade`
 
