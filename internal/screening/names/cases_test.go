@@ -175,6 +175,7 @@ func TestCases(t *testing.T) {
 		{"the ezafe written on", "Tangsolaye Electric", "TANGSOLA ELECTRIC", true, "tangsolaye ~ tangsola (variant)"},
 		{"OOO, spelt otherwise", "Obshchestvo s Ogranichennoi Otvetstvennostyu Belgrad", "OOO Belgrad", true, "ignored: ooo ooo"},
 		{"a Turkish company", "Belgrad Ticaret Limited Sirketi", "Belgrad Ticaret Ltd", true, "ignored: ltd ltd"},
+		{"and in Turkish", "Belgrad Sanayi ve Ticaret Ltd", "Belgrad Sanayi Ticaret Ltd", true, "belgrad = belgrad, sanayi = sanayi, ticaret = ticaret; ignored: ltd ltd"},
 		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},
 		{"a Serbian company", "Belgrad Promet DOO", "Belgrad Promet d.o.o.", true, "ignored: doo doo"},
 		// Words of trade added to a listed name that has none say what the

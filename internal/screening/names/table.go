@@ -255,8 +255,9 @@ shipping: lines line
 
 // stopWords are dropped everywhere, initials included; e and ye are the
 // Persian ezafe that joins a word to the next (Hafez-e Darya, Daryay-e
-// Aria), written as a word of its own once the hyphen is folded.
-const stopWords = `of the and for de del des du und et e ye fi`
+// Aria), written as a word of its own once the hyphen is folded; ve and
+// va are and in Turkish and Persian (Sanayi ve Ticaret, Tarh va Toseh).
+const stopWords = `of the and for de del des du und et e ye fi ve va`
 
 // genericWords are kept but weigh little: the country and trade words that
 // half the names on a DPRK or Iran list share, and name particles and
