@@ -444,16 +444,7 @@ var (
 )
 
 func init() {
-	for line := range strings.SplitSeq(variants, "\n") {
-		c, vs, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		c = strings.TrimSpace(c)
-		for _, v := range strings.Fields(vs) {
-			canon[v] = c
-		}
-	}
+	readTable(variants, canon)
 	// Persian and Arabic words ending in a vowel are romanised with a
 	// final h or without it (rasaneh, rasane; khayriyya, khayriyyah): a
 	// variant of one spelling is a variant of the other, unless that is a
@@ -507,15 +498,7 @@ func init() {
 			phrases[ws[0]] = append(phrases[ws[0]], phrase{ws, c})
 		}
 	}
-	for line := range strings.SplitSeq(tradeTails, "\n") {
-		w, ts, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		for _, t := range strings.Fields(ts) {
-			tails[t] = strings.TrimSpace(w)
-		}
-	}
+	readTable(tradeTails, tails)
 	for _, w := range strings.Fields(tradeWordList) {
 		tradeWords[w] = true
 	}
@@ -546,13 +529,19 @@ func init() {
 			nicknames[w] = append(nicknames[w], g)
 		}
 	}
-	for line := range strings.SplitSeq(translationTable, "\n") {
-		e, ws, ok := strings.Cut(line, ":")
+	readTable(translationTable, translated)
+}
+
+// readTable reads the lines "head: word word ..." of a table into m, each
+// word to its head.
+func readTable(table string, m map[string]string) {
+	for line := range strings.SplitSeq(table, "\n") {
+		head, ws, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
 		for _, w := range strings.Fields(ws) {
-			translated[w] = strings.TrimSpace(e)
+			m[w] = strings.TrimSpace(head)
 		}
 	}
 }
