@@ -66,7 +66,7 @@ type token struct {
 func newToken(wd word, w float64) token {
 	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, groups: nicknames[c], country: countries[wd.s]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, groups: nicknames[c], country: countries[c]}
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)
@@ -359,6 +359,7 @@ func newForm(s string) form {
 		f.words = append(f.words, w.s)
 		switch {
 		case i > 0 && tails[w.s] != "" && tails[w.s] == spelling(words[i-1].s):
+			// Lines after Shipping: in the initials, compared with nothing.
 		case c == stop:
 			f.stops |= 1 << (len(f.words) - 1)
 		case c == legal:

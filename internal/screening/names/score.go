@@ -740,7 +740,7 @@ func how(a, b *token, s float64) string {
 		return "variant"
 	case truncated(a, b):
 		return "abbreviation"
-	case s == 1 && translated[a.text] != "" && translated[a.text] == b.text:
+	case s == 1 && translates(a, b):
 		return "translation"
 	case s == 1:
 		return "nickname"
@@ -809,7 +809,7 @@ func sim(a, b *token) float64 {
 		// only is a letter off ("T2NCHON").
 		return 0
 	}
-	if shareGroup(a.groups, b.groups) || translated[a.text] != "" && translated[a.text] == b.text {
+	if shareGroup(a.groups, b.groups) || translates(a, b) {
 		return 1
 	}
 	if a.common && b.common && !initialR(a.key, b.key) {
@@ -923,6 +923,13 @@ func maxEdits(n int) int {
 func finalVowel(a, b string) bool {
 	n := len(a)
 	return n >= 4 && n == len(b) && a[:n-1] == b[:n-1] && isVowel(a[n-1]) && isVowel(b[n-1])
+}
+
+// translates reports whether the query's word a is one translationTable
+// gives for the listed word b (Melli for National).
+func translates(a, b *token) bool {
+	e, ok := translated[a.text]
+	return ok && e == b.text
 }
 
 // shareGroup reports whether two words are in one nickname group.
