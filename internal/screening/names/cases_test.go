@@ -85,6 +85,13 @@ func TestCases(t *testing.T) {
 		{"a surname cut short", "Laurent Orvekunda", "Laurent Orvekundabatware", true, ""},
 		{"very alike, an edit more", "KAVOURIDIS, Nikos", "KAVOURIDIS, Nikolaos", true, "nikos ~ nikolaos"},
 		{"very alike, an edit more, in an organisation", "Orvelische Rehabilitation Organisation", "Orvels Rehabilitation Organisation", true, ""},
+		// The same consonants with other vowels: one Arabic or Persian name
+		// romanised two ways.
+		{"the same consonants, other vowels", "BARZELI, Hotem Karim", "BARZELI, Hatim Karim", true, "hotem ~ hatim (consonants, 0.90)"},
+		{"the same consonants, vowels and a y added", "Nassif Qarrawi", "Nusayyif Qarrawi", true, "nassif ~ nusayyif (consonants"},
+		{"the same consonants, fewer vowels", "Bashara Kavosh Gostar", "Boshra Kavosh Gostar", true, "consonants"},
+		{"other consonants", "BARZELI, Hotem Karim", "BARZELI, Hakim Karim", false, "names differ"},
+		{"Korean syllables, told apart by vowels", "Ri Chun Sokhwan", "Ri Chin Sokhwan", false, ""},
 		{"a common name part is no short form", "Mahmoud Ahmad", "Mahmoud Ahmadinejad", false, ""},
 		{"a word of trade cut short, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", true, "assoc ~ associated (abbreviation)"},
 		{"a word of trade cut short, more", "Corvina Trans and Freight", "Corvina Transportation & Freight", true, "trans ~ transportation (abbreviation)"},

@@ -180,6 +180,33 @@ func TestSameShape(t *testing.T) {
 	}
 }
 
+func TestSameConsonants(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"hotem", "hatim", true},
+		{"bashara", "boshra", true},
+		{"nassif", "nusayyif", true},
+		{"fawzy", "fouzi", true},
+		{"umari", "amri", true},    // a vowel first in both
+		{"hamid", "amid", false},   // h first in one, a vowel in the other
+		{"raed", "riad", false},    // both of four letters
+		{"chun", "chin", false},    // Korean syllables
+		{"jian", "jianhua", false}, // three letters apart
+		{"hotem", "hakim", false},
+		{"hotem", "hotemi", true},
+		{"mohammad", "mohd", false},
+	} {
+		if got := sameConsonants(c.a, c.b); got != c.want {
+			t.Errorf("sameConsonants(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := sameConsonants(c.b, c.a); got != c.want {
+			t.Errorf("sameConsonants(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
+}
+
 func TestServantOf(t *testing.T) {
 	for in, want := range map[string]string{
 		"Abdelmajid al-Qasimi":           "abd majid al qasimi",

@@ -132,6 +132,16 @@ const (
 	// hits and 6.1%, 5.5%, 5.5% and 5.5% of unlisted names hitting; 0.8351
 	// without the edit more.
 	looseSim = 0.88
+	// consonantSim is the similarity of two words with the same
+	// consonants (see sameConsonants), below vowelSim since the vowels
+	// may differ in number as well as in kind. On the tuning split 0.85,
+	// 0.88, 0.9, 0.92 and 0.94 gave F1 0.847, 0.848, 0.848, 0.849 and
+	// 0.849 at the threshold, with 5.7% of unlisted names hitting up to
+	// 0.92 and 6.1% at 0.94, against F1 0.840 without the rule;
+	// minConsonantWord of 5 against 4 kept Korean syllables apart (5.7%
+	// of unlisted names hitting against 5.8%, Chun against Chin).
+	consonantSim     = 0.9
+	minConsonantWord = 5
 )
 
 // Explanation says, in plain words, why two names scored as they did.
@@ -181,7 +191,9 @@ type Aligned struct {
 	// table and key, as Choi and Choe), "nickname" (a given name and its
 	// short form or its spelling in another language), "abbreviation" (a
 	// word of trade cut short, as Comm. for Commercial), "consonants" (a
-	// word of Arabic or Hebrew script against a Latin one), "similar"
+	// word of Arabic or Hebrew script against a Latin one, or two Latin
+	// words with the same consonants and other vowels, as Hotem and
+	// Hatim), "similar"
 	// (close spelling, Sim tells how close; words that differ only in
 	// vowels are at least 0.96), "initial" (an initial for a name) or
 	// "joined" (two or three words against one).
@@ -744,6 +756,8 @@ func how(a, b *token, s float64) string {
 		return "translation"
 	case s == 1:
 		return "nickname"
+	case s < vowelSim && sameConsonants(a.text, b.text):
+		return "consonants"
 	}
 	return "similar"
 }
@@ -821,6 +835,9 @@ func sim(a, b *token) float64 {
 	if sameSkeleton(a, b) || finalVowel(a.key, b.key) {
 		return max(similarity(a.key, b.key), vowelSim)
 	}
+	if sameConsonants(a.text, b.text) {
+		return max(similarity(a.key, b.key), consonantSim)
+	}
 	if !mayReach(a, b) {
 		return 0
 	}
@@ -832,6 +849,49 @@ func sim(a, b *token) float64 {
 		return 0
 	}
 	return s
+}
+
+// sameConsonants reports whether two Latin words write the same consonants
+// in the same order, as romanisations of one Arabic or Persian name do
+// whatever vowels they put between them and whatever h, w or y they add
+// (Hotem, Hatim; Bashara, Boshra; Nassif, Nusayyif): two consonants or
+// more, the same first letter or a vowel first in both, both of four
+// letters or more and one of minConsonantWord, at most two letters apart
+// in length. Korean syllables of four letters (Chun, Chin), whose vowels
+// tell names apart, are under minConsonantWord, and so is Raed against
+// Riad; a word and a longer one that adds a syllable (Jian, Jianhua) are
+// more than two letters apart.
+func sameConsonants(a, b string) bool {
+	if min(len(a), len(b)) < 4 || max(len(a), len(b)) < minConsonantWord || max(len(a), len(b)) > min(len(a), len(b))+2 || a[0] != b[0] && !(isVowel(a[0]) && isVowel(b[0])) {
+		return false
+	}
+	i, j, n := 0, 0, 0
+	var last byte
+	for {
+		i, j = nextConsonant(a, i, last), nextConsonant(b, j, last)
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b) && n >= 2
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		last = a[i]
+		i, j, n = i+1, j+1, n+1
+	}
+}
+
+// nextConsonant returns the index of the first letter of w from i that is
+// a consonant other than h, w or last (a doubled letter is one), or len(w).
+func nextConsonant(w string, i int, last byte) int {
+	for ; i < len(w); i++ {
+		if c := w[i]; !isVowel(c) && c != 'h' && c != 'w' && c != last {
+			return i
+		}
+		if w[i] != last {
+			last = 0
+		}
+	}
+	return i
 }
 
 // shortForm reports whether a is b cut short as a name is shortened: its
