@@ -189,13 +189,17 @@ const legalForms = `corporation corp co company companies cos ltd limited llc in
 jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
 fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
 eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps
-doo sherkat sirketi gongsi zonggongsi hoesa chonghoesa`
+doo sherkat sirketi gongsi zonggongsi hoesa chonghoesa sac scs spr cia`
 
 // legalPhraseTable folds legal forms written out in words, across
 // jurisdictions, to one abbreviation, which is a legal-form word: each line
 // is "abbreviation: phrase | phrase ...", phrases as folded (lower case,
 // without diacritics, transliterated). The form alone never makes a match:
-// it is left out of the words compared.
+// it is left out of the words compared. The forms of Latin America are
+// written as the lists write them, with full stops (Y CIA. S. EN C., S. DE
+// R.L. DE C.V., S.P.R. DE R.L.): a form of single letters apart (c a, s a
+// c) would take a person's initials, and C.A. (compania anonima) is left
+// out, since a person's initials C. A. are read as one word ca.
 const legalPhraseTable = `
 ag: aktiengesellschaft
 kgaa: kommanditgesellschaft auf aktien
@@ -242,6 +246,11 @@ sae: societe anonyme egyptienne | s a e
 eood: ednolichno druzhestvo s ogranichena otgovornost
 ood: druzhestvo s ogranichena otgovornost
 cv: de capital variable | capital variable
+srl: s de rl | s de r l
+spr: sociedad de produccion rural | spr de rl
+scs: sociedad en comandita simple | sociedad en comandita | s en c
+sac: sociedad anonima cerrada
+cia: y cia | y compania
 `
 
 // tradeTails are words that add nothing to the word of trade before them:
