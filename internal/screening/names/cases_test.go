@@ -85,6 +85,14 @@ func TestCases(t *testing.T) {
 		{"a surname cut short", "Laurent Orvekunda", "Laurent Orvekundabatware", true, ""},
 		{"very alike, an edit more", "KAVOURIDIS, Nikos", "KAVOURIDIS, Nikolaos", true, "nikos ~ nikolaos"},
 		{"very alike, an edit more, in an organisation", "Orvelische Rehabilitation Organisation", "Orvels Rehabilitation Organisation", true, ""},
+		// Spanish surnames: the second is the mother's, or de and a
+		// husband's.
+		{"another later surname", "ORVANEZ DE QUINTERO, Lucia Marisol", "ORVANEZ SALCEDO, Lucia Marisol", true, ""},
+		{"another later surname, the query written in order", "Lucia Marisol Orvanez Quintero", "ORVANEZ SALCEDO, Lucia Marisol", true, ""},
+		{"another first surname", "QUINTERO SALCEDO, Lucia Marisol", "ORVANEZ SALCEDO, Lucia Marisol", false, "names differ"},
+		{"another given name, the same surnames", "ORVANEZ SALCEDO, Beatriz Marisol", "ORVANEZ SALCEDO, Lucia Marisol", false, "names differ"},
+		{"a nisba written first is a first surname", "AL-MOSULI, Tariq Hamid", "AL-TIKRITI, Tariq Hamid", false, "names differ"},
+		{"initials after a comma are no given name", "ORVANEZ MIRADOR, C.A.", "ORVANEZ PLATINO, C.A.", false, "names differ"},
 		// The same consonants with other vowels: one Arabic or Persian name
 		// romanised two ways.
 		{"the same consonants, other vowels", "BARZELI, Hotem Karim", "BARZELI, Hatim Karim", true, "hotem ~ hatim (consonants, 0.90)"},

@@ -61,12 +61,14 @@ type token struct {
 	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
 	country bool // a word of a country's name
 	written bool // compared as written: a short name of one word (see newForm)
+	later   bool // a surname after the first (see word.later)
+	surname bool // a surname of a name written "LAST, First"
 }
 
 func newToken(wd word, w float64) token {
 	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, groups: nicknames[c], country: countries[c]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, later: wd.later, surname: wd.surname, groups: nicknames[c], country: countries[c]}
 	t.cons, t.vows = skeleton(k)
 	t.bare = bare(c)
 	t.num = number(wd.s)
@@ -474,9 +476,10 @@ func isPatronymic(w string) bool {
 // patronymics as the lists romanise them.
 var patronymicEnds = []string{"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "avich", "avna", "ovic"}
 
-// reorder folds s into words and turns "LAST, First" into "First LAST". A
-// single comma is read that way when both sides are short and the part after
-// it is not a legal form (as in "ANGLO-CARIBBEAN CO., LTD.").
+// reorder folds s into words and turns "LAST, First" into "First LAST",
+// marking the surnames (see word.surname and word.later). A single comma is
+// read that way when both sides are short and the part after it is not a
+// legal form (as in "ANGLO-CARIBBEAN CO., LTD.").
 func reorder(s string) []word {
 	if strings.Count(s, ",") != 1 {
 		return joinInitials(fold(s))
@@ -488,6 +491,15 @@ func reorder(s string) []word {
 	}
 	for _, w := range a {
 		if c := classOf(w.s); c != legal && c != stop {
+			first := true
+			for i := range b {
+				b[i].surname = true
+				if !first {
+					b[i].later = true
+				} else if c := classOf(b[i].s); c == plain {
+					first = false
+				}
+			}
 			return joinInitials(append(a, b...))
 		}
 	}
@@ -631,6 +643,12 @@ type word struct {
 	abjad   bool // written in a script without vowels
 	initial bool // joined initials
 	abbrev  bool // a full stop after it
+	surname bool // before the comma of a name written "LAST, First"
+	// later is set on the surnames after the first, in a name written
+	// "LAST LAST, First": after the first word of the surnames that is
+	// neither a particle nor a stop word (AL-TIKRITI has one surname,
+	// NASSER DE HASBUN two).
+	later bool
 }
 
 // folder splits text into folded words.

@@ -464,6 +464,9 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		// Atomic Energy Organisation of Iran is not the Atomic Energy
 		// Organisation of India.
 		s, why = min(s, differs), "countries differ: "+unmatchedCountry(q, usedQ)+" / "+unmatchedCountry(n, usedN)
+	case !qf.org && !nf.org && picked > 0 && laterSurnames(q, usedQ, n, usedN):
+		// One person's name with another later surname (see
+		// laterSurnames): not a name put in another's place.
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
 		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
 	case branches(q, usedQ, n, usedN):
@@ -1528,4 +1531,44 @@ func edits(a, b string, sim float64) int {
 		n++
 	}
 	return n
+}
+
+// laterSurnames reports whether the words of two people's names left
+// unmatched are all later surnames, in whichever name is written "LAST
+// LAST, First" with a given name (see word.later): in Spanish a person
+// bears two surnames, the mother's second, and a married woman may write
+// de and her husband's in its place, so that the lists give LOPEZ
+// PORTILLO, Beatriz Raquel the alias LOPEZ POBLANO and NASSER ARANA,
+// Claudia Patricia the alias NASSER DE HASBUN. The first surname and every
+// given name agree; a nisba written first (AL-TIKRITI, Walid) is a first
+// surname, and a name not written that way says nothing of its surnames.
+func laterSurnames(q []token, usedQ uint32, n []token, usedN uint32) bool {
+	cq, cn := commaForm(q), commaForm(n)
+	return (cq || cn) && (!cq || onlyLater(q, usedQ)) && (!cn || onlyLater(n, usedN))
+}
+
+// commaForm reports whether a name was written "LAST, First" with a given
+// name that is more than initials.
+func commaForm(ts []token) bool {
+	surname, given := false, false
+	for i := range ts {
+		surname = surname || ts[i].surname
+		given = given || !ts[i].surname && !ts[i].initial
+	}
+	return surname && given
+}
+
+// onlyLater reports whether the words of ts not in used are later surnames,
+// one at least.
+func onlyLater(ts []token, used uint32) bool {
+	n := 0
+	for i := range ts {
+		if used&(1<<i) == 0 {
+			if !ts[i].later {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
 }
