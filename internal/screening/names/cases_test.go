@@ -104,6 +104,7 @@ func TestCases(t *testing.T) {
 		{"a word of trade cut short, without a stop", "Corvina Assoc Mills", "Corvina Associated Mills", true, "assoc ~ associated (abbreviation)"},
 		{"a word of trade cut short, more", "Corvina Trans and Freight", "Corvina Transportation & Freight", true, "trans ~ transportation (abbreviation)"},
 		// Legal forms.
+		{"Spanish y is and, not an initial", "ORVANO Y CANTINA RESTAURANTE", "THE YELLOWFIN RESTAURANTE", false, ""},
 		{"a partnership's forms alone in common", "ORVELO HERMANOS Y CIA. S. EN C.", "TAMARINDO RUIZ Y CIA. S. EN C.", false, "ignored: cia scs cia scs"},
 		{"S. de R.L. de C.V.", "Orvelo Arquitectos", "ORVELO ARQUITECTOS, S. DE R.L. DE C.V.", true, "ignored: srl cv"},
 		{"initials are not a form", "ORVELO, C. A.", "ORVELO, Carlos Alberto", true, "ca ~ carlos+alberto (initial"},

@@ -265,8 +265,10 @@ shipping: lines line
 // stopWords are dropped everywhere, initials included; e and ye are the
 // Persian ezafe that joins a word to the next (Hafez-e Darya, Daryay-e
 // Aria), written as a word of its own once the hyphen is folded; ve and
-// va are and in Turkish and Persian (Sanayi ve Ticaret, Tarh va Toseh).
-const stopWords = `of the and for de del des du und et e ye fi ve va`
+// va are and in Turkish and Persian (Sanayi ve Ticaret, Tarh va Toseh), y
+// in Spanish (Restaurant Folklor y Cantina, which as an initial had met
+// The Yangon Restaurant).
+const stopWords = `of the and for de del des du und et e ye fi ve va y`
 
 // genericWords are kept but weigh little: the country and trade words that
 // half the names on a DPRK or Iran list share, and name particles and
