@@ -197,6 +197,9 @@ func TestSameConsonants(t *testing.T) {
 		{"hotem", "hakim", false},
 		{"hotem", "hotemi", true},
 		{"mohammad", "mohd", false},
+		{"charekh", "sharikh", true}, // French ch for sh
+		{"qasimi", "kasimi", true},
+		{"charekh", "karikh", false},
 	} {
 		if got := sameConsonants(c.a, c.b); got != c.want {
 			t.Errorf("sameConsonants(%q, %q) = %v, want %v", c.a, c.b, got, c.want)

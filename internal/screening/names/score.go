@@ -863,9 +863,10 @@ func sim(a, b *token) float64 {
 // in length. Korean syllables of four letters (Chun, Chin), whose vowels
 // tell names apart, are under minConsonantWord, and so is Raed against
 // Riad; a word and a longer one that adds a syllable (Jian, Jianhua) are
-// more than two letters apart.
+// more than two letters apart. Consonants that romanisations write
+// differently are one (see consonantAt).
 func sameConsonants(a, b string) bool {
-	if min(len(a), len(b)) < 4 || max(len(a), len(b)) < minConsonantWord || max(len(a), len(b)) > min(len(a), len(b))+2 || a[0] != b[0] && !(isVowel(a[0]) && isVowel(b[0])) {
+	if min(len(a), len(b)) < 4 || max(len(a), len(b)) < minConsonantWord || max(len(a), len(b)) > min(len(a), len(b))+2 || consonantAt(a, 0) != consonantAt(b, 0) && !(isVowel(a[0]) && isVowel(b[0])) {
 		return false
 	}
 	i, j, n := 0, 0, 0
@@ -875,22 +876,38 @@ func sameConsonants(a, b string) bool {
 		if i == len(a) || j == len(b) {
 			return i == len(a) && j == len(b) && n >= 2
 		}
-		if a[i] != b[j] {
+		if consonantAt(a, i) != consonantAt(b, j) {
 			return false
 		}
-		last = a[i]
+		last = consonantAt(a, i)
 		i, j, n = i+1, j+1, n+1
 	}
+}
+
+// consonantAt returns the consonant w[i] writes: ch, as French writes
+// what English writes sh (Charekh, Sharikh), is s; c and q are k (Qasim,
+// Kasim).
+func consonantAt(w string, i int) byte {
+	switch w[i] {
+	case 'c':
+		if i+1 < len(w) && w[i+1] == 'h' {
+			return 's'
+		}
+		return 'k'
+	case 'q':
+		return 'k'
+	}
+	return w[i]
 }
 
 // nextConsonant returns the index of the first letter of w from i that is
 // a consonant other than h, w or last (a doubled letter is one), or len(w).
 func nextConsonant(w string, i int, last byte) int {
 	for ; i < len(w); i++ {
-		if c := w[i]; !isVowel(c) && c != 'h' && c != 'w' && c != last {
+		if c := consonantAt(w, i); !isVowel(c) && c != 'h' && c != 'w' && c != last {
 			return i
 		}
-		if w[i] != last {
+		if consonantAt(w, i) != last {
 			last = 0
 		}
 	}
