@@ -643,6 +643,7 @@ type word struct {
 	abjad   bool // written in a script without vowels
 	initial bool // joined initials
 	abbrev  bool // a full stop after it
+	dash    bool // a hyphen after it
 	surname bool // before the comma of a name written "LAST, First"
 	// later is set on the surnames after the first, in a name written
 	// "LAST LAST, First": after the first word of the surnames that is
@@ -657,6 +658,7 @@ type folder struct {
 	buf   []byte
 	abjad bool // the word being read is in an abjad script
 	stop  bool // the word being read ends with a full stop
+	dash  bool // the word being read ends with a hyphen
 	latin bool // the text has Latin letters
 	skel  bool // the word being read passes for Latin: read look-alikes by their skeleton
 	start []rune
@@ -678,10 +680,10 @@ func (f *folder) flush() {
 			f.words = append(f.words, word{s: "al", abjad: true})
 			s = s[1:]
 		}
-		f.words = append(f.words, word{s: s, abjad: f.abjad, abbrev: f.stop})
+		f.words = append(f.words, word{s: s, abjad: f.abjad, abbrev: f.stop, dash: f.dash})
 		f.buf = f.buf[:0]
 	}
-	f.abjad, f.stop = false, false
+	f.abjad, f.stop, f.dash = false, false, false
 	f.start = f.start[:0]
 }
 
@@ -696,6 +698,9 @@ func (f *folder) ascii(c byte) {
 	case c == '\'' || c == '`' || c == '"':
 	case c == '.':
 		f.stop = true
+		f.flush()
+	case c == '-':
+		f.dash = true
 		f.flush()
 	default:
 		f.flush()
@@ -1184,6 +1189,9 @@ func servantOf(ws []word) []word {
 			if articles[w.s] && i+1 < len(ws) && !ws[i+1].abjad && dinWords[ws[i+1].s] {
 				continue // Safi al-Din: the article of din
 			}
+			if i+1 < len(ws) && !ws[i+1].abjad && sunArticle(w, ws[i+1].s) {
+				w.s = "al" // ed-Daawa, es-Salafia: the article
+			}
 			if dinWords[w.s] || slices.Contains(dinSuffixes, w.s) {
 				// Din, and ad-Din written as one word (Ansar Eddine).
 				w.s = "din"
@@ -1220,6 +1228,22 @@ var (
 	dinSuffixes = []string{"eddine", "eddin", "eddeen", "uddin", "uddine", "uddeen", "addin", "iddin", "oddin", "aldin", "uldin"}
 	articles    = map[string]bool{"al": true, "el": true, "ul": true, "ar": true, "ur": true, "as": true, "us": true, "ad": true, "ud": true, "an": true, "un": true, "az": true, "at": true, "ash": true}
 )
+
+// sunArticle reports whether w is the article al written as it is said
+// before a word starting with a sun letter, its l become that letter, as
+// next starts (ed-Daawa, es-Salafia, ash-Shabaab, ez-Zawahiri): a or e and
+// one or two consonants. Ur (Fazl-ur Rehman) is written onto the word
+// before it (Fazlur), An is a Korean surname (An Nam Chol), and a given
+// name of the nickname table is that name (Ed Davis) unless a hyphen joins
+// it to the next word (ed-Daawa).
+func sunArticle(wd word, next string) bool {
+	w := wd.s
+	if len(w) < 2 || len(w) > 3 || w[0] != 'a' && w[0] != 'e' || w[1] == 'l' || w == "an" || nicknames[w] != nil && !wd.dash {
+		return false
+	}
+	c := w[1:]
+	return !isVowel(c[0]) && (len(c) == 1 || c[1] == 'h') && len(next) > len(c)+1 && strings.HasPrefix(next, c)
+}
 
 // dinStem returns X of a name X al-Din written in one word, of three letters
 // or more (Safi of Safieddine, Izz of Izzeddine), or "".

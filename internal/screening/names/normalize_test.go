@@ -221,6 +221,13 @@ func TestServantOf(t *testing.T) {
 		"Abd al":                         "abd al",
 		"ABDALLAH AZZAM":                 "abdollah azzam",
 		"Sherkat-e Hamlo Naql-e Daryaei": "hamlo naql daryaei",
+		"Houmat ed-Daawa es-Salafia":     "houmat al daawa al salafia",
+		"Houmat ed Daawa es Salafia":     "houmat ed daawa al salafia",
+		"Ash-Shabaab":                    "al shabaab",
+		"Fazl-ur Rehman":                 "fazl ur rehman",
+		"An Nam Chol":                    "an nam chol",
+		"Es Sayed":                       "al seyed",
+		"Ed Davis":                       "ed davis",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
