@@ -98,6 +98,7 @@ func TestCases(t *testing.T) {
 		{"the same consonants, other vowels", "BARZELI, Hotem Karim", "BARZELI, Hatim Karim", true, "hotem ~ hatim (consonants, 0.90)"},
 		{"the same consonants, vowels and a y added", "Nassif Qarrawi", "Nusayyif Qarrawi", true, "nassif ~ nusayyif (consonants"},
 		{"the same consonants, fewer vowels", "Bashara Kavosh Gostar", "Boshra Kavosh Gostar", true, "consonants"},
+		{"the same consonants inside a longer name", "Mounir Hilel", "MOUNIR BEN DHAOU BEN BRAHIM BEN HELAL", true, "partial name"},
 		{"other consonants", "BARZELI, Hotem Karim", "BARZELI, Hakim Karim", false, "names differ"},
 		{"Korean syllables, told apart by vowels", "Ri Chun Sokhwan", "Ri Chin Sokhwan", false, ""},
 		{"a common name part is no short form", "Mahmoud Ahmad", "Mahmoud Ahmadinejad", false, ""},

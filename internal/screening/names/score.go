@@ -533,7 +533,7 @@ func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn flo
 	if cover < subsetCover || usedL == 1<<len(sl)-1 {
 		return 0
 	}
-	if !agreed(cs) {
+	if !agreed(cs) && (qf.org || nf.org || !sameSounds(cs)) {
 		return 0
 	}
 	matched, plain, distinct := 0, 0, false
@@ -569,6 +569,20 @@ func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn flo
 func agreed(cs []cand) bool {
 	for _, c := range cs {
 		if c.sim < subsetSim {
+			return false
+		}
+	}
+	return true
+}
+
+// sameSounds reports whether every pair aligned is agreed (see agreed) or
+// writes the same consonants (Helel, Helal; see sameConsonants): what a
+// person's fuller name must share with the name inside it. An
+// organisation's must agree, since a Korean name's vowels tell
+// organisations apart (Tongsal, Tangsol).
+func sameSounds(cs []cand) bool {
+	for _, c := range cs {
+		if c.sim < subsetSim && c.how != "consonants" {
 			return false
 		}
 	}
