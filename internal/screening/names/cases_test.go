@@ -85,6 +85,10 @@ func TestCases(t *testing.T) {
 		{"a surname cut short", "Laurent Orvekunda", "Laurent Orvekundabatware", true, ""},
 		{"very alike, an edit more", "KAVOURIDIS, Nikos", "KAVOURIDIS, Nikolaos", true, "nikos ~ nikolaos"},
 		{"very alike, an edit more, in an organisation", "Orvelische Rehabilitation Organisation", "Orvels Rehabilitation Organisation", true, ""},
+		// Siblings: the chain of a father, grandfather and family the same.
+		{"siblings", "SAMIRA KHALDUN IBRAHIM HASAN AL-ORVANI", "TARIQ KHALDUN IBRAHIM HASAN AL-ORVANI", false, "given names differ: samira / tariq"},
+		{"siblings, written LAST, First", "AL-ORVANI, Samira Khaldun Ibrahim Hasan", "AL-ORVANI, Tariq Khaldun Ibrahim Hasan", false, "given names differ"},
+		{"a given name left out is no sibling", "KHALDUN IBRAHIM HASAN AL-ORVANI", "TARIQ KHALDUN IBRAHIM HASAN AL-ORVANI", true, ""},
 		// Spanish surnames: the second is the mother's, or de and a
 		// husband's.
 		{"another later surname", "ORVANEZ DE QUINTERO, Lucia Marisol", "ORVANEZ SALCEDO, Lucia Marisol", true, ""},

@@ -162,8 +162,9 @@ type Explanation struct {
 	// (Fakhrizadeh against Fakhrizadeh Mahabadi).
 	Partial bool `json:"partial,omitempty"`
 	// Differs says what tells the names apart despite the words they share:
-	// numbers, qualifiers, the order of a chain of parents, or nothing but
-	// generic words in common. The score is then at most 0.5.
+	// numbers, qualifiers, the order of a chain of parents, the given names
+	// of siblings, or nothing but generic words in common. The score is
+	// then at most 0.5.
 	Differs string `json:"differs,omitempty"`
 	// Extends is set when the query is the listed organisation's whole
 	// name, every word the same or an agreed variant, with words of trade
@@ -467,6 +468,9 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	case !qf.org && !nf.org && picked > 0 && laterSurnames(q, usedQ, n, usedN):
 		// One person's name with another later surname (see
 		// laterSurnames): not a name put in another's place.
+	case !qf.org && !nf.org && picked > 0 && firstDiffers(q, usedQ, n, usedN):
+		// Siblings: the rest of a chain of names the same.
+		s, why = min(s, differs), "given names differ: "+substitutes(q, usedQ, n, usedN)
 	case picked > 0 && substituted(q, usedQ, n, usedN) > 0:
 		s, why = max(0, s-substitution*float64(substituted(q, usedQ, n, usedN))), "names differ: "+substitutes(q, usedQ, n, usedN)
 	case branches(q, usedQ, n, usedN):
@@ -689,6 +693,20 @@ func unmatched(ts []token, used uint32) int {
 		}
 	}
 	return k
+}
+
+// firstDiffers reports whether the only words of two people's names left
+// unmatched are their first, each a name of its own: the given names of
+// two people whose father, grandfather and family are the same, as
+// siblings' are (THORAYA BARZAN IBRAHIM HASAN AL-TIKRITI, ALI BARZAN
+// IBRAHIM HASAN AL-TIKRITI), which the rest of the chain, however long,
+// does not make one person. A name written "LAST, First" has its given
+// names first too (see reorder).
+func firstDiffers(q []token, usedQ uint32, n []token, usedN uint32) bool {
+	only := func(ts []token, used uint32) bool {
+		return used&1 == 0 && ts[0].w == plainWeight && !ts[0].initial && used|1 == 1<<len(ts)-1
+	}
+	return only(q, usedQ) && only(n, usedN)
 }
 
 // substitutes writes the words standing unmatched in both names.
