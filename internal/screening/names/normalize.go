@@ -54,15 +54,16 @@ type token struct {
 	w       float64 // weight in the score
 	letters uint32  // bit c-'a' set for each letter c of key; all set when key is not ASCII
 	groups  []uint16
-	common  bool // a common Korean or Persian name part
-	trade   bool // a word of trade (see tradeWords), in its canonical spelling
-	abjad   bool // written in a script without vowels: compared by bare
-	initial bool // joined initials of given names, as J.-C. is
-	abbrev  bool // written with a full stop after it, as an abbreviation is (Assoc.)
-	country bool // a word of a country's name
-	written bool // compared as written: a short name of one word (see newForm)
-	later   bool // a surname after the first (see word.later)
-	surname bool // a surname of a name written "LAST, First"
+	common  bool   // a common Korean or Persian name part
+	trade   bool   // a word of trade (see tradeWords), in its canonical spelling
+	abjad   bool   // written in a script without vowels: compared by bare
+	initial bool   // joined initials of given names, as J.-C. is
+	abbrev  bool   // written with a full stop after it, as an abbreviation is (Assoc.)
+	country bool   // a word of a country's name
+	written bool   // compared as written: a short name of one word (see newForm)
+	frame   string // first letter and consonants of text (see frame), or ""
+	later   bool   // a surname after the first (see word.later)
+	surname bool   // a surname of a name written "LAST, First"
 }
 
 func newToken(wd word, w float64) token {
@@ -70,6 +71,9 @@ func newToken(wd word, w float64) token {
 	k := key(c)
 	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, later: wd.later, surname: wd.surname, groups: nicknames[c], country: countries[c]}
 	t.cons, t.vows = skeleton(k)
+	if !t.abjad {
+		t.frame = frame(wd.s)
+	}
 	t.bare = bare(c)
 	t.num = number(wd.s)
 	if t.num == "" {

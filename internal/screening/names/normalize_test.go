@@ -201,10 +201,11 @@ func TestSameConsonants(t *testing.T) {
 		{"qasimi", "kasimi", true},
 		{"charekh", "karikh", false},
 	} {
-		if got := sameConsonants(c.a, c.b); got != c.want {
+		a, b := &token{text: c.a, frame: frame(c.a)}, &token{text: c.b, frame: frame(c.b)}
+		if got := sameConsonants(a, b); got != c.want {
 			t.Errorf("sameConsonants(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
-		if got := sameConsonants(c.b, c.a); got != c.want {
+		if got := sameConsonants(b, a); got != c.want {
 			t.Errorf("sameConsonants(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
 		}
 	}

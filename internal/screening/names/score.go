@@ -791,7 +791,7 @@ func how(a, b *token, s float64) string {
 		return "translation"
 	case s == 1:
 		return "nickname"
-	case s < vowelSim && sameConsonants(a.text, b.text):
+	case s < vowelSim && sameConsonants(a, b):
 		return "consonants"
 	}
 	return "similar"
@@ -870,7 +870,7 @@ func sim(a, b *token) float64 {
 	if sameSkeleton(a, b) || finalVowel(a.key, b.key) {
 		return max(similarity(a.key, b.key), vowelSim)
 	}
-	if sameConsonants(a.text, b.text) {
+	if sameConsonants(a, b) {
 		return max(similarity(a.key, b.key), consonantSim)
 	}
 	if !mayReach(a, b) {
@@ -897,23 +897,47 @@ func sim(a, b *token) float64 {
 // Riad; a word and a longer one that adds a syllable (Jian, Jianhua) are
 // more than two letters apart. Consonants that romanisations write
 // differently are one (see consonantAt).
-func sameConsonants(a, b string) bool {
-	if min(len(a), len(b)) < 4 || max(len(a), len(b)) < minConsonantWord || max(len(a), len(b)) > min(len(a), len(b))+2 || consonantAt(a, 0) != consonantAt(b, 0) && !(isVowel(a[0]) && isVowel(b[0])) {
-		return false
+func sameConsonants(a, b *token) bool {
+	la, lb := len(a.text), len(b.text)
+	return a.frame != "" && a.frame == b.frame && max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2
+}
+
+// frame returns what sameConsonants compares of a Latin word of four
+// letters or more: its first letter, * for a vowel, and then its
+// consonants other than h and w, a doubled one once; "" for a word with
+// fewer than two such consonants.
+func frame(w string) string {
+	if len(w) < 4 || len(w) > 64 {
+		return ""
 	}
-	i, j, n := 0, 0, 0
+	var buf [65]byte
+	b := buf[:0]
+	if isVowel(w[0]) {
+		b = append(b, '*')
+	} else {
+		b = append(b, consonantAt(w, 0))
+	}
 	var last byte
-	for {
-		i, j = nextConsonant(a, i, last), nextConsonant(b, j, last)
-		if i == len(a) || j == len(b) {
-			return i == len(a) && j == len(b) && n >= 2
+	n := 0
+	for i := 0; i < len(w); i++ {
+		c := consonantAt(w, i)
+		switch {
+		case c >= utf8.RuneSelf:
+			return ""
+		case isVowel(c) || c == 'h' || c == 'w':
+			if c != last {
+				last = 0
+			}
+		case c != last:
+			b = append(b, c)
+			last = c
+			n++
 		}
-		if consonantAt(a, i) != consonantAt(b, j) {
-			return false
-		}
-		last = consonantAt(a, i)
-		i, j, n = i+1, j+1, n+1
 	}
+	if n < 2 {
+		return ""
+	}
+	return string(b)
 }
 
 // consonantAt returns the consonant w[i] writes: ch, as French writes
@@ -930,20 +954,6 @@ func consonantAt(w string, i int) byte {
 		return 'k'
 	}
 	return w[i]
-}
-
-// nextConsonant returns the index of the first letter of w from i that is
-// a consonant other than h, w or last (a doubled letter is one), or len(w).
-func nextConsonant(w string, i int, last byte) int {
-	for ; i < len(w); i++ {
-		if c := consonantAt(w, i); !isVowel(c) && c != 'h' && c != 'w' && c != last {
-			return i
-		}
-		if consonantAt(w, i) != last {
-			last = 0
-		}
-	}
-	return i
 }
 
 // shortForm reports whether a is b cut short as a name is shortened: its
