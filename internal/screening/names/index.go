@@ -121,9 +121,11 @@ type Query struct {
 }
 
 // Key tags: word keys, word keys with a letter deleted, consonant
-// skeletons, the acronym keys of one-word and longer forms, and the bare
+// skeletons, the acronym keys of one-word and longer forms, the bare
 // consonants that words of Arabic or Hebrew script are looked up by, of a
-// word and of two words together.
+// word and of two words together, a Latin word's consonants (see
+// sameConsonants), and a word that may be an acronym and the initials of
+// a run of words (see acronymRun).
 const (
 	tagWord byte = iota + 1
 	tagDelete
@@ -132,6 +134,9 @@ const (
 	tagMany
 	tagBare
 	tagBarePair
+	tagFrame
+	tagAcronym
+	tagInitials
 )
 
 // Retrieval constants.
@@ -287,6 +292,17 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	if t.cons != "" {
 		keys = append(keys, hash(tagSkeleton, t.cons))
 	}
+	if t.frame != "" {
+		keys = append(keys, hash(tagFrame, t.frame))
+	}
+	if mayAbbreviate(t) {
+		keys = append(keys, hash(tagAcronym, t.text))
+	}
+	for k := minRun; k <= maxRun && i+k <= len(toks); k++ {
+		if r, ok := runInitials(toks[i : i+k]); ok {
+			keys = append(keys, hash(tagInitials, r))
+		}
+	}
 	if len(t.bare) >= minBare {
 		keys = append(keys, hash(tagBare, t.bare))
 	}
@@ -305,6 +321,19 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 		keys = appendDeletes(keys, tagDelete, joinText(toks[i:i+2]))
 	}
 	return keys
+}
+
+// runInitials returns the initials of the words ts, each of two letters or
+// more, as acronymRun reads them.
+func runInitials(ts []token) (string, bool) {
+	var b [maxRun]byte
+	for i, t := range ts {
+		if len(t.text) < 2 {
+			return "", false
+		}
+		b[i] = t.text[0]
+	}
+	return string(b[:len(ts)]), true
 }
 
 // shortPair reports whether words i and i+1 are both syllable-short (at
@@ -653,6 +682,23 @@ func (ix *Index) gather(s *search, qf []form) {
 			}
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
+			}
+			if t.frame != "" {
+				visit(hash(tagFrame, t.frame), w*deleteWeight, bit(0), true)
+			}
+			// An acronym and the run of words it abbreviates, either way
+			// (IRGC, Islamic Revolutionary Guard Corps).
+			if mayAbbreviate(t) {
+				visit(hash(tagInitials, t.text), w, bit(0), false)
+			}
+			for k := minRun; k <= maxRun && i+k <= len(f.toks); k++ {
+				if r, ok := runInitials(f.toks[i : i+k]); ok {
+					var bits uint32
+					for j := range k {
+						bits |= bit(j)
+					}
+					visit(hash(tagAcronym, r), w, bits, false)
+				}
 			}
 			for k := 2; k <= 3 && i+k <= len(f.toks); k++ {
 				visit(joinKey(f.toks[i:i+k]), w, bit(0)|bit(1)|bit(k-1), false)

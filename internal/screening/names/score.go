@@ -194,10 +194,10 @@ type Aligned struct {
 	// word of trade cut short, as Comm. for Commercial), "consonants" (a
 	// word of Arabic or Hebrew script against a Latin one, or two Latin
 	// words with the same consonants and other vowels, as Hotem and
-	// Hatim), "similar"
-	// (close spelling, Sim tells how close; words that differ only in
-	// vowels are at least 0.96), "initial" (an initial for a name) or
-	// "joined" (two or three words against one).
+	// Hatim), "similar" (close spelling, Sim tells how close; words that
+	// differ only in vowels are at least 0.96), "initial" (an initial for
+	// a name), "joined" (two or three words against one) or "acronym" (a
+	// word against the run of words it is the initials of, as IRGC).
 	How string `json:"how"`
 }
 
@@ -415,6 +415,18 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 				} else if initialsOf(q[i], n[j:j+k]) {
 					sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), initialCredit, initialSim, q[i].w + weight(n[j:j+k]), "initial"})
 				}
+			}
+		}
+	}
+	// A word of one that is the initials of a run of the other's words
+	// (ISIL-Yemen, Islamic State of Iraq and the Levant in Yemen).
+	for i := range q {
+		for j := range n {
+			if k := acronymRun(q[i], n[j:]); k > 0 {
+				sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), credit(initialsScore, false), initialsScore, q[i].w + weight(n[j:j+k]), "acronym"})
+			}
+			if k := acronymRun(n[j], q[i:]); k > 0 {
+				sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), credit(initialsScore, false), initialsScore, weight(q[i:i+k]) + n[j].w, "acronym"})
 			}
 		}
 	}
@@ -912,7 +924,7 @@ func frame(w string) string {
 	}
 	var buf [65]byte
 	b := buf[:0]
-	if isVowel(w[0]) {
+	if isVowel(w[0]) && w[0] != 'y' {
 		b = append(b, '*')
 	} else {
 		b = append(b, consonantAt(w, 0))
@@ -924,7 +936,7 @@ func frame(w string) string {
 		switch {
 		case c >= utf8.RuneSelf:
 			return ""
-		case isVowel(c) || c == 'h' || c == 'w':
+		case isVowel(c) && (c != 'y' || i > 0) || c == 'h' || c == 'w':
 			if c != last {
 				last = 0
 			}
@@ -1631,3 +1643,31 @@ func onlyLater(ts []token, used uint32) bool {
 	}
 	return n > 0
 }
+
+// acronymRun returns how many of the words ts begins with a is the
+// initials of, stop words left out (IRGC, Islamic Revolutionary Guard
+// Corps; ISIL, Islamic State of Iraq and the Levant), or 0: one word of
+// the other name for each letter of a (see mayAbbreviate).
+func acronymRun(a token, ts []token) int {
+	k := len(a.text)
+	if k > len(ts) || !mayAbbreviate(&a) || ts[0].text[0] != a.text[0] {
+		return 0
+	}
+	if r, ok := runInitials(ts[:k]); !ok || r != a.text {
+		return 0
+	}
+	return k
+}
+
+// mayAbbreviate reports whether a word may be the initials of a run of
+// another name's words: minRun to maxRun letters. Three letters would be
+// the initials of some run of many names (Sea, South East Asia).
+func mayAbbreviate(t *token) bool {
+	return len(t.text) >= minRun && len(t.text) <= maxRun && !t.initial && isLetters(t.text)
+}
+
+// The lengths of an acronym of a run of words (see acronymRun).
+const (
+	minRun = 4
+	maxRun = 6
+)
