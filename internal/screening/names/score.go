@@ -916,8 +916,8 @@ func sameConsonants(a, b *token) bool {
 
 // frame returns what sameConsonants compares of a Latin word of four
 // letters or more: its first letter, * for a vowel, and then its
-// consonants other than h and w, a doubled one once; "" for a word with
-// fewer than two such consonants.
+// consonants other than h and w, a doubled one once, y being one only
+// first (Yasser); "" for a word with fewer than two such consonants.
 func frame(w string) string {
 	if len(w) < 4 || len(w) > 64 {
 		return ""
