@@ -100,11 +100,11 @@ func TestHeldOut(t *testing.T) {
 	}
 	ps = append(ps, hand...)
 	r := report(t, "held-out split", Of(ps, Held), names.DefaultThreshold)
-	// A little under what docs/screening.md reports (precision 0.942,
-	// F1 0.796), so that a change that makes the matcher worse on names it
+	// A little under what docs/screening.md reports (precision 0.945,
+	// F1 0.808), so that a change that makes the matcher worse on names it
 	// was not tuned on fails here.
-	if r.Precision < 0.93 || r.F1 < 0.785 || r.Pairs < 10000 {
-		t.Errorf("held out: %s; want precision at least 0.93 and F1 at least 0.785", r)
+	if r.Precision < 0.935 || r.F1 < 0.80 || r.Pairs < 10000 {
+		t.Errorf("held out: %s; want precision at least 0.935 and F1 at least 0.80", r)
 	}
 	if th := os.Getenv("SURETY_EVAL_THRESHOLD"); th != "" {
 		var v float64

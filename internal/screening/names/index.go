@@ -292,10 +292,10 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	if t.cons != "" {
 		keys = append(keys, hash(tagSkeleton, t.cons))
 	}
-	if t.frame != "" {
+	if t.frame != "" && !t.common {
 		keys = append(keys, hash(tagFrame, t.frame))
 	}
-	if mayAbbreviate(t) {
+	if t.abbr {
 		keys = append(keys, hash(tagAcronym, t.text))
 	}
 	for k := minRun; k <= maxRun && i+k <= len(toks); k++ {
@@ -683,12 +683,12 @@ func (ix *Index) gather(s *search, qf []form) {
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
 			}
-			if t.frame != "" {
+			if t.frame != "" && !t.common {
 				visit(hash(tagFrame, t.frame), w*deleteWeight, bit(0), true)
 			}
 			// An acronym and the run of words it abbreviates, either way
 			// (IRGC, Islamic Revolutionary Guard Corps).
-			if mayAbbreviate(t) {
+			if t.abbr {
 				visit(hash(tagInitials, t.text), w, bit(0), false)
 			}
 			for k := minRun; k <= maxRun && i+k <= len(f.toks); k++ {

@@ -64,6 +64,7 @@ type token struct {
 	frame   string // first letter and consonants of text (see frame), or ""
 	later   bool   // a surname after the first (see word.later)
 	surname bool   // a surname of a name written "LAST, First"
+	abbr    bool   // may be the initials of a run of words (see mayAbbreviate)
 }
 
 func newToken(wd word, w float64) token {
@@ -73,6 +74,7 @@ func newToken(wd word, w float64) token {
 	t.cons, t.vows = skeleton(k)
 	if !t.abjad {
 		t.frame = frame(wd.s)
+		t.abbr = mayAbbreviate(wd)
 	}
 	t.bare = bare(c)
 	t.num = number(wd.s)
@@ -410,6 +412,7 @@ func newForm(s string) form {
 			kept[i].s = d
 		}
 	}
+	f.toks = make([]token, 0, len(kept)+len(f.dropped))
 	for _, w := range kept {
 		wt := plainWeight
 		switch {
@@ -514,7 +517,7 @@ func reorder(s string) []word {
 // (Aktiengesellschaft, sociedad anonima, obshchestvo s ogranichennoy
 // otvetstvennostyu) by its abbreviation, longest first.
 func legalPhrases(ws []word) []word {
-	out := ws[:0:0]
+	out := make([]word, 0, len(ws))
 	for i := 0; i < len(ws); {
 		best, n := "", 0
 		for _, p := range phrases[ws[i].s] {
@@ -1173,7 +1176,7 @@ func skipNG(k string, i int) int {
 // words X and din however it is written: Safi al-Din, Safieddine and Safi
 // ad-Din are safi din, Badr al-Din and Badreddine badr din.
 func servantOf(ws []word) []word {
-	out := ws[:0:0]
+	out := make([]word, 0, len(ws)+2)
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
 		abd := w.abjad && bare(w.s) == "bd" || !w.abjad && abdWords[w.s]
