@@ -292,7 +292,7 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	if t.cons != "" {
 		keys = append(keys, hash(tagSkeleton, t.cons))
 	}
-	if t.frame != "" && !t.common {
+	if t.frame != "" && !t.common && t.w == plainWeight && !t.trade {
 		keys = append(keys, hash(tagFrame, t.frame))
 	}
 	if t.abbr {
@@ -683,7 +683,7 @@ func (ix *Index) gather(s *search, qf []form) {
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
 			}
-			if t.frame != "" && !t.common {
+			if t.frame != "" && !t.common && t.w == plainWeight && !t.trade {
 				visit(hash(tagFrame, t.frame), w*deleteWeight, bit(0), true)
 			}
 			// An acronym and the run of words it abbreviates, either way

@@ -421,10 +421,20 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	// A word of one that is the initials of a run of the other's words
 	// (ISIL-Yemen, Islamic State of Iraq and the Levant in Yemen).
 	for i := range q {
+		if !q[i].abbr {
+			continue
+		}
 		for j := range n {
 			if k := acronymRun(&q[i], n[j:]); k > 0 {
 				sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), credit(initialsScore, false), initialsScore, q[i].w + weight(n[j:j+k]), "acronym"})
 			}
+		}
+	}
+	for j := range n {
+		if !n[j].abbr {
+			continue
+		}
+		for i := range q {
 			if k := acronymRun(&n[j], q[i:]); k > 0 {
 				sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), credit(initialsScore, false), initialsScore, weight(q[i:i+k]) + n[j].w, "acronym"})
 			}
@@ -911,7 +921,7 @@ func sim(a, b *token) float64 {
 // differently are one (see consonantAt).
 func sameConsonants(a, b *token) bool {
 	la, lb := len(a.text), len(b.text)
-	return a.frame != "" && a.frame == b.frame && max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2
+	return a.frame != "" && len(a.frame) == len(b.frame) && a.frame[0] == b.frame[0] && a.frame == b.frame && max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2
 }
 
 // frame returns what sameConsonants compares of a Latin word of four
@@ -1650,11 +1660,13 @@ func onlyLater(ts []token, used uint32) bool {
 // the other name for each letter of a (see token.abbr).
 func acronymRun(a *token, ts []token) int {
 	k := len(a.text)
-	if !a.abbr || k > len(ts) || ts[0].text[0] != a.text[0] {
+	if !a.abbr || k > len(ts) {
 		return 0
 	}
-	if r, ok := runInitials(ts[:k]); !ok || r != a.text {
-		return 0
+	for i := range k {
+		if len(ts[i].text) < 2 || ts[i].text[0] != a.text[i] {
+			return 0
+		}
 	}
 	return k
 }
