@@ -130,7 +130,7 @@ petrochemical: petroshimi
 industrial: sanati
 industries: sanaye sanayi
 charitable: charity welfare benevolent khayriyya khairiya
-foundation: muassasa muassasat bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
+foundation: muassasa muassasat muassassa muassassat moassese moassesse bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
 air: airlines airline airways havapeymaei havapeymayi havapeimaei
 trading: maoyi shangmao
