@@ -90,6 +90,7 @@ func TestCases(t *testing.T) {
 		{"an acronym and the words of trade", "Islamic Revolutionary Vanguard Corps Missile Command", "IRVC MISSILE COMMAND", true, "(acronym"},
 		{"an acronym for other words", "IRVC MISSILE COMMAND", "Islamic Republic Vessel Company Logistics", false, ""},
 		{"mu'assasa written with ss", "MUASSASSAT AL-ORVANI", "ORVANI FOUNDATION", true, "muassassat ~ foundation"},
+		{"ISIS is ISIL", "ISIS in Orvania", "ISIL-ORVANIA", true, "isis ~ isil (variant)"},
 		// Siblings: the chain of a father, grandfather and family the same.
 		{"siblings", "SAMIRA KHALDUN IBRAHIM HASAN AL-ORVANI", "TARIQ KHALDUN IBRAHIM HASAN AL-ORVANI", false, "given names differ: samira / tariq"},
 		{"siblings, written LAST, First", "AL-ORVANI, Samira Khaldun Ibrahim Hasan", "AL-ORVANI, Tariq Khaldun Ibrahim Hasan", false, "given names differ"},

@@ -30,7 +30,9 @@ import (
 // as a DPRK document may write a name the lists give in English, and more
 // of the romanised Persian ones (sazman, gorooh, jomhuri, havapeymaei), and
 // the Russian ones as transliterated (kommercheskii, torgovaia,
-// korporatsiia), as a declaration in Russian writes a name.
+// korporatsiia), as a declaration in Russian writes a name; and the
+// names one armed group goes by (ISIL, ISIS, Daesh), which the UN list
+// and OFAC's write each their own way (ISIL-YEMEN, ISIS-MOZAMBIQUE).
 // Eslami and Melli are not folded to Islamic and National: they are
 // surnames too (ESLAMI, Mansour), and the lists write Bank Melli.
 const variants = `
@@ -130,6 +132,7 @@ petrochemical: petroshimi
 industrial: sanati
 industries: sanaye sanayi
 charitable: charity welfare benevolent khayriyya khairiya
+isil: isis daesh daish
 foundation: muassasa muassasat muassassa muassassat moassese moassesse bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
 air: airlines airline airways havapeymaei havapeymayi havapeimaei
