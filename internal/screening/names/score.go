@@ -480,7 +480,7 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		// Mining Development Trading Corporation), matched whole, with
 		// words added, is extended as well.
 		s, why = min(s, differs), "only generic words match"
-		extends = (qf.org || nf.org) && usedN == 1<<len(n)-1 && agreed(sc.cands[:picked])
+		extends = (qf.org || nf.org) && usedN == 1<<len(n)-1 && agreed(sc.cands[:picked], false)
 	case commonOnly(sc.cands[:picked], q, n, usedQ, usedN):
 		s, why = min(s, differs), "only common name parts match"
 	case picked > 0 && countriesDiffer(q, usedQ, n, usedN):
@@ -504,14 +504,14 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 		// is the organisation, not another one: the words that say so,
 		// and where it is, are left out of the score.
 		s, why = min(got/(total-weight(unused(q, usedQ))), 1), "a branch of the listed organisation"
-	case (qf.org || nf.org) && agreed(sc.cands[:picked]) && (describes(q, usedQ, n, usedN) || describes(n, usedN, q, usedQ)):
+	case (qf.org || nf.org) && agreed(sc.cands[:picked], false) && (describes(q, usedQ, n, usedN) || describes(n, usedN, q, usedQ)):
 		// Words of trade alone, on one side, say what the organisation
 		// the other names does (Rahat Trading Company, Rahat Ltd.;
 		// Sepanir, Sepanir Oil and Gas Engineering Company): a fuller
 		// name of it, scored as a name inside a longer one.
 		s, why = s+subsetOrg*(1-s), ""
 	case (qf.org || nf.org) && usedN == 1<<len(n)-1 && addsTrade(q, usedQ) != "":
-		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", agreed(sc.cands[:picked])
+		s, why, extends = min(s, differs), "the query adds "+addsTrade(q, usedQ)+" to the listed name: another organisation", agreed(sc.cands[:picked], false)
 	default:
 		if b := subset(sc.cands[:picked], qf, nf, usedQ, usedN, gotQ, gotN, tq, tn); b > s {
 			s = b
@@ -559,7 +559,10 @@ func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn flo
 	if cover < subsetCover || usedL == 1<<len(sl)-1 {
 		return 0
 	}
-	if !agreed(cs) && (qf.org || nf.org || !sameSounds(cs)) {
+	// A person's fuller name may share a word by its consonants (Helel,
+	// Helal); an organisation's must agree, since a Korean name's vowels
+	// tell organisations apart (Tongsal, Tangsol).
+	if !agreed(cs, !qf.org && !nf.org) {
 		return 0
 	}
 	matched, plain, distinct := 0, 0, false
@@ -590,25 +593,12 @@ func subset(cs []cand, qf, nf *form, usedQ, usedN uint32, gotQ, gotN, tq, tn flo
 }
 
 // agreed reports whether every pair aligned is the same word or an agreed
-// variant of it (subsetSim): what a fuller or a longer name must share with
-// the name inside it.
-func agreed(cs []cand) bool {
+// variant of it (subsetSim), or, when consonants is set, writes the same
+// consonants (see sameConsonants): what a fuller or a longer name must
+// share with the name inside it.
+func agreed(cs []cand, consonants bool) bool {
 	for _, c := range cs {
-		if c.sim < subsetSim {
-			return false
-		}
-	}
-	return true
-}
-
-// sameSounds reports whether every pair aligned is agreed (see agreed) or
-// writes the same consonants (Helel, Helal; see sameConsonants): what a
-// person's fuller name must share with the name inside it. An
-// organisation's must agree, since a Korean name's vowels tell
-// organisations apart (Tongsal, Tangsol).
-func sameSounds(cs []cand) bool {
-	for _, c := range cs {
-		if c.sim < subsetSim && c.how != "consonants" {
+		if c.sim < subsetSim && !(consonants && c.how == "consonants") {
 			return false
 		}
 	}
@@ -921,7 +911,7 @@ func sim(a, b *token) float64 {
 // differently are one (see consonantAt).
 func sameConsonants(a, b *token) bool {
 	la, lb := len(a.text), len(b.text)
-	return a.frame != "" && len(a.frame) == len(b.frame) && a.frame[0] == b.frame[0] && a.frame == b.frame && max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2
+	return a.frame != "" && a.frame == b.frame && max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2
 }
 
 // frame returns what sameConsonants compares of a Latin word of four
