@@ -292,7 +292,7 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 	if t.cons != "" {
 		keys = append(keys, hash(tagSkeleton, t.cons))
 	}
-	if t.frame != "" && !t.common && t.w == plainWeight && !t.trade {
+	if filedByConsonants(t) {
 		keys = append(keys, hash(tagFrame, t.frame))
 	}
 	if t.abbr {
@@ -321,6 +321,14 @@ func wordKeys(keys []uint64, toks []token, i int) []uint64 {
 		keys = appendDeletes(keys, tagDelete, joinText(toks[i:i+2]))
 	}
 	return keys
+}
+
+// filedByConsonants reports whether a word is filed and looked up by its
+// consonants (see frame): a word of full weight, not a common name part,
+// whose postings (every Mohammad, every Trading) would cost each search
+// more than they find.
+func filedByConsonants(t *token) bool {
+	return t.frame != "" && !t.common && t.w == plainWeight && !t.trade
 }
 
 // runInitials returns the initials of the words ts, each of two letters or
@@ -683,7 +691,7 @@ func (ix *Index) gather(s *search, qf []form) {
 			if t.cons != "" {
 				visit(hash(tagSkeleton, t.cons), w, bit(0), false)
 			}
-			if t.frame != "" && !t.common && t.w == plainWeight && !t.trade {
+			if filedByConsonants(t) {
 				visit(hash(tagFrame, t.frame), w*deleteWeight, bit(0), true)
 			}
 			// An acronym and the run of words it abbreviates, either way

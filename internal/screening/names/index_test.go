@@ -371,7 +371,7 @@ func TestSearchFindsScored(t *testing.T) {
 			}
 		}
 	}
-	// 103 of 8,376 on 4 December 2026 (tenth session), 124 of 8,340 before
+	// 103 of 8,375 on 4 December 2026 (tenth session), 124 of 8,340 before
 	// consonants and acronyms of runs of words were keys; 111 of 7,882
 	// before that session, from 167 of 7,861 before the cases above and X
 	// al-Din read as two words (see servantOf).

@@ -777,11 +777,14 @@ func initialOf(a, b *token) bool {
 // initialsOf reports whether a is joined initials spelling the first
 // letters of the words ts, as JC does Jean Claude.
 func initialsOf(a token, ts []token) bool {
-	if !a.initial || len(a.text) != len(ts) {
-		return false
-	}
+	return a.initial && len(a.text) == len(ts) && spells(a.text, ts)
+}
+
+// spells reports whether a is the first letters of the words ts, one for
+// each, every word of two letters or more.
+func spells(a string, ts []token) bool {
 	for i, t := range ts {
-		if len(t.text) < 2 || t.text[0] != a.text[i] {
+		if len(t.text) < 2 || t.text[0] != a[i] {
 			return false
 		}
 	}
@@ -1649,16 +1652,10 @@ func onlyLater(ts []token, used uint32) bool {
 // Corps; ISIL, Islamic State of Iraq and the Levant), or 0: one word of
 // the other name for each letter of a (see token.abbr).
 func acronymRun(a *token, ts []token) int {
-	k := len(a.text)
-	if !a.abbr || k > len(ts) {
-		return 0
+	if k := len(a.text); a.abbr && k <= len(ts) && spells(a.text, ts[:k]) {
+		return k
 	}
-	for i := range k {
-		if len(ts[i].text) < 2 || ts[i].text[0] != a.text[i] {
-			return 0
-		}
-	}
-	return k
+	return 0
 }
 
 // mayAbbreviate reports whether a word may be the initials of a run of
