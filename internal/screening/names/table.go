@@ -192,7 +192,7 @@ const legalForms = `corporation corp co company companies cos ltd limited llc in
 jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
 fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
 eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps
-doo sherkat sirketi gongsi zonggongsi hoesa chonghoesa sac scs spr cia`
+doo sherkat sirketi gongsi zonggongsi hoesa chonghoesa`
 
 // legalPhraseTable folds legal forms written out in words, across
 // jurisdictions, to one abbreviation, which is a legal-form word: each line
@@ -249,7 +249,7 @@ sae: societe anonyme egyptienne | s a e
 eood: ednolichno druzhestvo s ogranichena otgovornost
 ood: druzhestvo s ogranichena otgovornost
 cv: de capital variable | capital variable
-srl: s de rl | s de r l
+srl: s de rl
 spr: sociedad de produccion rural | spr de rl
 scs: sociedad en comandita simple | sociedad en comandita | s en c
 sac: sociedad anonima cerrada
