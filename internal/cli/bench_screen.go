@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -46,7 +48,8 @@ func (r BenchResult) String() string {
 // swapped, a romanisation variant, words reordered, a legal form added) and
 // names not listed (eval.UnlistedName). It runs on the calling goroutine and
 // is deterministic apart from the timings. An n of 0 or less means 30,000.
-func BenchScreenRun(dir string, n int) (BenchResult, error) {
+// A non-nil profile receives a CPU profile of the queries alone.
+func BenchScreenRun(dir string, n int, profile io.Writer) (BenchResult, error) {
 	var r BenchResult
 	if n <= 0 {
 		n = 30000
@@ -77,6 +80,11 @@ func BenchScreenRun(dir string, n int) (BenchResult, error) {
 		ix.Search(names.Query{Name: q.name}) // warm the scratch pool and caches
 	}
 	lat := make([]time.Duration, len(qs))
+	if profile != nil {
+		if err := pprof.StartCPUProfile(profile); err != nil {
+			return r, fmt.Errorf("cpu profile: %w", err)
+		}
+	}
 	start := time.Now()
 	for i, q := range qs {
 		t := time.Now()
@@ -88,6 +96,9 @@ func BenchScreenRun(dir string, n int) (BenchResult, error) {
 		}
 	}
 	total := time.Since(start)
+	if profile != nil {
+		pprof.StopCPUProfile()
+	}
 	runtime.KeepAlive(ix)
 	slices.Sort(lat)
 	r.Queries = len(qs)

@@ -15,7 +15,7 @@ func TestBenchScreenRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the full lists")
 	}
-	r, err := BenchScreenRun(testenv.SharedData(t, ""), 600)
+	r, err := BenchScreenRun(testenv.SharedData(t, ""), 600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestBenchScreenRun(t *testing.T) {
 	if !strings.Contains(r.String(), "27") {
 		t.Errorf("text %q", r.String())
 	}
-	if _, err := BenchScreenRun(filepath.Join(t.TempDir(), "none"), 10); err == nil {
+	if _, err := BenchScreenRun(filepath.Join(t.TempDir(), "none"), 10, nil); err == nil {
 		t.Error("a run on a missing directory succeeded")
 	}
 }

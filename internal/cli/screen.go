@@ -189,7 +189,7 @@ type BenchScreen struct {
 }
 
 func newBenchScreenCmd() *cobra.Command {
-	var dir, out string
+	var dir, out, cpuprofile string
 	var n int
 	cmd := &cobra.Command{
 		Use:   "screen [--data DIR] [--n N]",
@@ -212,8 +212,17 @@ func newBenchScreenCmd() *cobra.Command {
 					return fmt.Errorf("reference data not found: %w; give --data, the directory holding un/ and ofac/ (see ../shared/data/SOURCES.md)", err)
 				}
 			}
+			var profile io.Writer
+			if cpuprofile != "" {
+				f, err := os.Create(cpuprofile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				profile = f
+			}
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-			r, err := BenchScreenRun(dir, n)
+			r, err := BenchScreenRun(dir, n, profile)
 			if err != nil {
 				return err
 			}
@@ -253,6 +262,7 @@ func newBenchScreenCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&dir, "data", filepath.Join("..", "shared", "data"), "reference data directory")
 	cmd.Flags().IntVar(&n, "n", 30000, "number of queries")
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the queries to `FILE`")
 	outputFlag(cmd, &out)
 	return cmd
 }

@@ -27,7 +27,7 @@ type Index struct {
 	ids     map[string][]int32 // entries by idKey of each identifier
 	names   []name
 	size    []uint8 // words of each name, capped at 255
-	post    map[uint64][]int32
+	post    postings
 	words   map[string]struct{} // the words of the names, as folded
 	pool    sync.Pool           // *search
 }
@@ -169,25 +169,26 @@ const (
 // edition per source; entries of two editions of the same list would both
 // hit.
 func NewIndex(editions ...lists.Edition) *Index {
-	ix := &Index{post: map[uint64][]int32{}, ids: map[string][]int32{}, words: map[string]struct{}{}}
+	ix := &Index{ids: map[string][]int32{}, words: map[string]struct{}{}}
+	post := map[uint64][]int32{}
 	var keys []uint64
 	for _, ed := range editions {
 		for _, e := range ed.Entries {
 			ei := int32(len(ix.entries))
 			ix.entries = append(ix.entries, indexed{ed.Source, e})
 			acro := e.Kind == lists.Entity
-			ix.add(ei, e.Name, false, acro, &keys)
+			ix.add(ei, e.Name, false, acro, &keys, post)
 			if e.Original != "" {
 				// The name in its own script (شهاب الدين دلاور) is a name
 				// of the entry as the Latin one is: a declaration that
 				// writes it so matches it whole.
-				ix.add(ei, e.Original, false, acro, &keys)
+				ix.add(ei, e.Original, false, acro, &keys, post)
 			}
 			for _, p := range e.Parts {
-				ix.add(ei, p, false, acro, &keys)
+				ix.add(ei, p, false, acro, &keys, post)
 			}
 			for _, a := range e.Aliases {
-				ix.add(ei, a.Name, a.Quality == lists.Weak, acro, &keys)
+				ix.add(ei, a.Name, a.Quality == lists.Weak, acro, &keys, post)
 			}
 			for _, id := range e.IDs {
 				k := idKey(id.Type, id.Number)
@@ -198,9 +199,10 @@ func NewIndex(editions ...lists.Edition) *Index {
 		}
 	}
 	ix.pack()
+	ix.post = newPostings(post)
 	n := len(ix.names)
 	ix.pool.New = func() any {
-		return &search{acc: make([]float32, n), stamp: make([]uint32, n), mask: make([]uint32, n), fuzzy: make([]uint32, n)}
+		return &search{tally: make([]tally, n)}
 	}
 	return ix
 }
@@ -246,7 +248,8 @@ func (ix *Index) pack() {
 // Len returns the number of name forms indexed.
 func (ix *Index) Len() int { return len(ix.names) }
 
-func (ix *Index) add(entry int32, listed string, weak, acro bool, keys *[]uint64) {
+// add files one listed name's forms, their keys in post.
+func (ix *Index) add(entry int32, listed string, weak, acro bool, keys *[]uint64, post map[uint64][]int32) {
 	for _, f := range parse(listed) {
 		id := int32(len(ix.names))
 		ix.names = append(ix.names, name{entry: entry, listed: listed, weak: weak, acro: acro, f: f})
@@ -262,11 +265,11 @@ func (ix *Index) add(entry int32, listed string, weak, acro bool, keys *[]uint64
 			*keys = acronymKeys(*keys, &f, false)
 		}
 		for _, k := range *keys {
-			p := ix.post[k]
+			p := post[k]
 			if len(p) > 0 && p[len(p)-1] == id {
 				continue
 			}
-			ix.post[k] = append(p, id)
+			post[k] = append(p, id)
 		}
 	}
 }
@@ -465,10 +468,7 @@ const acroBit = 1 << 31
 
 // search is the scratch space of one search.
 type search struct {
-	acc     []float32   // weight of keys shared, per name
-	stamp   []uint32    // last key group that reached each name
-	mask    []uint32    // query words sharing a key with each name, one bit each
-	fuzzy   []uint32    // query words within an edit of a word of each name
+	tally   []tally     // per name
 	words   [31]float64 // weight of each query word
 	long    [31]bool    // whether each query word's key is long
 	free    uint32      // words too common to look up, counted as shared by all
@@ -481,6 +481,15 @@ type search struct {
 	most    float32 // the most weight of a name that might hit
 	sc      scorer
 	best    []scored
+}
+
+// tally is what a search has gathered of one name, in one place so that
+// reaching a name touches one cache line.
+type tally struct {
+	acc   float32 // weight of keys shared
+	stamp uint32  // last key group that reached the name
+	mask  uint32  // query words sharing a key with the name, one bit each
+	fuzzy uint32  // query words within an edit of a word of the name
 }
 
 type scored struct {
@@ -586,7 +595,7 @@ func (ix *Index) gather(s *search, qf []form) {
 	skip := false
 	for fi := range qf {
 		for _, t := range qf[fi].toks {
-			if df := len(ix.post[hash(tagWord, t.key)]); df > 0 && df <= bigKey {
+			if df := len(ix.post.get(hash(tagWord, t.key))); df > 0 && df <= bigKey {
 				skip = true
 			}
 		}
@@ -595,7 +604,9 @@ func (ix *Index) gather(s *search, qf []form) {
 	group := func() {
 		s.epoch++
 		if s.epoch == 0 {
-			clear(s.stamp)
+			for i := range s.tally {
+				s.tally[i].stamp = 0
+			}
 			s.epoch = 1
 		}
 	}
@@ -607,7 +618,7 @@ func (ix *Index) gather(s *search, qf []form) {
 		return visitSized(k, w, bits, fuzzy, 0, math.MaxUint8)
 	}
 	visitSized = func(k uint64, w float32, bits uint32, fuzzy bool, least, most uint8) int {
-		p := ix.post[k]
+		p := ix.post.get(k)
 		if len(p) == 0 {
 			return 0
 		}
@@ -621,19 +632,20 @@ func (ix *Index) gather(s *search, qf []form) {
 			if sized && (ix.size[id] < least || ix.size[id] > most) {
 				continue
 			}
+			t := &s.tally[id]
 			if fuzzy {
-				s.fuzzy[id] |= bits
+				t.fuzzy |= bits
 			} else {
-				s.mask[id] |= bits
+				t.mask |= bits
 			}
-			if s.stamp[id] == s.epoch {
+			if t.stamp == s.epoch {
 				continue
 			}
-			s.stamp[id] = s.epoch
-			if s.acc[id] == 0 {
+			t.stamp = s.epoch
+			if t.acc == 0 {
 				s.touched = append(s.touched, id)
 			}
-			s.acc[id] += w
+			t.acc += w
 		}
 		return len(p)
 	}
@@ -828,8 +840,9 @@ func (ix *Index) shortlist(s *search, words int, threshold float64, lifted map[s
 	s.most = 0
 	for _, id := range s.touched {
 		d := int(ix.size[id]) - words
-		c, mask, fuzzy := short{id, s.acc[id] / (1 + sizeWeight*float32(max(d, -d)))}, s.mask[id], s.fuzzy[id]
-		s.acc[id], s.mask[id], s.fuzzy[id] = 0, 0, 0
+		t := &s.tally[id]
+		c, mask, fuzzy := short{id, t.acc / (1 + sizeWeight*float32(max(d, -d)))}, t.mask, t.fuzzy
+		t.acc, t.mask, t.fuzzy = 0, 0, 0
 		if c.w <= s.most && len(s.top) == shortlist && !s.top[0].less(c) || !s.possible(mask, fuzzy, ix.size[id], threshold) {
 			continue
 		}
@@ -837,8 +850,12 @@ func (ix *Index) shortlist(s *search, words int, threshold float64, lifted map[s
 		if len(s.top) == shortlist && !s.top[0].less(c) {
 			continue
 		}
-		if e := &ix.entries[ix.names[id].entry]; len(lifted) > 0 && lifted[e.Ref] || kind != "" && e.Kind != kind {
-			continue
+		// The entry is read only when a query asks, since reading it
+		// costs a cache miss for each name that gets this far.
+		if len(lifted) > 0 || kind != "" {
+			if e := &ix.entries[ix.names[id].entry]; lifted[e.Ref] || kind != "" && e.Kind != kind {
+				continue
+			}
 		}
 		if len(s.top) < shortlist {
 			s.top.push(c)
