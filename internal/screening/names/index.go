@@ -215,7 +215,7 @@ func (ix *Index) pack() {
 	for i := range ix.names {
 		for _, t := range ix.names[i].f.toks {
 			n++
-			size += len(t.text) + len(t.key) + len(t.cons) + len(t.vows)
+			size += len(t.text) + len(t.key) + len(t.cons) + len(t.vows) + len(t.frame) + len(t.bare)
 		}
 	}
 	toks := make([]token, 0, n)
@@ -223,7 +223,7 @@ func (ix *Index) pack() {
 	b.Grow(size)
 	for i := range ix.names {
 		for _, t := range ix.names[i].f.toks {
-			for _, s := range []string{t.text, t.key, t.cons, t.vows} {
+			for _, s := range []string{t.text, t.key, t.cons, t.vows, t.frame, t.bare} {
 				b.WriteString(s)
 			}
 		}
@@ -238,7 +238,7 @@ func (ix *Index) pack() {
 		f := &ix.names[i].f
 		start := len(toks)
 		for _, t := range f.toks {
-			t.text, t.key, t.cons, t.vows = take(t.text), take(t.key), take(t.cons), take(t.vows)
+			t.text, t.key, t.cons, t.vows, t.frame, t.bare = take(t.text), take(t.key), take(t.cons), take(t.vows), take(t.frame), take(t.bare)
 			toks = append(toks, t)
 		}
 		f.toks = toks[start:len(toks):len(toks)]

@@ -65,12 +65,13 @@ type token struct {
 	later   bool   // a surname after the first (see word.later)
 	surname bool   // a surname of a name written "LAST, First"
 	abbr    bool   // may be the initials of a run of words (see mayAbbreviate)
+	tr      bool   // a word translationTable gives for a listed word (see translates)
 }
 
 func newToken(wd word, w float64) token {
 	c := spelling(wd.s)
 	k := key(c)
-	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, later: wd.later, surname: wd.surname, groups: nicknames[c], country: countries[c]}
+	t := token{text: wd.s, key: k, w: w, common: commonNames[c], trade: tradeWords[c], abjad: wd.abjad, initial: wd.initial, abbrev: wd.abbrev, later: wd.later, surname: wd.surname, groups: nicknames[c], country: countries[c], tr: translated[wd.s] != ""}
 	t.cons, t.vows = skeleton(k)
 	if !t.abjad {
 		t.frame = frame(wd.s)

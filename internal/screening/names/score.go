@@ -916,7 +916,7 @@ func sim(a, b *token) float64 {
 // differently are one (see consonantAt).
 func sameConsonants(a, b *token) bool {
 	la, lb := len(a.text), len(b.text)
-	return a.frame != "" && a.frame == b.frame && max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2
+	return max(la, lb) >= minConsonantWord && max(la, lb) <= min(la, lb)+2 && a.frame != "" && a.frame == b.frame
 }
 
 // frame returns what sameConsonants compares of a Latin word of four
@@ -1067,8 +1067,7 @@ func finalVowel(a, b string) bool {
 // translates reports whether the query's word a is one translationTable
 // gives for the listed word b (Melli for National).
 func translates(a, b *token) bool {
-	e, ok := translated[a.text]
-	return ok && e == b.text
+	return a.tr && translated[a.text] == b.text
 }
 
 // shareGroup reports whether two words are in one nickname group.
