@@ -234,15 +234,34 @@ func (ix *Index) pack() {
 		off += len(s)
 		return s
 	}
+	uids := map[simKey]uint32{}
 	for i := range ix.names {
 		f := &ix.names[i].f
 		start := len(toks)
 		for _, t := range f.toks {
 			t.text, t.key, t.cons, t.vows, t.frame, t.bare = take(t.text), take(t.key), take(t.cons), take(t.vows), take(t.frame), take(t.bare)
+			k := keyOf(&t)
+			if t.uid = uids[k]; t.uid == 0 {
+				t.uid = uint32(len(uids) + 1)
+				uids[k] = t.uid
+			}
 			toks = append(toks, t)
 		}
 		f.toks = toks[start:len(toks):len(toks)]
 	}
+}
+
+// simKey is what sim reads of a word: two listed words with the same
+// simKey are the same to it and share a uid. A word's nickname groups
+// follow from its text, and so are not in it.
+type simKey struct {
+	text, key, cons, vows, bare, num, digits, frame string
+	letters                                         uint32
+	common, trade, abjad, abbrev, tr                bool
+}
+
+func keyOf(t *token) simKey {
+	return simKey{t.text, t.key, t.cons, t.vows, t.bare, t.num, t.digits, t.frame, t.letters, t.common, t.trade, t.abjad, t.abbrev, t.tr}
 }
 
 // Len returns the number of name forms indexed.
@@ -521,6 +540,7 @@ func (ix *Index) Search(q Query) []Hit {
 	}
 	s := ix.pool.Get().(*search)
 	defer ix.pool.Put(s)
+	s.sc.begin(qf)
 	ix.gather(s, qf)
 	ix.shortlist(s, len(qf[0].toks), least, q.Lifted, q.Kind)
 

@@ -66,6 +66,10 @@ type token struct {
 	surname bool   // a surname of a name written "LAST, First"
 	abbr    bool   // may be the initials of a run of words (see mayAbbreviate)
 	tr      bool   // a word translationTable gives for a listed word (see translates)
+	// uid numbers the word for scorer.sim's memo: in an index, one number
+	// for each distinct listed word (see Index.pack); in a query searched,
+	// the word's place among the query's words, from 1; 0 elsewhere.
+	uid uint32
 }
 
 func newToken(wd word, w float64) token {

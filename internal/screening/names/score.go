@@ -310,6 +310,59 @@ type scorer struct {
 	cands   []cand
 	buf     [3 * 64]byte
 	extends bool
+	// memo holds the similarities of a query's words to listed words
+	// already compared, for the query of epoch (see Index.Search): the
+	// names a search scores share many words (two in three of the pairs
+	// compared in `surety bench screen` had been compared before in the
+	// same search).
+	memo  []memoSlot
+	epoch uint32
+}
+
+// memoSlot is one similarity of scorer.memo: of query word q to listed
+// word n, in the search of epoch.
+type memoSlot struct {
+	sim         float64
+	q, n, epoch uint32
+}
+
+// memoSize is the number of slots of scorer.memo, a power of two: a search
+// compares at most shortlist names of a few words each to a query of a few.
+const memoSize = 1024
+
+// begin starts the memo for a search of the query forms qf, numbering
+// their words.
+func (sc *scorer) begin(qf []form) {
+	if sc.memo == nil {
+		sc.memo = make([]memoSlot, memoSize)
+	}
+	sc.epoch++
+	if sc.epoch == 0 {
+		clear(sc.memo)
+		sc.epoch = 1
+	}
+	uid := uint32(0)
+	for fi := range qf {
+		for i := range qf[fi].toks {
+			uid++
+			qf[fi].toks[i].uid = uid
+		}
+	}
+}
+
+// sim is sim(a, b), a the query's word and b a listed word, remembered for
+// the search when both are numbered.
+func (sc *scorer) sim(a, b *token) float64 {
+	if a.uid == 0 || b.uid == 0 || sc.memo == nil {
+		return sim(a, b)
+	}
+	m := &sc.memo[(b.uid*0x9e3779b1+a.uid*0x85ebca6b)>>(32-10)]
+	if m.epoch == sc.epoch && m.q == a.uid && m.n == b.uid {
+		return m.sim
+	}
+	v := sim(a, b)
+	*m = memoSlot{v, a.uid, b.uid, sc.epoch}
+	return v
 }
 
 // cand is a candidate pair: query words q0..q1 against name words n0..n1,
@@ -389,7 +442,7 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	sc.cands = sc.cands[:0]
 	for i := range q {
 		for j := range n {
-			if s := sim(&q[i], &n[j]); s >= minSim {
+			if s := sc.sim(&q[i], &n[j]); s >= minSim {
 				c := credit(s, min(len(q[i].key), len(n[j].key)) <= shortWord)
 				if q[i].abjad != n[j].abjad {
 					c = s // consonants are all a script without vowels can agree on
