@@ -5,8 +5,29 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/surety/surety/internal/screening/lists"
+	"github.com/surety/surety/internal/screening/names"
 	"github.com/surety/surety/internal/testenv"
 )
+
+// BenchmarkScreenQueries searches the queries of "surety bench screen"
+// (listed, perturbed and unlisted names in turn) on the index of the
+// reference lists, so that two builds' searches can be compared apart from
+// the command's single run: `go test -run '^$' -bench ScreenQueries
+// -benchtime 5000x -cpu 1 ./internal/cli/`.
+func BenchmarkScreenQueries(b *testing.B) {
+	un, ofac, err := lists.Reference(testenv.SharedData(b, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := names.NewIndex(un, ofac)
+	qs := benchQueries(30000, un, ofac)
+	i := 0
+	for b.Loop() {
+		ix.Search(names.Query{Name: qs[i%len(qs)].name})
+		i++
+	}
+}
 
 // TestBenchScreenRun runs the benchmark behind "surety bench screen" on a
 // few queries. Speed is for the command itself; this checks what does not
