@@ -376,7 +376,11 @@ type cand struct {
 // compare scores query form q against name form n, filling ex when it is not
 // nil. acro allows reading either as an acronym of the other.
 func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
-	s := sc.align(q, n, nil)
+	var before Explanation
+	if ex != nil {
+		before = *ex
+	}
+	s := sc.align(q, n, ex)
 	how, short, long := "", q, n
 	if acro && s < initialsScore {
 		a, _ := acronym(q, n, 3)
@@ -394,9 +398,9 @@ func (sc *scorer) compare(q, n *form, acro bool, ex *Explanation) float64 {
 	extends := sc.extends && how == "" && d == ""
 	if ex != nil {
 		if how == "acronym" {
+			// The acronym's reading replaces the words' alignment.
+			*ex = before
 			_, ex.Acronym = acronym(short, long, 3)
-		} else {
-			sc.align(q, n, ex)
 		}
 		if d != "" {
 			ex.Differs = d
