@@ -242,7 +242,7 @@ func (ix *Index) pack() {
 			t.text, t.key, t.cons, t.vows, t.frame, t.bare = take(t.text), take(t.key), take(t.cons), take(t.vows), take(t.frame), take(t.bare)
 			k := keyOf(&t)
 			if t.uid = uids[k]; t.uid == 0 {
-				t.uid = uint32(len(uids) + 1)
+				t.uid = uint32(len(uids) + 1) // under queryWord
 				uids[k] = t.uid
 			}
 			toks = append(toks, t)

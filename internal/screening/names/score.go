@@ -326,22 +326,28 @@ type memoSlot struct {
 	q, n, epoch uint32
 }
 
-// memoSize is the number of slots of scorer.memo, a power of two: a search
-// compares at most shortlist names of a few words each to a query of a few.
-const memoSize = 1024
+// memoBits is the log2 of the slots of scorer.memo: a search compares at
+// most shortlist names of a few words each to a query of a few, some
+// hundred pairs, and 1,024 slots hold them with few evicted.
+const memoBits = 10
+
+// queryWord marks the number of a query's word (see token.uid), so that it
+// is never the number of a listed word, whichever side a comparison takes
+// them on.
+const queryWord = 1 << 31
 
 // begin starts the memo for a search of the query forms qf, numbering
 // their words.
 func (sc *scorer) begin(qf []form) {
 	if sc.memo == nil {
-		sc.memo = make([]memoSlot, memoSize)
+		sc.memo = make([]memoSlot, 1<<memoBits)
 	}
 	sc.epoch++
 	if sc.epoch == 0 {
 		clear(sc.memo)
 		sc.epoch = 1
 	}
-	uid := uint32(0)
+	uid := uint32(queryWord)
 	for fi := range qf {
 		for i := range qf[fi].toks {
 			uid++
@@ -356,7 +362,7 @@ func (sc *scorer) sim(a, b *token) float64 {
 	if a.uid == 0 || b.uid == 0 || sc.memo == nil {
 		return sim(a, b)
 	}
-	m := &sc.memo[(b.uid*0x9e3779b1+a.uid*0x85ebca6b)>>(32-10)]
+	m := &sc.memo[(b.uid*0x9e3779b1+a.uid*0x85ebca6b)>>(32-memoBits)]
 	if m.epoch == sc.epoch && m.q == a.uid && m.n == b.uid {
 		return m.sim
 	}
