@@ -91,6 +91,11 @@ func TestCases(t *testing.T) {
 		{"an acronym for other words", "IRVC MISSILE COMMAND", "Islamic Republic Vessel Company Logistics", false, ""},
 		{"mu'assasa written with ss", "MUASSASSAT AL-ORVANI", "ORVANI FOUNDATION", true, "muassassat ~ foundation"},
 		{"ISIS is ISIL", "ISIS in Orvania", "ISIL-ORVANIA", true, "isis ~ isil (variant)"},
+		// The words of an armed group's name in Arabic, and in English.
+		{"an army in Arabic", "JAYSH AL-ORVANI", "ARMY OF AL-ORVANI", true, "jaysh ~ army (variant)"},
+		{"a battalion in Arabic", "Katibat al-Orvani", "Al-Orvani Battalion", true, "katibat ~ battalion (variant)"},
+		{"a brigade in Arabic", "Liwa al-Orvani", "Orvani Brigade", true, "liwa ~ brigade (variant)"},
+		{"two armies", "Jaysh al-Orvani", "Jaysh al-Halvard", false, "only generic words match"},
 		// Siblings: the chain of a father, grandfather and family the same.
 		{"siblings", "SAMIRA KHALDUN IBRAHIM HASAN AL-ORVANI", "TARIQ KHALDUN IBRAHIM HASAN AL-ORVANI", false, "given names differ: samira / tariq"},
 		{"siblings, written LAST, First", "AL-ORVANI, Samira Khaldun Ibrahim Hasan", "AL-ORVANI, Tariq Khaldun Ibrahim Hasan", false, "given names differ"},

@@ -135,6 +135,11 @@ charitable: charity welfare benevolent khayriyya khairiya
 isil: isis daesh daish
 foundation: muassasa muassasat muassassa muassassat moassese moassesse bonyad stiftelse stiftung fundacion fundacao fondation fondazione vakfi
 society: jamiya jamiyat jamiat
+army: jaish jaysh jeish jeysh
+front: jabhat jabha jabhet
+movement: harakat haraka harakah
+brigade: liwa liwaa
+battalion: katibat katiba katibah
 air: airlines airline airways havapeymaei havapeymayi havapeimaei
 trading: maoyi shangmao
 export: jinchukou
