@@ -96,6 +96,10 @@ func TestCases(t *testing.T) {
 		{"a battalion in Arabic", "Katibat al-Orvani", "Al-Orvani Battalion", true, "katibat ~ battalion (variant)"},
 		{"a brigade in Arabic", "Liwa al-Orvani", "Orvani Brigade", true, "liwa ~ brigade (variant)"},
 		{"two armies", "Jaysh al-Orvani", "Jaysh al-Halvard", false, "only generic words match"},
+		// And of an Iranian organisation's name in Persian.
+		{"a resistance force in Persian", "Niruye Moghavemat-e Orvani", "Orvani Resistance Force", true, "niruye ~ force (variant)"},
+		{"a cooperative in Persian", "Bonyad Taavon Orvani", "Orvani Cooperative Foundation", true, "taavon ~ cooperative (variant)"},
+		{"a revolution in Persian", "Bonyad Orvani Enghelab Eslami", "Islamic Revolution Orvani Foundation", true, "enghelab ~ revolution (variant)"},
 		// Siblings: the chain of a father, grandfather and family the same.
 		{"siblings", "SAMIRA KHALDUN IBRAHIM HASAN AL-ORVANI", "TARIQ KHALDUN IBRAHIM HASAN AL-ORVANI", false, "given names differ: samira / tariq"},
 		{"siblings, written LAST, First", "AL-ORVANI, Samira Khaldun Ibrahim Hasan", "AL-ORVANI, Tariq Khaldun Ibrahim Hasan", false, "given names differ"},

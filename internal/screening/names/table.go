@@ -140,6 +140,12 @@ front: jabhat jabha jabhet
 movement: harakat haraka harakah
 brigade: liwa liwaa
 battalion: katibat katiba katibah
+resistance: moghavemat moqavemat moghavemate moqavemate
+force: niru niroo nirooye niruyeh niruye nirouye
+unit: vahed vahede
+cooperative: taavon taavoni
+revolution: enghelab enqelab inqilab
+guards: pasdaran
 air: airlines airline airways havapeymaei havapeymayi havapeimaei
 trading: maoyi shangmao
 export: jinchukou
