@@ -466,18 +466,18 @@ func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	for k := 2; k <= 3; k++ {
 		for i := 0; i+k <= len(q); i++ {
 			for j := range n {
-				if s := sc.joinSim(q[i:i+k], n[j]); s >= minJoin {
+				if s := sc.joinSim(q[i:i+k], &n[j]); s >= minJoin {
 					sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), credit(s, false), s, weight(q[i:i+k]) + n[j].w, "joined"})
-				} else if initialsOf(n[j], q[i:i+k]) {
+				} else if initialsOf(&n[j], q[i:i+k]) {
 					sc.cands = append(sc.cands, cand{int8(i), int8(i + k - 1), int8(j), int8(j), initialCredit, initialSim, weight(q[i:i+k]) + n[j].w, "initial"})
 				}
 			}
 		}
 		for j := 0; j+k <= len(n); j++ {
 			for i := range q {
-				if s := sc.joinSim(n[j:j+k], q[i]); s >= minJoin {
+				if s := sc.joinSim(n[j:j+k], &q[i]); s >= minJoin {
 					sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), credit(s, false), s, q[i].w + weight(n[j:j+k]), "joined"})
-				} else if initialsOf(q[i], n[j:j+k]) {
+				} else if initialsOf(&q[i], n[j:j+k]) {
 					sc.cands = append(sc.cands, cand{int8(i), int8(i), int8(j), int8(j + k - 1), initialCredit, initialSim, q[i].w + weight(n[j:j+k]), "initial"})
 				}
 			}
@@ -841,7 +841,7 @@ func initialOf(a, b *token) bool {
 
 // initialsOf reports whether a is joined initials spelling the first
 // letters of the words ts, as JC does Jean Claude.
-func initialsOf(a token, ts []token) bool {
+func initialsOf(a *token, ts []token) bool {
 	return a.initial && len(a.text) == len(ts) && spells(a.text, ts)
 }
 
@@ -1167,7 +1167,7 @@ func mayReach(a, b *token) bool {
 
 // joinSim is the similarity of the words ts written together to word c: 1
 // when the joined keys equal c's key, their similarity otherwise.
-func (sc *scorer) joinSim(ts []token, c token) float64 {
+func (sc *scorer) joinSim(ts []token, c *token) float64 {
 	if ts[0].abjad != c.abjad {
 		// Abd al-Lah against Abdullah: by consonants, the article's l
 		// written or, as it is before a sun letter, not (Shahab al-Din,
