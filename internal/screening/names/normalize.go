@@ -153,6 +153,8 @@ type form struct {
 	// org is set when the name has a legal form or a word of trade: an
 	// organisation's name, which a longer name is not a fuller form of.
 	org bool
+	// w is the weight of toks, as align takes it.
+	w float64
 }
 
 // initials returns the first letters of f's words other than stop words.
@@ -444,6 +446,7 @@ func newForm(s string) form {
 		t.key, t.written = t.text, true
 		t.cons, t.vows = skeleton(t.key)
 	}
+	f.w = weight(f.toks)
 	return f
 }
 

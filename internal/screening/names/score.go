@@ -444,7 +444,7 @@ func qualifiers(q, n *form) string {
 // parents tell the names apart.
 func (sc *scorer) align(qf, nf *form, ex *Explanation) float64 {
 	q, n := qf.toks, nf.toks
-	tq, tn := weight(q), weight(n)
+	tq, tn := qf.w, nf.w
 	total := tq + tn
 	if total == 0 {
 		return 0
