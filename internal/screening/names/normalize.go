@@ -157,6 +157,20 @@ type form struct {
 	w float64
 }
 
+// hasInitials reports whether a is f.initials(), without building it.
+func (f *form) hasInitials(a string) bool {
+	n := 0
+	for i, w := range f.words {
+		if f.stops&(1<<i) == 0 {
+			if n == len(a) || a[n] != w[0] {
+				return false
+			}
+			n++
+		}
+	}
+	return n == len(a)
+}
+
 // initials returns the first letters of f's words other than stop words.
 func (f *form) initials() string {
 	b := make([]byte, 0, len(f.words))

@@ -254,3 +254,21 @@ func TestWithinEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestHasInitials checks hasInitials against initials, which builds the
+// string, on names with stop words and without.
+func TestHasInitials(t *testing.T) {
+	for _, name := range []string{"Ministry of Defense Logistics Export", "Korea Mining Development Trading Corporation", "Bank of the Orvani People", "Orvani", "ISIL-ORVANIA"} {
+		for _, f := range parse(name) {
+			in := f.initials()
+			if !f.hasInitials(in) {
+				t.Errorf("%q: hasInitials(%q) is false", name, in)
+			}
+			for _, other := range []string{in[:len(in)-1], in + "x", "x" + in[1:], ""} {
+				if other != in && f.hasInitials(other) {
+					t.Errorf("%q: hasInitials(%q) is true, initials %q", name, other, in)
+				}
+			}
+		}
+	}
+}

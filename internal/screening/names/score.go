@@ -1403,7 +1403,7 @@ func acronym(s, l *form, least int) (float64, string) {
 	if len(s.toks) != 1 || len(l.words) < 2 {
 		return 0, ""
 	}
-	t := s.toks[0]
+	t := &s.toks[0]
 	a := t.text
 	if len(a) < least || len(a) > 10 || !isLetters(a) || t.trade {
 		// A word of trade is that word (Air is not the Airline of the
@@ -1411,8 +1411,9 @@ func acronym(s, l *form, least int) (float64, string) {
 		return 0, ""
 	}
 	person := true
-	for _, u := range l.toks {
-		if sim(&t, &u) >= 0.9 {
+	for i := range l.toks {
+		u := &l.toks[i]
+		if sim(t, u) >= 0.9 {
 			return 0, ""
 		}
 		person = person && u.common
@@ -1420,7 +1421,7 @@ func acronym(s, l *form, least int) (float64, string) {
 	if person {
 		return 0, ""
 	}
-	if a == l.initials() {
+	if l.hasInitials(a) {
 		return initialsScore, strings.ToUpper(a) + " = initials of " + strings.Join(l.words, " ")
 	}
 	if len(l.toks) >= 2 && len(l.dropped) > 0 {
