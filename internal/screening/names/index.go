@@ -240,7 +240,7 @@ func (ix *Index) pack() {
 		start := len(toks)
 		for _, t := range f.toks {
 			t.text, t.key, t.cons, t.vows, t.frame, t.bare = take(t.text), take(t.key), take(t.cons), take(t.vows), take(t.frame), take(t.bare)
-			k := keyOf(&t)
+			k := t.simKey()
 			if t.uid = uids[k]; t.uid == 0 {
 				t.uid = uint32(len(uids) + 1) // under queryWord
 				uids[k] = t.uid
@@ -260,7 +260,8 @@ type simKey struct {
 	common, trade, abjad, abbrev, tr                bool
 }
 
-func keyOf(t *token) simKey {
+// simKey returns what sim reads of t.
+func (t *token) simKey() simKey {
 	return simKey{t.text, t.key, t.cons, t.vows, t.bare, t.num, t.digits, t.frame, t.letters, t.common, t.trade, t.abjad, t.abbrev, t.tr}
 }
 

@@ -26,7 +26,7 @@ func TestScorerMemo(t *testing.T) {
 			if tk.uid == 0 {
 				t.Fatalf("%q: a listed word without a number", ix.names[i].listed)
 			}
-			if o, ok := seen[tk.uid]; ok && (keyOf(o) != keyOf(tk) || !slices.Equal(o.groups, tk.groups)) {
+			if o, ok := seen[tk.uid]; ok && (o.simKey() != tk.simKey() || !slices.Equal(o.groups, tk.groups)) {
 				t.Fatalf("listed words %+v and %+v share number %d", *o, *tk, tk.uid)
 			}
 			seen[tk.uid] = tk

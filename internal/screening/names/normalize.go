@@ -68,8 +68,8 @@ type token struct {
 	tr      bool   // a word translationTable gives for a listed word (see translates)
 	// uid numbers the word for scorer.sim's memo: in an index, one number
 	// for each distinct listed word (see Index.pack); in a query searched,
-	// queryWord and the word's place among the query's words, from 1; 0
-	// elsewhere.
+	// queryWord plus the word's place among the query's words, from 1
+	// (see scorer.begin); 0 elsewhere, where nothing is remembered.
 	uid uint32
 }
 
