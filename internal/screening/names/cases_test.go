@@ -100,6 +100,9 @@ func TestCases(t *testing.T) {
 		{"a resistance force in Persian", "Niruye Moghavemat-e Orvani", "Orvani Resistance Force", true, "niruye ~ force (variant)"},
 		{"a cooperative in Persian", "Bonyad Taavon Orvani", "Orvani Cooperative Foundation", true, "taavon ~ cooperative (variant)"},
 		{"a revolution in Persian", "Bonyad Orvani Enghelab Eslami", "Islamic Revolution Orvani Foundation", true, "enghelab ~ revolution (variant)"},
+		// The translated words alone do not make two organisations one.
+		{"another resistance force, in Persian", "Niruye Moghavemat-e Halvard", "Orvani Resistance Force", false, "names differ: halvard / orvani"},
+		{"another movement, in Arabic", "Harakat al-Halvard", "Orvani Movement", false, "only generic words match"},
 		// Siblings: the chain of a father, grandfather and family the same.
 		{"siblings", "SAMIRA KHALDUN IBRAHIM HASAN AL-ORVANI", "TARIQ KHALDUN IBRAHIM HASAN AL-ORVANI", false, "given names differ: samira / tariq"},
 		{"siblings, written LAST, First", "AL-ORVANI, Samira Khaldun Ibrahim Hasan", "AL-ORVANI, Tariq Khaldun Ibrahim Hasan", false, "given names differ"},
