@@ -1216,15 +1216,18 @@ func servantOf(ws []word) []word {
 			w.s = w.s[3:]
 		}
 		if !w.abjad {
-			if articles[w.s] && i+1 < len(ws) && !ws[i+1].abjad && dinWords[ws[i+1].s] {
-				continue // Safi al-Din: the article of din
-			}
 			if i+1 < len(ws) && !ws[i+1].abjad && sunArticle(w, ws[i+1].s) {
 				w.s = "al" // ed-Daawa, es-Salafia: the article
 			}
-			if dinWords[w.s] || slices.Contains(dinSuffixes, w.s) {
+			if isDin(w.s) {
 				// Din, and ad-Din written as one word (Ansar Eddine).
+				// The articles before it, however many and however
+				// written, are din's (Safi al-Din), and go with it, so
+				// that a name reads the same read twice.
 				w.s = "din"
+				for len(out) > 0 && !out[len(out)-1].abjad && articles[out[len(out)-1].s] {
+					out = out[:len(out)-1]
+				}
 			}
 			if stem := dinStem(w.s); stem != "" {
 				// Safieddine, Badreddine, Nooruddin: X and din.
@@ -1258,6 +1261,11 @@ var (
 	dinSuffixes = []string{"eddine", "eddin", "eddeen", "uddin", "uddine", "uddeen", "addin", "iddin", "oddin", "aldin", "uldin"}
 	articles    = map[string]bool{"al": true, "el": true, "ul": true, "ar": true, "ur": true, "as": true, "us": true, "ad": true, "ud": true, "an": true, "un": true, "az": true, "at": true, "ash": true}
 )
+
+// isDin reports whether w is din, or ad-Din written as one word.
+func isDin(w string) bool {
+	return dinWords[w] || slices.Contains(dinSuffixes, w)
+}
 
 // sunArticle reports whether w is the article al written as it is said
 // before a word starting with a sun letter, its l become that letter, as
