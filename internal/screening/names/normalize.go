@@ -204,7 +204,25 @@ func (f *form) lead() (string, bool) {
 // its canonical spelling (Rhee and Lee become ri, Muhammad becomes
 // mohammad). Words are separated by one space. A parenthesised part, such as
 // an acronym after a name, is left out.
+//
+// A dropped word can leave two words side by side that were apart in the
+// name: in Az AB Zahra the article az does not stand before Zahra, but in
+// az zahra it does, and is read as al. So the name is read again until it
+// reads the same, and Normalize of its own result changes nothing.
 func Normalize(name string) string {
+	n := normalizeOnce(name)
+	for range 4 {
+		again := normalizeOnce(n)
+		if again == n {
+			break
+		}
+		n = again
+	}
+	return n
+}
+
+// normalizeOnce writes the words of the first form of name.
+func normalizeOnce(name string) string {
 	fs := parse(name)
 	if len(fs) == 0 {
 		return ""
@@ -1205,8 +1223,8 @@ func servantOf(ws []word) []word {
 		abd := w.abjad && bare(w.s) == "bd" || !w.abjad && abdWords[w.s]
 		if abd {
 			out = append(out, word{s: "abd", abjad: w.abjad})
-			if i+1 < len(ws) && ws[i+1].abjad == w.abjad && (articles[ws[i+1].s] || w.abjad && ws[i+1].s == "al") && i+2 < len(ws) {
-				i++ // the article
+			if i+2 < len(ws) && ws[i+1].abjad == w.abjad && (articles[ws[i+1].s] || w.abjad && ws[i+1].s == "al" || !w.abjad && sunArticle(ws[i+1], ws[i+2].s)) {
+				i++ // the article, as written before a sun letter too (Abd es-Salam)
 			}
 			continue
 		}

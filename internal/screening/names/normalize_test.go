@@ -216,6 +216,8 @@ func TestServantOf(t *testing.T) {
 		"Abdelmajid al-Qasimi":           "abd majid al qasimi",
 		"ABD AL-MAJID AL-QASIMI":         "abd majid al qasimi",
 		"Abd ar-Rahman":                  "abd rahman",
+		"Abd es-Salam":                   "abd salam",
+		"Az AB Zahra":                    "al zahra",
 		"Abdurrahman":                    "abd rahman",
 		"Abdul Basir":                    "abd basir",
 		"Abdullah Khan":                  "abdollah khan",
