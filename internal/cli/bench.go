@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -110,9 +111,10 @@ type IngestReport struct {
 	Selection *SelectionResult `json:"selection,omitempty"`
 }
 
-// flood makes n requests from c concurrent clients, send(i) making the
-// i-th, and measures throughput, latency and the cores kept busy.
-func flood(ctx context.Context, n, c int, send func(ctx context.Context, i int) error) (IngestResult, error) {
+// flood makes n requests from c concurrent clients, client w making each
+// of its requests i with client(w)(i), and measures throughput, latency and
+// the cores kept busy.
+func flood(ctx context.Context, n, c int, client func(w int) func(i int) error) (IngestResult, error) {
 	lat := make([]time.Duration, n)
 	var next, rejected atomic.Int64
 	var firstErr error
@@ -121,15 +123,16 @@ func flood(ctx context.Context, n, c int, send func(ctx context.Context, i int) 
 	proc0 := processCPU()
 	busy0, total0 := machineCPU()
 	start := time.Now()
-	for range c {
+	for w := range c {
 		wg.Go(func() {
+			send := client(w)
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= n {
+				if i >= n || ctx.Err() != nil {
 					return
 				}
 				t := time.Now()
-				err := send(ctx, i)
+				err := send(i)
 				lat[i] = time.Since(t)
 				if err != nil {
 					rejected.Add(1)
@@ -209,18 +212,20 @@ func machineCPU() (busy, total float64) {
 }
 
 // BenchIngest posts pre-signed statements from c concurrent clients,
-// spread over the servers at urls, and waits for each answer.
+// spread over the servers at urls, and waits for each answer: 201, the
+// statement appended.
 func BenchIngest(ctx context.Context, urls []string, envs [][]byte, c int) (IngestResult, error) {
-	t := newTransport(c)
-	cls := make([]*client.Client, len(urls))
-	for i, u := range urls {
-		cls[i] = client.New(u)
-		cls[i].HTTP.Transport = t
+	us := make([]*url.URL, len(urls))
+	for i, s := range urls {
+		u, err := url.Parse(strings.TrimSuffix(s, "/") + "/v1/statements")
+		if err != nil {
+			return IngestResult{}, fmt.Errorf("server %q: %w", s, err)
+		}
+		us[i] = u
 	}
-	return flood(ctx, len(envs), c, func(ctx context.Context, i int) error {
-		_, err := cls[i%len(cls)].Submit(ctx, envs[i])
-		return err
-	})
+	return floodPost(ctx, us, "application/json", len(envs), c,
+		func(i int) []byte { return envs[i] },
+		func(code int, _ []byte) bool { return code == http.StatusCreated })
 }
 
 // RawEntry is the size of the entries BenchRaw adds.
@@ -230,35 +235,49 @@ const RawEntry = 1024
 // add endpoint, url+"/add", from c concurrent clients: the comparison
 // with a log that neither verifies nor applies what it logs. Each answer
 // must be 200 with the entry's index.
-func BenchRaw(ctx context.Context, url string, n, c int) (IngestResult, error) {
+func BenchRaw(ctx context.Context, raw string, n, c int) (IngestResult, error) {
 	entries := make([]byte, n*RawEntry)
 	_, _ = rand.Read(entries)
-	hc := &http.Client{Transport: newTransport(c)}
-	add := strings.TrimSuffix(url, "/") + "/add"
-	r, err := flood(ctx, n, c, func(ctx context.Context, i int) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, add, bytes.NewReader(entries[i*RawEntry:(i+1)*RawEntry]))
-		if err != nil {
-			return err
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("POST %s: %s: %s", add, resp.Status, bytes.TrimSpace(b))
-		}
-		if _, err := strconv.ParseUint(string(bytes.TrimSpace(b)), 10, 64); err != nil {
-			return fmt.Errorf("POST %s: the answer %q is not an index", add, b)
-		}
-		return nil
-	})
-	r.Target = url
+	add, err := url.Parse(strings.TrimSuffix(raw, "/") + "/add")
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("--raw-url %q: %w", raw, err)
+	}
+	r, err := floodPost(ctx, []*url.URL{add}, "application/octet-stream", n, c,
+		func(i int) []byte { return entries[i*RawEntry : (i+1)*RawEntry] },
+		func(code int, b []byte) bool {
+			_, err := strconv.ParseUint(string(bytes.TrimSpace(b)), 10, 64)
+			return code == http.StatusOK && err == nil
+		})
+	r.Target = raw
 	return r, err
+}
+
+// floodPost posts body(i) for each i below n from c clients, client w to
+// us[w % len(us)], each on its own connection (see poster), and counts an
+// answer that ok refuses as a failed request.
+func floodPost(ctx context.Context, us []*url.URL, ct string, n, c int, body func(i int) []byte, ok func(code int, b []byte) bool) (IngestResult, error) {
+	ps := make([]*poster, c)
+	defer func() {
+		for _, p := range ps {
+			if p != nil {
+				p.close()
+			}
+		}
+	}()
+	return flood(ctx, n, c, func(w int) func(int) error {
+		p := &poster{ctx: ctx, url: us[w%len(us)], ct: ct}
+		ps[w] = p
+		return func(i int) error {
+			code, b, err := p.post(body(i))
+			if err != nil {
+				return err
+			}
+			if !ok(code, b) {
+				return fmt.Errorf("POST %s: %d %s: %s", p.url, code, http.StatusText(code), bytes.TrimSpace(b))
+			}
+			return nil
+		}
+	})
 }
 
 // VerifyRate measures ed25519 verifications per second on one core.
@@ -539,12 +558,4 @@ func (rep IngestReport) print(w io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// newTransport keeps up to c connections open to the server.
-func newTransport(c int) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = c
-	t.MaxIdleConnsPerHost = c
-	return t
 }

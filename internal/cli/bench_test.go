@@ -2,16 +2,19 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // addServer is a Tessera-style log front end for the test: POST /add
@@ -135,5 +138,54 @@ func TestServerGC(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(math.MaxInt64); got != 1<<30 {
 		t.Errorf("with GOMEMLIMIT=1GiB, the memory limit is %d, want it left at %d", got, 1<<30)
+	}
+}
+
+// TestPoster checks a bench client's connection: it dials again when the
+// server closes the connection after an answer, counts an answer of the
+// wrong status as a failed request, and gives up on a server that does
+// not answer when its context ends.
+func TestPoster(t *testing.T) {
+	var mu sync.Mutex
+	conns := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns[r.RemoteAddr] = true
+		mu.Unlock()
+		b, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/hang" {
+			<-r.Context().Done()
+			return
+		}
+		if string(b) == "close" {
+			w.Header().Set("Connection", "close")
+		}
+		if string(b) == "old" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	bodies := [][]byte{[]byte("a"), []byte("close"), []byte("b"), []byte("close"), []byte("c")}
+	r, err := BenchIngest(t.Context(), []string{srv.URL}, bodies, 1)
+	if err != nil || r.Requests != 5 {
+		t.Fatalf("%+v: %v", r, err)
+	}
+	if len(conns) != 3 {
+		t.Errorf("one client, closed twice by the server, used %d connections; want 3", len(conns))
+	}
+	_, err = BenchIngest(t.Context(), []string{srv.URL}, [][]byte{[]byte("a"), []byte("old")}, 1)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 requests failed") || !strings.Contains(err.Error(), "200") {
+		t.Errorf("a statement the log held already: %v", err)
+	}
+	u, _ := url.Parse(srv.URL + "/hang")
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	p := &poster{ctx: ctx, url: u, ct: "text/plain"}
+	defer p.close()
+	start := time.Now()
+	if _, _, err := p.post([]byte("x")); err == nil || time.Since(start) > 5*time.Second {
+		t.Errorf("a server that does not answer: %v after %v", err, time.Since(start))
 	}
 }
