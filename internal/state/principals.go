@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"github.com/surety/surety/internal/agreement"
 	"github.com/surety/surety/internal/keys"
 	"github.com/surety/surety/internal/statement"
+	"github.com/surety/surety/internal/store"
 )
 
 // Principal is a principal as the state knows it: its party, duties and
@@ -93,15 +96,62 @@ func Lookup(kv KV, st *statement.Statement) (ed25519.PublicKey, error) {
 // LoadPrincipal returns the principal id as the state knows it; the error
 // wraps ErrForbidden when there is none.
 func LoadPrincipal(kv KV, id string) (*Principal, error) {
-	var pr Principal
-	found, err := getJSON(kv, kindPrincipal, id, &pr)
+	b, err := principalRecord(kv, id)
 	if err != nil {
 		return nil, err
 	}
-	if !found {
-		return nil, fmt.Errorf("%w: %s is not a principal of this agreement", ErrForbidden, id)
+	var pr Principal
+	if err := json.Unmarshal(b, &pr); err != nil {
+		return nil, fmt.Errorf("state: %s %s: %w", kindPrincipal, id, err)
 	}
 	return &pr, nil
+}
+
+// principalRecord returns the stored record of the principal id.
+func principalRecord(kv KV, id string) ([]byte, error) {
+	b, err := kv.Get(kindPrincipal, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s is not a principal of this agreement", ErrForbidden, id)
+	}
+	return b, err
+}
+
+// author returns the principal id as kv holds it, as LoadPrincipal does.
+// Every statement loads its author, so the projector keeps the last
+// record it decoded for each principal and decodes a record again only
+// when its bytes changed: the record is read each time, so a key added or
+// revoked, or a batch applied again over other writes, is seen at once.
+// The principal returned shares its slices with the one kept, and is not
+// to be changed in place.
+func (p *Projector) author(kv KV, id string) (*Principal, error) {
+	b, err := principalRecord(kv, id)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	c, ok := p.authors[id]
+	p.mu.Unlock()
+	if ok && bytes.Equal(c.record, b) {
+		pr := c.pr
+		return &pr, nil
+	}
+	var pr Principal
+	if err := json.Unmarshal(b, &pr); err != nil {
+		return nil, fmt.Errorf("state: %s %s: %w", kindPrincipal, id, err)
+	}
+	p.mu.Lock()
+	if p.authors == nil {
+		p.authors = map[string]decoded{}
+	}
+	p.authors[id] = decoded{record: bytes.Clone(b), pr: pr}
+	p.mu.Unlock()
+	return &pr, nil
+}
+
+// decoded is a principal's record and what it decodes to.
+type decoded struct {
+	record []byte
+	pr     Principal
 }
 
 func adoptedSpec(st *statement.Statement) (*agreement.Spec, error) {

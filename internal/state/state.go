@@ -143,6 +143,7 @@ type Projector struct {
 	items    *items.Rules // compiled from itemsOf
 	itemsOf  *agreement.Spec
 	indexKey string
+	authors  map[string]decoded // see author
 }
 
 // NewProjector returns a projector with nothing cached.
@@ -184,7 +185,7 @@ func (p *Projector) Apply(kv KV, e Entry) error {
 		if err := c.runDue(e.Time); err != nil {
 			return err
 		}
-		pr, err := LoadPrincipal(kv, st.Author)
+		pr, err := p.author(kv, st.Author)
 		if err != nil {
 			return err
 		}
