@@ -144,3 +144,27 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParse reads a signed statement, as the log does each one it is
+// sent before it verifies the signature: a clock tick (the statement of
+// surety bench ingest) and a declaration.
+func BenchmarkParse(b *testing.B) {
+	k, decl := sample(b)
+	tick, err := Sign(k, Payload{Type: TypeClockTick, Agreement: "il-kp-1993", ID: "bench-1", Author: k.Name,
+		Time: time.Date(1993, 8, 1, 12, 0, 0, 0, time.UTC), Body: json.RawMessage(`{}`)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		env  []byte
+	}{{"tick", tick}, {"declaration", decl}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Parse(c.env); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
