@@ -13,9 +13,9 @@ import (
 
 // TestOverlayScan compares the overlay's range scans, over a SQLite store
 // and the writes of a batch, with the same scans of one map holding both:
-// limited scans whose end moves (as the schedule's scan of what is due
-// does, entry by entry) and from one start, after rows the batch wrote or
-// deleted inside and outside the range.
+// limited scans from one start whose end moves (as the schedule's scan of
+// what is due does from one log time to the next), after rows the batch
+// wrote or deleted inside and outside the range.
 func TestOverlayScan(t *testing.T) {
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "surety.db"))
 	if err != nil {
