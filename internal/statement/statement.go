@@ -124,14 +124,11 @@ func Parse(b []byte) (*Statement, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d; put large content in a blob and reference its hash", ErrTooLarge, len(b), MaxSize)
 	}
+	// Unmarshal passes over a key that is not a field; an envelope with one
+	// is not canonical, and the walk below refuses it by name.
 	var env dsse.Envelope
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&env); err != nil {
+	if err := json.Unmarshal(b, &env); err != nil {
 		return nil, fmt.Errorf("%w: envelope is not DSSE JSON: %v", ErrMalformed, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: data after the envelope", ErrMalformed)
 	}
 	if env.PayloadType != PayloadType {
 		return nil, fmt.Errorf("%w: payloadType is %q, want %q", ErrMalformed, env.PayloadType, PayloadType)
@@ -176,17 +173,13 @@ func Parse(b []byte) (*Statement, error) {
 
 // decodePayload decodes a payload and checks that it is canonical.
 func decodePayload(payload []byte) (Payload, error) {
+	// As in Parse, a key that is not a field is refused by the walk below.
 	var p Payload
-	pd := json.NewDecoder(bytes.NewReader(payload))
-	pd.DisallowUnknownFields()
-	if err := pd.Decode(&p); err != nil {
+	if err := json.Unmarshal(payload, &p); err != nil {
 		if err := walk(payload, reflect.TypeFor[Payload](), "payload", nil); err != nil {
 			return p, err
 		}
 		return p, fmt.Errorf("%w: payload: %v; a payload has exactly the fields type, agreement, id, author, time and body", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if pd.More() {
-		return p, fmt.Errorf("%w: payload: data after the object", ErrMalformed)
 	}
 	if err := p.check(); err != nil {
 		return p, err
