@@ -142,6 +142,9 @@ func flood(ctx context.Context, n, c int, client func(w int) func(i int) error) 
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return IngestResult{}, fmt.Errorf("%d of %d requests made: %w", min(int(next.Load()), n), n, err)
+	}
 	elapsed := time.Since(start)
 	proc1 := processCPU()
 	busy1, total1 := machineCPU()
@@ -225,7 +228,7 @@ func BenchIngest(ctx context.Context, urls []string, envs [][]byte, c int) (Inge
 	}
 	return floodPost(ctx, us, "application/json", len(envs), c,
 		func(i int) []byte { return envs[i] },
-		func(code int, _ []byte) bool { return code == http.StatusCreated })
+		func(code int, b []byte) error { return status(code, http.StatusCreated, b) })
 }
 
 // RawEntry is the size of the entries BenchRaw adds.
@@ -244,18 +247,31 @@ func BenchRaw(ctx context.Context, raw string, n, c int) (IngestResult, error) {
 	}
 	r, err := floodPost(ctx, []*url.URL{add}, "application/octet-stream", n, c,
 		func(i int) []byte { return entries[i*RawEntry : (i+1)*RawEntry] },
-		func(code int, b []byte) bool {
-			_, err := strconv.ParseUint(string(bytes.TrimSpace(b)), 10, 64)
-			return code == http.StatusOK && err == nil
+		func(code int, b []byte) error {
+			if err := status(code, http.StatusOK, b); err != nil {
+				return err
+			}
+			if _, err := strconv.ParseUint(string(bytes.TrimSpace(b)), 10, 64); err != nil {
+				return fmt.Errorf("the answer %q is not an index", b)
+			}
+			return nil
 		})
 	r.Target = raw
 	return r, err
 }
 
+// status returns an error unless an answer's status is want.
+func status(code, want int, body []byte) error {
+	if code != want {
+		return fmt.Errorf("%d %s, want %d %s: %s", code, http.StatusText(code), want, http.StatusText(want), bytes.TrimSpace(body))
+	}
+	return nil
+}
+
 // floodPost posts body(i) for each i below n from c clients, client w to
 // us[w % len(us)], each on its own connection (see poster), and counts an
-// answer that ok refuses as a failed request.
-func floodPost(ctx context.Context, us []*url.URL, ct string, n, c int, body func(i int) []byte, ok func(code int, b []byte) bool) (IngestResult, error) {
+// answer that check refuses as a failed request.
+func floodPost(ctx context.Context, us []*url.URL, ct string, n, c int, body func(i int) []byte, check func(code int, b []byte) error) (IngestResult, error) {
 	ps := make([]*poster, c)
 	defer func() {
 		for _, p := range ps {
@@ -272,8 +288,8 @@ func floodPost(ctx context.Context, us []*url.URL, ct string, n, c int, body fun
 			if err != nil {
 				return err
 			}
-			if !ok(code, b) {
-				return fmt.Errorf("POST %s: %d %s: %s", p.url, code, http.StatusText(code), bytes.TrimSpace(b))
+			if err := check(code, b); err != nil {
+				return fmt.Errorf("POST %s: %w", p.url, err)
 			}
 			return nil
 		}
