@@ -207,8 +207,9 @@ func (f *form) lead() (string, bool) {
 //
 // A dropped word can leave two words side by side that were apart in the
 // name: in Az AB Zahra the article az does not stand before Zahra, but in
-// az zahra it does, and is read as al. So the name is read again until it
-// reads the same, and Normalize of its own result changes nothing.
+// az zahra it does, and is read as al. So the name is read again, up to
+// four more times, until it reads the same: Normalize of its own result
+// then changes nothing (FuzzNormalize checks it).
 func Normalize(name string) string {
 	n := normalizeOnce(name)
 	for range 4 {
