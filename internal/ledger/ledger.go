@@ -10,6 +10,7 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,7 +84,9 @@ type Log struct {
 	opts  Options
 	proj  *state.Projector
 	tiles *tileCache
-	cores chan struct{} // a token per core, held by checks
+	cores chan struct{}  // a token per core, held by checks
+	sigs  chan *sigCheck // to the verifiers (see sigs.go)
+	crowd int64          // so many Appends under way batch their signatures
 
 	// Appends apply their statements into the open batch; the committer
 	// takes it when it is free (see pipeline.go).
@@ -145,6 +148,8 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 		proj:  state.NewProjector(),
 		tiles: newTileCache(4096),
 		cores: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		sigs:  make(chan *sigCheck),
+		crowd: crowdPerCore * int64(runtime.GOMAXPROCS(0)),
 		busy:  4 * int64(runtime.GOMAXPROCS(0)),
 		wake:  make(chan struct{}, 1),
 		keys:  map[string]*state.Principal{},
@@ -176,6 +181,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", opts.Log, err)
 	}
+	l.verifiers()
 	go l.committer()
 	return l, nil
 }
@@ -270,12 +276,45 @@ func (l *Log) Append(ctx context.Context, envelope []byte) (Result, error) {
 // state.Prepare makes before sequencing. At most one check runs per core
 // at a time: the others wait off the run queue, so that the sequencer and
 // the committer, one goroutine each, are not starved of the cores by as
-// many verifying goroutines as there are clients.
+// many verifying goroutines as there are clients. A check waiting for its
+// signature's batch (see sigs.go) holds no core.
 func (l *Log) check(ctx context.Context, envelope []byte) (*statement.Statement, state.Checked, error) {
+	st, pub, err := l.read(ctx, envelope)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := l.verifySig(ctx, st, pub); err != nil {
+		return nil, nil, err
+	}
+	if !state.Prepares(st.Type) {
+		return st, nil, nil
+	}
+	if err := l.core(ctx); err != nil {
+		return nil, nil, err
+	}
+	defer func() { <-l.cores }()
+	var checked state.Checked
+	err = l.opts.Store.View(ctx, func(tx store.ReadTx) error {
+		checked = l.proj.Prepare(readKV{tx, l.opts.Log}, st)
+		return nil
+	})
+	return st, checked, err
+}
+
+// core waits for a core's token; the caller gives it back.
+func (l *Log) core(ctx context.Context) error {
 	select {
 	case l.cores <- struct{}{}:
+		return nil
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return ctx.Err()
+	}
+}
+
+// read parses a statement for this log and finds its author's key.
+func (l *Log) read(ctx context.Context, envelope []byte) (*statement.Statement, ed25519.PublicKey, error) {
+	if err := l.core(ctx); err != nil {
+		return nil, nil, err
 	}
 	defer func() { <-l.cores }()
 	st, err := statement.Parse(envelope)
@@ -285,29 +324,16 @@ func (l *Log) check(ctx context.Context, envelope []byte) (*statement.Statement,
 	if st.Agreement != l.opts.Log {
 		return nil, nil, fmt.Errorf("%w: statement is for agreement %q, this log is %q", state.ErrInvalid, st.Agreement, l.opts.Log)
 	}
-	if err := l.verify(ctx, st); err != nil {
-		return nil, nil, err
-	}
-	var checked state.Checked
-	if state.Prepares(st.Type) {
-		err = l.opts.Store.View(ctx, func(tx store.ReadTx) error {
-			checked = l.proj.Prepare(readKV{tx, l.opts.Log}, st)
-			return nil
-		})
-	}
-	return st, checked, err
+	pub, err := l.key(ctx, st)
+	return st, pub, err
 }
 
-// verify checks the statement's signature against its author's key, from
-// the cache of keys or, failing that, the store. The sequencer checks again,
-// as it applies the statement, that the key is still current.
-func (l *Log) verify(ctx context.Context, st *statement.Statement) error {
+// key returns the key the statement's author signs with, from the cache
+// of keys or, failing that, the store. The sequencer checks again, as it
+// applies the statement, that the key is still current.
+func (l *Log) key(ctx context.Context, st *statement.Statement) (ed25519.PublicKey, error) {
 	if st.Type == statement.TypeAdopt {
-		pub, err := state.Lookup(nil, st)
-		if err != nil {
-			return err
-		}
-		return st.Verify(pub)
+		return state.Lookup(nil, st)
 	}
 	l.mu.Lock()
 	pr := l.keys[st.Author]
@@ -319,7 +345,7 @@ func (l *Log) verify(ctx context.Context, st *statement.Statement) error {
 			return err
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		l.mu.Lock()
 		l.keys[st.Author] = pr
@@ -327,9 +353,9 @@ func (l *Log) verify(ctx context.Context, st *statement.Statement) error {
 	}
 	pub := pr.Public(st.KeyID)
 	if pub == nil {
-		return fmt.Errorf("%w: %s has no current key %s", state.ErrForbidden, st.Author, st.KeyID)
+		return nil, fmt.Errorf("%w: %s has no current key %s", state.ErrForbidden, st.Author, st.KeyID)
 	}
-	return st.Verify(pub)
+	return pub, nil
 }
 
 // isRejection reports whether err refuses one statement, rather than

@@ -228,12 +228,13 @@ func (p Payload) check() error {
 	return nil
 }
 
-// Verify checks the signature against pub, by the DSSE protocol.
+// Verify checks the signature against pub, by the DSSE protocol and the
+// rule of Valid.
 func (s *Statement) Verify(pub ed25519.PublicKey) error {
 	if s.KeyID != "" && s.KeyID != KeyID(pub) {
 		return fmt.Errorf("%w: signed with key %s, not %s", ErrSignature, s.KeyID, KeyID(pub))
 	}
-	if !ed25519.Verify(pub, dsse.PAE(PayloadType, s.payload), s.sig) {
+	if !Valid(pub, dsse.PAE(PayloadType, s.payload), s.sig) {
 		return fmt.Errorf("%w: the signature does not verify with the author's key %s", ErrSignature, KeyID(pub))
 	}
 	return nil
@@ -264,7 +265,7 @@ func (s signer) KeyID() (string, error) { return KeyID(s.k.Public()), nil }
 func (s signer) Public() crypto.PublicKey { return s.k.Public() }
 
 func (s signer) Verify(_ context.Context, data, sig []byte) error {
-	if !ed25519.Verify(s.k.Public(), data, sig) {
+	if !Valid(s.k.Public(), data, sig) {
 		return ErrSignature
 	}
 	return nil
