@@ -231,13 +231,19 @@ func (p Payload) check() error {
 // Verify checks the signature against pub, by the DSSE protocol and the
 // rule of Valid.
 func (s *Statement) Verify(pub ed25519.PublicKey) error {
-	if s.KeyID != "" && s.KeyID != KeyID(pub) {
+	if !s.signedWith(pub) {
 		return fmt.Errorf("%w: signed with key %s, not %s", ErrSignature, s.KeyID, KeyID(pub))
 	}
 	if !Valid(pub, dsse.PAE(PayloadType, s.payload), s.sig) {
 		return fmt.Errorf("%w: the signature does not verify with the author's key %s", ErrSignature, KeyID(pub))
 	}
 	return nil
+}
+
+// signedWith reports whether the envelope's key id, where it gives one, is
+// pub's.
+func (s *Statement) signedWith(pub ed25519.PublicKey) bool {
+	return s.KeyID == "" || s.KeyID == KeyID(pub)
 }
 
 // Decode decodes the body into v, rejecting unknown fields.

@@ -22,7 +22,13 @@ import (
 // signatures, which no signer makes unless it sets out to, and only with
 // its own key: they prove the key signed as well as any other.
 func Valid(pub ed25519.PublicKey, msg, sig []byte) bool {
-	return len(sig) == ed25519.SignatureSize && canonicalPoint(sig[:32]) && ed25519consensus.Verify(pub, msg, sig)
+	return wellFormed(sig) && ed25519consensus.Verify(pub, msg, sig)
+}
+
+// wellFormed reports whether sig has a signature's length and R in its
+// canonical encoding.
+func wellFormed(sig []byte) bool {
+	return len(sig) == ed25519.SignatureSize && canonicalPoint(sig[:32])
 }
 
 // canonicalPoint reports whether the 32 bytes of a point's encoding hold
@@ -60,7 +66,7 @@ func NewBatch(n int) *Batch {
 // Add adds s's signature, to be checked against pub.
 func (b *Batch) Add(s *Statement, pub ed25519.PublicKey) {
 	b.n++
-	if (s.KeyID != "" && s.KeyID != KeyID(pub)) || len(s.sig) != ed25519.SignatureSize || !canonicalPoint(s.sig[:32]) {
+	if !s.signedWith(pub) || !wellFormed(s.sig) {
 		b.bad = true
 		return
 	}
