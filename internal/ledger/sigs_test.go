@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -64,7 +65,9 @@ func TestBadSignaturesAmongGood(t *testing.T) {
 		errs := make([]error, len(envs))
 		var wg sync.WaitGroup
 		next := make(chan int)
-		for range 64 {
+		// Enough clients that the log is crowded and batches, however
+		// many cores it has (crowdPerCore is 16 a core).
+		for range max(64, 32*runtime.GOMAXPROCS(0)) {
 			wg.Go(func() {
 				for i := range next {
 					_, errs[i] = f.log.Append(context.Background(), envs[i])
