@@ -2,54 +2,15 @@ package statement
 
 import (
 	"crypto/ed25519"
-	"crypto/sha512"
 	"errors"
 	"fmt"
 	"testing"
 
-	"filippo.io/edwards25519"
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 
 	"github.com/surety/surety/internal/keys"
+	"github.com/surety/surety/internal/sigtest"
 )
-
-// forge signs st again with k and the point R chosen by the signer: the
-// signature of RFC 8032 for the nonce r, with the point of small order t
-// added to R, written in the encoding enc gives (nil: its canonical one).
-func forge(t *testing.T, st *Statement, k *keys.Signer, r *edwards25519.Scalar, small *edwards25519.Point, enc func(*edwards25519.Point) []byte) []byte {
-	t.Helper()
-	h := sha512.Sum512(k.Key.Seed())
-	a, err := edwards25519.NewScalar().SetBytesWithClamping(h[:32])
-	if err != nil {
-		t.Fatal(err)
-	}
-	R := new(edwards25519.Point).ScalarBaseMult(r)
-	R.Add(R, small)
-	rb := R.Bytes()
-	if enc != nil {
-		rb = enc(R)
-	}
-	d := sha512.New()
-	d.Write(rb)
-	d.Write(k.Public())
-	d.Write(dsse.PAE(PayloadType, st.payload))
-	kh, err := edwards25519.NewScalar().SetUniformBytes(d.Sum(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := edwards25519.NewScalar().MultiplyAdd(kh, a, r)
-	return append(rb, s.Bytes()...)
-}
-
-// point decodes a point's encoding, which must be valid.
-func point(t *testing.T, b []byte) *edwards25519.Point {
-	t.Helper()
-	p, err := new(edwards25519.Point).SetBytes(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // TestValid checks the signature rule on signatures a signer could make
 // to be read one way by one verifier and another way by another: Valid
@@ -63,13 +24,6 @@ func TestValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := dsse.PAE(PayloadType, st.payload)
-	nonce, err := edwards25519.NewScalar().SetCanonicalBytes(append([]byte{7}, make([]byte, 31)...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	identity := edwards25519.NewIdentityPoint()
-	// (0, -1), of order 2: y = p - 1.
-	order2 := point(t, append(append([]byte{0xec}, bytesOf(0xff, 30)...), 0x7f))
 	other, _ := keys.Derive("test", "someone-else")
 
 	for _, c := range []struct {
@@ -78,16 +32,11 @@ func TestValid(t *testing.T) {
 		valid bool
 	}{
 		{"as signed", st.sig, true},
-		{"the nonce's R, made by hand", forge(t, st, k, nonce, identity, nil), true},
-		// [S]B = R + [k]A fails by a point of order 2, which the cofactor
-		// clears: RFC 8032's equation holds, the cofactorless check of
-		// Go's crypto/ed25519 does not.
-		{"R with a point of order 2 added", forge(t, st, k, nonce, order2, nil), true},
-		// The identity written as y = p + 1, which decodes: a verifier
-		// that does not insist on the canonical encoding accepts it.
-		{"R of zero written non-canonically", forge(t, st, k, edwards25519.NewScalar(), identity, func(*edwards25519.Point) []byte {
-			return append(append([]byte{0xee}, bytesOf(0xff, 30)...), 0x7f)
-		}), false},
+		{"made by hand", sigtest.Plain(k.Key, msg), true},
+		// RFC 8032's equation holds; without the cofactor, as Go's
+		// crypto/ed25519 checks it, it does not.
+		{"R with a point of order 2 added", sigtest.SmallOrder(k.Key, msg), true},
+		{"R written non-canonically", sigtest.NonCanonicalR(k.Key, msg), false},
 		{"S above the group's order", func() []byte {
 			s := append([]byte(nil), st.sig...)
 			s[63] |= 0xf0
@@ -130,14 +79,6 @@ func TestValid(t *testing.T) {
 	if b.Verify() {
 		t.Error("a batch with a statement checked against another key verified")
 	}
-}
-
-func bytesOf(c byte, n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = c
-	}
-	return b
 }
 
 // BenchmarkBatch measures a signature's check in batches of n, against
