@@ -16,10 +16,10 @@ import (
 
 // The append pipeline overlaps three stages:
 //
-//  1. Append parses a statement in the caller's goroutine, and has its
-//     signature checked by a verifier, in a batch with the signatures of
-//     the statements that arrived with it (see sigs.go), one verifier per
-//     core.
+//  1. Append parses a statement and checks its signature in the caller's
+//     goroutine, on every core; while the log is crowded it hands the
+//     signature to a verifier instead, to be checked in a batch with those
+//     of the statements that arrived with it (see sigs.go).
 //  2. Append then applies the statement to the projected state, in the
 //     open batch, under the batch's lock: over the writes of the batch
 //     being committed and the store's state, on the head that batch leads

@@ -24,8 +24,8 @@ const (
 	// commit's, and a wait only adds to it. Measured with `surety bench
 	// ingest` at 16, 32, 64 and 256 clients (docs/performance.md): from
 	// 64 clients the batches take less CPU, at 256 they raise the
-	// throughput, and at 16 and 32 a threshold under the clients cost
-	// throughput.
+	// throughput, and at 16, without the threshold, the waits cost a fifth
+	// of it.
 	crowdPerCore = 16
 	// maxSigBatch bounds a batch: past 64 a batch checks a signature
 	// hardly faster, and its statements wait longer for the last.

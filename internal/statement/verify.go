@@ -13,12 +13,13 @@ import (
 // 5.1.7), with S below the group's order and R, the signature's first
 // half, in its one canonical encoding.
 //
-// The equation with the cofactor is the one that lets many signatures be
-// checked at once with the answer each gets alone: a verifier that leaves
-// the cofactor out (Go's crypto/ed25519 does) would accept or refuse a
-// signature the signer made with a point of small order in R depending on
-// which other signatures shared its batch, and a replay of the log could
-// then disagree with the server. The two rules differ only on such
+// The equation with the cofactor is the one a batch checks, so it is the
+// one a signature checked alone must meet too: were a signature checked
+// alone without the cofactor (as Go's crypto/ed25519 checks it) and in a
+// batch with it, one the signer made with a point of small order in R
+// would be taken or refused depending on whether it shared a batch, and a
+// replay of the log, which checks each alone, could disagree with the
+// server. The two rules differ only on such
 // signatures, which no signer makes unless it sets out to, and only with
 // its own key: they prove the key signed as well as any other.
 func Valid(pub ed25519.PublicKey, msg, sig []byte) bool {
@@ -72,9 +73,6 @@ func (b *Batch) Add(s *Statement, pub ed25519.PublicKey) {
 	}
 	b.v.Add(pub, dsse.PAE(PayloadType, s.payload), s.sig)
 }
-
-// Len returns how many signatures were added.
-func (b *Batch) Len() int { return b.n }
 
 // Verify reports whether every signature added is valid. An empty batch
 // is not.
