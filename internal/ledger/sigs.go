@@ -10,8 +10,9 @@ import (
 )
 
 // The signatures of statements that arrive together are checked together:
-// a statement.Batch checks each in a little over half the time it takes
-// alone once a batch holds eight or more. While the log is crowded, with
+// a statement.Batch checks each of eight statements by one author in
+// under half the time it takes alone, and of 32 in under a third. While
+// the log is crowded, with
 // crowdPerCore Appends or more under way a core, Appends hand their
 // statements to the verifiers, one per core. A verifier takes a
 // statement, waits up to sigWait for more, up to maxSigBatch, and checks

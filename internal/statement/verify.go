@@ -2,6 +2,10 @@ package statement
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha512"
+
+	"filippo.io/edwards25519"
 
 	"github.com/hdevalence/ed25519consensus"
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
@@ -49,31 +53,97 @@ func canonicalPoint(b []byte) bool {
 	return false
 }
 
-// Batch checks the signatures of many statements at once, in about half
-// the time per signature that checking each alone takes, by the rule of
-// Valid. Its answer is all or nothing: when Verify says no, at least one
+// Batch checks the signatures of many statements at once, by the rule of
+// Valid, with one multi-scalar multiplication: for random 128-bit z_i, it
+// checks
+//
+//	[8]([-Σ z_i S_i]B + Σ [z_i]R_i + Σ_A [Σ_{i by A} z_i k_i]A) = 0,
+//
+// the sum of each signature's equation times its z_i, which holds for
+// all but a 2^-128 chance when one of them does not. It is the equation
+// of github.com/hdevalence/ed25519consensus's BatchVerifier, with the
+// terms of one key gathered into one: a log's statements come from few
+// authors, and the multiplication's cost grows with its points: by one
+// author, a signature costs 15–17 µs in a batch of eight and 11–12 µs in
+// one of 64 on the project's machine, against 24–31 µs and 21–22 µs with
+// a term for each key, and 41 µs alone (BenchmarkBatch, BenchmarkVerify).
+// Its answer is all or nothing: when Verify says no, at least one
 // signature is bad, and Statement.Verify tells which.
 type Batch struct {
-	v   ed25519consensus.BatchVerifier
-	n   int
-	bad bool // a statement added cannot verify: another key, or a non-canonical R
+	n    int
+	bad  bool           // a statement added cannot verify: another key, a malformed signature
+	keys map[string]int // each author's key, to its place in points
+	// The equation's terms: B's first, then the keys' and the R's in the
+	// order they came.
+	scalars []edwards25519.Scalar
+	points  []edwards25519.Point
 }
 
 // NewBatch returns an empty batch with room for n signatures.
 func NewBatch(n int) *Batch {
-	return &Batch{v: ed25519consensus.NewPreallocatedBatchVerifier(n)}
+	b := &Batch{keys: map[string]int{}, scalars: make([]edwards25519.Scalar, 1, n+2), points: make([]edwards25519.Point, 1, n+2)}
+	b.points[0].Set(edwards25519.NewGeneratorPoint())
+	return b
 }
 
 // Add adds s's signature, to be checked against pub.
 func (b *Batch) Add(s *Statement, pub ed25519.PublicKey) {
 	b.n++
-	if !s.signedWith(pub) || !wellFormed(s.sig) {
+	if b.bad || !s.signedWith(pub) || !wellFormed(s.sig) || len(pub) != ed25519.PublicKeySize {
 		b.bad = true
 		return
 	}
-	b.v.Add(pub, dsse.PAE(PayloadType, s.payload), s.sig)
+	var R edwards25519.Point
+	S, err := new(edwards25519.Scalar).SetCanonicalBytes(s.sig[32:])
+	if err == nil {
+		_, err = R.SetBytes(s.sig[:32])
+	}
+	a, ok := b.keys[string(pub)]
+	if err == nil && !ok {
+		var A edwards25519.Point
+		_, err = A.SetBytes(pub)
+		a = len(b.points)
+		b.keys[string(pub)] = a
+		b.points = append(b.points, A)
+		b.scalars = append(b.scalars, edwards25519.Scalar{})
+	}
+	if err != nil {
+		b.bad = true
+		return
+	}
+	// k = SHA-512(R || A || M), as RFC 8032 defines it.
+	var d [64]byte
+	h := sha512.New()
+	h.Write(s.sig[:32])
+	h.Write(pub)
+	h.Write(dsse.PAE(PayloadType, s.payload))
+	h.Sum(d[:0])
+	k, _ := new(edwards25519.Scalar).SetUniformBytes(d[:])
+	var z edwards25519.Scalar
+	var r [32]byte
+	rand.Read(r[:16]) // never fails: crypto/rand ends the program instead
+	if _, err := z.SetCanonicalBytes(r[:]); err != nil {
+		panic(err) // below 2^128, z is canonical
+	}
+	b.scalars[0].MultiplyAdd(&z, S, &b.scalars[0])
+	b.scalars[a].MultiplyAdd(&z, k, &b.scalars[a])
+	b.points = append(b.points, R)
+	b.scalars = append(b.scalars, z)
 }
 
 // Verify reports whether every signature added is valid. An empty batch
 // is not.
-func (b *Batch) Verify() bool { return !b.bad && b.n > 0 && b.v.Verify() }
+func (b *Batch) Verify() bool {
+	if b.bad || b.n == 0 {
+		return false
+	}
+	scalars := make([]*edwards25519.Scalar, len(b.scalars))
+	points := make([]*edwards25519.Point, len(b.points))
+	for i := range scalars {
+		scalars[i], points[i] = &b.scalars[i], &b.points[i]
+	}
+	var negB edwards25519.Scalar
+	scalars[0] = negB.Negate(&b.scalars[0])
+	check := new(edwards25519.Point).VarTimeMultiScalarMult(scalars, points)
+	return check.MultByCofactor(check).Equal(edwards25519.NewIdentityPoint()) == 1
+}

@@ -2,9 +2,12 @@ package statement
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 
@@ -78,6 +81,89 @@ func TestValid(t *testing.T) {
 	b.Add(st, other.Public())
 	if b.Verify() {
 		t.Error("a batch with a statement checked against another key verified")
+	}
+}
+
+// TestBatchAgrees checks a Batch against Valid on batches of statements
+// by several authors, in random order, among them bad signatures, forged
+// ones and ones checked against another author's key: a batch verifies
+// exactly when every signature in it is valid. A batch that gathered the
+// terms of one key wrongly (a term given to another key, or dropped)
+// would say yes to some of these batches or no to good ones.
+func TestBatchAgrees(t *testing.T) {
+	var signers []*keys.Signer
+	var sts []*Statement
+	for a := range 3 {
+		k, err := keys.Derive("test", fmt.Sprintf("author-%d", a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		signers = append(signers, k)
+		for i := range 8 {
+			env, err := Sign(k, Payload{Type: "declaration.submit", Agreement: "il-kp-1993", ID: fmt.Sprintf("d-%d-%d", a, i), Author: k.Name,
+				Time: time.Date(1993, 8, 1, 12, 0, 0, 0, time.UTC), Body: json.RawMessage(`{"site":"fnj"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := Parse(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sts = append(sts, st)
+		}
+	}
+	// Each statement, as signed or spoilt one way, with the key it is
+	// checked against.
+	type check struct {
+		st  *Statement
+		pub ed25519.PublicKey
+	}
+	spoil := func(r *rand.Rand, a int, st *Statement) check {
+		s := *st
+		msg := dsse.PAE(PayloadType, s.payload)
+		k := signers[a]
+		switch r.IntN(8) {
+		case 0: // a bit of S flipped
+			s.sig = append([]byte(nil), s.sig...)
+			s.sig[32+r.IntN(31)] ^= 1 << r.IntN(8)
+		case 1: // a bit of R flipped
+			s.sig = append([]byte(nil), s.sig...)
+			s.sig[r.IntN(31)] ^= 1 << r.IntN(8)
+		case 2:
+			s.sig = sigtest.SmallOrder(k.Key, msg)
+		case 3:
+			s.sig = sigtest.NonCanonicalR(k.Key, msg)
+		case 4: // signed by another author, under this one's key id
+			s.sig = ed25519.Sign(signers[(a+1)%len(signers)].Key, msg)
+		}
+		return check{&s, k.Public()}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	valid, invalid := 0, 0
+	for range 400 {
+		n := 1 + r.IntN(12)
+		b := NewBatch(n)
+		want := true
+		for range n {
+			i := r.IntN(len(sts))
+			c := check{sts[i], signers[i/8].Public()}
+			if r.IntN(6) == 0 {
+				c = spoil(r, i/8, sts[i])
+			}
+			want = want && Valid(c.pub, dsse.PAE(PayloadType, c.st.payload), c.st.sig)
+			b.Add(c.st, c.pub)
+		}
+		if got := b.Verify(); got != want {
+			t.Fatalf("a batch of %d: Verify = %v, but its signatures checked alone say %v", n, got, want)
+		}
+		if want {
+			valid++
+		} else {
+			invalid++
+		}
+	}
+	if valid < 100 || invalid < 100 {
+		t.Fatalf("%d valid batches and %d invalid: too few of one kind to tell", valid, invalid)
 	}
 }
 
