@@ -90,6 +90,9 @@ type Log struct {
 
 	// Appends apply their statements into the open batch; the committer
 	// takes it when it is free (see pipeline.go).
+	inbox      sync.Mutex // guards in
+	in         []*pending // statements checked, for the Append adding to add
+	adding     sync.Mutex // held by the Append adding what the inbox holds
 	seq        sync.Mutex // guards open and committing
 	taken      sync.Cond  // signalled when the committer takes the open batch
 	open       *batch     // the batch statements are applied into
@@ -258,14 +261,8 @@ func (l *Log) Append(ctx context.Context, envelope []byte) (Result, error) {
 		l.closing.RUnlock()
 		return Result{}, ErrClosed
 	}
-	n := l.add(p)
+	l.add(p)
 	l.closing.RUnlock()
-	if n == 1 || n == enough || l.peak.Load()-int64(n) == l.busy-1 {
-		select {
-		case l.wake <- struct{}{}:
-		default:
-		}
-	}
 	// Once added, the statement is committed or refused; wait for the
 	// answer even if the caller gives up, so the answer is never lost.
 	<-p.done

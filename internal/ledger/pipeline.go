@@ -20,10 +20,11 @@ import (
 //     goroutine, on every core; while the log is crowded it hands the
 //     signature to a verifier instead, to be checked in a batch with those
 //     of the statements that arrived with it (see sigs.go).
-//  2. Append then applies the statement to the projected state, in the
-//     open batch, under the batch's lock: over the writes of the batch
-//     being committed and the store's state, on the head that batch leads
-//     to. The batch grows while the committer is busy.
+//  2. Append then leaves the statement in the inbox, and one Append at a
+//     time applies all the inbox holds to the projected state, in the open
+//     batch, under the batch's lock: over the writes of the batch being
+//     committed and the store's state, on the head that batch leads to.
+//     The batch grows while the committer is busy.
 //  3. The committer takes the open batch when it is free, writes it in one
 //     transaction, commits it durably, and only then answers its
 //     statements.
@@ -276,12 +277,52 @@ func (b *batch) accepted(id string) (*statement.Statement, Result, bool) {
 	return b.reqs[j].st, b.out[j].res, true
 }
 
-// add adds a statement to the open batch and, when the batch is applied
-// as it grows, applies it; it returns the batch's size. A full batch waits
-// for the committer to take it.
-func (l *Log) add(p *pending) int {
-	l.seq.Lock()
-	defer l.seq.Unlock()
+// add adds a statement to the open batch. It leaves it in the inbox, and
+// whichever Append holds seq adds all the inbox holds: under seq, adding
+// is one statement at a time anyway, and an Append that waited for seq
+// for each statement would have to be woken and given a core to take it,
+// one after another, while the cores have other work.
+func (l *Log) add(p *pending) {
+	l.inbox.Lock()
+	l.in = append(l.in, p)
+	l.inbox.Unlock()
+	// Whoever adds looks at the inbox again after it stops, so a
+	// statement left there meanwhile is never stranded.
+	for l.adding.TryLock() {
+		l.seq.Lock()
+		for {
+			l.inbox.Lock()
+			ps := l.in
+			l.in = nil
+			l.inbox.Unlock()
+			if len(ps) == 0 {
+				break
+			}
+			for _, p := range ps {
+				n := l.addOne(p)
+				if n == 1 || n == enough || l.peak.Load()-int64(n) == l.busy-1 {
+					select {
+					case l.wake <- struct{}{}:
+					default:
+					}
+				}
+			}
+		}
+		l.seq.Unlock()
+		l.adding.Unlock()
+		l.inbox.Lock()
+		empty := len(l.in) == 0
+		l.inbox.Unlock()
+		if empty {
+			return
+		}
+	}
+}
+
+// addOne adds a statement to the open batch and, when the batch is
+// applied as it grows, applies it; it returns the batch's size. A full
+// batch waits for the committer to take it. The caller holds seq.
+func (l *Log) addOne(p *pending) int {
 	for l.open != nil && len(l.open.reqs) >= l.opts.MaxBatch {
 		l.taken.Wait()
 	}

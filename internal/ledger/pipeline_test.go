@@ -559,3 +559,34 @@ func BenchmarkAppend(b *testing.B) {
 		})
 	}
 }
+
+// TestEveryAppendAdded sends statements in waves of a few at once, so that
+// a wave's last statement often reaches the inbox while the committer
+// holds the batches' lock and no other Append comes after it to add it:
+// each must still be added, committed and answered.
+func TestEveryAppendAdded(t *testing.T) {
+	f := open(t, testenv.Backend{Name: "sqlite", Open: testenv.SQLite})
+	for w := range 300 {
+		envs := make([][]byte, 4)
+		for i := range envs {
+			envs[i] = f.tick(t, fmt.Sprintf("w%d-%d", w, i))
+		}
+		answered := make(chan error, len(envs))
+		for _, env := range envs {
+			go func() {
+				_, err := f.log.Append(context.Background(), env)
+				answered <- err
+			}()
+		}
+		for range envs {
+			select {
+			case err := <-answered:
+				if err != nil {
+					t.Fatalf("wave %d: %v", w, err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("wave %d: an Append has not returned after 10 s: its statement was never added to a batch", w)
+			}
+		}
+	}
+}
