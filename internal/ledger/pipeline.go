@@ -489,12 +489,12 @@ func (l *Log) commit(b *batch) (*batch, error) {
 		mode, l.wary = lookedUp, l.wary-1
 	}
 	done, err := l.update(ctx, b, known, mode)
-	if errors.Is(err, store.ErrIDTaken) && len(done.reqs) > len(b.reqs) {
-		// A statement gathered was in the log already: commit again,
+	if errors.Is(err, store.ErrIDTaken) && mode == trusted {
+		// A statement taken as new was in the log already: commit again,
 		// looking every statement up, with nothing the projector cached
-		// from the batch that failed; and look the statements gathered
-		// up for a while, so that whoever sends statements of the log
-		// again makes at most one commit in waryTurns fail.
+		// from the batch that failed; and look every statement up for a
+		// while, so that whoever sends statements of the log again makes
+		// at most one commit in waryTurns fail.
 		l.wary = waryTurns
 		l.proj.Reset()
 		done, err = l.update(ctx, &batch{reqs: done.reqs}, known, none)
@@ -530,19 +530,29 @@ const waryTurns = 64
 // processes append to commits about as many statements a turn as one
 // process would.
 //
-// Trusted, the statements gathered are not looked up, which would cost a
-// round trip under the lock: one that the log holds already makes the
-// commit fail with store.ErrIDTaken, as the statements table's key refuses
-// it, and the caller commits again without gathering; one the apply
-// rejects is looked up then, for a statement sent again must be answered
-// as the entry it is.
+// Trusted, the statements that were applied as new, in a batch applied
+// ahead or gathered, are not looked up, which would cost a query, and on
+// some stores a round trip, under the lock: one that the log holds already
+// makes the commit fail with store.ErrIDTaken, as the statements table's
+// key refuses it, and the caller commits again, looking every statement
+// up; one the apply rejects is looked up, for a statement sent again must
+// be answered as the entry it is.
 func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (*batch, error) {
 	done := b
 	err := l.opts.Store.Update(ctx, l.opts.Log, func(tx store.Tx) error {
-		// The lookup first: a store may send it with the lock.
-		stored, err := l.lookup(tx, b.reqs)
+		// The lookup first: a store may send it with the lock. Trusted, a
+		// batch applied ahead looks up only the statements it rejected.
+		ask := b.reqs
+		if mode == trusted && b.applied {
+			ask = b.rejected()
+		}
+		stored, err := l.lookup(tx, ask)
 		if err != nil {
 			return err
+		}
+		looked := make(map[string]bool, len(ask)) // the statements looked up
+		for _, p := range ask {
+			looked[p.st.ID] = true
 		}
 		h, err := tx.Head(l.opts.Log)
 		if err != nil {
@@ -555,7 +565,6 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (
 			return l.write(tx, b)
 		}
 		reqs := b.reqs
-		looked := map[string]bool{} // the statements gathered looked up
 		if mode != none {
 			if more := l.gather(len(reqs)); len(more) > 0 {
 				reqs = append(slices.Clip(reqs), more...)
@@ -585,7 +594,7 @@ func (l *Log) update(ctx context.Context, b *batch, known tip, mode gathering) (
 				return err
 			}
 			var unsure []*pending
-			for i := len(b.reqs); i < len(reqs); i++ {
+			for i := range reqs {
 				if id := reqs[i].st.ID; done.out[i].err != nil && !looked[id] {
 					looked[id] = true
 					unsure = append(unsure, reqs[i])
@@ -661,6 +670,17 @@ func (l *Log) catchUp(tx store.ReadTx, known tip, h store.Head) (tip, error) {
 	at := tip{tree: t, time: h.Time}
 	copy(at.state[:], h.State)
 	return at, err
+}
+
+// rejected returns the statements the batch rejected.
+func (b *batch) rejected() []*pending {
+	var out []*pending
+	for i, p := range b.reqs {
+		if b.out[i].err != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // answers reports whether the batch answered every statement the store

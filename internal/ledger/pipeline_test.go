@@ -590,3 +590,74 @@ func TestEveryAppendAdded(t *testing.T) {
 		}
 	}
 }
+
+// TestSentAgainAhead sends statements the log holds already to a log alone
+// on its store, whose batches are applied ahead and not looked up before
+// their commit: a tick applied as new makes its commit fail on the
+// statements table's key, and the batch is committed again, looking every
+// statement up; the agreement adopted again, rejected as new, is looked up
+// at once. Each is answered as the entry it is, the new statements beside
+// them land once, and for a while after the failed commit the log looks
+// every statement up, so that sending old statements again costs at most
+// one failed commit in many.
+func TestSentAgainAhead(t *testing.T) {
+	both(t, func(t *testing.T, b testenv.Backend) {
+		g := &gate{}
+		f := open(t, testenv.Backend{Name: b.Name, Open: func(t testing.TB) store.Store { g.Store = b.Open(t); return g }})
+		ctx := context.Background()
+		doc, err := os.ReadFile(example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := json.Marshal(statement.AdoptBody{Document: string(doc)})
+		adopt := f.sign(t, f.op, "operator", statement.TypeAdopt, "adopt", string(body))
+		f.now = f.now.Add(time.Minute)
+		old1, old2 := f.tick(t, "old-1"), f.tick(t, "old-2")
+		r1, err := f.log.Append(ctx, old1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, err := f.log.Append(ctx, old2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		burst := func(envs ...[]byte) ([]ledger.Result, []error) {
+			res, errs := make([]ledger.Result, len(envs)), make([]error, len(envs))
+			var wg sync.WaitGroup
+			for i, env := range envs {
+				wg.Go(func() { res[i], errs[i] = f.log.Append(ctx, env) })
+			}
+			wg.Wait()
+			return res, errs
+		}
+		existing := func(what string, got ledger.Result, err error, index uint64) {
+			t.Helper()
+			if err != nil || !got.Existing || got.Index != index {
+				t.Errorf("%s sent again: %+v, %v; want the entry at %d, existing", what, got, err, index)
+			}
+		}
+		res, errs := burst(adopt, old1, f.tick(t, "new-1"), f.tick(t, "new-2"))
+		existing("the agreement", res[0], errs[0], 0)
+		existing("a tick", res[1], errs[1], r1.Index)
+		for i := 2; i < 4; i++ {
+			if errs[i] != nil || res[i].Existing {
+				t.Errorf("new tick %d: %+v, %v; want it appended", i-1, res[i], errs[i])
+			}
+		}
+		if n := g.refused.Load(); n != 1 {
+			t.Errorf("%d commits were refused; want the one the tick sent again made", n)
+		}
+		res, errs = burst(old2, f.tick(t, "new-3"))
+		existing("another tick", res[0], errs[0], r2.Index)
+		if errs[1] != nil || res[1].Existing {
+			t.Errorf("new-3: %+v, %v; want it appended", res[1], errs[1])
+		}
+		if n := g.refused.Load(); n != 1 {
+			t.Errorf("%d commits were refused; want still one, the log being wary", n)
+		}
+		if h, _ := f.log.Head(ctx); h.Size != 6 {
+			t.Errorf("the log has %d entries; want the agreement, two old ticks and three new", h.Size)
+		}
+		checkLog(t, f.log, f.st, nil)
+	})
+}
