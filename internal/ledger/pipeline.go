@@ -278,10 +278,13 @@ func (b *batch) accepted(id string) (*statement.Statement, Result, bool) {
 }
 
 // add adds a statement to the open batch. It leaves it in the inbox, and
-// whichever Append holds seq adds all the inbox holds: under seq, adding
-// is one statement at a time anyway, and an Append that waited for seq
-// for each statement would have to be woken and given a core to take it,
-// one after another, while the cores have other work.
+// one Append at a time, the one holding adding, adds all the inbox holds:
+// under seq, adding is one statement at a time anyway, and an Append that
+// waited for seq for each statement would have to be woken and given a
+// core to take it, one after another, while the cores have other work.
+// Adding is taken with TryLock and held only by add; seq, which the
+// committer holds too, could not be: a statement left in the inbox while
+// the committer held it would wait for the next Append.
 func (l *Log) add(p *pending) {
 	l.inbox.Lock()
 	l.in = append(l.in, p)

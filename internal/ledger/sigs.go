@@ -12,12 +12,12 @@ import (
 // The signatures of statements that arrive together are checked together:
 // a statement.Batch checks each of eight statements by one author in
 // under half the time it takes alone, and of 32 in under a third. While
-// the log is crowded, with
-// crowdPerCore Appends or more under way a core, Appends hand their
-// statements to the verifiers, one per core. A verifier takes a
-// statement, waits up to sigWait for more, up to maxSigBatch, and checks
-// what it has as one batch, or alone when it has one. With fewer Appends,
-// each checks its own signature at once (see verifySig).
+// the log is crowded, with crowdPerCore Appends or more under way a core,
+// Appends hand their statements to the verifiers, one per core. A
+// verifier takes a statement, waits up to sigWait for more, up to
+// maxSigBatch, and checks what it has as one batch, or alone when it has
+// one. With fewer Appends, each checks its own signature at once (see
+// verifySig).
 const (
 	// crowdPerCore: with 16 Appends a core under way, the cores are busy
 	// and a signature waiting for others costs nothing but its wait. With

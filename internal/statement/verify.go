@@ -62,7 +62,7 @@ func canonicalPoint(b []byte) bool {
 // the sum of each signature's equation times its z_i, which holds for
 // all but a 2^-128 chance when one of them does not. It is the equation
 // of github.com/hdevalence/ed25519consensus's BatchVerifier, with the
-// terms of one key gathered into one: a log's statements come from few
+// terms of one key gathered into one. A log's statements come from few
 // authors, and the multiplication's cost grows with its points: by one
 // author, a signature costs 15–17 µs in a batch of eight and 11–12 µs in
 // one of 64 on the project's machine, against 24–31 µs and 21–22 µs with
