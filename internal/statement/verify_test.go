@@ -91,69 +91,12 @@ func TestValid(t *testing.T) {
 // terms of one key wrongly (a term given to another key, or dropped)
 // would say yes to some of these batches or no to good ones.
 func TestBatchAgrees(t *testing.T) {
-	var signers []*keys.Signer
-	var sts []*Statement
-	for a := range 3 {
-		k, err := keys.Derive("test", fmt.Sprintf("author-%d", a))
-		if err != nil {
-			t.Fatal(err)
-		}
-		signers = append(signers, k)
-		for i := range 8 {
-			env, err := Sign(k, Payload{Type: "declaration.submit", Agreement: "il-kp-1993", ID: fmt.Sprintf("d-%d-%d", a, i), Author: k.Name,
-				Time: time.Date(1993, 8, 1, 12, 0, 0, 0, time.UTC), Body: json.RawMessage(`{"site":"fnj"}`)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := Parse(env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sts = append(sts, st)
-		}
-	}
-	// Each statement, as signed or spoilt one way, with the key it is
-	// checked against.
-	type check struct {
-		st  *Statement
-		pub ed25519.PublicKey
-	}
-	spoil := func(r *rand.Rand, a int, st *Statement) check {
-		s := *st
-		msg := dsse.PAE(PayloadType, s.payload)
-		k := signers[a]
-		switch r.IntN(8) {
-		case 0: // a bit of S flipped
-			s.sig = append([]byte(nil), s.sig...)
-			s.sig[32+r.IntN(31)] ^= 1 << r.IntN(8)
-		case 1: // a bit of R flipped
-			s.sig = append([]byte(nil), s.sig...)
-			s.sig[r.IntN(31)] ^= 1 << r.IntN(8)
-		case 2:
-			s.sig = sigtest.SmallOrder(k.Key, msg)
-		case 3:
-			s.sig = sigtest.NonCanonicalR(k.Key, msg)
-		case 4: // signed by another author, under this one's key id
-			s.sig = ed25519.Sign(signers[(a+1)%len(signers)].Key, msg)
-		}
-		return check{&s, k.Public()}
-	}
+	a := newAuthors(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	valid, invalid := 0, 0
 	for range 400 {
-		n := 1 + r.IntN(12)
-		b := NewBatch(n)
-		want := true
-		for range n {
-			i := r.IntN(len(sts))
-			c := check{sts[i], signers[i/8].Public()}
-			if r.IntN(6) == 0 {
-				c = spoil(r, i/8, sts[i])
-			}
-			want = want && Valid(c.pub, dsse.PAE(PayloadType, c.st.payload), c.st.sig)
-			b.Add(c.st, c.pub)
-		}
-		if got := b.Verify(); got != want {
+		n, got, want := a.batch(r)
+		if got != want {
 			t.Fatalf("a batch of %d: Verify = %v, but its signatures checked alone say %v", n, got, want)
 		}
 		if want {
@@ -165,6 +108,80 @@ func TestBatchAgrees(t *testing.T) {
 	if valid < 100 || invalid < 100 {
 		t.Fatalf("%d valid batches and %d invalid: too few of one kind to tell", valid, invalid)
 	}
+}
+
+// FuzzBatch is TestBatchAgrees with the fuzzer choosing the batches.
+func FuzzBatch(f *testing.F) {
+	a := newAuthors(f)
+	f.Add(uint64(1), uint64(2))
+	f.Fuzz(func(t *testing.T, s1, s2 uint64) {
+		if n, got, want := a.batch(rand.New(rand.NewPCG(s1, s2))); got != want {
+			t.Fatalf("a batch of %d: Verify = %v, but its signatures checked alone say %v", n, got, want)
+		}
+	})
+}
+
+// authors are three authors' keys, and eight statements by each.
+type authors struct {
+	signers []*keys.Signer
+	sts     []*Statement
+}
+
+func newAuthors(t testing.TB) *authors {
+	a := &authors{}
+	for i := range 3 {
+		k, err := keys.Derive("test", fmt.Sprintf("author-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.signers = append(a.signers, k)
+		for j := range 8 {
+			env, err := Sign(k, Payload{Type: "declaration.submit", Agreement: "il-kp-1993", ID: fmt.Sprintf("d-%d-%d", i, j), Author: k.Name,
+				Time: time.Date(1993, 8, 1, 12, 0, 0, 0, time.UTC), Body: json.RawMessage(`{"site":"fnj"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := Parse(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.sts = append(a.sts, st)
+		}
+	}
+	return a
+}
+
+// batch checks a batch of 1 to 12 of the statements, chosen by r, a sixth
+// of them spoilt one way or another, and returns its size, the batch's
+// answer and the answer of its signatures checked alone.
+func (a *authors) batch(r *rand.Rand) (n int, got, want bool) {
+	n = 1 + r.IntN(12)
+	b := NewBatch(n)
+	want = true
+	for range n {
+		i := r.IntN(len(a.sts))
+		s, k := *a.sts[i], a.signers[i/8]
+		if r.IntN(6) == 0 {
+			msg := dsse.PAE(PayloadType, s.payload)
+			switch r.IntN(8) {
+			case 0: // a bit of S flipped
+				s.sig = append([]byte(nil), s.sig...)
+				s.sig[32+r.IntN(31)] ^= 1 << r.IntN(8)
+			case 1: // a bit of R flipped
+				s.sig = append([]byte(nil), s.sig...)
+				s.sig[r.IntN(31)] ^= 1 << r.IntN(8)
+			case 2:
+				s.sig = sigtest.SmallOrder(k.Key, msg)
+			case 3:
+				s.sig = sigtest.NonCanonicalR(k.Key, msg)
+			case 4: // signed by another author, under this one's key id
+				s.sig = ed25519.Sign(a.signers[(i/8+1)%len(a.signers)].Key, msg)
+			}
+		}
+		want = want && Valid(k.Public(), dsse.PAE(PayloadType, s.payload), s.sig)
+		b.Add(&s, k.Public())
+	}
+	return n, b.Verify(), want
 }
 
 // BenchmarkBatch measures a signature's check in batches of n, against
