@@ -234,11 +234,15 @@ func (s *Statement) Verify(pub ed25519.PublicKey) error {
 	if !s.signedWith(pub) {
 		return fmt.Errorf("%w: signed with key %s, not %s", ErrSignature, s.KeyID, KeyID(pub))
 	}
-	if !Valid(pub, dsse.PAE(PayloadType, s.payload), s.sig) {
+	if !Valid(pub, s.message(), s.sig) {
 		return fmt.Errorf("%w: the signature does not verify with the author's key %s", ErrSignature, KeyID(pub))
 	}
 	return nil
 }
+
+// message returns what the signature signs: DSSE's pre-authentication
+// encoding of the payload.
+func (s *Statement) message() []byte { return dsse.PAE(PayloadType, s.payload) }
 
 // signedWith reports whether the envelope's key id, where it gives one, is
 // pub's.

@@ -8,7 +8,6 @@ import (
 	"filippo.io/edwards25519"
 
 	"github.com/hdevalence/ed25519consensus"
-	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 )
 
 // Valid reports whether sig is pub's Ed25519 signature of msg by the rule
@@ -23,9 +22,9 @@ import (
 // batch with it, one the signer made with a point of small order in R
 // would be taken or refused depending on whether it shared a batch, and a
 // replay of the log, which checks each alone, could disagree with the
-// server. The two rules differ only on such
-// signatures, which no signer makes unless it sets out to, and only with
-// its own key: they prove the key signed as well as any other.
+// server. The two rules differ only on such signatures, which no signer
+// makes unless it sets out to, and only with its own key: they prove the
+// key signed as well as any other.
 func Valid(pub ed25519.PublicKey, msg, sig []byte) bool {
 	return wellFormed(sig) && ed25519consensus.Verify(pub, msg, sig)
 }
@@ -93,30 +92,34 @@ func (b *Batch) Add(s *Statement, pub ed25519.PublicKey) {
 		b.bad = true
 		return
 	}
-	var R edwards25519.Point
 	S, err := new(edwards25519.Scalar).SetCanonicalBytes(s.sig[32:])
-	if err == nil {
-		_, err = R.SetBytes(s.sig[:32])
+	if err != nil {
+		b.bad = true
+		return
+	}
+	var R edwards25519.Point
+	if _, err := R.SetBytes(s.sig[:32]); err != nil {
+		b.bad = true
+		return
 	}
 	a, ok := b.keys[string(pub)]
-	if err == nil && !ok {
+	if !ok {
 		var A edwards25519.Point
-		_, err = A.SetBytes(pub)
+		if _, err := A.SetBytes(pub); err != nil {
+			b.bad = true
+			return
+		}
 		a = len(b.points)
 		b.keys[string(pub)] = a
 		b.points = append(b.points, A)
 		b.scalars = append(b.scalars, edwards25519.Scalar{})
-	}
-	if err != nil {
-		b.bad = true
-		return
 	}
 	// k = SHA-512(R || A || M), as RFC 8032 defines it.
 	var d [64]byte
 	h := sha512.New()
 	h.Write(s.sig[:32])
 	h.Write(pub)
-	h.Write(dsse.PAE(PayloadType, s.payload))
+	h.Write(s.message())
 	h.Sum(d[:0])
 	k, _ := new(edwards25519.Scalar).SetUniformBytes(d[:])
 	var z edwards25519.Scalar
