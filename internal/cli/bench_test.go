@@ -75,6 +75,9 @@ func TestBenchIngest(t *testing.T) {
 	if rep.Ticks.Requests != 200 || rep.Ticks.Rejected != 0 || rep.Ticks.PerSecond <= 0 || rep.Ticks.Target != "sqlite, 2 server(s)" {
 		t.Errorf("ticks %+v", rep.Ticks)
 	}
+	if rep.FirstTick <= 0 {
+		t.Errorf("the first tick, sent alone, took %v s", rep.FirstTick)
+	}
 	if rep.VerifyPerSecond <= 0 || rep.Ratio != rep.Ticks.PerSecond/rep.VerifyPerSecond {
 		t.Errorf("verify %.0f/s, ratio %.3f", rep.VerifyPerSecond, rep.Ratio)
 	}
