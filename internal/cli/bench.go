@@ -408,9 +408,9 @@ func newBenchIngestCmd() *cobra.Command {
 			"several surety serve processes would share one PostgreSQL database, and spreads\n" +
 			"the clients over them. It signs N+1 clock.tick statements in advance as the log\n" +
 			"principal, sends the first alone, untimed, since a log's first tick runs all the\n" +
-			"agreement's clock has passed, then posts the N from C concurrent clients over HTTP,\n" +
-			"each waiting for its durable answer, and then measures the machine's single-core ed25519 verification\n" +
-			"rate in the same run. It prints the machine, and the cores this process and the\n" +
+			"agreement's clock has passed, then posts the N from C concurrent clients over\n" +
+			"HTTP, each waiting for its durable answer, and then measures the machine's\n" +
+			"single-core ed25519 verification rate in the same run. It prints the machine, and the cores this process and the\n" +
 			"whole machine kept busy.\n\n" +
 			"--raw-url then posts N (or --raw-n) random 1 KiB entries, from C clients too, to a Tessera-style\n" +
 			"URL/add endpoint (such as Tessera's POSIX conformance server), to compare with a\n" +
@@ -467,7 +467,7 @@ func newBenchIngestCmd() *cobra.Command {
 				}
 			}
 			target := fmt.Sprintf("%s, %d server(s)", backend, len(servers))
-			fmt.Fprintf(cmd.ErrOrStderr(), "signing %d statements…\n", n)
+			fmt.Fprintf(cmd.ErrOrStderr(), "signing %d statements…\n", n+1)
 			envs, err := signTicks(k, spec.ID, logPr.ID, n+1)
 			if err != nil {
 				return err
