@@ -220,6 +220,14 @@ func TestCases(t *testing.T) {
 		{"and in Turkish", "Belgrad Sanayi ve Ticaret Ltd", "Belgrad Sanayi Ticaret Ltd", true, "belgrad = belgrad, sanayi = sanayi, ticaret = ticaret; ignored: ltd ltd"},
 		{"an Iranian joint stock company", "Sherkat Sahami Khass Belgrad", "Belgrad JSC", true, "ignored: jsc jsc"},
 		{"a Serbian company", "Belgrad Promet DOO", "Belgrad Promet d.o.o.", true, "ignored: doo doo"},
+		// The forms of Russian state institutions and enterprises.
+		{"a research and production enterprise", "Nauchno-Proizvodstvennoe Predpriyatie Orvelmash", "NPP Orvelmash", true, "ignored: npp npp"},
+		{"a federal autonomous institution", "Federalnoe Avtonomnoe Uchrezhdenie Orvelekspertiza", "FAU 'Orvelekspertiza'", true, "ignored: fau fau"},
+		{"a federal budgetary institution", "Federal State Budgetary Institution Orvelnauka", "FGBU Orvelnauka", true, "ignored: fgbu fgbu"},
+		{"a federal government institution", "Federalnoe Kazennoe Uchrezhdenie Orveldor", "FKU Orveldor", true, "ignored: fku fku"},
+		{"a non-commercial organisation", "Autonomous Non-Commercial Organization Orvelsport", "ANO Orvelsport", true, "ignored: ano ano"},
+		{"a federal SUE", "Federal SUE Orvelzavod", "Federal State Unitary Enterprise Orvelzavod", true, "ignored: fsue fsue"},
+		{"the form alone", "NPP Orvelmash", "NPP Kestrelmash", false, ""},
 		// Words of trade added to a listed name that has none say what the
 		// organisation does; added to one that says it already, or with
 		// another word beside them, they name another organisation.
@@ -282,6 +290,9 @@ func TestCases(t *testing.T) {
 		{"a Spanish nickname", "CHUY ORVALOS", "ORVALOS MENDEZ, Jesus", true, "chuy ~ jesus (nickname)"},
 		{"another Spanish nickname", "LALO ORVALOS", "ORVALOS MENDEZ, Jesus", false, ""},
 		{"Volha", "Volha Lavonik", "Olga Lavonik", true, ""},
+		{"Jury, as German and Polish write Yuri", "LAVONIK, Jury Pavlovich", "LAVONIK, Yuri Pavlovich", true, "jury ~ yuri (nickname)"},
+		{"Patty", "ORVALOS MENDEZ, Patty", "ORVALOS MENDEZ, Patricia", true, "patty ~ patricia (nickname)"},
+		{"another given name, Patty", "ORVALOS MENDEZ, Patty", "ORVALOS MENDEZ, Paola", false, ""},
 		{"another Slavic given name", "Siarhei Lavonik", "Pavel Lavonik", false, "names differ"},
 	} {
 		s, ex := Score(c.a, c.b)

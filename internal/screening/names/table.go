@@ -202,7 +202,7 @@ industrial: kongop gongeop
 const legalForms = `corporation corp co company companies cos ltd limited llc inc incorporated
 jsc pjsc ojsc cjsc zao oao ooo pao ao gmbh ag ab sa sas sarl srl spa plc bv nv pte pty pvt
 fze fzco fzc fz llp lp bhd sdn kk ltda cv eirl general kg ohg kgaa sl sal sae sro spzoo
-eood ood ead tov fsue fgup gup kft zrt nyrt oyj aps
+eood ood ead tov fsue fgup gup npp fau fgbu fku ano kft zrt nyrt oyj aps
 doo sherkat sirketi gongsi zonggongsi hoesa chonghoesa`
 
 // legalPhraseTable folds legal forms written out in words, across
@@ -238,7 +238,12 @@ zao: zakrytoe aktsionernoe obshchestvo | zakrytoye aktsionernoye obshchestvo
 oao: otkrytoe aktsionernoe obshchestvo | otkrytoye aktsionernoye obshchestvo
 pao: publichnoe aktsionernoe obshchestvo | publichnoye aktsionernoye obshchestvo
 fgup: federalnoe gosudarstvennoe unitarnoe predpriyatie | federalnoye gosudarstvennoye unitarnoye predpriyatiye
-fsue: federal state unitary enterprise
+fsue: federal state unitary enterprise | federal sue
+npp: nauchno proizvodstvennoe predpriyatie | nauchno proizvodstvennoye predpriyatiye | research and production enterprise | scientific and production enterprise | scientific production enterprise
+fau: federalnoe avtonomnoe uchrezhdenie | federalnoye avtonomnoye uchrezhdeniye | federal autonomous institution
+fgbu: federalnoe gosudarstvennoe byudzhetnoe uchrezhdenie | federalnoye gosudarstvennoye byudzhetnoye uchrezhdeniye | federal state budgetary institution
+fku: federalnoe kazennoe uchrezhdenie | federalnoye kazennoye uchrezhdeniye | federal government institution
+ano: avtonomnaya nekommercheskaya organizatsiya | autonomous non commercial organization | autonomous nonprofit organization | autonomous non profit organization
 gup: state unitary enterprise
 llc: limited liability company | limited liability co | l l c | youxian zeren gongsi
 jsc: joint stock company | joint stock co | joint-stock company | joint stock corporation | private joint stock company | private joint stock corporation | sherkat sahami khass | sherkat sahami aam | sherkat sahami
@@ -358,7 +363,7 @@ peter pete petr pyotr piotr petro pierre pedro
 michael mike mikhail mykhailo michel miguel
 nicholas nick nikolai nikolay mykola mikalai nicolas
 dmitri dmitry dmitriy dzmitry dmytro dima
-yuri yury yuriy jurij iouri yurii
+yuri yury yuriy jurij jury iouri yurii
 sergei sergey serhiy serhii sergiy siarhei serghei serghiei serge
 vladimir volodymyr uladzimir vova
 andrei andrey andriy andrii andrew
@@ -396,6 +401,7 @@ manuel manolo
 rosario charo
 concepcion concha
 dolores lola
+patricia patty patsy trish
 `
 
 // common are family names and given-name parts so frequent among Korean and
