@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"net/url"
 	"testing"
 
@@ -83,5 +85,43 @@ func TestOpenBadSchema(t *testing.T) {
 	if db, err := postgres.Open(context.Background(), u.String()); err == nil {
 		db.Close()
 		t.Error("Open with a missing schema succeeded")
+	}
+}
+
+// walLSN reads a WAL position of the server: "insert" or "flush".
+func walLSN(t *testing.T, admin *sql.DB, which string) int64 {
+	t.Helper()
+	var n int64
+	if err := admin.QueryRow("SELECT pg_current_wal_" + which + "_lsn() - '0/0'::pg_lsn").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestUpdateDurable checks that an Update returns only once the WAL is
+// flushed past its commit: its records come after the insert position read
+// before it, so the flush position must have passed that. Other sessions
+// can only move the flush position on, never back. (An Update committed
+// with synchronous_commit off, and a transaction that only takes an id
+// after it, which commits without a flush since it wrote no WAL, both fail
+// it.)
+func TestUpdateDurable(t *testing.T) {
+	u := testenv.PostgresURL(t)
+	db := open(t, u)
+	admin, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	for i := range 20 {
+		before := walLSN(t, admin, "insert")
+		err := db.Update(ctx, "l", func(tx store.Tx) error { return tx.Put("l", "k", fmt.Sprint(i), []byte("v")) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := walLSN(t, admin, "flush"); after <= before {
+			t.Fatalf("Update %d returned with the WAL flushed to %d, not past %d where its records begin", i, after, before)
+		}
 	}
 }
