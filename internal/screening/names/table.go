@@ -239,7 +239,7 @@ oao: otkrytoe aktsionernoe obshchestvo | otkrytoye aktsionernoye obshchestvo
 pao: publichnoe aktsionernoe obshchestvo | publichnoye aktsionernoye obshchestvo
 fgup: federalnoe gosudarstvennoe unitarnoe predpriyatie | federalnoye gosudarstvennoye unitarnoye predpriyatiye
 fsue: federal state unitary enterprise | federal sue
-npp: nauchno proizvodstvennoe predpriyatie | nauchno proizvodstvennoye predpriyatiye | research and production enterprise | scientific and production enterprise | scientific production enterprise
+npp: nauchno proizvodstvennoe predpriyatie | nauchno proizvodstvennoye predpriyatiye
 fau: federalnoe avtonomnoe uchrezhdenie | federalnoye avtonomnoye uchrezhdeniye | federal autonomous institution
 fgbu: federalnoe gosudarstvennoe byudzhetnoe uchrezhdenie | federalnoye gosudarstvennoye byudzhetnoye uchrezhdeniye | federal state budgetary institution
 fku: federalnoe kazennoe uchrezhdenie | federalnoye kazennoye uchrezhdeniye | federal government institution
