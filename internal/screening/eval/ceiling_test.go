@@ -83,12 +83,3 @@ func TestCeiling(t *testing.T) {
 	t.Logf("held-out F1 were every alias written otherwise found, with no false hit more: %.3f (%.3f–%.3f)",
 		ceiling(share), ceiling(max(share-half, 0)), ceiling(min(share+half, 1)))
 }
-
-func mustHand(t *testing.T) []Pair {
-	t.Helper()
-	hand, err := Hand()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hand
-}

@@ -29,6 +29,16 @@ func loadReal(tb testing.TB) (un, ofac lists.Edition) {
 	return reference.un, reference.ofac
 }
 
+// mustHand returns the invented pairs, or fails the test.
+func mustHand(t *testing.T) []Pair {
+	t.Helper()
+	hand, err := Hand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hand
+}
+
 func score(a, b string) float64 {
 	s, _ := names.Score(a, b)
 	return s
@@ -65,15 +75,11 @@ func unlistedBest(un, ofac lists.Edition, n int) []float64 {
 func TestTuning(t *testing.T) {
 	un, ofac := loadReal(t)
 	ps := FromLists(un, ofac)
-	hand, err := Hand()
-	if err != nil {
-		t.Fatal(err)
-	}
 	tuned, err := Tuned()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps = append(append(ps, hand...), tuned...)
+	ps = append(append(ps, mustHand(t)...), tuned...)
 	tp := Of(ps, Tuning)
 	sc := Scores(tp, score)
 	unlisted := unlistedBest(un, ofac, 3000)
@@ -93,12 +99,7 @@ func TestTuning(t *testing.T) {
 
 func TestHeldOut(t *testing.T) {
 	un, ofac := loadReal(t)
-	ps := FromLists(un, ofac)
-	hand, err := Hand()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps = append(ps, hand...)
+	ps := append(FromLists(un, ofac), mustHand(t)...)
 	r := report(t, "held-out split", Of(ps, Held), names.DefaultThreshold)
 	// A little under what docs/screening.md reports (precision 0.945,
 	// F1 0.808), so that a change that makes the matcher worse on names it
